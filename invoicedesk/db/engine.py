@@ -1,0 +1,105 @@
+"""Opening a database: URL resolution, SQLite pragmas, transactions, upgrade at start.
+
+SQLite runs in WAL mode with foreign keys on. Write transactions start with
+``BEGIN IMMEDIATE`` so they take the write lock up front: two processes that
+issue invoices at the same moment queue on the lock instead of both reading the
+same next number. Read transactions start deferred and never block writers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url(path_or_url: str | os.PathLike[str]) -> str:
+    """A SQLAlchemy URL for a file path (made absolute) or an URL passed through unchanged."""
+    text = os.fspath(path_or_url)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own transaction handling is too late
+        # for BEGIN IMMEDIATE and skips DDL).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: an engine plus read and write transactions for the services."""
+
+    def __init__(self, url: str) -> None:
+        self.url = database_url(url)
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        self.engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+            write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        else:
+            write_engine = self.engine
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(write_engine, expire_on_commit=False)
+
+    @property
+    def path(self) -> Path | None:
+        """The database file for SQLite files, else None."""
+        parsed = make_url(self.url)
+        if not self.is_sqlite or parsed.database in (None, "", ":memory:"):
+            return None
+        return Path(parsed.database)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits at the end, rolls back everything on any error."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (a deferred transaction, rolled back at the end)."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Database:
+    """Open (and create or upgrade, by default) the database at ``url``."""
+    from invoicedesk.db.migrate import upgrade_database
+
+    database = Database(url)
+    if upgrade:
+        upgrade_database(database)
+    return database
