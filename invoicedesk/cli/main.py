@@ -1,0 +1,271 @@
+"""The ``invoicedesk`` command: starts the desktop app, or runs a subcommand.
+
+``invoicedesk`` without a subcommand opens the GUI; ``invoicedesk totals FILE``
+and the other subcommands work without it. Exit codes: 0 success, 1 an
+unexpected internal error, 2 a user error (bad input, unreadable file, bad
+usage), 130 interrupted. A user error prints exactly one line on stderr,
+``invoicedesk: error: <field>: <message>``, and nothing on stdout.
+
+Adding a command (see also :mod:`invoicedesk.cli`)::
+
+    # invoicedesk/cli/report.py
+    def register(subparsers: SubParsers) -> None:
+        parser = add_command(subparsers, "report", _run, help="…")
+        parser.add_argument("--year", type=int)
+
+    def _run(args: argparse.Namespace) -> int:
+        from invoicedesk.services import reports  # heavy imports inside the handler
+        ...                                       # raise DomainError for user errors
+        return 0
+
+then add ``report.register`` to :data:`COMMANDS` below. ``args.db`` holds the
+``--db`` value (or ``$INVOICEDESK_DB``, or ``None``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from invoicedesk import __version__
+from invoicedesk.cli.output import print_json
+from invoicedesk.core.errors import DomainError
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    SubParsers = argparse._SubParsersAction
+
+__all__ = [
+    "COMMANDS",
+    "DB_ENV",
+    "DEBUG_ENV",
+    "EXIT_ERROR",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "Handler",
+    "Registrar",
+    "SubParsers",
+    "add_command",
+    "build_parser",
+    "main",
+    "read_text",
+]
+
+PROG = "invoicedesk"
+DB_ENV = "INVOICEDESK_DB"
+DEBUG_ENV = "INVOICEDESK_DEBUG"  # set to 1 to get tracebacks of internal errors
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+# A command handler gets the parsed arguments and returns the exit code.
+Handler = Callable[[argparse.Namespace], int]
+# A registrar adds one (or a group of) subcommand(s) to the top-level subparsers.
+Registrar = Callable[[SubParsers], None]
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts after its name too (``invoicedesk totals x --db y``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
+    )
+    return common
+
+
+def add_command(
+    subparsers: SubParsers,
+    name: str,
+    handler: Handler,
+    *,
+    help: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add subcommand ``name`` running ``handler``; returns its parser for the arguments.
+
+    Works for nested groups too: ``invoices = add_command(sub, "invoices", _help, ...)``,
+    then ``add_command(invoices.add_subparsers(...), "list", _list, ...)``; the
+    group's own handler runs when no subcommand is given (e.g. print its help).
+    """
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description or help,
+        parents=[_common_options()],
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def read_text(path: str) -> str:
+    """The UTF-8 text of file ``path``, or of standard input for ``-``.
+
+    A byte-order mark is dropped. Unreadable files and text that is not UTF-8
+    raise a DomainError naming the file.
+    """
+    name = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise DomainError(exc.strerror or str(exc), name) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"not UTF-8 text (byte {exc.start + 1})", name) from None
+
+
+# --------------------------------------------------------------------------- totals
+
+
+def _register_totals(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "totals",
+        _run_totals,
+        help="compute the totals of a JSON invoice (no database needed)",
+        description=(
+            'Read a JSON invoice ({"invoice": {...}} or the bare object) and print its '
+            "totals as JSON. See docs/json-format.md."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the invoice file, or - for standard input")
+
+
+def _run_totals(args: argparse.Namespace) -> int:
+    from invoicedesk.core.totals import compute_totals
+    from invoicedesk.services import json_format
+
+    document = json_format.loads_document(read_text(args.file))
+    if isinstance(document, dict) and len(document) == 1:
+        (key,) = document
+        if key == "invoice":
+            document = document[key]
+        elif key in ("client", "product"):
+            raise DomainError(f"the totals command reads an invoice, not a {key}", key)
+    invoice = json_format.parse_invoice(document, "invoice")
+    try:
+        totals = compute_totals(json_format.invoice_to_document(invoice))
+    except DomainError as exc:
+        raise DomainError(
+            exc.message, json_format.document_field_path(exc.field, invoice)
+        ) from None
+    print_json(totals.to_json())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- registry
+
+# Every subcommand, in the order `invoicedesk --help` lists them. Add yours here
+# (import your module at the top of this file so PyInstaller sees it).
+COMMANDS: list[Registrar] = [
+    _register_totals,
+]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Desktop invoicing. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=os.environ.get(DB_ENV) or None,
+        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
+    )
+    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for register in COMMANDS:
+        register(subparsers)
+    return parser
+
+
+def run_gui(db: str | None) -> int:
+    """Open the desktop app on database ``db`` (None: the default database)."""
+    from invoicedesk.ui.app import run  # Qt loads only when the GUI starts
+
+    result = run(db)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")).replace("\r", " ")
+
+
+def _fail(message: str, stream: TextIO) -> None:
+    stream.write(_one_line(f"{PROG}: {message}") + "\n")
+    stream.flush()
+
+
+def _prepare_streams() -> None:
+    # Machine-readable output is UTF-8 everywhere (also on Windows pipes);
+    # error lines must never fail to print, whatever the console can show.
+    for stream, encoding in ((sys.stdout, "utf-8"), (sys.stderr, None)):
+        if isinstance(stream, io.TextIOWrapper):
+            try:
+                stream.reconfigure(encoding=encoding, errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - already written to
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    _prepare_streams()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors (argparse printed them)
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return run_gui(args.db)
+        return handler(args)
+    except DomainError as exc:
+        where = f"{exc.field}: " if exc.field else ""
+        _fail(f"error: {where}{exc.message}", sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _fail("interrupted", sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`invoicedesk ... | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} "
+            f"(set {DEBUG_ENV}=1 for the traceback; please report this)",
+            sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
