@@ -147,3 +147,8 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.format_plain()} {self.currency}"
+
+
+def plain(amount: Decimal, currency: str) -> str:
+    """``amount`` with exactly the currency's decimals and its code: '50.00 EUR'."""
+    return f"{round_money(amount, currency):f} {currency}"

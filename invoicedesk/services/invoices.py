@@ -1,0 +1,874 @@
+"""Invoices and credit notes: drafts, issue, cancel/uncancel, clone, credit notes, reading.
+
+Each public function is one transaction. Drafts are recomputed by the totals
+engine on every save; issuing freezes number, dates, addresses and totals, and
+from then on any change is refused with a message saying what to do instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from invoicedesk.core.document import (
+    AllowanceCharge,
+    CashDiscountTerms,
+    Discount,
+    InvoiceDocument,
+    LineItem,
+    PriceBasis,
+    TaxCategory,
+)
+from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
+from invoicedesk.core.lifecycle import (
+    DocType,
+    State,
+    Status,
+    effective_state,
+    require_cancellable,
+    require_correctable,
+    require_editable,
+    require_issuable,
+    require_uncancellable,
+    status_after_payment,
+)
+from invoicedesk.core.money import (
+    HUNDRED,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    PRICE_PLACES,
+    minor_unit,
+    parse_decimal,
+    plain,
+    round_money,
+    validate_currency,
+)
+from invoicedesk.core.totals import TaxTotal, Totals, compute_totals
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import (
+    Client,
+    Invoice,
+    InvoiceAllowanceCharge,
+    InvoiceLine,
+    InvoiceTax,
+    Payment,
+)
+from invoicedesk.db.types import utcnow
+from invoicedesk.services import validation as check
+from invoicedesk.services.audit import AuditView, audit_entries, record
+from invoicedesk.services.clients import add_client, require_client
+from invoicedesk.services.inputs import InvoiceInput, PaymentMethod, SupplyType
+from invoicedesk.services.numbering import draw_number
+from invoicedesk.services.products import validate_tax
+from invoicedesk.services.settings import get_setting, load_company
+from invoicedesk.services.tags import clean_tags, resolve_tags
+
+MAX_LINES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    id: int
+    invoice_id: int
+    date: dt.date
+    amount: Decimal
+    method: PaymentMethod
+    reference: str
+    note: str
+    is_overpayment: bool
+    credit_note_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceView:
+    """One invoice as read: its input data, live totals, frozen figures, payments and history."""
+
+    id: int
+    doc_type: DocType
+    number: str | None
+    status: Status
+    state: State
+    client_id: int
+    client_name: str
+    customer_number: str
+    data: InvoiceInput
+    totals: Totals
+    # Stored figures: frozen at issue, so they never move when settings or code change.
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    amount_due: Decimal
+    paid_amount: Decimal
+    open_amount: Decimal
+    taxes: tuple[TaxTotal, ...]
+    client_snapshot: dict[str, object] | None
+    company_snapshot: dict[str, object] | None
+    corrects_id: int | None
+    corrects_number: str | None
+    credit_note_numbers: tuple[str, ...]
+    payments: tuple[PaymentView, ...]
+    history: tuple[AuditView, ...]
+    issued_at: dt.datetime | None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is Status.DRAFT
+
+    @property
+    def display_number(self) -> str:
+        return self.number or f"Draft {self.id}"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _money(value: Decimal, field: str, places: int, *, negative: bool = True) -> Decimal:
+    return parse_decimal(value, field, places=places, allow_negative=negative)
+
+
+def _discount(value: Discount | None, field: str, places: int) -> Discount | None:
+    if value is None:
+        return None
+    if (value.percent is None) == (value.amount is None):
+        raise DomainError("give either a percent or an amount", field)
+    if value.percent is not None:
+        percent = parse_decimal(value.percent, field, places=4, allow_negative=False)
+        if percent > HUNDRED:
+            raise DomainError(f"{percent}% is more than 100%", field)
+        return Discount(percent=percent) if percent else None
+    amount = _money(value.amount, field, places, negative=False)  # type: ignore[arg-type]
+    return Discount(amount=amount) if amount else None
+
+
+def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> InvoiceInput:
+    """The input checked field by field, with defaults filled in."""
+    places = minor_unit(currency)
+    if len(inp.lines) > MAX_LINES:
+        raise DomainError(f"at most {MAX_LINES} lines per invoice", f"{path}.line_items")
+    lines = []
+    for i, line in enumerate(inp.lines):
+        p = f"{path}.line_items[{i}]"
+        rate, category = validate_tax(line.tax_rate, line.tax_category, p)
+        lines.append(
+            replace(
+                line,
+                name=check.text(line.name, f"{p}.name", max_length=300, required=True),
+                description=check.text(line.description, f"{p}.description", max_length=5000),
+                unit=check.text(line.unit, f"{p}.unit", max_length=30),
+                product_number=check.text(
+                    line.product_number, f"{p}.product_number", max_length=40
+                ),
+                quantity=parse_decimal(
+                    line.quantity, f"{p}.quantity", places=PRICE_PLACES, maximum_abs=MAX_QUANTITY
+                ),
+                unit_price=parse_decimal(
+                    line.unit_price, f"{p}.unit_price", places=PRICE_PLACES, maximum_abs=MAX_AMOUNT
+                ),
+                tax_rate=rate,
+                tax_category=category,
+                discount=_discount(line.discount, f"{p}.discount", places),
+            )
+        )
+    extras = []
+    for i, item in enumerate(inp.allowances_charges):
+        p = f"{path}.{'charges' if item.is_charge else 'allowances'}[{i}]"
+        value = _discount(item.value, p, places)
+        if value is None:
+            raise DomainError("an allowance or charge needs a non-zero amount or percent", p)
+        rate: Decimal | None = None
+        category: TaxCategory | None = None
+        if item.tax_rate is not None:
+            rate, category = validate_tax(item.tax_rate, item.tax_category, p)
+        extras.append(
+            replace(
+                item,
+                value=value,
+                reason=check.text(item.reason, f"{p}.reason", max_length=200),
+                tax_rate=rate,
+                tax_category=category,
+            )
+        )
+    if inp.due_days is not None:
+        check.due_days(inp.due_days, f"{path}.due_days")
+    if inp.date and inp.due_date and inp.due_date < inp.date:
+        raise DomainError("the due date lies before the invoice date", f"{path}.due_date")
+    if inp.supply_date and inp.supply_end_date and inp.supply_end_date < inp.supply_date:
+        raise DomainError(
+            "the end of the supply period lies before its start", f"{path}.supply_end_date"
+        )
+    cash = inp.cash_discount
+    if cash is not None:
+        cash_rate = parse_decimal(
+            cash.rate, f"{path}.cash_discount.rate", places=2, allow_negative=False
+        )
+        if not 0 < cash_rate < HUNDRED:
+            raise DomainError(
+                "the cash discount rate lies between 0 and 100", f"{path}.cash_discount.rate"
+            )
+        check.due_days(cash.days, f"{path}.cash_discount.days")
+        cash = CashDiscountTerms(cash_rate, cash.days)
+    try:
+        supply_type = SupplyType(inp.supply_type)
+    except ValueError:
+        raise DomainError("is 'delivery' or 'service'", f"{path}.supply_type") from None
+    try:
+        basis = PriceBasis(inp.price_basis)
+    except ValueError:
+        raise DomainError("is 'net' or 'gross'", f"{path}.price_basis") from None
+    return replace(
+        inp,
+        currency=currency,
+        price_basis=basis,
+        supply_type=supply_type,
+        title=check.text(inp.title, f"{path}.title", max_length=200),
+        label=check.text(inp.label, f"{path}.label", max_length=200),
+        intro=check.text(inp.intro, f"{path}.intro", max_length=10_000),
+        note=check.text(inp.note, f"{path}.note", max_length=10_000),
+        tags=tuple(clean_tags(inp.tags, f"{path}.tags")),
+        lines=tuple(lines),
+        allowances_charges=tuple(extras),
+        discount=_discount(inp.discount, f"{path}.discount", places),
+        prepaid=_money(inp.prepaid, f"{path}.prepaid", places, negative=False),
+        adjustment=_money(inp.adjustment, f"{path}.adjustment", places),
+        cash_discount=cash,
+    )
+
+
+def document_of(inp: InvoiceInput, date: dt.date | None = None) -> InvoiceDocument:
+    """The totals engine's view of an invoice input."""
+    return InvoiceDocument(
+        currency=inp.currency or "EUR",
+        price_basis=PriceBasis(inp.price_basis),
+        lines=inp.lines,
+        allowances_charges=inp.allowances_charges,
+        discount=inp.discount,
+        prepaid=inp.prepaid,
+        adjustment=inp.adjustment,
+        cash_discount=inp.cash_discount,
+        invoice_date=date or inp.date,
+    )
+
+
+def _exchange_rate(inp: InvoiceInput, currency: str, company_currency: str, path: str) -> Decimal:
+    if inp.exchange_rate is None:
+        if currency == company_currency:
+            return Decimal(1)
+        raise DomainError(
+            f"an exchange rate is needed for {currency} (how many {company_currency} one "
+            f"{currency} is worth)",
+            f"{path}.exchange_rate",
+        )
+    rate = parse_decimal(inp.exchange_rate, f"{path}.exchange_rate", places=4, allow_negative=False)
+    if rate <= 0:
+        raise DomainError("the exchange rate must be above 0", f"{path}.exchange_rate")
+    if currency == company_currency and rate != 1:
+        raise DomainError(
+            f"the invoice is in the company currency {currency}; its exchange rate is 1",
+            f"{path}.exchange_rate",
+        )
+    return rate
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def _store_input(
+    session: Session, invoice: Invoice, inp: InvoiceInput, rate: Decimal, company_currency: str
+) -> Totals:
+    """Write the (validated) input onto the row and recompute its totals."""
+    totals = compute_totals(document_of(inp))
+    invoice.date = inp.date
+    invoice.supply_date = inp.supply_date
+    invoice.supply_end_date = inp.supply_end_date
+    invoice.supply_type = SupplyType(inp.supply_type).value
+    invoice.due_date = inp.due_date
+    invoice.due_days = inp.due_days
+    invoice.currency = inp.currency or "EUR"
+    invoice.exchange_rate = rate
+    invoice.price_basis = PriceBasis(inp.price_basis).value
+    invoice.title = inp.title
+    invoice.label = inp.label
+    invoice.intro = inp.intro
+    invoice.note = inp.note
+    invoice.discount_percent = inp.discount.percent if inp.discount else None
+    invoice.discount_amount = inp.discount.amount if inp.discount else None
+    invoice.prepaid = inp.prepaid
+    invoice.adjustment = inp.adjustment
+    invoice.cash_discount_rate = inp.cash_discount.rate if inp.cash_discount else None
+    invoice.cash_discount_days = inp.cash_discount.days if inp.cash_discount else None
+    invoice.tags = resolve_tags(session, inp.tags)
+    invoice.lines = [
+        InvoiceLine(
+            position=i + 1,
+            product_id=line.product_id,
+            product_number=line.product_number,
+            name=line.name,
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount.percent if line.discount else None,
+            discount_amount=line.discount.amount if line.discount else None,
+            tax_rate=line.tax_rate,
+            tax_category=TaxCategory(line.tax_category).value,
+            net_amount=line_total.net_amount,
+        )
+        for i, (line, line_total) in enumerate(zip(inp.lines, totals.lines, strict=True))
+    ]
+    invoice.allowances_charges = [
+        InvoiceAllowanceCharge(
+            position=i + 1,
+            is_charge=item.is_charge,
+            reason=item.reason,
+            percent=item.value.percent,
+            amount=item.value.amount,
+            tax_rate=item.tax_rate,
+            tax_category=item.tax_category.value if item.tax_category else None,
+        )
+        for i, item in enumerate(inp.allowances_charges)
+    ]
+    _store_totals(invoice, totals, company_currency)
+    return totals
+
+
+def _store_totals(invoice: Invoice, totals: Totals, company_currency: str) -> None:
+    invoice.line_total = totals.line_total
+    invoice.allowance_total = totals.allowances
+    invoice.charge_total = totals.charges
+    invoice.net = totals.net
+    invoice.tax = totals.tax
+    invoice.gross = totals.gross
+    invoice.amount_due = totals.due
+    invoice.net_company = round_money(totals.net * invoice.exchange_rate, company_currency)
+    invoice.gross_company = round_money(totals.gross * invoice.exchange_rate, company_currency)
+    # A draft is not receivable yet: nothing is open until it is issued.
+    is_draft = invoice.status == Status.DRAFT.value
+    invoice.open_amount = Decimal(0) if is_draft else totals.due - invoice.paid_amount
+    invoice.taxes = [
+        InvoiceTax(position=i, category=t.category.value, rate=t.rate, base=t.base, amount=t.amount)
+        for i, t in enumerate(totals.taxes)
+    ]
+
+
+def _resolve_client(session: Session, inp: InvoiceInput) -> Client:
+    if (inp.client_id is None) == (inp.client is None):
+        raise DomainError("choose a client", "invoice.client_id")
+    if inp.client is not None:
+        return add_client(session, inp.client, "invoice.client")
+    assert inp.client_id is not None
+    return require_client(session, inp.client_id, "invoice.client_id")
+
+
+def _prepare(session: Session, inp: InvoiceInput) -> tuple[Client, InvoiceInput, Decimal, str]:
+    client = _resolve_client(session, inp)
+    company = load_company(session)
+    currency = validate_currency(
+        inp.currency or client.currency or company.currency, "invoice.currency"
+    )
+    data = _validated(replace(inp, client_id=client.id, client=None), currency)
+    rate = _exchange_rate(data, currency, company.currency, "invoice")
+    return client, data, rate, company.currency
+
+
+def add_draft(session: Session, inp: InvoiceInput, doc_type: DocType = DocType.INVOICE) -> Invoice:
+    """Create a draft inside the caller's transaction (imports use this)."""
+    client, data, rate, company_currency = _prepare(session, inp)
+    invoice = Invoice(doc_type=doc_type.value, status=Status.DRAFT.value, client_id=client.id)
+    invoice.paid_amount = Decimal(0)
+    _store_input(session, invoice, data, rate, company_currency)
+    session.add(invoice)
+    session.flush()
+    record(session, "invoice", invoice.id, "created", "Draft created", to_state=Status.DRAFT.value)
+    return invoice
+
+
+def create_draft(db: Database, inp: InvoiceInput) -> InvoiceView:
+    with db.write() as session:
+        invoice = add_draft(session, inp)
+        return _view(session, invoice)
+
+
+def _load(session: Session, invoice_id: int) -> Invoice:
+    invoice = session.get(
+        Invoice,
+        invoice_id,
+        options=[
+            selectinload(Invoice.lines),
+            selectinload(Invoice.allowances_charges),
+            selectinload(Invoice.taxes),
+            selectinload(Invoice.tags),
+        ],
+    )
+    if invoice is None:
+        raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+    return invoice
+
+
+def update_draft(db: Database, invoice_id: int, inp: InvoiceInput) -> InvoiceView:
+    with db.write() as session:
+        invoice = _load(session, invoice_id)
+        require_editable(invoice.status, invoice.number, invoice.doc_type)
+        client, data, rate, company_currency = _prepare(session, inp)
+        invoice.client_id = client.id
+        _store_input(session, invoice, data, rate, company_currency)
+        record(session, "invoice", invoice.id, "updated", "Draft saved")
+        session.flush()
+        return _view(session, invoice)
+
+
+def delete_draft(db: Database, invoice_id: int) -> None:
+    with db.write() as session:
+        invoice = _load(session, invoice_id)
+        require_editable(invoice.status, invoice.number, invoice.doc_type)
+        record(session, "invoice", invoice.id, "deleted", "Draft deleted", from_state="draft")
+        session.delete(invoice)
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+def _client_snapshot(client: Client) -> dict[str, object]:
+    billing = next((a for a in client.addresses if a.kind == "billing"), None)
+    billing = billing or (client.addresses[0] if client.addresses else None)
+    contact = client.contacts[0] if client.contacts else None
+    return {
+        "name": client.name,
+        "customer_number": client.customer_number,
+        "kind": client.kind,
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "email": client.email,
+        "vat_id": client.vat_id,
+        "language": client.language,
+        "address": {
+            "recipient": billing.recipient,
+            "street": billing.street,
+            "street2": billing.street2,
+            "zip": billing.zip,
+            "city": billing.city,
+            "region": billing.region,
+            "country": billing.country,
+        }
+        if billing
+        else None,
+        "contact": (
+            " ".join(p for p in (contact.first_name, contact.last_name) if p) if contact else ""
+        ),
+    }
+
+
+def _input_of(invoice: Invoice) -> InvoiceInput:
+    """Rebuild the input a stored invoice was written from."""
+    return InvoiceInput(
+        client_id=invoice.client_id,
+        date=invoice.date,
+        supply_date=invoice.supply_date,
+        supply_end_date=invoice.supply_end_date,
+        supply_type=SupplyType(invoice.supply_type),
+        due_date=invoice.due_date,
+        due_days=invoice.due_days,
+        currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
+        price_basis=PriceBasis(invoice.price_basis),
+        title=invoice.title,
+        label=invoice.label,
+        intro=invoice.intro,
+        note=invoice.note,
+        tags=tuple(t.name for t in invoice.tags),
+        lines=tuple(
+            LineItem(
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                tax_rate=line.tax_rate,
+                tax_category=TaxCategory(line.tax_category),
+                discount=_stored_discount(line.discount_percent, line.discount_amount),
+                name=line.name,
+                description=line.description,
+                unit=line.unit,
+                product_number=line.product_number,
+                product_id=line.product_id,
+            )
+            for line in invoice.lines
+        ),
+        allowances_charges=tuple(
+            AllowanceCharge(
+                is_charge=item.is_charge,
+                value=_stored_discount(item.percent, item.amount) or Discount(amount=Decimal(0)),
+                reason=item.reason,
+                tax_rate=item.tax_rate,
+                tax_category=TaxCategory(item.tax_category) if item.tax_category else None,
+            )
+            for item in invoice.allowances_charges
+        ),
+        discount=_stored_discount(invoice.discount_percent, invoice.discount_amount),
+        prepaid=invoice.prepaid,
+        adjustment=invoice.adjustment,
+        cash_discount=(
+            CashDiscountTerms(invoice.cash_discount_rate, invoice.cash_discount_days or 0)
+            if invoice.cash_discount_rate is not None
+            else None
+        ),
+    )
+
+
+def _stored_discount(percent: Decimal | None, amount: Decimal | None) -> Discount | None:
+    if percent is not None:
+        return Discount(percent=percent)
+    if amount is not None:
+        return Discount(amount=amount)
+    return None
+
+
+def _due_date(session: Session, invoice: Invoice, client: Client, date: dt.date) -> dt.date:
+    if invoice.due_date is not None:
+        if invoice.due_date < date:
+            raise DomainError("the due date lies before the invoice date", "invoice.due_date")
+        return invoice.due_date
+    days = invoice.due_days
+    if days is None:
+        days = client.due_days
+    if days is None:
+        days = int(get_setting(session, "default_due_days"))
+    return date + dt.timedelta(days=days)
+
+
+def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
+    """Issue ``invoice`` inside the caller's write transaction."""
+    require_issuable(invoice.status, invoice.number)
+    kind = DocType(invoice.doc_type)
+    if not invoice.lines:
+        raise DomainError("add at least one line before issuing", "invoice.line_items")
+    client = session.get(
+        Client,
+        invoice.client_id,
+        options=[selectinload(Client.addresses), selectinload(Client.contacts)],
+    )
+    assert client is not None  # the foreign key guarantees it
+    if client.archived_at is not None:
+        raise ConflictError(
+            f"client {client.customer_number} {client.name} is archived — restore it first",
+            "invoice.client_id",
+        )
+    date = invoice.date or today
+    invoice.date = date
+    invoice.due_date = _due_date(session, invoice, client, date)
+    invoice.client_snapshot = _client_snapshot(client)
+    company = load_company(session)
+    invoice.company_snapshot = company.snapshot()
+    totals = compute_totals(document_of(_input_of(invoice), date))
+    if totals.gross < 0:
+        raise DomainError(
+            "the total is negative — write a credit note for the invoice it corrects instead",
+            "invoice.line_items",
+        )
+    invoice.number = draw_number(session, kind.value, date)
+    invoice.status = Status.OPEN.value
+    invoice.paid_amount = Decimal(0)
+    _store_totals(invoice, totals, company.currency)
+    invoice.issued_at = utcnow()
+    session.flush()
+    if kind is DocType.CREDIT_NOTE:
+        _settle_with_credit_note(session, invoice)
+    invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
+    if invoice.status == Status.PAID.value:
+        invoice.paid_at = date
+    record(
+        session,
+        "invoice",
+        invoice.id,
+        "issued",
+        f"{'Credit note' if kind is DocType.CREDIT_NOTE else 'Invoice'} {invoice.number} issued",
+        from_state=Status.DRAFT.value,
+        to_state=invoice.status,
+        details={"gross": str(invoice.gross), "currency": invoice.currency},
+    )
+
+
+def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
+    """Set an issued credit note against the invoice it corrects.
+
+    The credit note's amount first reduces what is still open on that invoice
+    (booked there as a payment of method ``credit_note``); whatever remains is
+    owed to the client and stays open on the credit note until refunded.
+    """
+    original = session.get(Invoice, credit_note.corrects_id) if credit_note.corrects_id else None
+    if original is None:
+        return
+    credited = session.scalar(
+        select(func.coalesce(func.sum(Invoice.gross), 0)).where(
+            Invoice.corrects_id == original.id,
+            Invoice.status != Status.DRAFT.value,
+            Invoice.status != Status.CANCELLED.value,
+        )
+    )
+    if Decimal(credited or 0) > original.gross:
+        raise DomainError(
+            f"credit notes for {original.number} would exceed its total "
+            f"{plain(original.gross, original.currency)}",
+            "invoice.line_items",
+        )
+    offset = min(max(original.open_amount, Decimal(0)), credit_note.amount_due)
+    if offset <= 0:
+        return
+    session.add(
+        Payment(
+            invoice_id=original.id,
+            date=credit_note.date,
+            amount=offset,
+            method=PaymentMethod.CREDIT_NOTE.value,
+            reference=credit_note.number or "",
+            note=f"Settled by credit note {credit_note.number}",
+            credit_note_id=credit_note.id,
+        )
+    )
+    before = original.status
+    apply_payment_totals(original, offset, credit_note.date or dt.date.today())
+    credit_note.paid_amount = offset
+    credit_note.open_amount = credit_note.amount_due - offset
+    record(
+        session,
+        "invoice",
+        original.id,
+        "credited",
+        f"{plain(offset, original.currency)} settled by credit note {credit_note.number}",
+        from_state=before,
+        to_state=original.status,
+    )
+
+
+def apply_payment_totals(invoice: Invoice, amount: Decimal, date: dt.date) -> None:
+    """Add ``amount`` to what was paid and let the status follow."""
+    invoice.paid_amount = invoice.paid_amount + amount
+    invoice.open_amount = invoice.amount_due - invoice.paid_amount
+    invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
+    invoice.paid_at = date if invoice.status == Status.PAID.value else None
+
+
+def issue(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
+    """Give a draft its number, dates and frozen totals. Gapless even under concurrency."""
+    with db.write() as session:
+        invoice = _load(session, invoice_id)
+        issue_in(session, invoice, today or dt.date.today())
+        return _view(session, invoice, today)
+
+
+def cancel(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
+    """Cancel an issued, unpaid invoice. It keeps its number; nothing is reused."""
+    with db.write() as session:
+        invoice = _load(session, invoice_id)
+        require_cancellable(invoice.status, invoice.number, invoice.paid_amount)
+        before = invoice.status
+        invoice.status = Status.CANCELLED.value
+        invoice.open_amount = Decimal(0)
+        invoice.cancelled_at = utcnow()
+        record(
+            session,
+            "invoice",
+            invoice.id,
+            "cancelled",
+            f"{invoice.number} cancelled",
+            from_state=before,
+            to_state=invoice.status,
+        )
+        return _view(session, invoice, today)
+
+
+def uncancel(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
+    with db.write() as session:
+        invoice = _load(session, invoice_id)
+        require_uncancellable(invoice.status, invoice.number)
+        invoice.open_amount = invoice.amount_due - invoice.paid_amount
+        invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
+        invoice.cancelled_at = None
+        record(
+            session,
+            "invoice",
+            invoice.id,
+            "uncancelled",
+            f"{invoice.number} uncancelled",
+            from_state=Status.CANCELLED.value,
+            to_state=invoice.status,
+        )
+        return _view(session, invoice, today)
+
+
+def clone(db: Database, invoice_id: int) -> InvoiceView:
+    """A new draft with the same client, lines and texts; dates are left for the new issue."""
+    with db.write() as session:
+        source = _load(session, invoice_id)
+        data = replace(
+            _input_of(source),
+            date=None,
+            due_date=None,
+            supply_date=None,
+            supply_end_date=None,
+            exchange_rate=None if source.exchange_rate == 1 else source.exchange_rate,
+        )
+        invoice = add_draft(session, data, DocType(source.doc_type))
+        invoice.corrects_id = source.corrects_id
+        record(
+            session,
+            "invoice",
+            invoice.id,
+            "cloned",
+            f"Cloned from {source.number or f'draft {source.id}'}",
+        )
+        return _view(session, invoice)
+
+
+def create_credit_note(
+    db: Database, invoice_id: int, positions: list[int] | None = None
+) -> InvoiceView:
+    """A draft credit note for an issued invoice: all its lines, or the chosen ones (1-based).
+
+    A whole credit note carries the invoice's document discount, allowances and
+    charges; a partial one carries its lines and a percent document discount.
+    """
+    with db.write() as session:
+        source = _load(session, invoice_id)
+        require_correctable(source.status, source.number, source.doc_type)
+        data = _input_of(source)
+        if positions:
+            chosen = []
+            for position in positions:
+                if not 1 <= position <= len(data.lines):
+                    raise DomainError(
+                        f"{source.number} has no line {position} (it has {len(data.lines)})",
+                        "lines",
+                    )
+                chosen.append(data.lines[position - 1])
+            partial = len(set(positions)) < len(data.lines)
+            data = replace(data, lines=tuple(chosen))
+            if partial:
+                keep = data.discount if data.discount and data.discount.percent else None
+                data = replace(data, allowances_charges=(), discount=keep)
+        data = replace(
+            data,
+            date=None,
+            due_date=None,
+            due_days=0,
+            prepaid=Decimal(0),
+            adjustment=Decimal(0),
+            cash_discount=None,
+            title=f"Credit note for invoice {source.number}",
+            intro=f"We credit you the following items of invoice {source.number}:",
+            note="",
+        )
+        credit_note = add_draft(session, data, DocType.CREDIT_NOTE)
+        credit_note.corrects_id = source.id
+        record(
+            session,
+            "invoice",
+            source.id,
+            "credit_note_created",
+            f"Credit note draft {credit_note.id} created",
+        )
+        return _view(session, credit_note)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> InvoiceView:
+    session.flush()
+    client = session.get(Client, invoice.client_id)
+    assert client is not None
+    data = _input_of(invoice)
+    totals = compute_totals(document_of(data))
+    payments = session.scalars(
+        select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.date, Payment.id)
+    )
+    corrects_number = (
+        session.scalar(select(Invoice.number).where(Invoice.id == invoice.corrects_id))
+        if invoice.corrects_id
+        else None
+    )
+    credit_notes = session.scalars(
+        select(Invoice.number)
+        .where(Invoice.corrects_id == invoice.id, Invoice.number.is_not(None))
+        .order_by(Invoice.id)
+    )
+    return InvoiceView(
+        id=invoice.id,
+        doc_type=DocType(invoice.doc_type),
+        number=invoice.number,
+        status=Status(invoice.status),
+        state=effective_state(invoice.status, invoice.due_date, today or dt.date.today()),
+        client_id=invoice.client_id,
+        client_name=client.name,
+        customer_number=client.customer_number,
+        data=data,
+        totals=totals,
+        net=invoice.net,
+        tax=invoice.tax,
+        gross=invoice.gross,
+        amount_due=invoice.amount_due,
+        paid_amount=invoice.paid_amount,
+        open_amount=invoice.open_amount,
+        taxes=tuple(
+            TaxTotal(category=TaxCategory(t.category), rate=t.rate, base=t.base, amount=t.amount)
+            for t in invoice.taxes
+        ),
+        client_snapshot=invoice.client_snapshot,
+        company_snapshot=invoice.company_snapshot,
+        corrects_id=invoice.corrects_id,
+        corrects_number=corrects_number,
+        credit_note_numbers=tuple(n for n in credit_notes if n),
+        payments=tuple(
+            PaymentView(
+                id=p.id,
+                invoice_id=p.invoice_id,
+                date=p.date,
+                amount=p.amount,
+                method=PaymentMethod(p.method),
+                reference=p.reference,
+                note=p.note,
+                is_overpayment=p.is_overpayment,
+                credit_note_id=p.credit_note_id,
+            )
+            for p in payments
+        ),
+        history=tuple(audit_entries(session, "invoice", invoice.id)),
+        issued_at=invoice.issued_at,
+    )
+
+
+def get_invoice(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
+    with db.read() as session:
+        return _view(session, _load(session, invoice_id), today)
+
+
+def resolve_ref(db: Database, ref: str | int) -> int:
+    """The id of the invoice a user means by ``ref``: its number (any case) or its id."""
+    text = str(ref).strip()
+    with db.read() as session:
+        found = session.scalar(select(Invoice.id).where(func.upper(Invoice.number) == text.upper()))
+        if found is None and text.isdigit():
+            found = session.scalar(select(Invoice.id).where(Invoice.id == int(text)))
+    if found is None:
+        raise NotFoundError(f"no invoice with number or id '{ref}'", "invoice")
+    return int(found)
+
+
+__all__ = [
+    "InvoiceView",
+    "PaymentView",
+    "add_draft",
+    "apply_payment_totals",
+    "cancel",
+    "clone",
+    "create_credit_note",
+    "create_draft",
+    "delete_draft",
+    "document_of",
+    "get_invoice",
+    "issue",
+    "issue_in",
+    "resolve_ref",
+    "uncancel",
+    "update_draft",
+]

@@ -1,0 +1,104 @@
+"""Gapless document numbers, drawn inside the issuing transaction.
+
+The sequence row is advanced in the same transaction that writes the number
+onto the document. Write transactions hold the database's write lock from
+their first statement (``BEGIN IMMEDIATE``), so a concurrent issuer waits and
+then reads the advanced value; a rollback returns the number with everything
+else. Numbers are therefore unique, gapless and never reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.numbering import format_number, period_key
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import NumberSequence
+from invoicedesk.services.settings import get_setting
+
+
+def pattern_for(session: Session, doc_type: str) -> str:
+    patterns: dict[str, str] = get_setting(session, "number_patterns")
+    return patterns[doc_type]
+
+
+def _sequence(session: Session, doc_type: str, period: str) -> NumberSequence:
+    sequence = session.scalar(
+        select(NumberSequence).where(
+            NumberSequence.doc_type == doc_type, NumberSequence.period == period
+        )
+    )
+    if sequence is None:
+        sequence = NumberSequence(doc_type=doc_type, period=period, next_value=1)
+        session.add(sequence)
+        session.flush()
+    return sequence
+
+
+def draw_number(
+    session: Session, doc_type: str, date: dt.date, taken: set[str] | None = None
+) -> str:
+    """Take the next number of ``doc_type`` for ``date`` (call inside a write transaction).
+
+    ``taken`` lets a caller skip numbers that already exist (imported documents
+    that carry their own numbers); the skipped values are consumed, not reused.
+    """
+    pattern = pattern_for(session, doc_type)
+    sequence = _sequence(session, doc_type, period_key(pattern, date))
+    while True:
+        value = sequence.next_value
+        sequence.next_value = value + 1
+        number = format_number(pattern, date, value)
+        if taken is None or number not in taken:
+            session.flush()
+            return number
+
+
+def peek_next_number(db: Database, doc_type: str, date: dt.date | None = None) -> str:
+    """The number the next document of ``doc_type`` would get (nothing is reserved)."""
+    date = date or dt.date.today()
+    with db.read() as session:
+        pattern = pattern_for(session, doc_type)
+        sequence = session.scalar(
+            select(NumberSequence).where(
+                NumberSequence.doc_type == doc_type,
+                NumberSequence.period == period_key(pattern, date),
+            )
+        )
+        return format_number(pattern, date, sequence.next_value if sequence else 1)
+
+
+def set_next_value(db: Database, doc_type: str, value: int, date: dt.date | None = None) -> str:
+    """Raise the next sequence value of the current period; it can never go down.
+
+    Returns the next number as it will be printed.
+    """
+    date = date or dt.date.today()
+    if not isinstance(value, int) or value < 1:
+        raise DomainError("the next number must be a whole number of at least 1", "next_number")
+    with db.write() as session:
+        pattern = pattern_for(session, doc_type)
+        sequence = _sequence(session, doc_type, period_key(pattern, date))
+        if value < sequence.next_value:
+            raise DomainError(
+                f"the next number can only be raised: {sequence.next_value - 1} is already used "
+                f"(next is {format_number(pattern, date, sequence.next_value)})",
+                "next_number",
+            )
+        sequence.next_value = value
+        return format_number(pattern, date, value)
+
+
+def highest_value(session: Session, doc_type: str) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.max(NumberSequence.next_value), 1)).where(
+                NumberSequence.doc_type == doc_type
+            )
+        )
+        or 1
+    )

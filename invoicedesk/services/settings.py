@@ -1,0 +1,164 @@
+"""Company profile and application settings (tax rates, due days, number patterns, texts)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.money import parse_decimal, validate_currency
+from invoicedesk.core.numbering import DEFAULT_PATTERNS, validate_pattern
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import CompanyProfile, Setting
+
+DEFAULTS: dict[str, Any] = {
+    "default_due_days": 14,
+    "tax_rates": ["19", "7", "0"],
+    "default_tax_rate": "19",
+    "price_basis": "net",
+    "default_title": "Invoice",
+    "default_intro": "Thank you for your order. We invoice you as follows:",
+    "default_note": "Please pay the amount due by the due date.",
+    "number_patterns": dict(DEFAULT_PATTERNS),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyData:
+    """The company profile as the services hand it out and take it in."""
+
+    name: str = ""
+    street: str = ""
+    zip: str = ""
+    city: str = ""
+    country: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    vat_id: str = ""
+    tax_number: str = ""
+    registration: str = ""
+    managing_director: str = ""
+    bank_name: str = ""
+    account_holder: str = ""
+    iban: str = ""
+    bic: str = ""
+    currency: str = "EUR"
+    language: str = "en"
+
+    def snapshot(self) -> dict[str, object]:
+        """The frozen copy stored on each issued invoice."""
+        return asdict(self)
+
+
+_COMPANY_FIELDS = [f.name for f in fields(CompanyData)]
+
+
+def company_profile(session: Session) -> CompanyProfile:
+    """The single company row, created with defaults on first use."""
+    profile = session.get(CompanyProfile, 1)
+    if profile is None:
+        profile = CompanyProfile(id=1)
+        session.add(profile)
+        session.flush()
+    return profile
+
+
+def _company_data(profile: CompanyProfile) -> CompanyData:
+    return CompanyData(**{name: getattr(profile, name) or "" for name in _COMPANY_FIELDS})
+
+
+def get_company(db: Database) -> CompanyData:
+    with db.read() as session:
+        profile = session.get(CompanyProfile, 1)
+        return _company_data(profile) if profile is not None else CompanyData()
+
+
+def load_company(session: Session) -> CompanyData:
+    return _company_data(company_profile(session))
+
+
+def update_company(db: Database, data: CompanyData) -> CompanyData:
+    data = replace(
+        data,
+        currency=validate_currency(data.currency, "company.currency"),
+        iban=data.iban.replace(" ", "").upper(),
+        bic=data.bic.replace(" ", "").upper(),
+    )
+    if not data.name.strip():
+        raise DomainError("the company name is required", "company.name")
+    with db.write() as session:
+        profile = company_profile(session)
+        for name in _COMPANY_FIELDS:
+            setattr(profile, name, getattr(data, name))
+    return data
+
+
+def get_setting(session: Session, key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = session.get(Setting, key)
+    return DEFAULTS[key] if row is None else row.value
+
+
+def all_settings(db: Database) -> dict[str, Any]:
+    with db.read() as session:
+        stored = {row.key: row.value for row in session.scalars(select(Setting))}
+    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def _rate(value: Any, field: str) -> Decimal:
+    return parse_decimal(value, field, places=2, maximum_abs=Decimal(100), allow_negative=False)
+
+
+def _validate(key: str, value: Any) -> Any:
+    field = f"settings.{key}"
+    if key == "default_due_days":
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
+            raise DomainError("due days must be a whole number from 0 to 365", field)
+    elif key == "tax_rates":
+        if not isinstance(value, list) or not value:
+            raise DomainError("give at least one tax rate", field)
+        rates = [
+            parse_decimal(
+                v, f"{field}[{i}]", places=2, maximum_abs=Decimal(100), allow_negative=False
+            )
+            for i, v in enumerate(value)
+        ]
+        value = [str(r.normalize()) if r else "0" for r in rates]
+    elif key == "default_tax_rate":
+        rate = _rate(value, field)
+        value = str(rate.normalize()) if rate else "0"
+    elif key == "price_basis":
+        if value not in ("net", "gross"):
+            raise DomainError("price basis is 'net' or 'gross'", field)
+    elif key == "number_patterns":
+        if not isinstance(value, dict):
+            raise DomainError("expected a mapping of document type to pattern", field)
+        merged = dict(DEFAULT_PATTERNS)
+        for doc_type, pattern in value.items():
+            if doc_type not in DEFAULT_PATTERNS:
+                raise DomainError(f"unknown document type '{doc_type}'", field)
+            merged[doc_type] = validate_pattern(pattern, f"{field}.{doc_type}")
+        value = merged
+    elif not isinstance(value, str):
+        raise DomainError("expected text", field)
+    return value
+
+
+def set_setting(db: Database, key: str, value: Any) -> Any:
+    """Validate and store one setting; returns the value as stored."""
+    if key not in DEFAULTS:
+        raise DomainError(f"unknown setting '{key}'", "settings")
+    value = _validate(key, value)
+    with db.write() as session:
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    return value
