@@ -82,6 +82,12 @@ def load_company(session: Session) -> CompanyData:
     return _company_data(company_profile(session))
 
 
+def get_company_currency(session: Session) -> str:
+    """The company currency without creating the profile row (reads stay reads)."""
+    profile = session.get(CompanyProfile, 1)
+    return profile.currency if profile is not None else "EUR"
+
+
 def update_company(db: Database, data: CompanyData) -> CompanyData:
     data = replace(
         data,

@@ -1,0 +1,163 @@
+"""Grouped totals: count, net, tax and gross by any ordered combination of dimensions.
+
+Dimensions: client, status, day, week (ISO 8601, Monday first, "2026-W47"),
+month ("2026-11"), year, currency, tax_rate. Amounts are in the company
+currency (each invoice converted at its own exchange rate when it was saved),
+except when grouping by tax_rate: that sums the frozen tax breakdown, in the
+invoices' own currency, so ``currency`` is added as a dimension.
+Credit notes count negative. Without a state filter, issued invoices that are
+not cancelled are counted (drafts and cancelled ones are not turnover).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, cast, func, select
+from sqlalchemy.types import Integer
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.lifecycle import DocType, State
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import Client, Invoice, InvoiceTax
+from invoicedesk.db.types import SCALE
+from invoicedesk.services.search import InvoiceFilter, _scaled, apply_filter, state_expression
+from invoicedesk.services.settings import get_company_currency
+
+DIMENSIONS = ("client", "status", "day", "week", "month", "year", "currency", "tax_rate")
+TURNOVER_STATES = (State.OPEN, State.OVERDUE, State.PART_PAID, State.PAID)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One group: its key values (in ``group_by`` order) and its totals."""
+
+    keys: tuple[str, ...]
+    count: int
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    group_by: tuple[str, ...]
+    currency: str  # the company currency, or "" when grouped by tax rate (see each row)
+    rows: tuple[ReportRow, ...]
+    total: ReportRow
+
+
+def _iso_week(date_column: Any) -> ColumnElement[str]:
+    # The Thursday of the date's Monday-to-Sunday week decides the ISO year and week.
+    thursday = func.date(date_column, "-3 days", "weekday 4")
+    week = cast((cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1, Integer)
+    return func.strftime("%Y", thursday) + "-W" + func.substr("0" + cast(week, Integer), -2)
+
+
+def _dimension(name: str, today: dt.date) -> tuple[ColumnElement[Any], list[Any]]:
+    """The SQL expression of one dimension and the extra GROUP BY columns it needs."""
+    if name == "client":
+        return Client.name, [Client.id]
+    if name == "status":
+        return state_expression(today), []
+    if name == "day":
+        return func.strftime("%Y-%m-%d", Invoice.date), []
+    if name == "week":
+        return _iso_week(Invoice.date), []
+    if name == "month":
+        return func.strftime("%Y-%m", Invoice.date), []
+    if name == "year":
+        return func.strftime("%Y", Invoice.date), []
+    if name == "currency":
+        return Invoice.currency, []
+    if name == "tax_rate":
+        # Category and scaled rate, zero-padded so that the groups sort by rate.
+        return func.printf("%s:%015d", InvoiceTax.category, InvoiceTax.rate), []
+    raise DomainError(f"cannot group by '{name}' (use {', '.join(DIMENSIONS)})", "group_by")
+
+
+def _key_text(dimension: str, value: object) -> str:
+    if value is None:
+        return ""
+    if dimension == "tax_rate":
+        category, scaled = str(value).split(":")
+        rate = (Decimal(int(scaled)) / SCALE).normalize()
+        return f"{rate:f}% {category}"
+    return str(value)
+
+
+def grouped_totals(
+    db: Database, group_by: list[str] | tuple[str, ...], flt: InvoiceFilter | None = None
+) -> Report:
+    """Totals per group, sorted by the group keys; plus the grand total."""
+    dims = [d.strip().lower() for d in group_by if d.strip()]
+    if not dims:
+        raise DomainError("name at least one dimension to group by", "group_by")
+    if len(set(dims)) != len(dims):
+        raise DomainError("each dimension can be named once", "group_by")
+    for d in dims:
+        if d not in DIMENSIONS:
+            raise DomainError(f"cannot group by '{d}' (use {', '.join(DIMENSIONS)})", "group_by")
+    flt = flt or InvoiceFilter()
+    if not flt.states:
+        flt = replace(flt, states=TURNOVER_STATES)
+    by_tax = "tax_rate" in dims
+    if by_tax and "currency" not in dims:
+        dims.append("currency")
+    today = flt.today or dt.date.today()
+    keys = []
+    extra_group: list[Any] = []
+    for d in dims:
+        expression, extra = _dimension(d, today)
+        keys.append(expression.label(d))
+        extra_group.extend(extra)
+    sign = case((Invoice.doc_type == DocType.CREDIT_NOTE.value, -1), else_=1)
+    if by_tax:
+        count = func.count(func.distinct(Invoice.id))
+        net = func.sum(InvoiceTax.base * sign)
+        tax = func.sum(InvoiceTax.amount * sign)
+        gross = func.sum((InvoiceTax.base + InvoiceTax.amount) * sign)
+    else:
+        count = func.count()
+        net = func.sum(Invoice.net_company * sign)
+        gross = func.sum(Invoice.gross_company * sign)
+        tax = gross - net
+    query = (
+        select(*keys, count, net, tax, gross)
+        .select_from(Invoice)
+        .join(Client, Client.id == Invoice.client_id)
+    )
+    if by_tax:
+        query = query.join(InvoiceTax, InvoiceTax.invoice_id == Invoice.id)
+    query = apply_filter(query, flt).group_by(*keys, *extra_group).order_by(*keys)
+    with db.read() as session:
+        rows = session.execute(query).all()
+        company_currency = "" if by_tax else get_company_currency(session)
+    n = len(dims)
+    report_rows = tuple(
+        ReportRow(
+            keys=tuple(_key_text(d, v) for d, v in zip(dims, row[:n], strict=True)),
+            count=int(row[n]),
+            net=_scaled(row[n + 1]),
+            tax=_scaled(row[n + 2]),
+            gross=_scaled(row[n + 3]),
+        )
+        for row in rows
+    )
+    if by_tax:  # an invoice with two rates is in two groups; count it once in the total
+        with db.read() as session:
+            counted = apply_filter(select(func.count()).select_from(Invoice).join(Client), flt)
+            total_count = int(session.scalar(counted) or 0)
+    else:
+        total_count = sum(r.count for r in report_rows)
+    total = ReportRow(
+        keys=("Total",) + ("",) * (n - 1),
+        count=total_count,
+        net=sum((r.net for r in report_rows), Decimal(0)),
+        tax=sum((r.tax for r in report_rows), Decimal(0)),
+        gross=sum((r.gross for r in report_rows), Decimal(0)),
+    )
+    return Report(tuple(dims), company_currency, report_rows, total)

@@ -1,0 +1,329 @@
+"""Listing and searching invoices: filters, sorting and paging, all in SQL.
+
+The same :class:`InvoiceFilter` drives the invoice list, its footer totals,
+the command line and the grouped reports, so they always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.lifecycle import DocType, State, Status
+from invoicedesk.core.money import round_money
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import Client, Invoice, InvoiceLine, Payment, Tag, invoice_tags
+from invoicedesk.db.types import SCALE
+from invoicedesk.services.inputs import PaymentMethod
+
+SORT_KEYS = ("number", "client", "date", "due_date", "state", "net", "gross", "open", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    """What to list. Empty fields do not filter; ``states`` are OR-ed, ``tags`` all required."""
+
+    client_id: int | None = None
+    number: str = ""  # case-insensitive substring of the number
+    states: tuple[State, ...] = ()
+    doc_types: tuple[DocType, ...] = ()
+    payment_method: PaymentMethod | None = None  # has a payment by this method
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str = ""  # free text in title, label, intro and note
+    search: str = ""  # the search box: number, client name or number, title, label, note
+    tags: tuple[str, ...] = ()
+    product_id: int | None = None  # has a line of this product
+    currency: str | None = None
+    today: dt.date | None = field(default=None, compare=False)  # for "overdue"; None: today
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """One row of the invoice list."""
+
+    id: int
+    doc_type: DocType
+    number: str | None
+    client_id: int
+    client_name: str
+    date: dt.date | None
+    due_date: dt.date | None
+    status: Status
+    state: State
+    currency: str
+    net: Decimal
+    gross: Decimal
+    open_amount: Decimal
+    tags: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Totals of a filtered set, per currency (amounts in that currency)."""
+
+    count: int
+    by_currency: tuple[tuple[str, Decimal, Decimal, Decimal], ...]  # currency, net, gross, open
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def state_expression(today: dt.date) -> ColumnElement[str]:
+    """The effective state in SQL: the stored status, with overdue derived from the due date."""
+    return case(
+        (
+            and_(Invoice.status.in_(("open", "part_paid")), Invoice.due_date < today),
+            State.OVERDUE.value,
+        ),
+        else_=Invoice.status,
+    )
+
+
+def _state_condition(state: State, today: dt.date) -> ColumnElement[bool]:
+    overdue = and_(Invoice.status.in_(("open", "part_paid")), Invoice.due_date < today)
+    if state is State.OVERDUE:
+        return overdue
+    if state in (State.OPEN, State.PART_PAID):
+        not_yet_due = or_(Invoice.due_date.is_(None), Invoice.due_date >= today)
+        return and_(Invoice.status == state.value, not_yet_due)
+    return Invoice.status == state.value
+
+
+def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
+    """Add the filter's conditions to a query over ``Invoice`` (joined to ``Client``)."""
+    today = flt.today or dt.date.today()
+    conditions: list[ColumnElement[bool]] = []
+    if flt.client_id is not None:
+        conditions.append(Invoice.client_id == flt.client_id)
+    if flt.number.strip():
+        conditions.append(Invoice.number.ilike(_like(flt.number.strip()), escape="\\"))
+    if flt.states:
+        conditions.append(or_(*(_state_condition(State(s), today) for s in flt.states)))
+    if flt.doc_types:
+        conditions.append(Invoice.doc_type.in_([DocType(d).value for d in flt.doc_types]))
+    if flt.payment_method is not None:
+        method = PaymentMethod(flt.payment_method).value
+        conditions.append(
+            exists().where(Payment.invoice_id == Invoice.id, Payment.method == method)
+        )
+    if flt.date_from is not None:
+        conditions.append(Invoice.date >= flt.date_from)
+    if flt.date_to is not None:
+        conditions.append(Invoice.date <= flt.date_to)
+    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+        raise DomainError("the start date lies after the end date", "date_from")
+    if flt.text.strip():
+        pattern = _like(flt.text.strip())
+        conditions.append(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (Invoice.title, Invoice.label, Invoice.intro, Invoice.note)
+                )
+            )
+        )
+    if flt.search.strip():
+        pattern = _like(flt.search.strip())
+        conditions.append(
+            or_(
+                Invoice.number.ilike(pattern, escape="\\"),
+                Client.name.ilike(pattern, escape="\\"),
+                Client.customer_number.ilike(pattern, escape="\\"),
+                Invoice.title.ilike(pattern, escape="\\"),
+                Invoice.label.ilike(pattern, escape="\\"),
+                Invoice.note.ilike(pattern, escape="\\"),
+            )
+        )
+    for tag in flt.tags:
+        conditions.append(
+            exists()
+            .where(invoice_tags.c.invoice_id == Invoice.id)
+            .where(invoice_tags.c.tag_id == Tag.id)
+            .where(Tag.name == tag.strip())  # NOCASE column
+        )
+    if flt.product_id is not None:
+        conditions.append(
+            exists().where(
+                InvoiceLine.invoice_id == Invoice.id, InvoiceLine.product_id == flt.product_id
+            )
+        )
+    if flt.currency:
+        conditions.append(Invoice.currency == flt.currency.upper())
+    return query.where(*conditions) if conditions else query
+
+
+def _base(columns: list[Any]) -> Select[Any]:
+    return select(*columns).select_from(Invoice).join(Client, Client.id == Invoice.client_id)
+
+
+def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
+    if sort not in SORT_KEYS:
+        raise DomainError(f"cannot sort by '{sort}' ({', '.join(SORT_KEYS)})", "sort")
+    column: Any = {
+        "number": Invoice.number,
+        "client": Client.name,
+        "date": Invoice.date,
+        "due_date": Invoice.due_date,
+        "state": state_expression(today),
+        "net": Invoice.net,
+        "gross": Invoice.gross,
+        "open": Invoice.open_amount,
+        "id": Invoice.id,
+    }[sort]
+    ordered = column.desc() if descending else column.asc()
+    # Drafts have no number or date yet: keep them together at the end either way.
+    tie = Invoice.id.desc() if descending else Invoice.id.asc()
+    return [column.is_(None), ordered, tie]
+
+
+def list_invoices(
+    db: Database,
+    flt: InvoiceFilter | None = None,
+    *,
+    sort: str = "date",
+    descending: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[InvoiceRow]:
+    """One page of invoices matching ``flt``, sorted in SQL."""
+    with db.read() as session:
+        return fetch_rows(session, flt or InvoiceFilter(), sort, descending, limit, offset)
+
+
+def fetch_rows(
+    session: Session,
+    flt: InvoiceFilter,
+    sort: str = "date",
+    descending: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+    *,
+    ids: list[int] | None = None,
+) -> list[InvoiceRow]:
+    """Rows matching ``flt`` (and, when given, having one of ``ids``) in the session."""
+    today = flt.today or dt.date.today()
+    query = _base(
+        [
+            Invoice.id,
+            Invoice.doc_type,
+            Invoice.number,
+            Invoice.client_id,
+            Client.name,
+            Invoice.date,
+            Invoice.due_date,
+            Invoice.status,
+            state_expression(today),
+            Invoice.currency,
+            Invoice.net,
+            Invoice.gross,
+            Invoice.open_amount,
+            Invoice.title,
+        ]
+    )
+    query = apply_filter(query, flt).order_by(*_order(sort, descending, today))
+    if ids is not None:
+        query = query.where(Invoice.id.in_(ids))
+    rows = session.execute(query.limit(limit).offset(offset)).all()
+    tags = _tags_of(session, [row[0] for row in rows])
+    return [
+        InvoiceRow(
+            id=row[0],
+            doc_type=DocType(row[1]),
+            number=row[2],
+            client_id=row[3],
+            client_name=row[4],
+            date=row[5],
+            due_date=row[6],
+            status=Status(row[7]),
+            state=State(row[8]),
+            currency=row[9],
+            net=round_money(row[10], row[9]),
+            gross=round_money(row[11], row[9]),
+            open_amount=round_money(row[12], row[9]),
+            title=row[13],
+            tags=tags.get(row[0], ()),
+        )
+        for row in rows
+    ]
+
+
+def _tags_of(session: Session, invoice_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    if not invoice_ids:
+        return {}
+    result: dict[int, tuple[str, ...]] = {}
+    query = (
+        select(invoice_tags.c.invoice_id, Tag.name)
+        .join(Tag, Tag.id == invoice_tags.c.tag_id)
+        .where(invoice_tags.c.invoice_id.in_(invoice_ids))
+        .order_by(Tag.name)
+    )
+    for invoice_id, name in session.execute(query):
+        result[invoice_id] = (*result.get(invoice_id, ()), name)
+    return result
+
+
+def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
+    with db.read() as session:
+        query = apply_filter(_base([func.count()]), flt or InvoiceFilter())
+        return int(session.scalar(query) or 0)
+
+
+def row_ids(
+    db: Database, flt: InvoiceFilter | None = None, *, sort: str = "date", descending: bool = True
+) -> list[int]:
+    """All matching ids in list order: cheap (one integer per row) for lazy table models."""
+    flt = flt or InvoiceFilter()
+    with db.read() as session:
+        query = apply_filter(_base([Invoice.id]), flt)
+        query = query.order_by(*_order(sort, descending, flt.today or dt.date.today()))
+        return list(session.scalars(query))
+
+
+def rows_by_id(db: Database, ids: list[int], today: dt.date | None = None) -> list[InvoiceRow]:
+    """The rows for ``ids`` in the given order (a lazy table model fetches a block at a time)."""
+    if not ids:
+        return []
+    with db.read() as session:
+        rows = fetch_rows(session, InvoiceFilter(today=today), "id", False, len(ids), 0, ids=ids)
+    found = {row.id: row for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def summarize(db: Database, flt: InvoiceFilter | None = None) -> Summary:
+    """Count and per-currency sums of net, gross and open amount of the filtered invoices.
+
+    Credit notes count negative.
+    """
+    sign = case((Invoice.doc_type == DocType.CREDIT_NOTE.value, -1), else_=1)
+    with db.read() as session:
+        query = _base(
+            [
+                Invoice.currency,
+                func.count(),
+                func.sum(Invoice.net * sign),
+                func.sum(Invoice.gross * sign),
+                func.sum(Invoice.open_amount * sign),
+            ]
+        ).group_by(Invoice.currency)
+        rows = session.execute(apply_filter(query, flt or InvoiceFilter())).all()
+    return Summary(
+        count=sum(int(r[1]) for r in rows),
+        by_currency=tuple(
+            (r[0], *(round_money(_scaled(raw), r[0]) for raw in r[2:5])) for r in sorted(rows)
+        ),
+    )
+
+
+def _scaled(raw: object) -> Decimal:
+    """An aggregate over scaled-integer money columns, back as Decimal."""
+    return Decimal(int(raw or 0)) / SCALE  # type: ignore[call-overload]
