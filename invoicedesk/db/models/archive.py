@@ -34,7 +34,9 @@ class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None, index=True)
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id"), default=None, index=True
+    )
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"), default=None)
     to_addrs: Mapped[str] = mapped_column(Text)
     cc_addrs: Mapped[str] = mapped_column(Text, default="")

@@ -129,16 +129,16 @@ class Invoice(TimestampMixin, Base):
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceTax.position"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=invoice_tags, order_by="Tag.name")
-    corrects: Mapped[Invoice | None] = relationship(
-        remote_side=[id], foreign_keys=[corrects_id]
-    )
+    corrects: Mapped[Invoice | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
 
 
 class InvoiceLine(Base):
     __tablename__ = "invoice_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id"), default=None, index=True
@@ -164,7 +164,9 @@ class InvoiceAllowanceCharge(Base):
     __tablename__ = "invoice_allowances_charges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     is_charge: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(200), default="")
@@ -182,7 +184,9 @@ class InvoiceTax(Base):
     __tablename__ = "invoice_taxes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(2))
     rate: Mapped[Decimal] = mapped_column(ExactDecimal())
