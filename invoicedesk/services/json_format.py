@@ -84,8 +84,11 @@ FORMAT_VERSION = 1
 
 DEFAULT_CURRENCY = "EUR"  # for the totals engine when the invoice names none
 DEFAULT_MONEY_PLACES = 2  # amounts of an invoice without a currency
-RATE_PLACES = 4  # tax rates and percentages
-EXCHANGE_RATE_PLACES = 6
+# Decimal places, as the services store them.
+TAX_RATE_PLACES = 2
+PERCENT_PLACES = 4  # discounts, allowances and charges in percent
+CASH_DISCOUNT_PLACES = 2
+EXCHANGE_RATE_PLACES = 4
 MAX_DAYS = 365  # due_days and cash_discount.days (as the services and the totals engine)
 MAX_ID = 2**63 - 1
 
@@ -388,18 +391,18 @@ def _currency(value: object, field: str) -> str:
     return validate_currency(value, field)
 
 
-def _percent(value: object, field: str) -> Decimal:
+def _percent(value: object, field: str, places: int = PERCENT_PLACES) -> Decimal:
     """A percentage 0..100 given as a number, optionally written with a trailing '%'."""
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]
-    number = parse_decimal(value, field, places=RATE_PLACES, allow_negative=False)
+    number = parse_decimal(value, field, places=places, allow_negative=False)
     if number > HUNDRED:
         raise DomainError(f"{number} % is not a percentage (0 up to 100)", field)
     return number
 
 
 def _tax_rate(value: object, field: str) -> Decimal:
-    number = parse_decimal(value, field, places=RATE_PLACES, allow_negative=False)
+    number = parse_decimal(value, field, places=TAX_RATE_PLACES, allow_negative=False)
     if number >= HUNDRED:
         raise DomainError(f"{number} % is not a tax rate (0 up to but below 100)", field)
     return number
@@ -499,7 +502,7 @@ def parse_invoice(
     def line(item: object, item_path: str) -> LineItem:
         return _line_item(item, item_path, places)
 
-    prepaid = obj.decimal("prepaid", places=places)
+    prepaid = obj.decimal("prepaid", places=places, allow_negative=False)
     adjustment = obj.decimal("adjustment", places=places)
     return InvoiceInput(
         client_id=client_id,
@@ -575,9 +578,11 @@ def _allowance_charge(
 
 def _cash_discount(data: object, path: str) -> CashDiscountTerms:
     obj = _Obj(data, path, CASH_DISCOUNT_KEYS)
-    rate = _percent(obj.raw("rate", required=True), obj.field("rate"))
-    if rate >= HUNDRED:
-        raise DomainError(f"{rate} % is not a cash discount (below 100)", obj.field("rate"))
+    rate = _percent(obj.raw("rate", required=True), obj.field("rate"), CASH_DISCOUNT_PLACES)
+    if not 0 < rate < HUNDRED:
+        raise DomainError(
+            f"{rate} % is not a cash discount (more than 0, below 100)", obj.field("rate")
+        )
     obj.raw("days", required=True)
     days = obj.integer("days", minimum=0, maximum=MAX_DAYS)
     assert days is not None

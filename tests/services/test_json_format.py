@@ -383,7 +383,7 @@ def test_dates_are_read() -> None:
         (invoice(line_items=[line(quantity=[1])]), "quantity", "expected a number, got list"),
         (invoice(line_items=[line(tax_rate="-1")]), "tax_rate", "-1 must not be negative"),
         (invoice(line_items=[line(tax_rate="100")]), "tax_rate", "100 % is not a tax rate"),
-        (invoice(line_items=[line(tax_rate="19.12345")]), "tax_rate", "more than 4 decimal"),
+        (invoice(line_items=[line(tax_rate="19.125")]), "tax_rate", "more than 2 decimal"),
         (invoice(line_items=[line(discount="1.234")]), "discount", "more than 2 decimal places"),
         (invoice(line_items=[line(discount="150%")]), "discount", "150 % is not a percentage"),
         (invoice(line_items=[line(discount="-5%")]), "discount", "-5 must not be negative"),
@@ -431,6 +431,7 @@ def test_largest_allowed_amounts_and_signs() -> None:
         invoice(
             line_items=[line(quantity="-2", unit_price="999999999999.9999")],
             prepaid="999999999999.99",
+            discount="-1.00",
             adjustment="-0.05",
             charges=[{"amount": "-3.00"}],
         )
@@ -440,6 +441,9 @@ def test_largest_allowed_amounts_and_signs() -> None:
     assert inp.lines[0].unit_price == D("999999999999.9999")
     assert inp.prepaid == D("999999999999.99") and inp.adjustment == D("-0.05")
     assert inp.allowances_charges[0].value == Discount(amount=D("-3.00"))
+    assert inp.discount == Discount(amount=D("-1.00"))
+    exc = invoice_error(invoice(prepaid="-1.00"))
+    assert (exc.field, exc.message) == ("invoice.prepaid", "-1.00 must not be negative")
 
 
 @pytest.mark.parametrize(
@@ -563,7 +567,13 @@ def test_allowance_rules(
     [
         ({"rate": "2"}, "days", "is required"),
         ({"days": 10}, "rate", "is required"),
-        ({"rate": "100", "days": 10}, "rate", "100 % is not a cash discount (below 100)"),
+        (
+            {"rate": "100", "days": 10},
+            "rate",
+            "100 % is not a cash discount (more than 0, below 100)",
+        ),
+        ({"rate": "0", "days": 10}, "rate", "0 % is not a cash discount (more than 0, below 100)"),
+        ({"rate": "2.125", "days": 10}, "rate", "2.125 has more than 2 decimal places"),
         ({"rate": "-1", "days": 10}, "rate", "-1 must not be negative"),
         ({"rate": "2", "days": 366}, "days", "366 is out of range (0 to 365)"),
         ({"rate": "2", "days": "10"}, "days", "expected a whole number, got a string"),
@@ -597,7 +607,7 @@ def test_currency_is_normalised() -> None:
     [
         ("0", "0 must be more than 0"),
         ("-1.1", "-1.1 must be more than 0"),
-        ("1.1234567", "1.1234567 has more than 6 decimal places"),
+        ("1.12345", "1.12345 has more than 4 decimal places"),
     ],
 )
 def test_exchange_rate(value: str, message: str) -> None:
@@ -910,7 +920,7 @@ def full_invoice(**overrides: Any) -> InvoiceInput:
         due_date=dt.date(2026, 12, 5),
         due_days=14,
         currency="EUR",
-        exchange_rate=D("1.082500"),
+        exchange_rate=D("1.0825"),
         price_basis=PriceBasis.GROSS,
         title=TRICKY,
         label="L",
