@@ -54,10 +54,23 @@ DOC_TYPE_LABELS = {DocType.INVOICE: "Invoice", DocType.CREDIT_NOTE: "Credit note
 UNPAID = (Status.OPEN, Status.PART_PAID)
 
 
-def effective_state(status: Status | str, due_date: dt.date | None, today: dt.date) -> State:
-    """The state to show: OVERDUE for unpaid issued invoices past their due date."""
+def effective_state(
+    status: Status | str,
+    due_date: dt.date | None,
+    today: dt.date,
+    doc_type: DocType | str = DocType.INVOICE,
+) -> State:
+    """The state to show: OVERDUE for unpaid issued invoices past their due date.
+
+    Credit notes are never overdue: what stays open on one is a refund we owe.
+    """
     status = Status(status)
-    if status in UNPAID and due_date is not None and due_date < today:
+    if (
+        status in UNPAID
+        and due_date is not None
+        and due_date < today
+        and DocType(doc_type) is DocType.INVOICE
+    ):
         return State.OVERDUE
     return State(status.value)
 

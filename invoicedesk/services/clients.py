@@ -24,6 +24,7 @@ from invoicedesk.services.inputs import (
     ContactInput,
 )
 from invoicedesk.services.numbering import draw_number
+from invoicedesk.services.search import overdue_condition
 from invoicedesk.services.tags import clean_tags, resolve_tags
 
 
@@ -316,9 +317,7 @@ def _balances(
     sign = case((Invoice.doc_type == "credit_note", -1), else_=1)
     unpaid = Invoice.status.in_(("open", "part_paid"))
     open_sum = func.sum(case((unpaid, Invoice.open_amount * sign), else_=0))
-    overdue_sum = func.sum(
-        case((unpaid & (Invoice.due_date < today), Invoice.open_amount * sign), else_=0)
-    )
+    overdue_sum = func.sum(case((overdue_condition(today), Invoice.open_amount * sign), else_=0))
     rows = session.execute(
         select(
             Invoice.client_id,

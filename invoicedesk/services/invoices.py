@@ -797,7 +797,9 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
         doc_type=DocType(invoice.doc_type),
         number=invoice.number,
         status=Status(invoice.status),
-        state=effective_state(invoice.status, invoice.due_date, today or dt.date.today()),
+        state=effective_state(
+            invoice.status, invoice.due_date, today or dt.date.today(), invoice.doc_type
+        ),
         client_id=invoice.client_id,
         client_name=client.name,
         customer_number=client.customer_number,

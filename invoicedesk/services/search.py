@@ -80,22 +80,29 @@ def _like(text: str) -> str:
 
 def state_expression(today: dt.date) -> ColumnElement[str]:
     """The effective state in SQL: the stored status, with overdue derived from the due date."""
-    return case(
-        (
-            and_(Invoice.status.in_(("open", "part_paid")), Invoice.due_date < today),
-            State.OVERDUE.value,
-        ),
-        else_=Invoice.status,
+    return case((overdue_condition(today), State.OVERDUE.value), else_=Invoice.status)
+
+
+def overdue_condition(today: dt.date) -> ColumnElement[bool]:
+    """Unpaid invoices past their due date (credit notes are never overdue)."""
+    return and_(
+        Invoice.status.in_(("open", "part_paid")),
+        Invoice.due_date < today,
+        Invoice.doc_type == DocType.INVOICE.value,
     )
 
 
 def _state_condition(state: State, today: dt.date) -> ColumnElement[bool]:
-    overdue = and_(Invoice.status.in_(("open", "part_paid")), Invoice.due_date < today)
+    overdue = overdue_condition(today)
     if state is State.OVERDUE:
         return overdue
     if state in (State.OPEN, State.PART_PAID):
-        not_yet_due = or_(Invoice.due_date.is_(None), Invoice.due_date >= today)
-        return and_(Invoice.status == state.value, not_yet_due)
+        not_overdue = or_(
+            Invoice.due_date.is_(None),
+            Invoice.due_date >= today,
+            Invoice.doc_type != DocType.INVOICE.value,
+        )
+        return and_(Invoice.status == state.value, not_overdue)
     return Invoice.status == state.value
 
 

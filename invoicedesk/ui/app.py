@@ -1,0 +1,92 @@
+"""Starting the desktop app: open (create, upgrade) the database, offer demo data, show it."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from invoicedesk import __version__
+from invoicedesk.config import demo_database, resolve_database
+from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.ui.main_window import MainWindow
+from invoicedesk.ui.worker import Task, run_task
+
+
+def _is_empty(db: Database) -> bool:
+    from invoicedesk.services.clients import list_clients
+
+    return not list_clients(db, include_archived=True, limit=1)
+
+
+def _offer_demo(parent: QMessageBox | None = None) -> bool:
+    box = QMessageBox(parent)
+    box.setWindowTitle("Welcome to InvoiceDesk")
+    box.setText("Your database is empty.")
+    box.setInformativeText(
+        "Start with your own clients and invoices, or explore InvoiceDesk with sample "
+        "data kept in a separate demo database."
+    )
+    start = box.addButton("Start empty", QMessageBox.ButtonRole.AcceptRole)
+    demo = box.addButton("Explore with demo data", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(start)
+    box.exec()
+    return box.clickedButton() is demo
+
+
+def _open_demo(app: QApplication) -> Database | None:
+    """Open the demo database, filling it in the background on first use."""
+    db = open_database(str(demo_database()))
+    if not _is_empty(db):
+        return db
+    from invoicedesk.services.demo import generate_demo
+
+    progress = QProgressDialog("Creating demo data…", "Cancel", 0, 100)
+    progress.setWindowTitle("InvoiceDesk")
+    progress.setMinimumDuration(0)
+    outcome: dict[str, object] = {}
+
+    def work(task: Task) -> object:
+        return generate_demo(db, progress=task.report, cancelled=task.is_cancelled)
+
+    def done(result: object) -> None:
+        outcome["ok"] = result
+        progress.close()
+
+    def failed(exc: BaseException, _trace: str) -> None:
+        outcome["error"] = exc
+        progress.close()
+
+    def step(done_count: int, total: int) -> None:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done_count)
+
+    task = run_task(work, done, failed, step)
+    progress.canceled.connect(task.cancel)
+    progress.exec()
+    if "error" in outcome:
+        error = outcome["error"]
+        if not task.is_cancelled():
+            QMessageBox.warning(None, "InvoiceDesk", f"The demo data could not be created: {error}")
+        return None
+    return db
+
+
+def run(db_value: str | None = None) -> int:
+    """Start the GUI on ``db_value`` (a file or URL; None: the default database)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("InvoiceDesk")
+    app.setApplicationVersion(__version__)
+    try:
+        db = open_database(resolve_database(db_value))
+    except (DomainError, OSError) as exc:
+        QMessageBox.critical(None, "InvoiceDesk", f"The database could not be opened: {exc}")
+        return 2
+    if _is_empty(db) and _offer_demo():
+        demo = _open_demo(app)
+        if demo is not None:
+            db = demo
+    window = MainWindow(db)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,37 @@
+"""Numbers, money and dates in the user's locale, for display only (never for arithmetic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from PySide6.QtCore import QLocale
+
+from invoicedesk.core.money import round_money
+
+
+@lru_cache(maxsize=1)
+def user_locale() -> str:
+    name = QLocale.system().name() or "en_US"
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return "en_US"
+    return name if name != "C" else "en_US"
+
+
+def money(amount: Decimal, currency: str, *, with_symbol: bool = False) -> str:
+    value = round_money(amount, currency)
+    if with_symbol:
+        return format_currency(value, currency, locale=user_locale())
+    places = -value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 2
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=user_locale())
+
+
+def date(value: dt.date | None) -> str:
+    return format_date(value, format="short", locale=user_locale()) if value else ""

@@ -1,0 +1,100 @@
+"""One way to run work off the GUI thread: ``run_task(fn, on_done, on_error)``.
+
+The function runs on Qt's global thread pool and must not touch widgets; it
+gets ids or frozen values and opens its own database session (the services
+do that). Its result or exception comes back on the GUI thread through queued
+signals, so a failure reaches the user as a message, never as a silent thread
+death. Long jobs use the ``Task`` they are given to report progress and to
+check for cancellation.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class Task(QObject):
+    """Progress and cancel for one background job.
+
+    The Task lives on the GUI thread; the worker emits its signals, and Qt
+    queues them to the slots below, which call the callbacks on the GUI thread.
+    """
+
+    progressed = Signal(int, int)  # done, total
+    finished = Signal(object)  # the result
+    failed = Signal(object, str)  # the exception, its formatted traceback
+
+    def __init__(
+        self,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException, str], None],
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
+        super().__init__()
+        self._cancelled = False
+        self._on_done = on_done
+        self._on_error = on_error
+        self._on_progress = on_progress
+        self.finished.connect(self._deliver_result)
+        self.failed.connect(self._deliver_error)
+        self.progressed.connect(self._deliver_progress)
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def is_cancelled(self) -> bool:
+        return self._cancelled
+
+    def report(self, done: int, total: int) -> None:
+        """Called by the worker: queue a progress update for the GUI."""
+        self.progressed.emit(done, total)
+
+    @Slot(object)
+    def _deliver_result(self, result: object) -> None:
+        _running.discard(self)
+        self._on_done(result)
+
+    @Slot(object, str)
+    def _deliver_error(self, exc: BaseException, trace: str) -> None:
+        _running.discard(self)
+        self._on_error(exc, trace)
+
+    @Slot(int, int)
+    def _deliver_progress(self, done: int, total: int) -> None:
+        if self._on_progress is not None:
+            self._on_progress(done, total)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Task], Any], task: Task) -> None:
+        super().__init__()
+        self._fn = fn
+        self._task = task
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._task)
+        except Exception as exc:  # every failure must reach the user
+            self._task.failed.emit(exc, traceback.format_exc())
+        else:
+            self._task.finished.emit(result)
+
+
+_running: set[Task] = set()  # keeps each Task alive until its result has been delivered
+
+
+def run_task(
+    fn: Callable[[Task], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException, str], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Task:
+    """Run ``fn(task)`` in the background; ``on_done(result)`` or ``on_error`` follow on the GUI."""
+    task = Task(on_done, on_error, on_progress)
+    _running.add(task)
+    QThreadPool.globalInstance().start(_Runnable(fn, task))
+    return task
