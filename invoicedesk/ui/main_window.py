@@ -90,5 +90,5 @@ class MainWindow(QMainWindow):
             f"{formatting.money(gross, currency)}, open {formatting.money(open_, currency)}"
             for currency, net, gross, open_ in summary.by_currency
         )
-        self.footer.setText(f"{summary.count:,} invoices   {sums}")
-        self.statusBar().showMessage(f"{summary.count:,} invoices", 3000)
+        noun = "invoice" if summary.count == 1 else "invoices"
+        self.footer.setText(f"{summary.count:,} {noun}   {sums}")
