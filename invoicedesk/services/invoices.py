@@ -56,12 +56,13 @@ from invoicedesk.db.models import (
     InvoiceLine,
     InvoiceTax,
     Payment,
+    Product,
 )
 from invoicedesk.db.types import utcnow
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import AuditView, audit_entries, record
 from invoicedesk.services.clients import add_client, require_client
-from invoicedesk.services.inputs import InvoiceInput, PaymentMethod, SupplyType
+from invoicedesk.services.inputs import ClientInput, InvoiceInput, PaymentMethod, SupplyType
 from invoicedesk.services.numbering import draw_number
 from invoicedesk.services.products import validate_tax
 from invoicedesk.services.settings import get_setting, load_company
@@ -358,9 +359,47 @@ def _resolve_client(session: Session, inp: InvoiceInput) -> Client:
     if (inp.client_id is None) == (inp.client is None):
         raise DomainError("choose a client", "invoice.client_id")
     if inp.client is not None:
+        existing = _matching_client(session, inp.client)
+        if existing is not None:
+            return require_client(session, existing.id, "invoice.client")
         return add_client(session, inp.client, "invoice.client")
     assert inp.client_id is not None
     return require_client(session, inp.client_id, "invoice.client_id")
+
+
+def _matching_client(session: Session, data: ClientInput) -> Client | None:
+    """An existing client an inline client means: same customer number, else same name and
+    e-mail (so importing many invoices for one client does not create it many times)."""
+    if data.customer_number:
+        return session.scalar(select(Client).where(Client.customer_number == data.customer_number))
+    return session.scalar(
+        select(Client)
+        .where(Client.name == data.name.strip(), Client.email == data.email.strip())
+        .order_by(Client.id)
+        .limit(1)
+    )
+
+
+def _link_products(session: Session, lines: tuple[LineItem, ...]) -> tuple[LineItem, ...]:
+    """Check the products lines refer to; link lines that name a known product number."""
+    given = {line.product_id for line in lines if line.product_id is not None}
+    if given:
+        known = set(session.scalars(select(Product.id).where(Product.id.in_(given))))
+        for i, line in enumerate(lines):
+            if line.product_id is not None and line.product_id not in known:
+                raise NotFoundError(
+                    f"there is no product with id {line.product_id}",
+                    f"invoice.line_items[{i}].product_id",
+                )
+    numbers = {line.product_number for line in lines if line.product_number and not line.product_id}
+    if not numbers:
+        return lines
+    query = select(Product.number, Product.id).where(Product.number.in_(numbers))
+    ids = dict(session.execute(query).tuples())
+    return tuple(
+        replace(line, product_id=ids.get(line.product_number)) if not line.product_id else line
+        for line in lines
+    )
 
 
 def _prepare(session: Session, inp: InvoiceInput) -> tuple[Client, InvoiceInput, Decimal, str]:
@@ -370,6 +409,7 @@ def _prepare(session: Session, inp: InvoiceInput) -> tuple[Client, InvoiceInput,
         inp.currency or client.currency or company.currency, "invoice.currency"
     )
     data = _validated(replace(inp, client_id=client.id, client=None), currency)
+    data = replace(data, lines=_link_products(session, data.lines))
     rate = _exchange_rate(data, currency, company.currency, "invoice")
     return client, data, rate, company.currency
 
@@ -805,12 +845,12 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
         customer_number=client.customer_number,
         data=data,
         totals=totals,
-        net=invoice.net,
-        tax=invoice.tax,
-        gross=invoice.gross,
-        amount_due=invoice.amount_due,
-        paid_amount=invoice.paid_amount,
-        open_amount=invoice.open_amount,
+        net=round_money(invoice.net, invoice.currency),
+        tax=round_money(invoice.tax, invoice.currency),
+        gross=round_money(invoice.gross, invoice.currency),
+        amount_due=round_money(invoice.amount_due, invoice.currency),
+        paid_amount=round_money(invoice.paid_amount, invoice.currency),
+        open_amount=round_money(invoice.open_amount, invoice.currency),
         taxes=tuple(
             TaxTotal(category=TaxCategory(t.category), rate=t.rate, base=t.base, amount=t.amount)
             for t in invoice.taxes
