@@ -175,7 +175,10 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
             )
         )
     extras = []
-    for i, item in enumerate(inp.allowances_charges):
+    counts = {True: 0, False: 0}  # the JSON format lists allowances and charges apart
+    for item in inp.allowances_charges:
+        i = counts[item.is_charge]
+        counts[item.is_charge] += 1
         p = f"{path}.{'charges' if item.is_charge else 'allowances'}[{i}]"
         value = _discount(item.value, p, places)
         if value is None:
