@@ -1,0 +1,169 @@
+"""The migrations: they build exactly the models' schema, form one chain, and upgrade safely."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from invoicedesk.db import migrate
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.db.models import Base
+from invoicedesk.services import clients
+from tests.factories import client_input
+
+# A second revision for the upgrade tests: adds one column to an existing table.
+REVISION_0002 = '''
+"""test: add clients.nickname"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("clients") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(50), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("clients") as batch_op:
+        batch_op.drop_column("nickname")
+'''
+
+
+def _scripts(database: Database) -> ScriptDirectory:
+    return ScriptDirectory.from_config(migrate.alembic_config(database))
+
+
+def _sqlite_tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+def test_migrations_build_every_model_table(db: Database) -> None:
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert tables - set(Base.metadata.tables) == {"alembic_version"}
+
+
+def test_migrated_schema_matches_the_models(db: Database) -> None:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def test_revision_chain_is_linear_with_one_head(db: Database) -> None:
+    scripts = _scripts(db)
+    assert len(scripts.get_heads()) == 1
+    assert len(scripts.get_bases()) == 1
+    revisions = list(scripts.walk_revisions())  # head first
+    for newer, older in zip(revisions, revisions[1:], strict=False):
+        assert newer.down_revision == older.revision
+    assert revisions[-1].down_revision is None
+    assert all(not revision.is_merge_point for revision in revisions)
+
+
+def test_database_is_at_head_after_opening(db: Database) -> None:
+    assert migrate.current_revision(db) == migrate.head_revision(db) == "0001"
+
+
+def test_up_to_date_database_is_not_upgraded_or_backed_up(db: Database, tmp_path: Path) -> None:
+    assert migrate.upgrade_database(db) is None
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == []
+
+
+def test_new_database_gets_no_backup(tmp_path: Path) -> None:
+    database = Database(str(tmp_path / "new.sqlite"))
+    try:
+        assert migrate.current_revision(database) is None
+        assert migrate.upgrade_database(database) is None
+        assert migrate.current_revision(database) == "0001"
+        assert not list(tmp_path.glob("*.bak"))
+    finally:
+        database.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
+    config = migrate.alembic_config(db)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    assert migrate.current_revision(db) is None
+
+    assert migrate.upgrade_database(db) is None  # revision None: nothing to back up
+    assert set(Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
+
+
+@pytest.fixture
+def pending_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the migrations with one more revision, used by ``upgrade_database``."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    (directory / "versions" / "0002_test_nickname.py").write_text(
+        textwrap.dedent(REVISION_0002), encoding="utf-8"
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", directory)
+    return directory
+
+
+def test_pending_migration_backs_the_file_up_first(tmp_path: Path, pending_migration: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = open_database(str(path), upgrade=False)
+    try:
+        with old.engine.begin() as connection:
+            config = migrate.alembic_config(old)
+            config.set_main_option("script_location", str(pending_migration))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")  # an installation of the previous version
+        clients.create_client(old, client_input("Kept GmbH"))
+        assert migrate.current_revision(old) == "0001"
+
+        backup = migrate.upgrade_database(old)
+
+        assert backup == tmp_path / "old.sqlite.before-0002.bak"
+        assert migrate.current_revision(old) == "0002"
+        assert "nickname" in {c["name"] for c in inspect(old.engine).get_columns("clients")}
+    finally:
+        old.dispose()
+    # The backup is a complete, readable copy of the database before the upgrade.
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT name FROM clients").fetchall() == [("Kept GmbH",)]
+        columns = {row[1] for row in copy.execute("PRAGMA table_info(clients)")}
+    assert "nickname" not in columns
+    assert set(Base.metadata.tables) <= _sqlite_tables(backup)
+    # The upgraded database kept its data.
+    with sqlite3.connect(path) as upgraded:
+        assert upgraded.execute("SELECT name, nickname FROM clients").fetchall() == [
+            ("Kept GmbH", None)
+        ]
+
+
+def test_upgrade_runs_on_open_and_then_is_a_no_op(tmp_path: Path, pending_migration: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    first = open_database(str(path))
+    try:
+        assert migrate.current_revision(first) == "0002"
+        assert migrate.upgrade_database(first) is None
+    finally:
+        first.dispose()
+    assert not list(tmp_path.glob("*.bak"))

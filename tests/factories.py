@@ -1,0 +1,121 @@
+"""Builders of service inputs and of records in a test database.
+
+Everything is created through the public services, so the rows look exactly
+like the ones the application writes. Dates default to :data:`TODAY`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from invoicedesk.core.document import Discount, LineItem, TaxCategory
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.services import clients, invoices, payments, settings
+from invoicedesk.services.clients import ClientView
+from invoicedesk.services.inputs import (
+    AddressInput,
+    ClientInput,
+    InvoiceInput,
+    PaymentInput,
+    PaymentMethod,
+)
+from invoicedesk.services.invoices import InvoiceView
+
+D = Decimal
+TODAY = dt.date(2026, 3, 16)  # a Monday
+COMPANY = settings.CompanyData(
+    name="Muster Software GmbH",
+    street="Hauptstraße 1",
+    zip="10115",
+    city="Berlin",
+    country="DE",
+    vat_id="DE123456789",
+    currency="EUR",
+)
+
+
+def new_database(path: Path) -> Database:
+    """A database file built by the migrations, with the company profile set."""
+    database = open_database(str(path))
+    settings.update_company(database, COMPANY)
+    return database
+
+
+def line(
+    qty: str | int = "1",
+    price: str = "100.00",
+    rate: str = "19",
+    *,
+    name: str = "Consulting",
+    category: TaxCategory | None = None,
+    discount: Discount | None = None,
+    **fields: Any,
+) -> LineItem:
+    """One invoice line: ``line("2", "50.00", "7")`` is 2 × 50.00 at 7 %."""
+    if category is None:
+        category = TaxCategory.STANDARD if D(rate) else TaxCategory.ZERO
+    return LineItem(
+        quantity=D(qty),
+        unit_price=D(price),
+        tax_rate=D(rate),
+        tax_category=category,
+        discount=discount,
+        name=name,
+        **fields,
+    )
+
+
+ADDRESS = AddressInput(street="Marktplatz 5", zip="80331", city="München", country="DE")
+
+
+def client_input(name: str = "Acme GmbH", **fields: Any) -> ClientInput:
+    """A client with one billing address in Munich unless ``addresses`` are given."""
+    fields.setdefault("addresses", (ADDRESS,))
+    return ClientInput(name=name, **fields)
+
+
+def make_client(db: Database, name: str = "Acme GmbH", **fields: Any) -> ClientView:
+    return clients.create_client(db, client_input(name, **fields))
+
+
+def invoice_input(client_id: int, *lines: LineItem, **fields: Any) -> InvoiceInput:
+    """An invoice input; one 100.00 + 19 % line unless ``lines`` are given."""
+    return InvoiceInput(client_id=client_id, lines=lines or (line(),), **fields)
+
+
+def make_draft(
+    db: Database, *lines: LineItem, client_id: int | None = None, **fields: Any
+) -> InvoiceView:
+    """A draft for ``client_id`` (a new client when not given)."""
+    if client_id is None:
+        client_id = make_client(db).id
+    return invoices.create_draft(db, invoice_input(client_id, *lines, **fields))
+
+
+def issued_invoice(
+    db: Database,
+    *lines: LineItem,
+    client_id: int | None = None,
+    today: dt.date = TODAY,
+    **fields: Any,
+) -> InvoiceView:
+    """A draft issued on ``today`` (or on its own ``date``)."""
+    draft = make_draft(db, *lines, client_id=client_id, **fields)
+    return invoices.issue(db, draft.id, today=today)
+
+
+def pay(
+    db: Database,
+    invoice_id: int,
+    amount: str,
+    *,
+    method: PaymentMethod = PaymentMethod.BANK_TRANSFER,
+    date: dt.date = TODAY,
+    **fields: Any,
+) -> Any:
+    return payments.record_payment(
+        db, invoice_id, PaymentInput(amount=D(amount), date=date, method=method, **fields)
+    )
