@@ -62,7 +62,7 @@ class Database:
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-            write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             write_engine = self.engine
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -131,7 +131,10 @@ def _money(value: Decimal, field: str, places: int, *, negative: bool = True) ->
     return parse_decimal(value, field, places=places, allow_negative=negative)
 
 
-def _discount(value: Discount | None, field: str, places: int) -> Discount | None:
+def _discount(
+    value: Discount | None, field: str, places: int, *, negative: bool = False
+) -> Discount | None:
+    """A validated discount; ``negative`` allows a negative amount (the discount of a return)."""
     if value is None:
         return None
     if (value.percent is None) == (value.amount is None):
@@ -141,7 +144,8 @@ def _discount(value: Discount | None, field: str, places: int) -> Discount | Non
         if percent > HUNDRED:
             raise DomainError(f"{percent}% is more than 100%", field)
         return Discount(percent=percent) if percent else None
-    amount = _money(value.amount, field, places, negative=False)  # type: ignore[arg-type]
+    assert value.amount is not None
+    amount = _money(value.amount, field, places, negative=negative)
     return Discount(amount=amount) if amount else None
 
 
@@ -171,7 +175,7 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
                 ),
                 tax_rate=rate,
                 tax_category=category,
-                discount=_discount(line.discount, f"{p}.discount", places),
+                discount=_discount(line.discount, f"{p}.discount", places, negative=True),
             )
         )
     extras = []
@@ -183,17 +187,17 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         value = _discount(item.value, p, places)
         if value is None:
             raise DomainError("an allowance or charge needs a non-zero amount or percent", p)
-        rate: Decimal | None = None
-        category: TaxCategory | None = None
+        item_rate: Decimal | None = None
+        item_category: TaxCategory | None = None
         if item.tax_rate is not None:
-            rate, category = validate_tax(item.tax_rate, item.tax_category, p)
+            item_rate, item_category = validate_tax(item.tax_rate, item.tax_category, p)
         extras.append(
             replace(
                 item,
                 value=value,
                 reason=check.text(item.reason, f"{p}.reason", max_length=200),
-                tax_rate=rate,
-                tax_category=category,
+                tax_rate=item_rate,
+                tax_category=item_category,
             )
         )
     if inp.due_days is not None:

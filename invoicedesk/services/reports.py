@@ -57,7 +57,7 @@ def _iso_week(date_column: Any) -> ColumnElement[str]:
     return func.strftime("%Y", thursday) + "-W" + func.substr("0" + cast(week, Integer), -2)
 
 
-def _dimension(name: str, today: dt.date) -> tuple[ColumnElement[Any], list[Any]]:
+def _dimension(name: str, today: dt.date) -> tuple[Any, list[Any]]:
     """The SQL expression of one dimension and the extra GROUP BY columns it needs."""
     if name == "client":
         return Client.name, [Client.id]
@@ -115,6 +115,10 @@ def grouped_totals(
         keys.append(expression.label(d))
         extra_group.extend(extra)
     sign = case((Invoice.doc_type == DocType.CREDIT_NOTE.value, -1), else_=1)
+    count: Any
+    net: Any
+    tax: Any
+    gross: Any
     if by_tax:
         count = func.count(func.distinct(Invoice.id))
         net = func.sum(InvoiceTax.base * sign)
@@ -134,7 +138,7 @@ def grouped_totals(
         query = query.join(InvoiceTax, InvoiceTax.invoice_id == Invoice.id)
     query = apply_filter(query, flt).group_by(*keys, *extra_group).order_by(*keys)
     with db.read() as session:
-        rows = session.execute(query).all()
+        rows: list[Any] = list(session.execute(query).all())
         company_currency = "" if by_tax else get_company_currency(session)
     n = len(dims)
     report_rows = tuple(

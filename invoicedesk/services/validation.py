@@ -40,7 +40,8 @@ def due_days(value: int | None, field: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+    territories = Locale("en").territories
+    return frozenset(c for c in territories if isinstance(c, str) and c.isalpha() and len(c) == 2)
 
 
 def country(value: str, field: str) -> str:
