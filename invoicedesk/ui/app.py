@@ -45,6 +45,9 @@ def _open_demo(app: QApplication) -> Database | None:
     progress = QProgressDialog("Creating demo data…", "Cancel", 0, 100)
     progress.setWindowTitle("InvoiceDesk")
     progress.setMinimumDuration(0)
+    # Close only when the worker says so, not when the bar happens to reach 100 %.
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
     outcome: dict[str, object] = {}
 
     def work(task: Task) -> object:
