@@ -8,18 +8,23 @@ usage), 130 interrupted. A user error prints exactly one line on stderr,
 
 Adding a command (see also :mod:`invoicedesk.cli`)::
 
-    # invoicedesk/cli/report.py
+    # invoicedesk/cli/things.py
+    from invoicedesk.cli.common import SubParsers, add_command, open_db
+
     def register(subparsers: SubParsers) -> None:
-        parser = add_command(subparsers, "report", _run, help="…")
+        parser = add_command(subparsers, "things", _run, help="…")
         parser.add_argument("--year", type=int)
 
     def _run(args: argparse.Namespace) -> int:
         from invoicedesk.services import reports  # heavy imports inside the handler
-        ...                                       # raise DomainError for user errors
+        with open_db(args) as db:                 # raise DomainError for user errors
+            ...
         return 0
 
-then add ``report.register`` to :data:`COMMANDS` below. ``args.db`` holds the
-``--db`` value (or ``$INVOICEDESK_DB``, or ``None``).
+then add ``things.register`` to :data:`COMMANDS` below. ``args.db`` holds the
+``--db`` value (or ``$INVOICEDESK_DB``, or ``None``); groups of subcommands
+use ``common.add_group``. Usage errors are one line too (``OneLineParser``).
+The building blocks live in :mod:`invoicedesk.cli.common` (re-exported here).
 """
 
 from __future__ import annotations
@@ -29,17 +34,28 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Sequence
+from typing import TextIO, cast
 
 from invoicedesk import __version__
+from invoicedesk.cli import catalog, data, demo, invoices, payments, report
+from invoicedesk.cli.common import (
+    DB_ENV,
+    DEBUG_ENV,
+    EXIT_ERROR,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    PROG,
+    Handler,
+    OneLineParser,
+    Registrar,
+    SubParsers,
+    add_command,
+    read_text,
+)
 from invoicedesk.cli.output import print_json
 from invoicedesk.core.errors import DomainError
-
-if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    SubParsers = argparse._SubParsersAction
 
 __all__ = [
     "COMMANDS",
@@ -56,80 +72,6 @@ __all__ = [
     "main",
     "read_text",
 ]
-
-PROG = "invoicedesk"
-DB_ENV = "INVOICEDESK_DB"
-DEBUG_ENV = "INVOICEDESK_DEBUG"  # set to 1 to get tracebacks of internal errors
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
-
-# A command handler gets the parsed arguments and returns the exit code.
-Handler = Callable[[argparse.Namespace], int]
-# A registrar adds one (or a group of) subcommand(s) to the top-level subparsers.
-Registrar = Callable[[SubParsers], None]
-
-
-# --------------------------------------------------------------------------- building blocks
-
-
-def _common_options() -> argparse.ArgumentParser:
-    """Options every subcommand accepts after its name too (``invoicedesk totals x --db y``)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        default=argparse.SUPPRESS,
-        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
-    )
-    return common
-
-
-def add_command(
-    subparsers: SubParsers,
-    name: str,
-    handler: Handler,
-    *,
-    help: str,
-    description: str | None = None,
-) -> argparse.ArgumentParser:
-    """Add subcommand ``name`` running ``handler``; returns its parser for the arguments.
-
-    Works for nested groups too: ``invoices = add_command(sub, "invoices", _help, ...)``,
-    then ``add_command(invoices.add_subparsers(...), "list", _list, ...)``; the
-    group's own handler runs when no subcommand is given (e.g. print its help).
-    """
-    parser = subparsers.add_parser(
-        name,
-        help=help,
-        description=description or help,
-        parents=[_common_options()],
-    )
-    parser.set_defaults(handler=handler)
-    return parser
-
-
-def read_text(path: str) -> str:
-    """The UTF-8 text of file ``path``, or of standard input for ``-``.
-
-    A byte-order mark is dropped. Unreadable files and text that is not UTF-8
-    raise a DomainError naming the file.
-    """
-    name = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        raise DomainError(exc.strerror or str(exc), name) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(f"not UTF-8 text (byte {exc.start + 1})", name) from None
 
 
 # --------------------------------------------------------------------------- totals
@@ -177,6 +119,14 @@ def _run_totals(args: argparse.Namespace) -> int:
 # (import your module at the top of this file so PyInstaller sees it).
 COMMANDS: list[Registrar] = [
     _register_totals,
+    data.register_import,
+    data.register_export,
+    invoices.register,
+    payments.register,
+    report.register,
+    catalog.register_clients,
+    catalog.register_products,
+    demo.register,
 ]
 
 
@@ -184,7 +134,7 @@ COMMANDS: list[Registrar] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=PROG,
         description="Desktop invoicing. Without a command, opens the app.",
     )
@@ -195,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get(DB_ENV) or None,
         help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
     )
-    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    subparsers = cast(
+        SubParsers, parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    )
     for register in COMMANDS:
         register(subparsers)
     return parser

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
@@ -62,6 +63,8 @@ from invoicedesk.services.inputs import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "READONLY_KEY",
+    "FileRecord",
     "Record",
     "client_to_json",
     "document_field_path",
@@ -75,6 +78,7 @@ __all__ = [
     "parse_product",
     "parse_records",
     "product_to_json",
+    "read_records",
 ]
 
 Record = InvoiceInput | ClientInput | ProductInput
@@ -117,7 +121,11 @@ INVOICE_KEYS = (
     "note",
     "tags",
     "line_items",
+    "readonly",
 )
+# What the export adds about a stored document (number, state, totals, payments …);
+# every reader accepts it (it must be an object) and ignores its content.
+READONLY_KEY = "readonly"
 LINE_KEYS = (
     "name",
     "description",
@@ -464,6 +472,7 @@ def parse_invoice(
     ``totals`` command does not).
     """
     obj = _Obj(data, path, INVOICE_KEYS)
+    _readonly(obj)
 
     client: ClientInput | None = None
     client_id: int | None = None
@@ -528,6 +537,16 @@ def parse_invoice(
         adjustment=adjustment if adjustment is not None else Decimal(0),
         cash_discount=cash_discount,
     )
+
+
+def _readonly(obj: _Obj) -> dict[str, object]:
+    """The ``readonly`` block an export writes on each invoice: an object, else ignored."""
+    value = obj.raw(READONLY_KEY)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DomainError(f"expected an object, got {_json_type(value)}", obj.field(READONLY_KEY))
+    return value
 
 
 def _line_item(data: object, path: str, money_places: int) -> LineItem:
@@ -689,14 +708,35 @@ def parse_product(data: object, path: str = "product") -> ProductInput:
 # --------------------------------------------------------------------------- records
 
 
-_WRAPPED: dict[str, Callable[[object, str], Record]] = {
-    "invoice": lambda data, path: parse_invoice(data, path, require_client=True),
-    "client": parse_client,
-    "product": parse_product,
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One record of an import file and where it was read from.
+
+    ``path`` is the JSON path of the record's object (``"invoices[3]"``,
+    ``"[3].invoice"``, ``"client"``), the prefix for errors found later by the
+    services. ``credit_note`` is true for an exported credit note (its
+    ``readonly.doc_type`` says so), which the import skips.
+    """
+
+    path: str
+    record: Record
+    credit_note: bool = False
+
+
+def _stored_invoice(data: object, path: str) -> FileRecord:
+    invoice = parse_invoice(data, path, require_client=True)
+    readonly = _readonly(_Obj(data, path, INVOICE_KEYS))
+    return FileRecord(path, invoice, credit_note=readonly.get("doc_type") == "credit_note")
+
+
+_WRAPPED: dict[str, Callable[[object, str], FileRecord]] = {
+    "invoice": _stored_invoice,
+    "client": lambda data, path: FileRecord(path, parse_client(data, path)),
+    "product": lambda data, path: FileRecord(path, parse_product(data, path)),
 }
 
 
-def _wrapped(obj: object, path: str) -> Record:
+def _wrapped(obj: object, path: str) -> FileRecord:
     expected = 'expected {"invoice": {...}}, {"client": {...}} or {"product": {...}}'
     if not isinstance(obj, dict):
         raise DomainError(f"{expected}, got {_json_type(obj)}", path or None)
@@ -707,8 +747,8 @@ def _wrapped(obj: object, path: str) -> Record:
     return _WRAPPED[kind](inner, _join(path, kind))
 
 
-def parse_records(obj: object) -> list[Record]:
-    """Read what an import file holds, in file order.
+def read_records(obj: object) -> list[FileRecord]:
+    """Read what an import file holds, in file order, each record with its JSON path.
 
     Accepts one wrapped record (``{"invoice": …}``, ``{"client": …}``,
     ``{"product": …}``), an array of them, or the export shape
@@ -727,14 +767,17 @@ def parse_records(obj: object) -> list[Record]:
                     f"{version!r} is not a supported format version ({FORMAT_VERSION})",
                     "format_version",
                 )
-        records: list[Record] = []
-        records.extend(export.objects("clients", parse_client))
-        records.extend(export.objects("products", parse_product))
-        records.extend(
-            export.objects("invoices", lambda d, p: parse_invoice(d, p, require_client=True))
-        )
+        records: list[FileRecord] = []
+        records.extend(export.objects("clients", _WRAPPED["client"]))
+        records.extend(export.objects("products", _WRAPPED["product"]))
+        records.extend(export.objects("invoices", _stored_invoice))
         return records
     return [_wrapped(obj, "")]
+
+
+def parse_records(obj: object) -> list[Record]:
+    """The records of an import file, in file order (see :func:`read_records`)."""
+    return [item.record for item in read_records(obj)]
 
 
 _ENGINE_ALLOWANCE = re.compile(r"allowances\[(\d+)\](.*)", re.DOTALL)

@@ -1,0 +1,338 @@
+"""Building blocks of the commands: registering, opening the database, parsing options.
+
+Only the standard library is imported at module level; SQLAlchemy and the
+services load inside the functions, so ``invoicedesk --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from invoicedesk.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from invoicedesk.db.engine import Database
+    from invoicedesk.services.search import InvoiceFilter
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    SubParsers = argparse._SubParsersAction
+
+__all__ = [
+    "DB_ENV",
+    "DEBUG_ENV",
+    "EXIT_ERROR",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "PAYMENT_METHODS",
+    "PROG",
+    "STATES",
+    "Handler",
+    "OneLineParser",
+    "Registrar",
+    "SubParsers",
+    "add_command",
+    "add_filter_options",
+    "add_format",
+    "add_group",
+    "build_filter",
+    "client_id",
+    "invoice_id",
+    "money",
+    "open_db",
+    "parse_amount",
+    "parse_date",
+    "read_text",
+    "split_list",
+]
+
+PROG = "invoicedesk"
+DB_ENV = "INVOICEDESK_DB"
+DEBUG_ENV = "INVOICEDESK_DEBUG"  # set to 1 to get tracebacks of internal errors
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+# A command handler gets the parsed arguments and returns the exit code.
+Handler = Callable[[argparse.Namespace], int]
+# A registrar adds one (or a group of) subcommand(s) to the top-level subparsers.
+Registrar = Callable[[SubParsers], None]
+
+STATES = ("draft", "open", "overdue", "part_paid", "paid", "cancelled")
+DOC_TYPES = ("invoice", "credit_note")
+PAYMENT_METHODS = ("cash", "bank_transfer", "paypal", "card", "direct_debit", "other")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr (exit 2), no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        text = " ".join(message.split())
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts after its name too (``invoicedesk totals x --db y``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
+    )
+    return common
+
+
+def add_command(
+    subparsers: SubParsers,
+    name: str,
+    handler: Handler,
+    *,
+    help: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add subcommand ``name`` running ``handler``; returns its parser for the arguments.
+
+    Works for nested groups too (see :func:`add_group`).
+    """
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description or help,
+        parents=[_common_options()],
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_group(subparsers: SubParsers, name: str, *, help: str) -> SubParsers:
+    """A command with subcommands (``invoicedesk invoices list``); returns their subparsers.
+
+    Without a subcommand the group fails with one line naming its commands.
+    """
+    parser = add_command(subparsers, name, _missing_subcommand, help=help)
+    group = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.set_defaults(group_choices=group.choices, group_name=name)
+    return group
+
+
+def _missing_subcommand(args: argparse.Namespace) -> int:
+    names = ", ".join(args.group_choices)
+    raise DomainError(f"choose a command: {names}", args.group_name)
+
+
+def add_format(
+    parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json", "csv")
+) -> None:
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=choices[0],
+        help=f"output format: {', '.join(choices)} (default: {choices[0]})",
+    )
+
+
+def read_text(path: str) -> str:
+    """The UTF-8 text of file ``path``, or of standard input for ``-``.
+
+    A byte-order mark is dropped. Unreadable files and text that is not UTF-8
+    raise a DomainError naming the file.
+    """
+    name = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise DomainError(exc.strerror or str(exc), name) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"not UTF-8 text (byte {exc.start + 1})", name) from None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """An ISO date ``YYYY-MM-DD`` (None stays None)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not _DATE.fullmatch(text):
+        raise DomainError(f"'{value}' is not a date in the form YYYY-MM-DD", option)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"'{value}' is not a valid date", option) from None
+
+
+def parse_amount(value: str, option: str) -> Decimal:
+    from invoicedesk.core.money import parse_decimal
+
+    return parse_decimal(value, option, allow_negative=False)
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """``17.26 EUR``: the amount with the currency's decimals and its code."""
+    from invoicedesk.core.money import plain
+
+    return plain(amount, currency)
+
+
+def split_list(values: Sequence[str] | None) -> list[str]:
+    """Values of a repeatable option that may also be comma lists: ``--state a,b --state c``."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+# --------------------------------------------------------------------------- database
+
+
+@contextmanager
+def open_db(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
+    """The database of ``--db`` (or ``$INVOICEDESK_DB``, or the default file), opened and
+    upgraded; disposed at the end.
+
+    Without ``create`` a SQLite file that does not exist is an error (a typo in
+    ``--db`` must not silently create an empty database).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from invoicedesk.config import resolve_database
+    from invoicedesk.db.engine import database_url, open_database
+
+    target = resolve_database(getattr(args, "db", None))
+    try:
+        url = make_url(database_url(target))
+    except ArgumentError:
+        raise DomainError(f"'{target}' is not a file path or database URL", "--db") from None
+    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if is_file and not create and not Path(str(url.database)).exists():
+        raise DomainError(
+            f"there is no database at {url.database} (create one with 'invoicedesk import', "
+            "'invoicedesk demo' or the app)",
+            "--db",
+        )
+    try:
+        db = open_database(url.render_as_string(hide_password=False))
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise DomainError(f"cannot open the database {target}: {reason}", "--db") from None
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def client_id(db: Database, ref: str, option: str = "--client") -> int:
+    """The id of the client ``ref`` names: its id, customer number or exact name."""
+    from invoicedesk.services.clients import find_client
+
+    try:
+        return find_client(db, ref.strip()).id
+    except DomainError as exc:
+        raise type(exc)(exc.message, option) from None
+
+
+def invoice_id(db: Database, ref: str, option: str | None = None) -> int:
+    """The id of the invoice ``ref`` names: its number (any case) or its id."""
+    from invoicedesk.services.invoices import resolve_ref
+
+    try:
+        return resolve_ref(db, ref)
+    except DomainError as exc:
+        raise type(exc)(exc.message, option or exc.field) from None
+
+
+# --------------------------------------------------------------------------- invoice filters
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The invoice filters shared by ``invoices list`` and ``report``."""
+    group = parser.add_argument_group("filters")
+    group.add_argument("--client", metavar="REF", help="client id, customer number or name")
+    group.add_argument("--number", metavar="TEXT", help="part of the invoice number")
+    group.add_argument(
+        "--state",
+        action="append",
+        metavar="STATE",
+        help=f"{', '.join(STATES)}; repeat or give a comma list (any of them)",
+    )
+    group.add_argument("--type", dest="doc_type", choices=DOC_TYPES, help="invoice or credit_note")
+    group.add_argument("--method", choices=PAYMENT_METHODS, help="has a payment by this method")
+    group.add_argument("--from", dest="date_from", metavar="DATE", help="dated on or after")
+    group.add_argument("--to", dest="date_to", metavar="DATE", help="dated on or before")
+    group.add_argument("--text", metavar="TEXT", help="in title, label, intro or note")
+    group.add_argument(
+        "--search", metavar="TEXT", help="in number, client name or number, title, label, note"
+    )
+    group.add_argument(
+        "--tag", action="append", metavar="TAG", help="has this tag (repeatable: all of them)"
+    )
+    group.add_argument("--product", metavar="NUMBER", help="has a line of this product")
+    group.add_argument("--currency", metavar="CODE", help="in this currency")
+
+
+def parse_states(values: Sequence[str] | None) -> tuple[str, ...]:
+    states = []
+    for value in split_list(values):
+        state = value.lower()
+        if state not in STATES:
+            raise DomainError(f"'{value}' is not a state (one of {', '.join(STATES)})", "--state")
+        if state not in states:
+            states.append(state)
+    return tuple(states)
+
+
+def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
+    """The :class:`~invoicedesk.services.search.InvoiceFilter` the filter options describe."""
+    from invoicedesk.core.lifecycle import DocType, State
+    from invoicedesk.core.money import validate_currency
+    from invoicedesk.services.inputs import PaymentMethod
+    from invoicedesk.services.products import find_product_by_number
+    from invoicedesk.services.search import InvoiceFilter
+
+    states = parse_states(args.state)
+    date_from = parse_date(args.date_from, "--from")
+    date_to = parse_date(args.date_to, "--to")
+    if date_from and date_to and date_from > date_to:
+        raise DomainError(f"{date_from} lies after --to {date_to}", "--from")
+    product_id = None
+    if args.product is not None:
+        with db.read() as session:
+            product = find_product_by_number(session, args.product.strip())
+            if product is None:
+                raise DomainError(f"no product with number '{args.product}'", "--product")
+            product_id = product.id
+    return InvoiceFilter(
+        client_id=client_id(db, args.client) if args.client is not None else None,
+        number=args.number or "",
+        states=tuple(State(s) for s in states),
+        doc_types=(DocType(args.doc_type),) if args.doc_type else (),
+        payment_method=PaymentMethod(args.method) if args.method else None,
+        date_from=date_from,
+        date_to=date_to,
+        text=args.text or "",
+        search=args.search or "",
+        tags=tuple(tag for tag in args.tag or () if tag.strip()),
+        product_id=product_id,
+        currency=validate_currency(args.currency, "--currency") if args.currency else None,
+    )

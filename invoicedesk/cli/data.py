@@ -1,0 +1,106 @@
+"""``invoicedesk import`` and ``invoicedesk export``: JSON in, JSON or CSV out."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from invoicedesk.cli.common import EXIT_OK, SubParsers, add_command, open_db, read_text
+from invoicedesk.core.errors import DomainError
+
+KINDS = ("clients", "products", "invoices")
+
+
+def register_import(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "import",
+        _run_import,
+        help="import clients, products and invoices (as drafts) from a JSON file",
+        description=(
+            "Import a JSON file (one record, an array of records, or an export) in one "
+            "transaction: everything or, on any error, nothing. Invoices become drafts. "
+            "See docs/json-format.md."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the JSON file, or - for standard input")
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from invoicedesk.services import transfer
+
+    text = read_text(args.file)  # read before opening (and maybe creating) the database
+    with open_db(args, create=True) as db:
+        summary = transfer.import_document(db, text)
+    print(summary)
+    return EXIT_OK
+
+
+def register_export(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "export",
+        _run_export,
+        help="export the database as JSON (everything) or CSV (one kind)",
+        description=(
+            "Write clients, products and invoices as JSON (the import format, with read-only "
+            "invoice details under 'readonly'), or one kind as CSV."
+        ),
+    )
+    parser.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json (default) or csv"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        help="only this kind (CSV: default invoices; JSON: default all three)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
+    )
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from invoicedesk.services import json_format, transfer
+
+    with open_db(args) as db:
+        if args.format == "csv":
+            kind = args.kind or "invoices"
+            text = transfer.export_csv(db, kind)
+            counts = {kind: len(list(csv.reader(io.StringIO(text)))) - 1}
+        else:
+            kinds = (args.kind,) if args.kind else transfer.KINDS
+            document = transfer.export_all(db, kinds)
+            text = json_format.dumps_document(document)
+            counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
+    _write_file(args.output, text)
+    what = ", ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in counts.items())
+    print(f"Exported {what} to {args.output}")
+    return EXIT_OK
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write ``text`` as UTF-8 so that readers never see half a file."""
+    target = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise DomainError(exc.strerror or str(exc), path) from None

@@ -1,0 +1,308 @@
+"""``invoicedesk invoices …``: list, show, issue, cancel, uncancel, clone, credit-note."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from invoicedesk.cli.common import (
+    EXIT_OK,
+    SubParsers,
+    add_command,
+    add_filter_options,
+    add_format,
+    add_group,
+    build_filter,
+    invoice_id,
+    money,
+    open_db,
+)
+from invoicedesk.cli.output import print_json, print_rows
+from invoicedesk.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from invoicedesk.services.invoices import InvoiceView
+    from invoicedesk.services.search import InvoiceRow
+
+SORT_KEYS = ("number", "client", "date", "due_date", "state", "net", "gross", "open", "id")
+TABLE_COLUMNS = (
+    "id",
+    "number",
+    "doc_type",
+    "client",
+    "date",
+    "due_date",
+    "state",
+    "currency",
+    "net",
+    "gross",
+    "open",
+)
+COLUMNS = (*TABLE_COLUMNS[:4], "client_id", *TABLE_COLUMNS[4:], "title", "tags")
+
+
+def register(subparsers: SubParsers) -> None:
+    group = add_group(subparsers, "invoices", help="list, show, issue and correct invoices")
+
+    parser = add_command(group, "list", _list, help="list invoices (filter, sort, page)")
+    add_filter_options(parser)
+    parser.add_argument("--sort", choices=SORT_KEYS, default="date", help="default: date")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument(
+        "--desc", dest="descending", action="store_true", default=True, help="newest first"
+    )
+    order.add_argument("--asc", dest="descending", action="store_false", help="oldest first")
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N rows (default: all)")
+    parser.add_argument("--offset", type=int, default=0, metavar="N", help="skip N rows")
+    add_format(parser)
+
+    parser = add_command(group, "show", _show, help="show one invoice with lines and payments")
+    parser.add_argument("ref", metavar="REF", help="invoice number or id")
+    add_format(parser, ("table", "json"))
+
+    for name, handler, text in (
+        ("issue", _issue, "issue a draft: number, dates and totals are fixed"),
+        ("cancel", _cancel, "cancel an issued invoice without payments"),
+        ("uncancel", _uncancel, "undo a cancellation"),
+        ("clone", _clone, "copy an invoice into a new draft"),
+    ):
+        parser = add_command(group, name, handler, help=text)
+        parser.add_argument("ref", metavar="REF", help="invoice number or id (drafts: id)")
+
+    parser = add_command(
+        group, "credit-note", _credit_note, help="create a credit note for an issued invoice"
+    )
+    parser.add_argument("ref", metavar="REF", help="the invoice number or id")
+    parser.add_argument(
+        "--lines", metavar="N,M", help="only these lines (1-based positions; default: all)"
+    )
+    parser.add_argument("--issue", action="store_true", help="issue the credit note right away")
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _row(row: InvoiceRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "number": row.number,
+        "doc_type": row.doc_type.value,
+        "client": row.client_name,
+        "client_id": row.client_id,
+        "date": row.date,
+        "due_date": row.due_date,
+        "state": row.state.value,
+        "currency": row.currency,
+        "net": row.net,
+        "gross": row.gross,
+        "open": row.open_amount,
+        "title": row.title,
+        "tags": list(row.tags),
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    from invoicedesk.services import search
+
+    if args.limit is not None and args.limit < 0:
+        raise DomainError("must be 0 or more", "--limit")
+    if args.offset < 0:
+        raise DomainError("must be 0 or more", "--offset")
+    with open_db(args) as db:
+        flt = build_filter(db, args)
+        limit = args.limit
+        if limit is None:
+            limit = max(search.count_invoices(db, flt) - args.offset, 0)
+        rows = []
+        if limit:
+            rows = search.list_invoices(
+                db, flt, sort=args.sort, descending=args.descending, limit=limit, offset=args.offset
+            )
+    data = [_row(row) for row in rows]
+    if args.format == "json":
+        print_rows(data, COLUMNS, "json")
+        return EXIT_OK
+    for item in data:
+        item["tags"] = "; ".join(item["tags"])  # type: ignore[arg-type]
+    print_rows(data, TABLE_COLUMNS if args.format == "table" else COLUMNS, args.format)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- show
+
+
+def _show(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices, settings, transfer
+
+    with open_db(args) as db:
+        view = invoices.get_invoice(db, invoice_id(db, args.ref))
+        company_currency = settings.get_company(db).currency
+    if args.format == "json":
+        print_json({"invoice": transfer.invoice_json(view, company_currency)})
+    else:
+        _print_invoice(view)
+    return EXIT_OK
+
+
+def _print_invoice(view: InvoiceView) -> None:
+    from invoicedesk.core.money import round_money
+
+    data = view.data
+    currency = data.currency or "EUR"
+    kind = "Credit note" if view.doc_type.value == "credit_note" else "Invoice"
+    out = sys.stdout
+    out.write(f"{kind} {view.number or f'draft {view.id}'} (id {view.id}) — {view.state.value}\n")
+    facts = [
+        ("Client", f"{view.client_name} ({view.customer_number})"),
+        ("Date", str(data.date or "")),
+        ("Due date", str(data.due_date or "")),
+        ("Currency", currency),
+        ("Title", data.title),
+        ("Tags", "; ".join(data.tags)),
+        ("Corrects", view.corrects_number or ""),
+        ("Credit notes", ", ".join(view.credit_note_numbers)),
+    ]
+    for label, value in facts:
+        if value:
+            out.write(f"{label + ':':<14}{' '.join(value.split())}\n")
+    out.write("\n")
+    lines = [
+        {
+            "pos": i + 1,
+            "name": line.name,
+            "quantity": line.quantity.normalize() if line.quantity else line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "tax": f"{line.tax_rate.normalize():f}% {line.tax_category.value}",
+            "net": total.net_amount,
+        }
+        for i, (line, total) in enumerate(zip(data.lines, view.totals.lines, strict=True))
+    ]
+    print_rows(lines, ("pos", "name", "quantity", "unit", "unit_price", "tax", "net"), "table")
+    out.write("\n")
+    amounts = [
+        ("Net", view.net),
+        ("Tax", view.tax),
+        ("Gross", view.gross),
+        ("Due", view.amount_due),
+        ("Paid", view.paid_amount),
+        ("Open", view.open_amount),
+    ]
+    width = max(len(money(amount, currency)) for _, amount in amounts)
+    for label, amount in amounts:
+        out.write(f"{label + ':':<14}{money(amount, currency):>{width}}\n")
+    if view.payments:
+        out.write("\n")
+        payments = [
+            {
+                "date": p.date,
+                "amount": round_money(p.amount, currency),
+                "method": p.method.value,
+                "reference": p.reference,
+                "overpayment": p.is_overpayment,
+            }
+            for p in view.payments
+        ]
+        print_rows(payments, ("date", "amount", "method", "reference", "overpayment"), "table")
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def _what(view: InvoiceView) -> str:
+    """``RE-2026-0001 for Müller GmbH`` (``credit note CN-…``, ``draft 7``)."""
+    label = "credit note " if view.doc_type.value == "credit_note" else ""
+    return f"{label}{view.number or f'draft {view.id}'} for {view.client_name}"
+
+
+def _gross(view: InvoiceView) -> str:
+    return money(view.gross, view.data.currency or "EUR")
+
+
+def _open(view: InvoiceView) -> str:
+    return money(view.open_amount, view.data.currency or "EUR")
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices
+
+    with open_db(args) as db:
+        view = invoices.issue(db, invoice_id(db, args.ref))
+    text = f"Issued {_what(view)}, gross {_gross(view)}"
+    if view.doc_type.value == "invoice":
+        text += f", due {view.data.due_date}"
+    print(text)
+    return EXIT_OK
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices
+
+    with open_db(args) as db:
+        view = invoices.cancel(db, invoice_id(db, args.ref))
+    print(f"Cancelled {_what(view)}, gross {_gross(view)}")
+    return EXIT_OK
+
+
+def _uncancel(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices
+
+    with open_db(args) as db:
+        view = invoices.uncancel(db, invoice_id(db, args.ref))
+    print(f"Uncancelled {_what(view)}: {view.state.value}, open {_open(view)}")
+    return EXIT_OK
+
+
+def _clone(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices
+
+    with open_db(args) as db:
+        source = invoices.get_invoice(db, invoice_id(db, args.ref))
+        view = invoices.clone(db, source.id)
+    print(
+        f"Cloned {source.number or f'draft {source.id}'} into draft {view.id} "
+        f"for {view.client_name}, gross {_gross(view)}"
+    )
+    return EXIT_OK
+
+
+def _positions(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    positions = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            raise DomainError(f"'{part}' is not a line position (1, 2, …)", "--lines")
+        positions.append(int(part))
+    return positions
+
+
+def _credit_note(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices
+
+    positions = _positions(args.lines)
+    with open_db(args) as db:
+        source_id = invoice_id(db, args.ref)
+        draft = invoices.create_credit_note(db, source_id, positions)
+        source = draft.corrects_number or args.ref
+        if not args.issue:
+            print(
+                f"Created credit note draft {draft.id} for {source} ({draft.client_name}), "
+                f"gross {_gross(draft)}"
+            )
+            return EXIT_OK
+        try:
+            view = invoices.issue(db, draft.id)
+        except DomainError:
+            # Issuing failed: remove the draft again, so the command leaves nothing behind.
+            invoices.delete_draft(db, draft.id)
+            raise
+        original = invoices.get_invoice(db, source_id)
+    print(
+        f"Issued credit note {view.number} for {source} ({view.client_name}), "
+        f"gross {_gross(view)}; {original.number} is {original.state.value}, "
+        f"open {_open(original)}"
+    )
+    return EXIT_OK

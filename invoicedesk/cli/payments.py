@@ -1,0 +1,161 @@
+"""``invoicedesk payments add|list``: book money received (or refunded), list payments."""
+
+from __future__ import annotations
+
+import argparse
+
+from invoicedesk.cli.common import (
+    EXIT_OK,
+    PAYMENT_METHODS,
+    SubParsers,
+    add_command,
+    add_format,
+    add_group,
+    client_id,
+    invoice_id,
+    money,
+    open_db,
+    parse_amount,
+    parse_date,
+)
+from invoicedesk.cli.output import print_rows
+from invoicedesk.core.errors import DomainError
+
+COLUMNS = (
+    "id",
+    "date",
+    "invoice",
+    "doc_type",
+    "client",
+    "amount",
+    "currency",
+    "method",
+    "reference",
+    "note",
+    "overpayment",
+)
+TABLE_COLUMNS = ("id", "date", "invoice", "client", "amount", "currency", "method", "reference")
+# Service field names → the options that gave them.
+_OPTIONS = {
+    "amount": "--amount",
+    "method": "--method",
+    "reference": "--reference",
+    "note": "--note",
+}
+
+
+def register(subparsers: SubParsers) -> None:
+    group = add_group(subparsers, "payments", help="record and list payments")
+
+    parser = add_command(
+        group,
+        "add",
+        _add,
+        help="record a payment for an issued invoice (a refund for a credit note)",
+    )
+    parser.add_argument("ref", metavar="REF", help="invoice number or id")
+    parser.add_argument("--amount", required=True, metavar="X", help="e.g. 17.26")
+    parser.add_argument(
+        "--method",
+        choices=PAYMENT_METHODS,
+        default="bank_transfer",
+        help="default: bank_transfer",
+    )
+    parser.add_argument("--date", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--reference", default="", metavar="TEXT")
+    parser.add_argument("--note", default="", metavar="TEXT")
+    parser.add_argument(
+        "--overpayment",
+        action="store_true",
+        help="allow more than the open amount (booked as an overpayment)",
+    )
+
+    parser = add_command(group, "list", _list, help="list payments, newest first")
+    parser.add_argument("--client", metavar="REF", help="client id, customer number or name")
+    parser.add_argument("--invoice", metavar="REF", help="invoice number or id")
+    parser.add_argument("--method", choices=(*PAYMENT_METHODS, "credit_note"))
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="on or after")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="on or before")
+    add_format(parser)
+
+
+def _add(args: argparse.Namespace) -> int:
+    from invoicedesk.services import invoices, payments
+    from invoicedesk.services.inputs import PaymentInput, PaymentMethod
+
+    amount = parse_amount(args.amount, "--amount")
+    date = parse_date(args.date, "--date")
+    with open_db(args) as db:
+        target = invoice_id(db, args.ref)
+        try:
+            payment = payments.record_payment(
+                db,
+                target,
+                PaymentInput(
+                    amount=amount,
+                    date=date,
+                    method=PaymentMethod(args.method),
+                    reference=args.reference,
+                    note=args.note,
+                    allow_overpayment=args.overpayment,
+                ),
+            )
+        except DomainError as exc:
+            field = _OPTIONS.get(exc.field or "", exc.field)
+            raise type(exc)(exc.message, field) from None
+        view = invoices.get_invoice(db, target)
+    currency = view.data.currency or "EUR"
+    what = "refund" if view.doc_type.value == "credit_note" else "payment"
+    extra = " as overpayment" if payment.is_overpayment else ""
+    print(
+        f"Recorded {what} of {money(payment.amount, currency)} for {view.number} "
+        f"({view.client_name}) on {payment.date}{extra}; now {view.state.value}, "
+        f"open {money(view.open_amount, currency)}"
+    )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    from invoicedesk.core.money import round_money
+    from invoicedesk.services import payments
+
+    date_from = parse_date(args.date_from, "--from")
+    date_to = parse_date(args.date_to, "--to")
+    with open_db(args) as db:
+        client = client_id(db, args.client) if args.client else None
+        invoice = invoice_id(db, args.invoice, "--invoice") if args.invoice else None
+        rows = []
+        offset = 0
+        while True:  # every matching payment, a page at a time
+            page = payments.list_payments(
+                db,
+                client_id=client,
+                invoice_id=invoice,
+                method=args.method,
+                date_from=date_from,
+                date_to=date_to,
+                limit=500,
+                offset=offset,
+            )
+            rows.extend(page)
+            if len(page) < 500:
+                break
+            offset += 500
+    data = [
+        {
+            "id": row.payment.id,
+            "date": row.payment.date,
+            "invoice": row.invoice_number,
+            "doc_type": row.doc_type,
+            "client": row.client_name,
+            "amount": round_money(row.payment.amount, row.currency),
+            "currency": row.currency,
+            "method": row.payment.method.value,
+            "reference": row.payment.reference,
+            "note": row.payment.note,
+            "overpayment": row.payment.is_overpayment,
+        }
+        for row in rows
+    ]
+    print_rows(data, TABLE_COLUMNS if args.format == "table" else COLUMNS, args.format)
+    return EXIT_OK

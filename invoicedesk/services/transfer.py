@@ -1,0 +1,496 @@
+"""Import and export: JSON records into the database, the database out as JSON or CSV.
+
+Import (:func:`import_records`) writes a whole file in ONE write transaction:
+either every record is stored or nothing is. Records are stored in the order
+clients, products, invoices (each kind in file order), so an invoice can use a
+product or client that comes later in the file. Invoices always become drafts.
+Errors name the JSON path in the file (``invoices[3].line_items[0].tax_rate``,
+``[3].invoice.client.email``).
+
+Duplicates: customer and product numbers are unique. A client or product in
+the file whose number already exists is an error and nothing is imported (the
+import never updates existing records). An invoice's inline ``client`` is a
+reference: it uses the client with the same customer number (or, without a
+number, the same name and e-mail) and creates the client only when there is
+none; a customer number that belongs to a client of another name is an error.
+
+Export (:func:`export_all`) writes clients, products and invoices in the JSON
+format of ``docs/json-format.md``; every invoice names its client by
+``{"customer_number": …, "name": …}`` and carries a ``readonly`` block (id,
+type, number, state, totals, payments) that the import ignores.
+:func:`export_csv` writes one kind as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.money import round_money
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import Client, Product
+from invoicedesk.services import clients, invoices, json_format, products, search, settings
+from invoicedesk.services.clients import ClientView
+from invoicedesk.services.inputs import ClientInput, InvoiceInput, ProductInput
+from invoicedesk.services.invoices import InvoiceView
+from invoicedesk.services.json_format import FileRecord, Record
+from invoicedesk.services.products import ProductView
+
+__all__ = [
+    "CSV_COLUMNS",
+    "KINDS",
+    "ExportKind",
+    "ImportSummary",
+    "export_all",
+    "export_csv",
+    "import_document",
+    "import_records",
+    "invoice_json",
+    "price_text",
+    "readonly_json",
+]
+
+ExportKind = Literal["clients", "products", "invoices"]
+KINDS: tuple[ExportKind, ...] = ("clients", "products", "invoices")
+
+CSV_COLUMNS: dict[ExportKind, tuple[str, ...]] = {
+    "clients": (
+        "id",
+        "customer_number",
+        "name",
+        "kind",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "vat_id",
+        "street",
+        "street2",
+        "zip",
+        "city",
+        "region",
+        "country",
+        "due_days",
+        "currency",
+        "language",
+        "tags",
+        "archived",
+    ),
+    "products": (
+        "id",
+        "number",
+        "name",
+        "description",
+        "unit",
+        "unit_price",
+        "tax_rate",
+        "tax_category",
+        "price_basis",
+        "archived",
+    ),
+    "invoices": (
+        "id",
+        "number",
+        "doc_type",
+        "client",
+        "customer_number",
+        "date",
+        "due_date",
+        "state",
+        "currency",
+        "net",
+        "tax",
+        "gross",
+        "paid",
+        "open",
+        "title",
+        "tags",
+    ),
+}
+TAG_SEPARATOR = "; "  # tags in one CSV cell
+_PAGE = 500
+
+_T = TypeVar("_T")
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import stored: new clients (listed or created for an invoice), products,
+    invoice drafts; and the exported credit notes it skipped."""
+
+    clients: int = 0
+    products: int = 0
+    invoices: int = 0
+    skipped_credit_notes: int = 0
+
+    def __str__(self) -> str:
+        text = (
+            f"Imported {_count(self.clients, 'client')}, {_count(self.products, 'product')} "
+            f"and {_count(self.invoices, 'invoice')} (as drafts)"
+        )
+        if self.skipped_credit_notes:
+            text += f"; skipped {_count(self.skipped_credit_notes, 'credit note')}"
+        return text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+_ORDER = {ClientInput: 0, ProductInput: 1, InvoiceInput: 2}
+_KIND_NAMES = {ClientInput: "clients", ProductInput: "products", InvoiceInput: "invoices"}
+
+
+def _located(records: Iterable[Record | FileRecord]) -> list[FileRecord]:
+    """Records with their paths; bare records get the export-shape path (``clients[0]`` …)."""
+    counters = dict.fromkeys(_KIND_NAMES.values(), 0)
+    result = []
+    for item in records:
+        if isinstance(item, FileRecord):
+            result.append(item)
+            continue
+        kind = _KIND_NAMES[type(item)]
+        result.append(FileRecord(f"{kind}[{counters[kind]}]", item))
+        counters[kind] += 1
+    return sorted(result, key=lambda item: _ORDER[type(item.record)])  # stable: file order
+
+
+def _rebased(field: str | None, path: str, prefix: str) -> str:
+    """A service's field ``prefix.x`` (or the engine's ``x``) as a path into the file."""
+    if field == prefix:
+        return path
+    if field and field.startswith(prefix + "."):
+        return path + field[len(prefix) :]
+    return path if not field else f"{path}.{field}"
+
+
+def _client_reference(session: Session, data: ClientInput, path: str) -> None:
+    """An inline client with a customer number must not name another client."""
+    number = (data.customer_number or "").strip()
+    if not number:
+        return
+    name = session.scalar(select(Client.name).where(Client.customer_number == number))
+    if name is not None and name != data.name.strip():
+        raise DomainError(
+            f"customer number {number} belongs to the client {name!r}, not {data.name.strip()!r}",
+            f"{path}.client.customer_number",
+        )
+
+
+def _linked(session: Session, inp: InvoiceInput) -> InvoiceInput:
+    """Lines that name a catalogue product get its id (as ``add_draft`` links them)."""
+    lines = []
+    for line in inp.lines:
+        if line.product_number and line.product_id is None:
+            product = products.find_product_by_number(session, line.product_number.strip())
+            if product is not None:
+                line = replace(line, product_id=product.id)
+        lines.append(line)
+    return replace(inp, lines=tuple(lines))
+
+
+def _store(session: Session, item: FileRecord) -> None:
+    record = item.record
+    if isinstance(record, ClientInput):
+        try:
+            clients.add_client(session, record, item.path)
+        except DomainError as exc:
+            raise _duplicate_hint(exc) from None
+    elif isinstance(record, ProductInput):
+        try:
+            products.add_product(session, record, item.path)
+        except DomainError as exc:
+            raise _duplicate_hint(exc) from None
+    else:
+        if record.client is not None:
+            _client_reference(session, record.client, item.path)
+        try:
+            invoices.add_draft(session, _linked(session, record))
+        except DomainError as exc:
+            if exc.field is None or exc.field.split(".")[0].split("[")[0] == "invoice":
+                field = _rebased(exc.field, item.path, "invoice")
+            else:  # the totals engine names fields relative to the invoice
+                field = json_format.document_field_path(exc.field, record, item.path) or item.path
+            raise type(exc)(exc.message, field) from None
+
+
+def _duplicate_hint(exc: DomainError) -> DomainError:
+    if "is already taken" in exc.message:
+        return type(exc)(f"{exc.message} (the import creates new records only)", exc.field)
+    return exc
+
+
+def import_records(db: Database, records: Iterable[Record | FileRecord]) -> ImportSummary:
+    """Store ``records`` in one write transaction: all of them, or none on any error.
+
+    Clients first, then products, then invoices (as drafts). Pass the
+    :class:`~invoicedesk.services.json_format.FileRecord` items of
+    :func:`~invoicedesk.services.json_format.read_records` so errors name the
+    JSON path in the file; bare records are named as in the export shape
+    (``invoices[2]``). Exported credit notes are skipped and counted.
+    """
+    items = _located(records)
+    stored = [item for item in items if not item.credit_note]
+    with db.write() as session:
+        clients_before = session.scalar(select(func.count(Client.id))) or 0
+        products_before = session.scalar(select(func.count(Product.id))) or 0
+        for item in stored:
+            _store(session, item)
+        session.flush()
+        clients_after = session.scalar(select(func.count(Client.id))) or 0
+        products_after = session.scalar(select(func.count(Product.id))) or 0
+    return ImportSummary(
+        clients=clients_after - clients_before,
+        products=products_after - products_before,
+        invoices=sum(1 for item in stored if isinstance(item.record, InvoiceInput)),
+        skipped_credit_notes=len(items) - len(stored),
+    )
+
+
+def import_document(db: Database, text: str) -> ImportSummary:
+    """Parse JSON text (any shape :func:`~json_format.read_records` reads) and import it."""
+    return import_records(db, json_format.read_records(json_format.loads_document(text)))
+
+
+# --------------------------------------------------------------------------- reading all
+
+
+def _pages(fetch: Callable[[int, int], Sequence[_T]]) -> Iterator[_T]:
+    offset = 0
+    while True:
+        page = fetch(_PAGE, offset)
+        yield from page
+        if len(page) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def _all_clients(db: Database) -> Iterator[ClientView]:
+    return _pages(
+        lambda limit, offset: clients.list_clients(
+            db, include_archived=True, limit=limit, offset=offset
+        )
+    )
+
+
+def _all_products(db: Database) -> Iterator[ProductView]:
+    return _pages(
+        lambda limit, offset: products.list_products(
+            db, include_archived=True, limit=limit, offset=offset
+        )
+    )
+
+
+def _all_invoices(db: Database) -> Iterator[InvoiceView]:
+    for invoice_id in search.row_ids(db, sort="id", descending=False):
+        yield invoices.get_invoice(db, invoice_id)
+
+
+# --------------------------------------------------------------------------- JSON export
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return format(round_money(amount, currency), "f")
+
+
+def readonly_json(view: InvoiceView) -> dict[str, object]:
+    """What the database knows about a stored document beyond its input (export only)."""
+    currency = view.data.currency or "EUR"
+    return {
+        "id": view.id,
+        "doc_type": view.doc_type.value,
+        "number": view.number,
+        "state": view.state.value,
+        "currency": currency,
+        "net": _money(view.net, currency),
+        "tax": _money(view.tax, currency),
+        "gross": _money(view.gross, currency),
+        "amount_due": _money(view.amount_due, currency),
+        "paid": _money(view.paid_amount, currency),
+        "open": _money(view.open_amount, currency),
+        "taxes": [
+            {
+                "category": tax.category.value,
+                "rate": format(tax.rate.normalize(), "f"),
+                "base": _money(tax.base, currency),
+                "amount": _money(tax.amount, currency),
+            }
+            for tax in view.taxes
+        ],
+        "corrects": view.corrects_number,
+        "credit_notes": list(view.credit_note_numbers),
+        "issued_at": view.issued_at.isoformat() if view.issued_at else None,
+        "payments": [
+            {
+                "date": payment.date.isoformat(),
+                "amount": _money(payment.amount, currency),
+                "method": payment.method.value,
+                "reference": payment.reference,
+                "note": payment.note,
+                "overpayment": payment.is_overpayment,
+            }
+            for payment in view.payments
+        ],
+    }
+
+
+def invoice_json(view: InvoiceView, company_currency: str) -> dict[str, object]:
+    """A stored invoice as the export writes it: its input, the client as a portable
+    reference (customer number and name) and the ``readonly`` block."""
+    data = view.data
+    portable = replace(
+        data,
+        client_id=None,
+        client=ClientInput(name=view.client_name, customer_number=view.customer_number),
+        # The rate only means something for another currency than the company's.
+        exchange_rate=None if data.currency == company_currency else data.exchange_rate,
+        lines=tuple(replace(line, product_id=None) for line in data.lines),
+    )
+    out = json_format.invoice_to_json(portable)
+    out[json_format.READONLY_KEY] = readonly_json(view)
+    return out
+
+
+def export_all(db: Database, kinds: Sequence[ExportKind] = KINDS) -> dict[str, object]:
+    """The export document (``format_version``, ``clients``, ``products``, ``invoices``).
+
+    Archived clients and products are included (invoices may refer to them);
+    the archived flag itself is not part of the format. ``kinds`` limits the
+    lists written.
+    """
+    for kind in kinds:
+        if kind not in KINDS:
+            raise DomainError(f"cannot export '{kind}' (one of {', '.join(KINDS)})", "kind")
+    document: dict[str, object] = {"format_version": json_format.FORMAT_VERSION}
+    if "clients" in kinds:
+        document["clients"] = [json_format.client_to_json(c.data) for c in _all_clients(db)]
+    if "products" in kinds:
+        document["products"] = [json_format.product_to_json(p.data) for p in _all_products(db)]
+    if "invoices" in kinds:
+        company_currency = settings.get_company(db).currency
+        document["invoices"] = [invoice_json(v, company_currency) for v in _all_invoices(db)]
+    return document
+
+
+# --------------------------------------------------------------------------- CSV export
+
+
+def _client_row(view: ClientView) -> dict[str, object]:
+    data = view.data
+    address = view.billing_address
+    return {
+        "id": view.id,
+        "customer_number": view.customer_number,
+        "name": data.name,
+        "kind": data.kind.value,
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": data.email,
+        "phone": data.phone,
+        "vat_id": data.vat_id,
+        "street": address.street if address else "",
+        "street2": address.street2 if address else "",
+        "zip": address.zip if address else "",
+        "city": address.city if address else "",
+        "region": address.region if address else "",
+        "country": address.country if address else "",
+        "due_days": data.due_days,
+        "currency": data.currency,
+        "language": data.language,
+        "tags": TAG_SEPARATOR.join(data.tags),
+        "archived": view.archived,
+    }
+
+
+def price_text(price: Decimal) -> str:
+    """A unit price with at least 2 and at most its own decimals: ``95.00``, ``20.1234``."""
+    exponent = price.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
+        return format(price.quantize(Decimal("0.01")), "f")
+    return format(price.normalize(), "f")
+
+
+def _product_row(view: ProductView) -> dict[str, object]:
+    data = view.data
+    return {
+        "id": view.id,
+        "number": view.number,
+        "name": data.name,
+        "description": data.description,
+        "unit": data.unit,
+        "unit_price": price_text(data.unit_price),
+        "tax_rate": data.tax_rate.normalize(),
+        "tax_category": data.tax_category,
+        "price_basis": data.price_basis.value,
+        "archived": view.archived,
+    }
+
+
+def _invoice_row(view: InvoiceView) -> dict[str, object]:
+    currency = view.data.currency or "EUR"
+    return {
+        "id": view.id,
+        "number": view.number,
+        "doc_type": view.doc_type.value,
+        "client": view.client_name,
+        "customer_number": view.customer_number,
+        "date": view.data.date,
+        "due_date": view.data.due_date,
+        "state": view.state.value,
+        "currency": currency,
+        "net": _money(view.net, currency),
+        "tax": _money(view.tax, currency),
+        "gross": _money(view.gross, currency),
+        "paid": _money(view.paid_amount, currency),
+        "open": _money(view.open_amount, currency),
+        "title": view.data.title,
+        "tags": TAG_SEPARATOR.join(view.data.tags),
+    }
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def export_csv(db: Database, kind: str) -> str:
+    """One kind (clients, products or invoices) as CSV text: a header, one row per record.
+
+    Amounts are plain decimals with the currency's places (``17.26``, JPY
+    ``1726``); unit prices with 2 to 4 places; dates ``YYYY-MM-DD``;
+    tags joined with ``"; "``; ``archived`` is ``yes`` or ``no``. Credit notes
+    are rows with ``doc_type`` ``credit_note`` and positive amounts.
+    """
+    rows: Iterable[dict[str, object]]
+    if kind == "clients":
+        rows, columns = map(_client_row, _all_clients(db)), CSV_COLUMNS["clients"]
+    elif kind == "products":
+        rows, columns = map(_product_row, _all_products(db)), CSV_COLUMNS["products"]
+    elif kind == "invoices":
+        rows, columns = map(_invoice_row, _all_invoices(db)), CSV_COLUMNS["invoices"]
+    else:
+        raise DomainError(f"cannot export '{kind}' as CSV (one of {', '.join(KINDS)})", "kind")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[column]) for column in columns])
+    return out.getvalue()
