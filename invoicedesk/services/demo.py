@@ -23,7 +23,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import itertools
 import json
+import operator
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -59,7 +61,7 @@ from invoicedesk.db.models import (
     Product,
     Tag,
 )
-from invoicedesk.db.types import ExactDecimal
+from invoicedesk.db.types import ExactDecimal, UTCDateTime
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.numbering import pattern_for
 from invoicedesk.services.settings import company_profile, get_setting, load_company
@@ -690,12 +692,15 @@ def _weighted(rng: Random, options: Sequence[tuple[str, int]]) -> str:
     return rng.choices([o for o, _ in options], [w for _, w in options])[0]
 
 
-def _stamp(date: dt.date, minute: int) -> dt.datetime:
+class _Stamp(str):
+    """A UTC timestamp already in the text form :class:`~invoicedesk.db.types.UTCDateTime`
+    stores ("2026-03-16T07:05:00.000000+00:00"); formatting it here is much cheaper."""
+
+
+def _stamp(date: dt.date, minute: int) -> _Stamp:
     """A UTC timestamp on ``date``, ``minute`` minutes after 07:00 (capped to the day)."""
-    minute = min(max(minute, 0), 16 * 60)
-    return dt.datetime(date.year, date.month, date.day, 7, 0, tzinfo=dt.UTC) + dt.timedelta(
-        minutes=minute
-    )
+    hour, minute = divmod(7 * 60 + min(max(minute, 0), 16 * 60), 60)
+    return _Stamp(f"{date.isoformat()}T{hour:02d}:{minute:02d}:00.000000+00:00")
 
 
 # =========================================================================== plans
@@ -808,11 +813,22 @@ class _Json(str):
 
 def _scaled(value: Decimal) -> int:
     """What :class:`~invoicedesk.db.types.ExactDecimal` stores: the value in 1/10,000."""
+    if not value:
+        return 0
     scaled = value.scaleb(4)
     number = int(scaled)
     if number != scaled:
         raise ValueError(f"{value} has more than four decimal places")
     return number
+
+
+def _stamp_text(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, _Stamp):
+            return str(value)
+        return process(value) if process is not None else value
+
+    return convert
 
 
 def _json(value: object) -> str:
@@ -833,6 +849,7 @@ class _TableWriter:
         self.table = table
         self.names = [column.name for column in table.columns]
         self.known = frozenset(self.names)
+        self.getter = operator.itemgetter(*self.names)
         self.fallbacks: list[tuple[str, Any]] = []
         self.required: set[str] = set()  # callable defaults: the generator must give a value
         for column in table.columns:
@@ -858,6 +875,8 @@ class _TableWriter:
                 converter = _json
             elif isinstance(kind, Date) and not isinstance(kind, DateTime):
                 converter = dt.date.isoformat
+            elif isinstance(kind, UTCDateTime):
+                converter = _stamp_text(kind.bind_processor(dialect))
             else:
                 converter = kind.bind_processor(dialect)
             if converter is not None:
@@ -870,16 +889,33 @@ class _TableWriter:
                 f"{self.table.name}: unknown columns {sorted(given - self.known)}, "
                 f"missing {sorted(self.required - given)}"
             )
-        fallbacks, converters = self.fallbacks, self.converters
+        fallbacks, converters, getter = self.fallbacks, self.converters, self.getter
+        width = len(fallbacks)
         values = []
         for row in rows:
-            record = [row.get(name, fallback) for name, fallback in fallbacks]
+            if len(row) == width:  # the usual case: every column given
+                record = list(getter(row))
+            else:
+                record = [row.get(name, fallback) for name, fallback in fallbacks]
             for position, convert in converters:
                 value = record[position]
                 if value is not None:
                     record[position] = convert(value)
             values.append(tuple(record))
         connection.exec_driver_sql(self.sql, values)
+
+
+def _autoincrement_values(connection: Connection) -> dict[str, int]:
+    """The highest id each SQLite AUTOINCREMENT table ever gave out (``sqlite_sequence``)."""
+    if connection.dialect.name != "sqlite":
+        return {}
+    exists = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+    ).first()
+    if exists is None:
+        return {}
+    rows = connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence")
+    return {str(name): int(seq or 0) for name, seq in rows}
 
 
 class _Sequences:
@@ -950,11 +986,13 @@ class _Generator:
         self.batch = _Batch()
         self.counters = _Counters()
         self.next_ids: dict[str, int] = {}
+        used = _autoincrement_values(self.connection)
         for name in TABLE_ORDER:
             table = self.tables[name]
             if "id" in table.c:
-                top = session.scalar(select(func.max(table.c.id)))
-                self.next_ids[name] = int(top or 0) + 1
+                top = int(session.scalar(select(func.max(table.c.id))) or 0)
+                # An AUTOINCREMENT table never gives out the id of a deleted row again.
+                self.next_ids[name] = max(top, used.get(name, 0)) + 1
         self.sequences = _Sequences(session)
         self.default_due_days = int(get_setting(session, "default_due_days"))
         self.pending: list[tuple[dt.date, int, _CreditPlan]] = []  # a heap by date
@@ -967,6 +1005,10 @@ class _Generator:
         self.by_kind: dict[str, list[_ProductPlan]] = {}
         self.client_cum_weights: list[float] = []
         self.forced: dict[int, str] = {}
+        self.profiles = {
+            name: ([k for k, _ in mix], list(itertools.accumulate(w for _, w in mix)))
+            for name, mix in PROFILES.items()
+        }
         self.start = today - dt.timedelta(days=HISTORY_DAYS - 1)
 
     # ------------------------------------------------------------------ ids and rows
@@ -978,7 +1020,7 @@ class _Generator:
 
     def _audit(
         self,
-        at: dt.datetime,
+        at: _Stamp,
         entity: str,
         entity_id: int,
         action: str,
@@ -1348,7 +1390,8 @@ class _Generator:
             tax_rate, category, kind = D(19), TaxCategory.STANDARD, "service"
             quantity = D(1) if unit == "Pauschale" else D(rng.randint(1, 6))
         else:
-            kind = _weighted(rng, PROFILES[client.profile])
+            kinds, cum_weights = self.profiles[client.profile]
+            kind = rng.choices(kinds, cum_weights=cum_weights)[0]
             product = rng.choice(self.by_kind[kind])
             name, unit, price, basis = product.name, product.unit, product.price, product.basis
             tax_rate, category = product.rate, product.category
@@ -1423,8 +1466,7 @@ class _Generator:
         shipped = any(line.unit in ("Stk.", "Pack") for line in lines)
         if shipped and rng.random() < 0.55:
             amount = D(rng.choice(("4.90", "6.90", "9.90", "12.90")))
-            if rate != ONE:
-                amount = (amount / rate).quantize(quantum, ROUND_HALF_UP)
+            amount = (amount / rate).quantize(quantum, ROUND_HALF_UP)  # the currency's decimals
             tax_rate: Decimal | None = None
             category: TaxCategory | None = None
             if client.tax_mode == "domestic" and rng.random() < 0.5:

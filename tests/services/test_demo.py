@@ -20,6 +20,7 @@ from invoicedesk.core.money import round_money
 from invoicedesk.db.engine import Database, open_database
 from invoicedesk.db.types import SCALE
 from invoicedesk.services import invoices, settings
+from invoicedesk.services.clients import remove_client
 from invoicedesk.services.demo import DemoCancelled, DemoSummary, generate_demo
 from invoicedesk.services.numbering import peek_next_number
 from invoicedesk.services.reports import grouped_totals
@@ -416,3 +417,26 @@ def test_cancelling_writes_nothing(tmp_path: Path) -> None:
         assert generate_demo(db, clients=2, invoices=3, today=TODAY).invoices == 3
     finally:
         db.dispose()
+
+
+def test_ids_of_deleted_records_are_not_given_out_again(db: Database, tmp_path: Path) -> None:
+    client = make_client(db, "Kurzbesuch GmbH")
+    draft = make_draft(db, client_id=client.id)
+    invoices.delete_draft(db, draft.id)
+    assert remove_client(db, client.id) == "deleted"
+    path = db.path
+    assert path is not None
+    with sqlite3.connect(path) as connection:
+        has_sequence = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).fetchone()[0]
+        used = (
+            dict(connection.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+            if (has_sequence)
+            else {}
+        )
+    generate_demo(db, clients=3, invoices=10, seed=2, today=TODAY)
+    with sqlite3.connect(path) as connection:
+        for table in ("clients", "invoices"):
+            first = connection.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
+            assert first > used.get(table, 0), table
