@@ -114,7 +114,11 @@ def _validated(inp: ClientInput, path: str = "client") -> ClientInput:
         first_name=first,
         last_name=last,
         email=check.email(inp.email, f"{path}.email"),
-        emails=tuple(e for i, e in enumerate(inp.emails) if check.email(e, f"{path}.emails[{i}]")),
+        emails=tuple(
+            address
+            for i, e in enumerate(inp.emails)
+            if (address := check.email(e, f"{path}.emails[{i}]"))
+        ),
         phone=check.text(inp.phone, f"{path}.phone", max_length=50),
         vat_id=check.text(inp.vat_id, f"{path}.vat_id", max_length=30).replace(" ", "").upper(),
         due_days=check.due_days(inp.due_days, f"{path}.due_days"),
@@ -358,6 +362,14 @@ def find_client(db: Database, ref: str) -> ClientView:
                 else or_(Client.id == int(ref), Client.customer_number == ref)
             )
         )
+    if client_id is None:
+        # SQLite's NOCASE folds ASCII only; compare the names with full Unicode case folding.
+        wanted = ref.strip().casefold()
+        with db.read() as session:
+            for candidate_id, name in session.execute(select(Client.id, Client.name)):
+                if name.casefold() == wanted:
+                    client_id = candidate_id
+                    break
     if client_id is None:
         raise NotFoundError(f"no client '{ref}'", "client")
     return get_client(db, client_id)

@@ -402,7 +402,7 @@ def _link_products(session: Session, lines: tuple[LineItem, ...]) -> tuple[LineI
     if not numbers:
         return lines
     query = select(Product.number, Product.id).where(Product.number.in_(numbers))
-    ids = dict(session.execute(query).tuples())
+    ids = {number: product_id for number, product_id in session.execute(query)}
     return tuple(
         replace(line, product_id=ids.get(line.product_number)) if not line.product_id else line
         for line in lines
@@ -583,6 +583,16 @@ def _due_date(session: Session, invoice: Invoice, client: Client, date: dt.date)
     return date + dt.timedelta(days=days)
 
 
+def _free_number(session: Session, doc_type: str, date: dt.date) -> str:
+    """The next number not yet on any document. After a change of pattern the sequence can
+    meet a number that exists (say, typed into an import); that value is skipped, never
+    reused."""
+    while True:
+        number = draw_number(session, doc_type, date)
+        if session.scalar(select(Invoice.id).where(Invoice.number == number)) is None:
+            return number
+
+
 def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
     """Issue ``invoice`` inside the caller's write transaction."""
     require_issuable(invoice.status, invoice.number)
@@ -612,7 +622,7 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
             "the total is negative — write a credit note for the invoice it corrects instead",
             "invoice.line_items",
         )
-    invoice.number = draw_number(session, kind.value, date)
+    invoice.number = _free_number(session, kind.value, date)
     invoice.status = Status.OPEN.value
     invoice.paid_amount = Decimal(0)
     _store_totals(invoice, totals, company.currency)
@@ -645,6 +655,8 @@ def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
     original = session.get(Invoice, credit_note.corrects_id) if credit_note.corrects_id else None
     if original is None:
         return
+    # The invoice may have been cancelled since the credit note draft was made.
+    require_correctable(original.status, original.number, original.doc_type)
     credited = session.scalar(
         select(func.coalesce(func.sum(Invoice.gross), 0)).where(
             Invoice.corrects_id == original.id,

@@ -53,8 +53,8 @@ class Report:
 def _iso_week(date_column: Any) -> ColumnElement[str]:
     # The Thursday of the date's Monday-to-Sunday week decides the ISO year and week.
     thursday = func.date(date_column, "-3 days", "weekday 4")
-    week = cast((cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1, Integer)
-    return func.strftime("%Y", thursday) + "-W" + func.substr("0" + cast(week, Integer), -2)
+    week = (cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1
+    return func.printf("%s-W%02d", func.strftime("%Y", thursday), week)
 
 
 def _dimension(name: str, today: dt.date) -> tuple[Any, list[Any]]:

@@ -15,7 +15,10 @@ class StoredDocument(Base):
     """One rendered version of a document; never changed once written."""
 
     __tablename__ = "stored_documents"
-    __table_args__ = (Index("ix_stored_documents_invoice_version", "invoice_id", "version"),)
+    __table_args__ = (
+        Index("ix_stored_documents_invoice_version", "invoice_id", "version"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)

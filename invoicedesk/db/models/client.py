@@ -28,6 +28,7 @@ client_tags = Table(
 
 class Client(TimestampMixin, Base):
     __tablename__ = "clients"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (audit log)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_number: Mapped[str] = mapped_column(String(30), unique=True)

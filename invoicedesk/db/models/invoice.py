@@ -58,6 +58,8 @@ class Invoice(TimestampMixin, Base):
         CheckConstraint("status = 'draft' OR number IS NOT NULL", name="issued_has_number"),
         Index("ix_invoices_status_due_date", "status", "due_date"),
         Index("ix_invoices_client_id_date", "client_id", "date"),
+        # Never reuse the id of a deleted draft: the audit log and files refer to ids.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

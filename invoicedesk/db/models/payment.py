@@ -14,6 +14,7 @@ from invoicedesk.db.types import ExactDecimal
 
 class Payment(TimestampMixin, Base):
     __tablename__ = "payments"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (audit log)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)

@@ -14,6 +14,7 @@ from invoicedesk.db.types import ExactDecimal, UTCDateTime
 
 class Product(TimestampMixin, Base):
     __tablename__ = "products"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (audit log)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
