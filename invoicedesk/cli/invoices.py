@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from invoicedesk.cli.common import (
@@ -147,6 +148,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _print_invoice(view: InvoiceView) -> None:
     from invoicedesk.core.money import round_money
+    from invoicedesk.services.transfer import price_text
 
     data = view.data
     currency = data.currency or "EUR"
@@ -173,7 +175,7 @@ def _print_invoice(view: InvoiceView) -> None:
             "name": line.name,
             "quantity": line.quantity.normalize() if line.quantity else line.quantity,
             "unit": line.unit,
-            "unit_price": line.unit_price,
+            "unit_price": Decimal(price_text(line.unit_price)),
             "tax": f"{line.tax_rate.normalize():f}% {line.tax_category.value}",
             "net": total.net_amount,
         }
@@ -285,7 +287,10 @@ def _credit_note(args: argparse.Namespace) -> int:
     positions = _positions(args.lines)
     with open_db(args) as db:
         source_id = invoice_id(db, args.ref)
-        draft = invoices.create_credit_note(db, source_id, positions)
+        try:
+            draft = invoices.create_credit_note(db, source_id, positions)
+        except DomainError as exc:
+            raise type(exc)(exc.message, "--lines" if exc.field == "lines" else exc.field) from None
         source = draft.corrects_number or args.ref
         if not args.issue:
             print(

@@ -24,6 +24,7 @@ type, number, state, totals, payments) that the import ignores.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -31,16 +32,19 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from invoicedesk.core.document import TaxCategory
 from invoicedesk.core.errors import DomainError
+from invoicedesk.core.lifecycle import DocType, State, effective_state
 from invoicedesk.core.money import round_money
+from invoicedesk.core.totals import TaxTotal
 from invoicedesk.db.engine import Database
-from invoicedesk.db.models import Client, Product
-from invoicedesk.services import clients, invoices, json_format, products, search, settings
+from invoicedesk.db.models import Client, Invoice, Payment, Product
+from invoicedesk.services import clients, invoices, json_format, products, settings
 from invoicedesk.services.clients import ClientView
-from invoicedesk.services.inputs import ClientInput, InvoiceInput, ProductInput
-from invoicedesk.services.invoices import InvoiceView
+from invoicedesk.services.inputs import ClientInput, InvoiceInput, PaymentMethod, ProductInput
+from invoicedesk.services.invoices import InvoiceView, PaymentView
 from invoicedesk.services.json_format import FileRecord, Record
 from invoicedesk.services.products import ProductView
 
@@ -49,6 +53,7 @@ __all__ = [
     "KINDS",
     "ExportKind",
     "ImportSummary",
+    "StoredInvoice",
     "export_all",
     "export_csv",
     "import_document",
@@ -188,18 +193,6 @@ def _client_reference(session: Session, data: ClientInput, path: str) -> None:
         )
 
 
-def _linked(session: Session, inp: InvoiceInput) -> InvoiceInput:
-    """Lines that name a catalogue product get its id (as ``add_draft`` links them)."""
-    lines = []
-    for line in inp.lines:
-        if line.product_number and line.product_id is None:
-            product = products.find_product_by_number(session, line.product_number.strip())
-            if product is not None:
-                line = replace(line, product_id=product.id)
-        lines.append(line)
-    return replace(inp, lines=tuple(lines))
-
-
 def _store(session: Session, item: FileRecord) -> None:
     record = item.record
     if isinstance(record, ClientInput):
@@ -216,7 +209,7 @@ def _store(session: Session, item: FileRecord) -> None:
         if record.client is not None:
             _client_reference(session, record.client, item.path)
         try:
-            invoices.add_draft(session, _linked(session, record))
+            invoices.add_draft(session, record)
         except DomainError as exc:
             if exc.field is None or exc.field.split(".")[0].split("[")[0] == "invoice":
                 field = _rebased(exc.field, item.path, "invoice")
@@ -292,9 +285,143 @@ def _all_products(db: Database) -> Iterator[ProductView]:
     )
 
 
-def _all_invoices(db: Database) -> Iterator[InvoiceView]:
-    for invoice_id in search.row_ids(db, sort="id", descending=False):
-        yield invoices.get_invoice(db, invoice_id)
+@dataclass(frozen=True, slots=True)
+class StoredInvoice:
+    """What the export writes about one stored invoice or credit note.
+
+    Amounts are rounded to the currency, as :class:`InvoiceView` has them;
+    ``state`` is the effective state (overdue derived from the due date).
+    """
+
+    id: int
+    doc_type: DocType
+    number: str | None
+    state: State
+    client_name: str
+    customer_number: str
+    data: InvoiceInput
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    amount_due: Decimal
+    paid: Decimal
+    open: Decimal
+    taxes: tuple[TaxTotal, ...]
+    corrects: str | None
+    credit_notes: tuple[str, ...]
+    issued_at: dt.datetime | None
+    payments: tuple[PaymentView, ...]
+
+    @classmethod
+    def of(cls, view: InvoiceView) -> StoredInvoice:
+        return cls(
+            id=view.id,
+            doc_type=view.doc_type,
+            number=view.number,
+            state=view.state,
+            client_name=view.client_name,
+            customer_number=view.customer_number,
+            data=view.data,
+            net=view.net,
+            tax=view.tax,
+            gross=view.gross,
+            amount_due=view.amount_due,
+            paid=view.paid_amount,
+            open=view.open_amount,
+            taxes=view.taxes,
+            corrects=view.corrects_number,
+            credit_notes=view.credit_note_numbers,
+            issued_at=view.issued_at,
+            payments=view.payments,
+        )
+
+
+def _all_invoices(db: Database, today: dt.date | None = None) -> Iterator[StoredInvoice]:
+    """Every invoice and credit note by id, read in one transaction a batch at a time.
+
+    (Reading them one by one with :func:`invoices.get_invoice` takes about nine
+    queries each, far too slow for the 100,000 invoices a database may hold.)
+    """
+    today = today or dt.date.today()
+    with db.read() as session:
+        ids = list(session.scalars(select(Invoice.id).order_by(Invoice.id)))
+        for start in range(0, len(ids), _PAGE):
+            yield from _invoice_batch(session, ids[start : start + _PAGE], today)
+            session.expunge_all()  # keep memory flat
+
+
+def _invoice_batch(session: Session, ids: list[int], today: dt.date) -> list[StoredInvoice]:
+    rows = session.scalars(
+        select(Invoice)
+        .where(Invoice.id.in_(ids))
+        .options(
+            joinedload(Invoice.client),
+            selectinload(Invoice.lines),
+            selectinload(Invoice.allowances_charges),
+            selectinload(Invoice.taxes),
+            selectinload(Invoice.tags),
+        )
+        .order_by(Invoice.id)
+    ).all()
+    payments: dict[int, list[PaymentView]] = {}
+    for p in session.scalars(
+        select(Payment).where(Payment.invoice_id.in_(ids)).order_by(Payment.date, Payment.id)
+    ):
+        payments.setdefault(p.invoice_id, []).append(
+            PaymentView(
+                id=p.id,
+                invoice_id=p.invoice_id,
+                date=p.date,
+                amount=p.amount,
+                method=PaymentMethod(p.method),
+                reference=p.reference,
+                note=p.note,
+                is_overpayment=p.is_overpayment,
+                credit_note_id=p.credit_note_id,
+            )
+        )
+    corrected_ids = {row.corrects_id for row in rows if row.corrects_id is not None}
+    numbers = dict(
+        session.execute(
+            select(Invoice.id, Invoice.number).where(Invoice.id.in_(corrected_ids))
+        ).all()
+    )
+    credit_notes: dict[int, list[str]] = {}
+    for corrects_id, number in session.execute(
+        select(Invoice.corrects_id, Invoice.number)
+        .where(Invoice.corrects_id.in_(ids), Invoice.number.is_not(None))
+        .order_by(Invoice.id)
+    ):
+        if corrects_id is not None and number is not None:  # as the query asks
+            credit_notes.setdefault(corrects_id, []).append(number)
+    result = []
+    for row in rows:
+        currency = row.currency
+        result.append(
+            StoredInvoice(
+                id=row.id,
+                doc_type=DocType(row.doc_type),
+                number=row.number,
+                state=effective_state(row.status, row.due_date, today, row.doc_type),
+                client_name=row.client.name,
+                customer_number=row.client.customer_number,
+                data=invoices._input_of(row),
+                net=round_money(row.net, currency),
+                tax=round_money(row.tax, currency),
+                gross=round_money(row.gross, currency),
+                amount_due=round_money(row.amount_due, currency),
+                paid=round_money(row.paid_amount, currency),
+                open=round_money(row.open_amount, currency),
+                taxes=tuple(
+                    TaxTotal(TaxCategory(t.category), t.rate, t.base, t.amount) for t in row.taxes
+                ),
+                corrects=numbers.get(row.corrects_id) if row.corrects_id else None,
+                credit_notes=tuple(credit_notes.get(row.id, ())),
+                issued_at=row.issued_at,
+                payments=tuple(payments.get(row.id, ())),
+            )
+        )
+    return result
 
 
 # --------------------------------------------------------------------------- JSON export
@@ -304,8 +431,9 @@ def _money(amount: Decimal, currency: str) -> str:
     return format(round_money(amount, currency), "f")
 
 
-def readonly_json(view: InvoiceView) -> dict[str, object]:
+def readonly_json(stored: StoredInvoice | InvoiceView) -> dict[str, object]:
     """What the database knows about a stored document beyond its input (export only)."""
+    view = stored if isinstance(stored, StoredInvoice) else StoredInvoice.of(stored)
     currency = view.data.currency or "EUR"
     return {
         "id": view.id,
@@ -317,8 +445,8 @@ def readonly_json(view: InvoiceView) -> dict[str, object]:
         "tax": _money(view.tax, currency),
         "gross": _money(view.gross, currency),
         "amount_due": _money(view.amount_due, currency),
-        "paid": _money(view.paid_amount, currency),
-        "open": _money(view.open_amount, currency),
+        "paid": _money(view.paid, currency),
+        "open": _money(view.open, currency),
         "taxes": [
             {
                 "category": tax.category.value,
@@ -328,8 +456,8 @@ def readonly_json(view: InvoiceView) -> dict[str, object]:
             }
             for tax in view.taxes
         ],
-        "corrects": view.corrects_number,
-        "credit_notes": list(view.credit_note_numbers),
+        "corrects": view.corrects,
+        "credit_notes": list(view.credit_notes),
         "issued_at": view.issued_at.isoformat() if view.issued_at else None,
         "payments": [
             {
@@ -345,9 +473,10 @@ def readonly_json(view: InvoiceView) -> dict[str, object]:
     }
 
 
-def invoice_json(view: InvoiceView, company_currency: str) -> dict[str, object]:
+def invoice_json(stored: StoredInvoice | InvoiceView, company_currency: str) -> dict[str, object]:
     """A stored invoice as the export writes it: its input, the client as a portable
     reference (customer number and name) and the ``readonly`` block."""
+    view = stored if isinstance(stored, StoredInvoice) else StoredInvoice.of(stored)
     data = view.data
     portable = replace(
         data,
@@ -437,7 +566,7 @@ def _product_row(view: ProductView) -> dict[str, object]:
     }
 
 
-def _invoice_row(view: InvoiceView) -> dict[str, object]:
+def _invoice_row(view: StoredInvoice) -> dict[str, object]:
     currency = view.data.currency or "EUR"
     return {
         "id": view.id,
@@ -452,8 +581,8 @@ def _invoice_row(view: InvoiceView) -> dict[str, object]:
         "net": _money(view.net, currency),
         "tax": _money(view.tax, currency),
         "gross": _money(view.gross, currency),
-        "paid": _money(view.paid_amount, currency),
-        "open": _money(view.open_amount, currency),
+        "paid": _money(view.paid, currency),
+        "open": _money(view.open, currency),
         "title": view.data.title,
         "tags": TAG_SEPARATOR.join(view.data.tags),
     }

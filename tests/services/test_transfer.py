@@ -299,7 +299,7 @@ GOOD_INVOICE = {
                     {
                         **GOOD_INVOICE,
                         "line_items": [{**GOOD_INVOICE["line_items"][0], "name": "x" * 301}],
-                    },  # noqa: E501
+                    },
                 ],
             },
             "invoices[2].line_items[0].name",
@@ -321,7 +321,7 @@ GOOD_INVOICE = {
                     GOOD_INVOICE,
                     {**GOOD_INVOICE, "client": None, "client_id": 99},
                 ]
-            },  # noqa: E501
+            },
             "invoices[2].client_id",
             "there is no client with id 99",
         ),
@@ -383,7 +383,7 @@ def test_records_are_stored_clients_then_products_then_invoices(db: Database) ->
                 **GOOD_INVOICE,
                 "line_items": [{**GOOD_INVOICE["line_items"][0], "product_number": "P-7"}],
             }
-        },  # noqa: E501
+        },
         {"product": {"number": "P-7", "name": "Seven", "unit_price": "7", "tax_rate": "7"}},
         {"client": {**GOOD_CLIENT, "email": "first@example.com"}},
     ]
@@ -396,13 +396,6 @@ def test_records_are_stored_clients_then_products_then_invoices(db: Database) ->
     assert draft.data.lines[0].product_id == products.list_products(db)[0].id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (same root cause as tests/services/test_products.py "
-    "test_line_naming_a_product_number_is_linked): invoices._link_products calls "
-    "dict(Result.tuples()) and raises TypeError for a line naming a product number that is not "
-    "in the catalogue, so such an import fails with an internal error",
-)
 def test_a_line_naming_an_unknown_product_number_is_imported(db: Database) -> None:
     document = {
         "invoices": [
@@ -410,7 +403,7 @@ def test_a_line_naming_an_unknown_product_number_is_imported(db: Database) -> No
                 **GOOD_INVOICE,
                 "line_items": [
                     {**GOOD_INVOICE["line_items"][0], "product_number": "NOT-IN-CATALOGUE"}
-                ],  # noqa: E501
+                ],
             }
         ]
     }
@@ -430,7 +423,7 @@ def test_a_client_number_that_exists_imports_nothing(db: Database) -> None:
             {"name": "New one", "customer_number": "K-2"},
             {"name": "B", "customer_number": "K-1"},
         ]
-    }  # noqa: E501
+    }
     with pytest.raises(DomainError) as error:
         transfer.import_document(db, json.dumps(document))
     assert error.value.field == "clients[1].customer_number"
