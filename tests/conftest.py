@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +13,32 @@ import pytest
 # Qt widgets in later GUI tests must never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from invoicedesk.db.engine import Database  # noqa: E402
+from invoicedesk.db.engine import Database, open_database  # noqa: E402
 from tests.factories import TODAY, new_database  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file built once per run by the migrations, with the company profile set.
+
+    Running the migrations takes ten times as long as copying their result, and
+    tests/db/test_migrations.py checks fresh builds on their own.
+    """
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite"
+    new_database(path).dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh database file, migrated to head, with a company profile (EUR)."""
-    database = new_database(tmp_path / "test.sqlite")
+def db(tmp_path: Path, migrated_file: Path) -> Iterator[Database]:
+    """A database of its own for each test: a copy of the migrated file, opened as the app does.
+
+    ``open_database`` checks the revision (already at head) and sets up WAL and foreign keys.
+    The company profile (EUR) is set; see :data:`tests.factories.COMPANY`.
+    """
+    path = tmp_path / "test.sqlite"
+    shutil.copyfile(migrated_file, path)
+    database = open_database(str(path))
     yield database
     database.dispose()
 

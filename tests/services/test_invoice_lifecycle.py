@@ -82,6 +82,14 @@ def test_delete_draft_removes_it(db: Database) -> None:
         invoices.get_invoice(db, draft.id)
 
 
+def test_deleted_drafts_id_and_history_are_not_reused(db: Database) -> None:
+    first = make_draft(db)
+    invoices.delete_draft(db, first.id)
+    second = make_draft(db, client_id=first.client_id)
+    assert second.id != first.id
+    assert [h.action for h in second.history] == ["created"]
+
+
 def test_archived_client_cannot_get_new_drafts(db: Database) -> None:
     client = make_client(db)
     clients.archive_client(db, client.id)

@@ -146,13 +146,6 @@ def test_line_with_an_unknown_product_id_is_refused(db: Database) -> None:
     assert error.value.field == "invoice.line_items[1].product_id"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: invoices._link_products does dict(session.execute(query).tuples()); on "
-    "SQLAlchemy 2.1 tuples() is deprecated and returns the Result, which has keys(), so dict() "
-    "raises TypeError 'ChunkedIteratorResult' object is not subscriptable: every draft or import "
-    "with a line naming a product number (and no product id) fails",
-)
 def test_line_naming_a_product_number_is_linked(db: Database) -> None:
     product = make_product(db)
     draft = make_draft(db, line(product_number=product.number))

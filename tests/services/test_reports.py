@@ -116,12 +116,6 @@ def test_by_week_year_boundary(db: Database) -> None:
     assert sum(r.count for r in rows.values()) == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG: reports._iso_week builds the week with "0" + cast(week, Integer), which SQL '
-    "evaluates as a number (0 + week), so weeks 1-9 come out unpadded ('2027-W1', '2026-W6') "
-    "instead of ISO 'YYYY-Www', and the groups sort out of order ('2026-W53' before '2026-W6')",
-)
 def test_by_week_is_iso_and_in_order(db: Database) -> None:
     assert [(r.keys, r.count, r.net, r.gross) for r in group(db, "week").rows] == [
         (("2026-W06",), 2, D("1050"), D("1240")),  # Tuesday 02-03 and Wednesday 02-04
