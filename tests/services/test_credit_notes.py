@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -12,7 +14,7 @@ from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.db.engine import Database
 from invoicedesk.services import invoices, numbering, payments
 from invoicedesk.services.inputs import PaymentMethod
-from tests.factories import TODAY, issued_invoice, line, make_draft, pay
+from tests.factories import TODAY, issued_invoice, line, make_client, make_draft, pay
 
 D = Decimal
 
@@ -216,3 +218,55 @@ def test_credit_note_for_an_invoice_cancelled_meanwhile_is_not_issued(
     assert _get(db, draft.id).status is Status.DRAFT
     assert _get(db, original.id).payments == ()
     assert numbering.peek_next_number(db, "credit_note", TODAY) == "CN-2026-0001"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: invoices.uncancel brings a cancelled credit note back without the limit check "
+    "of _settle_with_credit_note, so the credit notes of an invoice can exceed its total "
+    "(here 2 × 226.00 credited for a 226.00 invoice)",
+)
+def test_uncancelling_a_credit_note_cannot_exceed_the_invoice(
+    db: Database, original: invoices.InvoiceView
+) -> None:
+    pay(db, original.id, "226.00")
+    first = _issue(db, invoices.create_credit_note(db, original.id).id)
+    invoices.cancel(db, first.id)
+    _issue(db, invoices.create_credit_note(db, original.id).id)  # replaces the first
+    with pytest.raises(DomainError, match="exceed"):
+        invoices.uncancel(db, first.id)
+    assert _get(db, first.id).status is Status.CANCELLED
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: invoices.update_draft lets a credit note draft change its client; issuing it "
+    "then settles the corrected invoice of client A with a credit note addressed to client B",
+)
+def test_credit_note_stays_with_the_invoices_client(
+    db: Database, original: invoices.InvoiceView
+) -> None:
+    other = make_client(db, "Somebody Else")
+    draft = invoices.create_credit_note(db, original.id)
+    with contextlib.suppress(DomainError):  # refusing the change or the issue are both right
+        invoices.update_draft(db, draft.id, replace(draft.data, client_id=other.id))
+        _issue(db, draft.id)
+    credit = _get(db, draft.id)
+    assert credit.status is Status.DRAFT or credit.client_id == original.client_id
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: invoices.update_draft lets a credit note draft change its currency; "
+    "_settle_with_credit_note then books 119.00 USD as 119.00 EUR paid on the EUR invoice",
+)
+def test_credit_note_stays_in_the_invoices_currency(db: Database) -> None:
+    original = issued_invoice(db)
+    draft = invoices.create_credit_note(db, original.id)
+    with contextlib.suppress(DomainError):  # refusing the change or the issue are both right
+        invoices.update_draft(
+            db, draft.id, replace(draft.data, currency="USD", exchange_rate=D("0.5"))
+        )
+        _issue(db, draft.id)
+    credit = _get(db, draft.id)
+    assert credit.status is Status.DRAFT or credit.data.currency == "EUR"

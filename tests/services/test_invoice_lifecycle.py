@@ -140,6 +140,13 @@ def test_due_date_from_the_clients_due_days(db: Database) -> None:
     assert issued.data.due_date == TODAY + dt.timedelta(days=30)
 
 
+def test_zero_due_days_mean_due_on_the_invoice_date(db: Database) -> None:
+    client = make_client(db, due_days=0)
+    assert issued_invoice(db, client_id=client.id).data.due_date == TODAY
+    other = make_client(db, "Other", due_days=30)
+    assert issued_invoice(db, client_id=other.id, due_days=0).data.due_date == TODAY
+
+
 def test_due_date_from_the_default_setting(db: Database) -> None:
     settings.set_setting(db, "default_due_days", 21)
     assert issued_invoice(db).data.due_date == TODAY + dt.timedelta(days=21)
