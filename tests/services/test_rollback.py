@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +38,7 @@ Dump = dict[str, list[tuple[Any, ...]]]
 def dump(db: Database) -> Dump:
     """Every row of every table, read straight from the file."""
     assert db.path is not None
-    with sqlite3.connect(db.path) as connection:
+    with closing(sqlite3.connect(db.path)) as connection:
         return {
             table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
             for table in Base.metadata.tables
