@@ -735,3 +735,21 @@ def test_a_new_invoice_does_not_inherit_a_deleted_drafts_history(imported: Cli) 
 def test_client_names_match_in_any_case(imported: Cli) -> None:
     rows = imported.json("invoices", "list", "--client", "MÜLLER GMBH")
     assert [r["client"] for r in rows] == ["Müller GmbH"]
+
+
+def test_report_by_tax_rate_does_not_add_up_currencies(cli: Cli, db: Database) -> None:
+    acme = make_client(db, "Acme GmbH")
+    issued_invoice(db, line("1", "100.00"), client_id=acme.id)
+    issued_invoice(
+        db, line("1", "10.00"), client_id=acme.id, currency="USD", exchange_rate=D("0.9")
+    )
+    report = cli.json("report", "--group-by", "tax_rate")
+    assert report["currency"] is None
+    assert [(r["tax_rate"], r["currency"], r["gross"]) for r in report["rows"]] == [
+        ("19% S", "EUR", "119.00"),
+        ("19% S", "USD", "11.90"),
+    ]
+    assert report["total"] == {"count": 2, "net": None, "tax": None, "gross": None}
+    # Without tax_rate everything is in the company currency and adds up.
+    report = cli.json("report", "--group-by", "currency")
+    assert report["total"] == {"count": 2, "net": "109.00", "tax": "20.71", "gross": "129.71"}
