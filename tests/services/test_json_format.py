@@ -43,6 +43,7 @@ from invoicedesk.services.json_format import (
     parse_product,
     parse_records,
     product_to_json,
+    read_records,
 )
 
 D = Decimal
@@ -839,6 +840,28 @@ def test_parse_records_export_shape() -> None:
     )
     assert [type(r) for r in records] == [ClientInput, ClientInput, ProductInput, InvoiceInput]
     assert parse_records({"clients": []}) == []
+
+
+def test_read_records_name_each_record_and_flag_exported_credit_notes() -> None:
+    credit = invoice(client_id=1, readonly={"doc_type": "credit_note", "number": "CN-1"})
+    located = read_records({"clients": [{"name": "A"}], "invoices": [invoice(client_id=1), credit]})
+    assert [(r.path, type(r.record), r.credit_note) for r in located] == [
+        ("clients[0]", ClientInput, False),
+        ("invoices[0]", InvoiceInput, False),
+        ("invoices[1]", InvoiceInput, True),
+    ]
+    located = read_records([{"product": {"name": "x", "unit_price": "1", "tax_rate": "19"}}])
+    assert [r.path for r in located] == ["[0].product"]
+    assert [r.path for r in read_records({"invoice": invoice(client_id=1)})] == ["invoice"]
+
+
+def test_readonly_block_is_accepted_and_ignored() -> None:
+    readonly = {"id": 7, "number": "RE-1", "state": "paid", "anything": [1, {"x": None}]}
+    assert parse_invoice(invoice(readonly=readonly)) == parse_invoice(invoice())
+    assert parse_invoice(invoice(readonly=None)) == parse_invoice(invoice())
+    exc = invoice_error(invoice(readonly="paid"))
+    assert (exc.field, exc.message) == ("invoice.readonly", "expected an object, got a string")
+    assert "readonly" not in invoice_to_json(parse_invoice(invoice(readonly=readonly)))
 
 
 @pytest.mark.parametrize(
