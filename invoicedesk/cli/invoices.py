@@ -288,7 +288,7 @@ def _credit_note(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         source_id = invoice_id(db, args.ref)
         try:
-            draft = invoices.create_credit_note(db, source_id, positions)
+            draft = invoices.create_credit_note(db, source_id, positions, issue=args.issue)
         except DomainError as exc:
             raise type(exc)(exc.message, "--lines" if exc.field == "lines" else exc.field) from None
         source = draft.corrects_number or args.ref
@@ -298,12 +298,7 @@ def _credit_note(args: argparse.Namespace) -> int:
                 f"gross {_gross(draft)}"
             )
             return EXIT_OK
-        try:
-            view = invoices.issue(db, draft.id)
-        except DomainError:
-            # Issuing failed: remove the draft again, so the command leaves nothing behind.
-            invoices.delete_draft(db, draft.id)
-            raise
+        view = draft  # created and issued in one transaction
         original = invoices.get_invoice(db, source_id)
     print(
         f"Issued credit note {view.number} for {source} ({view.client_name}), "

@@ -15,6 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -48,6 +49,14 @@ def upgrade_database(database: Database) -> Path | None:
     current = current_revision(database)
     if current == head:
         return None
+    script = ScriptDirectory.from_config(alembic_config(database))
+    known = {revision.revision for revision in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise DomainError(
+            f"this database was written by a newer version of InvoiceDesk (schema {current}); "
+            "install that version or newer to open it",
+            "database",
+        )
     backup = None
     path = database.path
     if current is not None and path is not None and path.exists():

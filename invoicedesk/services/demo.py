@@ -61,6 +61,7 @@ from invoicedesk.db.models import (
     Product,
     Tag,
 )
+from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.types import ExactDecimal, UTCDateTime
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.numbering import pattern_for
@@ -1098,12 +1099,12 @@ class _Generator:
     def _tag(self, name: str) -> int:
         key = name.casefold()
         if key not in self.tag_ids:
-            existing = self.session.scalar(select(Tag.id).where(Tag.name == name))
+            existing = self.session.scalar(select(Tag.id).where(Tag.key == tag_key(name)))
             if existing is not None:
                 self.tag_ids[key] = int(existing)
             else:
                 tag_id = self._id("tags")
-                self.batch.add("tags", {"id": tag_id, "name": name})
+                self.batch.add("tags", {"id": tag_id, "name": name, "key": tag_key(name)})
                 self.tag_ids[key] = tag_id
         return self.tag_ids[key]
 

@@ -460,11 +460,29 @@ def update_draft(db: Database, invoice_id: int, inp: InvoiceInput) -> InvoiceVie
         invoice = _load(session, invoice_id)
         require_editable(invoice.status, invoice.number, invoice.doc_type)
         client, data, rate, company_currency = _prepare(session, inp)
+        if invoice.corrects_id is not None:
+            _require_same_party(session, invoice.corrects_id, client.id, data.currency or "")
         invoice.client_id = client.id
         _store_input(session, invoice, data, rate, company_currency)
         record(session, "invoice", invoice.id, "updated", "Draft saved")
         session.flush()
         return _view(session, invoice)
+
+
+def _require_same_party(session: Session, original_id: int, client_id: int, currency: str) -> None:
+    """A credit note stays with the client and currency of the invoice it corrects."""
+    original = session.get(Invoice, original_id)
+    assert original is not None
+    if client_id != original.client_id:
+        raise DomainError(
+            f"a credit note goes to the client of {original.number}; it cannot change client",
+            "invoice.client_id",
+        )
+    if currency != original.currency:
+        raise DomainError(
+            f"a credit note is in the currency of {original.number} ({original.currency})",
+            "invoice.currency",
+        )
 
 
 def delete_draft(db: Database, invoice_id: int) -> None:
@@ -743,6 +761,11 @@ def uncancel(db: Database, invoice_id: int, today: dt.date | None = None) -> Inv
         invoice.open_amount = invoice.amount_due - invoice.paid_amount
         invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
         invoice.cancelled_at = None
+        if invoice.doc_type == DocType.CREDIT_NOTE.value:
+            # Back in force, it counts against the invoice's total and settles it, as at issue.
+            session.flush()
+            _settle_with_credit_note(session, invoice)
+            invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
         record(
             session,
             "invoice",
@@ -780,12 +803,19 @@ def clone(db: Database, invoice_id: int) -> InvoiceView:
 
 
 def create_credit_note(
-    db: Database, invoice_id: int, positions: list[int] | None = None
+    db: Database,
+    invoice_id: int,
+    positions: list[int] | None = None,
+    *,
+    issue: bool = False,
+    today: dt.date | None = None,
 ) -> InvoiceView:
-    """A draft credit note for an issued invoice: all its lines, or the chosen ones (1-based).
+    """A credit note for an issued invoice: all its lines, or the chosen ones (1-based).
 
     A whole credit note carries the invoice's document discount, allowances and
     charges; a partial one carries its lines and a percent document discount.
+    It is a draft to review, or, with ``issue``, issued in the same transaction
+    (if issuing fails, nothing at all is written).
     """
     with db.write() as session:
         source = _load(session, invoice_id)
@@ -826,7 +856,9 @@ def create_credit_note(
             "credit_note_created",
             f"Credit note draft {credit_note.id} created",
         )
-        return _view(session, credit_note)
+        if issue:
+            issue_in(session, credit_note, today or dt.date.today())
+        return _view(session, credit_note, today)
 
 
 # --------------------------------------------------------------------------- reading

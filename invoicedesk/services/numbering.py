@@ -78,7 +78,7 @@ def set_next_value(db: Database, doc_type: str, value: int, date: dt.date | None
     Returns the next number as it will be printed.
     """
     date = date or dt.date.today()
-    if not isinstance(value, int) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise DomainError("the next number must be a whole number of at least 1", "next_number")
     with db.write() as session:
         pattern = pattern_for(session, doc_type)

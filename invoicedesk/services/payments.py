@@ -167,7 +167,9 @@ def list_payments(
         if invoice_id is not None:
             query = query.where(Payment.invoice_id == invoice_id)
         if method:
-            query = query.where(Payment.method == PaymentMethod(method).value)
+            query = query.where(
+                Payment.method == check.choice(PaymentMethod, method, "method").value
+            )
         if date_from is not None:
             query = query.where(Payment.date >= date_from)
         if date_to is not None:

@@ -21,6 +21,7 @@ from sqlalchemy.types import Integer
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, State
+from invoicedesk.core.money import round_money
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, InvoiceTax
 from invoicedesk.db.types import SCALE
@@ -37,15 +38,18 @@ class ReportRow:
 
     keys: tuple[str, ...]
     count: int
-    net: Decimal
-    tax: Decimal
-    gross: Decimal
+    # None only in the total of a tax-rate report whose rows are in several currencies.
+    net: Decimal | None
+    tax: Decimal | None
+    gross: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
     group_by: tuple[str, ...]
-    currency: str  # the company currency, or "" when grouped by tax rate (see each row)
+    # The currency of all amounts: the company's; grouped by tax rate, the invoices' own
+    # currency when there is only one, else "" (see each row; the total then has no amounts).
+    currency: str
     rows: tuple[ReportRow, ...]
     total: ReportRow
 
@@ -141,27 +145,40 @@ def grouped_totals(
         rows: list[Any] = list(session.execute(query).all())
         company_currency = "" if by_tax else get_company_currency(session)
     n = len(dims)
-    report_rows = tuple(
-        ReportRow(
+    currency_at = dims.index("currency") if "currency" in dims else None
+
+    def _row(row: Any) -> ReportRow:
+        # Amounts carry the decimals of their currency (all sums of rounded amounts: exact).
+        currency = row[currency_at] if by_tax and currency_at is not None else company_currency
+        return ReportRow(
             keys=tuple(_key_text(d, v) for d, v in zip(dims, row[:n], strict=True)),
             count=int(row[n]),
-            net=_scaled(row[n + 1]),
-            tax=_scaled(row[n + 2]),
-            gross=_scaled(row[n + 3]),
+            net=round_money(_scaled(row[n + 1]), currency),
+            tax=round_money(_scaled(row[n + 2]), currency),
+            gross=round_money(_scaled(row[n + 3]), currency),
         )
-        for row in rows
-    )
+
+    report_rows = tuple(_row(row) for row in rows)
     if by_tax:  # an invoice with two rates is in two groups; count it once in the total
         with db.read() as session:
             counted = apply_filter(select(func.count()).select_from(Invoice).join(Client), flt)
             total_count = int(session.scalar(counted) or 0)
     else:
         total_count = sum(r.count for r in report_rows)
+    if by_tax:
+        # Rows are in the invoices' own currencies: a total exists only within one currency.
+        currencies = {r.keys[dims.index("currency")] for r in report_rows}
+        company_currency = next(iter(currencies)) if len(currencies) == 1 else ""
+    mixed = by_tax and not company_currency and bool(report_rows)
+
+    def _sum(values: list[Decimal | None]) -> Decimal | None:
+        return None if mixed else sum((v or Decimal(0) for v in values), Decimal(0))
+
     total = ReportRow(
         keys=("Total",) + ("",) * (n - 1),
         count=total_count,
-        net=sum((r.net for r in report_rows), Decimal(0)),
-        tax=sum((r.tax for r in report_rows), Decimal(0)),
-        gross=sum((r.gross for r in report_rows), Decimal(0)),
+        net=_sum([r.net for r in report_rows]),
+        tax=_sum([r.tax for r in report_rows]),
+        gross=_sum([r.gross for r in report_rows]),
     )
     return Report(tuple(dims), company_currency, report_rows, total)

@@ -19,8 +19,10 @@ from invoicedesk.core.lifecycle import DocType, State, Status
 from invoicedesk.core.money import round_money
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, InvoiceLine, Payment, Tag, invoice_tags
+from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.types import SCALE
 from invoicedesk.services.inputs import PaymentMethod
+from invoicedesk.services.validation import choice
 
 SORT_KEYS = ("number", "client", "date", "due_date", "state", "net", "gross", "open", "id")
 
@@ -115,11 +117,15 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
     if flt.number.strip():
         conditions.append(Invoice.number.ilike(_like(flt.number.strip()), escape="\\"))
     if flt.states:
-        conditions.append(or_(*(_state_condition(State(s), today) for s in flt.states)))
+        conditions.append(
+            or_(*(_state_condition(choice(State, s, "states"), today) for s in flt.states))
+        )
     if flt.doc_types:
-        conditions.append(Invoice.doc_type.in_([DocType(d).value for d in flt.doc_types]))
+        conditions.append(
+            Invoice.doc_type.in_([choice(DocType, d, "doc_types").value for d in flt.doc_types])
+        )
     if flt.payment_method is not None:
-        method = PaymentMethod(flt.payment_method).value
+        method = choice(PaymentMethod, flt.payment_method, "payment_method").value
         conditions.append(
             exists().where(Payment.invoice_id == Invoice.id, Payment.method == method)
         )
@@ -156,7 +162,7 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
             exists()
             .where(invoice_tags.c.invoice_id == Invoice.id)
             .where(invoice_tags.c.tag_id == Tag.id)
-            .where(Tag.name == tag.strip())  # NOCASE column
+            .where(Tag.key == tag_key(tag))
         )
     if flt.product_id is not None:
         conditions.append(

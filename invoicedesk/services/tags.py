@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.models import Tag
+from invoicedesk.db.models.client import tag_key
 
 
 def clean_tags(names: Iterable[str], field: str = "tags") -> list[str]:
@@ -22,7 +23,7 @@ def clean_tags(names: Iterable[str], field: str = "tags") -> list[str]:
             continue
         if len(name) > 60:
             raise DomainError("a tag has at most 60 characters", f"{field}[{index}]")
-        seen.setdefault(name.casefold(), name)
+        seen.setdefault(tag_key(name), name)
     return list(seen.values())
 
 
@@ -31,16 +32,14 @@ def resolve_tags(session: Session, names: Iterable[str], field: str = "tags") ->
     wanted = clean_tags(names, field)
     if not wanted:
         return []
-    existing = {
-        tag.name.casefold(): tag
-        for tag in session.scalars(select(Tag).where(Tag.name.in_(wanted)))  # NOCASE column
-    }
+    keys = [tag_key(name) for name in wanted]
+    existing = {tag.key: tag for tag in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
     result = []
-    for name in wanted:
-        tag = existing.get(name.casefold())
+    for name, key in zip(wanted, keys, strict=True):
+        tag = existing.get(key)
         if tag is None:
-            tag = Tag(name=name)
+            tag = Tag(name=name, key=key)
             session.add(tag)
-            existing[name.casefold()] = tag
+            existing[key] = tag
         result.append(tag)
     return result

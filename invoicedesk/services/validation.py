@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from functools import lru_cache
+from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 
 from invoicedesk.core.errors import DomainError
+
+E = TypeVar("E", bound=Enum)
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
@@ -58,3 +62,12 @@ def language(value: str, field: str) -> str:
     except (ValueError, UnknownLocaleError):
         raise DomainError(f"'{value}' is not a language code (e.g. en, de)", field) from None
     return code
+
+
+def choice(enum: type[E], value: object, field: str) -> E:
+    """``value`` as a member of ``enum``, or a DomainError listing the allowed values."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in enum)
+        raise DomainError(f"'{value}' is not one of {allowed}", field) from None

@@ -759,12 +759,6 @@ def test_report_by_tax_rate_does_not_add_up_currencies(cli: Cli, db: Database) -
 # The CLI guards against both (choices, its own total), but other callers are not.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: reports.grouped_totals(group_by=['tax_rate']) adds the rows of different "
-    "currencies into Report.total (119.00 EUR + 11.90 USD = total gross 130.9), a figure "
-    "in no currency; Report.currency is '' then, so callers cannot tell",
-)
 def test_tax_rate_report_total_does_not_mix_currencies(db: Database) -> None:
     from invoicedesk.services import reports
 
@@ -777,12 +771,6 @@ def test_tax_rate_report_total_does_not_mix_currencies(db: Database) -> None:
     assert report.total.gross != D("130.90")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: payments.list_payments(method='cheque') (and search.apply_filter with an "
-    "unknown state or payment method) raise a bare ValueError from the enum instead of a "
-    "DomainError naming the field, i.e. an internal error instead of a user error",
-)
 def test_unknown_payment_method_in_a_filter_is_a_domain_error(db: Database) -> None:
     from invoicedesk.core.errors import DomainError
     from invoicedesk.services import payments

@@ -171,13 +171,6 @@ def test_upgrade_runs_on_open_and_then_is_a_no_op(tmp_path: Path, pending_migrat
     assert not list(tmp_path.glob("*.bak"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: migrate.upgrade_database, given a file from a newer app version (revision "
-    "unknown here), first writes a misleading 'before-0001' backup and then fails with "
-    "alembic's CommandError \"Can't locate revision identified by '0099'\" instead of a "
-    "message the user can act on",
-)
 def test_database_from_a_newer_version_is_refused_readably(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite"
     open_database(str(path)).dispose()

@@ -220,12 +220,6 @@ def test_credit_note_for_an_invoice_cancelled_meanwhile_is_not_issued(
     assert numbering.peek_next_number(db, "credit_note", TODAY) == "CN-2026-0001"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: invoices.uncancel brings a cancelled credit note back without the limit check "
-    "of _settle_with_credit_note, so the credit notes of an invoice can exceed its total "
-    "(here 2 × 226.00 credited for a 226.00 invoice)",
-)
 def test_uncancelling_a_credit_note_cannot_exceed_the_invoice(
     db: Database, original: invoices.InvoiceView
 ) -> None:
@@ -238,11 +232,6 @@ def test_uncancelling_a_credit_note_cannot_exceed_the_invoice(
     assert _get(db, first.id).status is Status.CANCELLED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: invoices.update_draft lets a credit note draft change its client; issuing it "
-    "then settles the corrected invoice of client A with a credit note addressed to client B",
-)
 def test_credit_note_stays_with_the_invoices_client(
     db: Database, original: invoices.InvoiceView
 ) -> None:
@@ -255,11 +244,6 @@ def test_credit_note_stays_with_the_invoices_client(
     assert credit.status is Status.DRAFT or credit.client_id == original.client_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: invoices.update_draft lets a credit note draft change its currency; "
-    "_settle_with_credit_note then books 119.00 USD as 119.00 EUR paid on the EUR invoice",
-)
 def test_credit_note_stays_in_the_invoices_currency(db: Database) -> None:
     original = issued_invoice(db)
     draft = invoices.create_credit_note(db, original.id)

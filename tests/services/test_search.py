@@ -452,12 +452,6 @@ def test_row_ids_apply_the_filter(books: Books) -> None:
     assert [books.labels(search.rows_by_id(books.db, [i]))[0] for i in ids] == ["A1", "C1", "B2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: services/tags.py promises case-insensitive tags, but resolve_tags looks them up "
-    "with SQLite's NOCASE (ASCII only): 'ärger' next to 'Ärger' becomes a second tag, and the "
-    "tags filter (Tag.name == tag, NOCASE) finds only one spelling",
-)
 def test_tags_are_case_insensitive_beyond_ascii(db: Database) -> None:
     client_id = make_client(db).id
     first = make_draft(db, client_id=client_id, tags=("Ärger",))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,11 +12,22 @@ from invoicedesk.db.models.base import Base, TimestampMixin
 from invoicedesk.db.types import UTCDateTime
 
 
+def tag_key(name: str) -> str:
+    """What makes two tags the same: the name with Unicode case folding ('Ärger' = 'ärger')."""
+    return " ".join(name.split()).casefold()
+
+
+def _key_default(context: Any) -> str:
+    return tag_key(context.get_current_parameters()["name"])
+
+
 class Tag(Base):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60, collation="NOCASE"), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    # SQLite's NOCASE folds ASCII only, so the folded key is stored and kept unique.
+    key: Mapped[str] = mapped_column(String(60), unique=True, default=_key_default)
 
 
 client_tags = Table(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:17:43.069488
+Create Date: 2026-11-22 00:26:49.353042
 """
 
 from collections.abc import Sequence
@@ -131,9 +131,10 @@ def upgrade() -> None:
     )
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=60, collation='NOCASE'), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('key', sa.String(length=60), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
-    sa.UniqueConstraint('name', name=op.f('uq_tags_name'))
+    sa.UniqueConstraint('key', name=op.f('uq_tags_key'))
     )
     op.create_table('client_addresses',
     sa.Column('id', sa.Integer(), nullable=False),
