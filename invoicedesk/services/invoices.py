@@ -84,6 +84,20 @@ class PaymentView:
     credit_note_id: int | None
 
 
+def payment_view(p: Payment) -> PaymentView:
+    return PaymentView(
+        id=p.id,
+        invoice_id=p.invoice_id,
+        date=p.date,
+        amount=p.amount,
+        method=PaymentMethod(p.method),
+        reference=p.reference,
+        note=p.note,
+        is_overpayment=p.is_overpayment,
+        credit_note_id=p.credit_note_id,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceView:
     """One invoice as read: its input data, live totals, frozen figures, payments and history."""
@@ -526,7 +540,7 @@ def _client_snapshot(client: Client) -> dict[str, object]:
     }
 
 
-def _input_of(invoice: Invoice) -> InvoiceInput:
+def input_of(invoice: Invoice) -> InvoiceInput:
     """Rebuild the input a stored invoice was written from."""
     return InvoiceInput(
         client_id=invoice.client_id,
@@ -634,7 +648,7 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
     invoice.client_snapshot = _client_snapshot(client)
     company = load_company(session)
     invoice.company_snapshot = company.snapshot()
-    totals = compute_totals(document_of(_input_of(invoice), date))
+    totals = compute_totals(document_of(input_of(invoice), date))
     if totals.gross < 0:
         raise DomainError(
             "the total is negative — write a credit note for the invoice it corrects instead",
@@ -783,7 +797,7 @@ def clone(db: Database, invoice_id: int) -> InvoiceView:
     with db.write() as session:
         source = _load(session, invoice_id)
         data = replace(
-            _input_of(source),
+            input_of(source),
             date=None,
             due_date=None,
             supply_date=None,
@@ -820,7 +834,7 @@ def create_credit_note(
     with db.write() as session:
         source = _load(session, invoice_id)
         require_correctable(source.status, source.number, source.doc_type)
-        data = _input_of(source)
+        data = input_of(source)
         if positions:
             chosen = []
             for position in positions:
@@ -868,7 +882,7 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
     session.flush()
     client = session.get(Client, invoice.client_id)
     assert client is not None
-    data = _input_of(invoice)
+    data = input_of(invoice)
     totals = compute_totals(document_of(data))
     payments = session.scalars(
         select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.date, Payment.id)
@@ -911,20 +925,7 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
         corrects_id=invoice.corrects_id,
         corrects_number=corrects_number,
         credit_note_numbers=tuple(n for n in credit_notes if n),
-        payments=tuple(
-            PaymentView(
-                id=p.id,
-                invoice_id=p.invoice_id,
-                date=p.date,
-                amount=p.amount,
-                method=PaymentMethod(p.method),
-                reference=p.reference,
-                note=p.note,
-                is_overpayment=p.is_overpayment,
-                credit_note_id=p.credit_note_id,
-            )
-            for p in payments
-        ),
+        payments=tuple(payment_view(p) for p in payments),
         history=tuple(audit_entries(session, "invoice", invoice.id)),
         issued_at=invoice.issued_at,
     )
@@ -959,6 +960,8 @@ __all__ = [
     "delete_draft",
     "document_of",
     "get_invoice",
+    "input_of",
+    "payment_view",
     "issue",
     "issue_in",
     "resolve_ref",

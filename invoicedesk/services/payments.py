@@ -16,7 +16,7 @@ from invoicedesk.db.models import Client, Invoice, Payment
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import record
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
-from invoicedesk.services.invoices import PaymentView, apply_payment_totals
+from invoicedesk.services.invoices import PaymentView, apply_payment_totals, payment_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,20 +29,6 @@ class PaymentRow:
     currency: str
     client_id: int
     client_name: str
-
-
-def _payment_view(p: Payment) -> PaymentView:
-    return PaymentView(
-        id=p.id,
-        invoice_id=p.invoice_id,
-        date=p.date,
-        amount=p.amount,
-        method=PaymentMethod(p.method),
-        reference=p.reference,
-        note=p.note,
-        is_overpayment=p.is_overpayment,
-        credit_note_id=p.credit_note_id,
-    )
 
 
 def record_payment(
@@ -107,7 +93,7 @@ def record_payment(
             to_state=invoice.status,
             details={"payment_id": payment.id, "amount": str(amount)},
         )
-        return _payment_view(payment)
+        return payment_view(payment)
 
 
 def delete_payment(db: Database, payment_id: int) -> None:
@@ -176,7 +162,7 @@ def list_payments(
             query = query.where(Payment.date <= date_to)
         query = query.order_by(Payment.date.desc(), Payment.id.desc()).limit(limit).offset(offset)
         return [
-            PaymentRow(_payment_view(p), number or "", doc_type, currency, cid, cname)
+            PaymentRow(payment_view(p), number or "", doc_type, currency, cid, cname)
             for p, number, doc_type, currency, cid, cname in session.execute(query)
         ]
 

@@ -43,7 +43,7 @@ from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, Payment, Product
 from invoicedesk.services import clients, invoices, json_format, products, settings
 from invoicedesk.services.clients import ClientView
-from invoicedesk.services.inputs import ClientInput, InvoiceInput, PaymentMethod, ProductInput
+from invoicedesk.services.inputs import ClientInput, InvoiceInput, ProductInput
 from invoicedesk.services.invoices import InvoiceView, PaymentView
 from invoicedesk.services.json_format import FileRecord, Record
 from invoicedesk.services.products import ProductView
@@ -367,19 +367,7 @@ def _invoice_batch(session: Session, ids: list[int], today: dt.date) -> list[Sto
     for p in session.scalars(
         select(Payment).where(Payment.invoice_id.in_(ids)).order_by(Payment.date, Payment.id)
     ):
-        payments.setdefault(p.invoice_id, []).append(
-            PaymentView(
-                id=p.id,
-                invoice_id=p.invoice_id,
-                date=p.date,
-                amount=p.amount,
-                method=PaymentMethod(p.method),
-                reference=p.reference,
-                note=p.note,
-                is_overpayment=p.is_overpayment,
-                credit_note_id=p.credit_note_id,
-            )
-        )
+        payments.setdefault(p.invoice_id, []).append(invoices.payment_view(p))
     corrected_ids = {row.corrects_id for row in rows if row.corrects_id is not None}
     numbers = dict(
         session.execute(
@@ -405,7 +393,7 @@ def _invoice_batch(session: Session, ids: list[int], today: dt.date) -> list[Sto
                 state=effective_state(row.status, row.due_date, today, row.doc_type),
                 client_name=row.client.name,
                 customer_number=row.client.customer_number,
-                data=invoices._input_of(row),
+                data=invoices.input_of(row),
                 net=round_money(row.net, currency),
                 tax=round_money(row.tax, currency),
                 gross=round_money(row.gross, currency),
