@@ -1,0 +1,34 @@
+"""What every screen shares: the open database and one bus that tells all screens what changed.
+
+Screens never talk to each other. After a write, the screen that made it calls
+``ctx.bus.notify("invoice", ids)``; every list that shows invoices (the invoice
+list, a client's invoices, the payments list) listens and reloads, so a state
+change shows everywhere at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from invoicedesk.db.engine import Database
+
+
+class DataBus(QObject):
+    """``changed(kind, ids)``: kind is "invoice", "client", "product", "payment" or "settings";
+    ids are the records touched (empty: reload everything of that kind)."""
+
+    changed = Signal(str, list)
+
+    def notify(self, kind: str, ids: Iterable[int] = ()) -> None:
+        self.changed.emit(kind, list(ids))
+
+
+class AppContext(QObject):
+    """The database the window works on, and the bus. Replaced whole when a file is opened."""
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.bus = DataBus(self)

@@ -1,0 +1,1 @@
+"""Small reusable widgets: locale-aware decimal input, badges, inline error labels."""
