@@ -88,6 +88,30 @@ def get_company_currency(session: Session) -> str:
     return profile.currency if profile is not None else "EUR"
 
 
+def _checked_iban(iban: str) -> str:
+    if not iban:
+        return ""
+    from schwifty import IBAN  # imported on use: it loads bank registries
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return str(IBAN(iban).compact)
+    except SchwiftyException as exc:
+        raise DomainError(f"'{iban}' is not a valid IBAN ({exc})", "company.iban") from None
+
+
+def _checked_bic(bic: str) -> str:
+    if not bic:
+        return ""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return str(BIC(bic).compact)
+    except SchwiftyException as exc:
+        raise DomainError(f"'{bic}' is not a valid BIC ({exc})", "company.bic") from None
+
+
 def update_company(db: Database, data: CompanyData) -> CompanyData:
     data = replace(
         data,
@@ -97,6 +121,7 @@ def update_company(db: Database, data: CompanyData) -> CompanyData:
     )
     if not data.name.strip():
         raise DomainError("the company name is required", "company.name")
+    data = replace(data, iban=_checked_iban(data.iban), bic=_checked_bic(data.bic))
     with db.write() as session:
         profile = company_profile(session)
         for name in _COMPANY_FIELDS:
