@@ -112,7 +112,8 @@ def _checked_bic(bic: str) -> str:
         raise DomainError(f"'{bic}' is not a valid BIC ({exc})", "company.bic") from None
 
 
-def update_company(db: Database, data: CompanyData) -> CompanyData:
+def validated_company(data: CompanyData) -> CompanyData:
+    """The profile with codes normalised, or a DomainError naming the field."""
     data = replace(
         data,
         currency=validate_currency(data.currency, "company.currency"),
@@ -121,12 +122,63 @@ def update_company(db: Database, data: CompanyData) -> CompanyData:
     )
     if not data.name.strip():
         raise DomainError("the company name is required", "company.name")
-    data = replace(data, iban=_checked_iban(data.iban), bic=_checked_bic(data.bic))
+    return replace(data, iban=_checked_iban(data.iban), bic=_checked_bic(data.bic))
+
+
+def update_company(db: Database, data: CompanyData) -> CompanyData:
+    data = validated_company(data)
     with db.write() as session:
-        profile = company_profile(session)
-        for name in _COMPANY_FIELDS:
-            setattr(profile, name, getattr(data, name))
+        _store_company(session, data)
     return data
+
+
+def _store_company(session: Session, data: CompanyData) -> None:
+    profile = company_profile(session)
+    for name in _COMPANY_FIELDS:
+        setattr(profile, name, getattr(data, name))
+
+
+_KEEP = object()  # configure(): leave the logo as it is
+
+MAX_LOGO_BYTES = 2_000_000
+
+
+def configure(
+    db: Database,
+    company: CompanyData,
+    settings: dict[str, Any],
+    logo: bytes | None | object = _KEEP,
+) -> CompanyData:
+    """Save the company profile, settings and logo together (the set-up wizard): one
+    transaction, so a bad value anywhere leaves everything as it was."""
+    company = validated_company(company)
+    checked = {}
+    for key, value in settings.items():
+        if key not in DEFAULTS:
+            raise DomainError(f"unknown setting '{key}'", "settings")
+        checked[key] = _validate(key, value)
+    if isinstance(logo, bytes) and len(logo) > MAX_LOGO_BYTES:
+        raise DomainError("the logo is larger than 2 MB; use a smaller image", "company.logo")
+    with db.write() as session:
+        _store_company(session, company)
+        for key, value in checked.items():
+            _store_setting(session, key, value)
+        if logo is not _KEEP:
+            company_profile(session).logo = logo if isinstance(logo, bytes) else None
+    return company
+
+
+def get_logo(db: Database) -> bytes | None:
+    with db.read() as session:
+        profile = session.get(CompanyProfile, 1)
+        return profile.logo if profile is not None else None
+
+
+def is_configured(db: Database) -> bool:
+    """Whether the company profile has been filled in (the first-start wizard ran)."""
+    with db.read() as session:
+        profile = session.get(CompanyProfile, 1)
+        return profile is not None and bool(profile.name.strip())
 
 
 def get_setting(session: Session, key: str) -> Any:
@@ -160,10 +212,10 @@ def _validate(key: str, value: Any) -> Any:
             )
             for i, v in enumerate(value)
         ]
-        value = [str(r.normalize()) if r else "0" for r in rates]
+        value = [f"{r.normalize():f}" for r in rates]
     elif key == "default_tax_rate":
         rate = _rate(value, field)
-        value = str(rate.normalize()) if rate else "0"
+        value = f"{rate.normalize():f}"
     elif key == "price_basis":
         if value not in ("net", "gross"):
             raise DomainError("price basis is 'net' or 'gross'", field)
@@ -187,9 +239,13 @@ def set_setting(db: Database, key: str, value: Any) -> Any:
         raise DomainError(f"unknown setting '{key}'", "settings")
     value = _validate(key, value)
     with db.write() as session:
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=value))
-        else:
-            row.value = value
+        _store_setting(session, key, value)
     return value
+
+
+def _store_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value

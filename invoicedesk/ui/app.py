@@ -20,19 +20,18 @@ def _is_empty(db: Database) -> bool:
     return not list_clients(db, include_archived=True, limit=1)
 
 
-def _offer_demo(parent: QMessageBox | None = None) -> bool:
-    box = QMessageBox(parent)
-    box.setWindowTitle("Welcome to InvoiceDesk")
-    box.setText("Your database is empty.")
-    box.setInformativeText(
-        "Start with your own clients and invoices, or explore InvoiceDesk with sample "
-        "data kept in a separate demo database."
-    )
-    start = box.addButton("Start empty", QMessageBox.ButtonRole.AcceptRole)
-    demo = box.addButton("Explore with demo data", QMessageBox.ButtonRole.ActionRole)
-    box.setDefaultButton(start)
-    box.exec()
-    return box.clickedButton() is demo
+def _first_start(db: Database) -> str:
+    """On a new database: the set-up wizard. Returns "ready", "demo" or "quit"."""
+    from invoicedesk.services.settings import is_configured
+    from invoicedesk.ui.setup_wizard import SetupWizard
+
+    if is_configured(db) or not _is_empty(db):
+        return "ready"
+    wizard = SetupWizard(db)
+    accepted = wizard.exec()
+    if wizard.wants_demo:
+        return "demo"
+    return "ready" if accepted else "quit"
 
 
 def _open_demo(app: QApplication) -> Database | None:
@@ -86,7 +85,10 @@ def run(db_value: str | None = None) -> int:
     except (DomainError, OSError) as exc:
         QMessageBox.critical(None, "InvoiceDesk", f"The database could not be opened: {exc}")
         return 2
-    if _is_empty(db) and _offer_demo():
+    step = _first_start(db)
+    if step == "quit":
+        return 0
+    if step == "demo":
         demo = _open_demo(app)
         if demo is not None:
             db = demo

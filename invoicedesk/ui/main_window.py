@@ -1,94 +1,387 @@
-"""The main window: for now the invoice list with a search box (the desktop issue grows it)."""
+"""The main window: a sidebar of screens, menus and toolbar, remembered layout.
+
+Each screen is a page widget (``InvoicesPage``, ``ClientsPage`` …) with the same
+small API — ``refresh()``, ``focus_search()``, ``new_record()``,
+``delete_selected()`` and a ``status_message`` signal — so the window can route
+shortcuts to whichever page is showing without knowing what is on it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QTableView,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from invoicedesk import __version__
 from invoicedesk.db.engine import Database
-from invoicedesk.services.search import InvoiceFilter, summarize
-from invoicedesk.ui import formatting
-from invoicedesk.ui.invoice_model import InvoiceTableModel
+from invoicedesk.ui.context import AppContext
 
-SEARCH_DELAY_MS = 250
+MAX_RECENT = 8
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    module: str
+    cls: str
+    shortcut: str
+    icon: QStyle.StandardPixmap
+
+
+PAGES = (
+    PageSpec("invoices", "Invoices", "invoicedesk.ui.invoices.page", "InvoicesPage", "Ctrl+1",
+             QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    PageSpec("clients", "Clients", "invoicedesk.ui.clients.page", "ClientsPage", "Ctrl+2",
+             QStyle.StandardPixmap.SP_DirHomeIcon),
+    PageSpec("products", "Products", "invoicedesk.ui.products.page", "ProductsPage", "Ctrl+3",
+             QStyle.StandardPixmap.SP_FileDialogListView),
+    PageSpec("payments", "Payments", "invoicedesk.ui.payments.page", "PaymentsPage", "Ctrl+4",
+             QStyle.StandardPixmap.SP_DialogApplyButton),
+)  # fmt: skip
+# Screens that later issues fill in; shown greyed out so the place is known.
+LATER = ("Dashboard", "Reminders", "Outbox", "Reports")
+
+
+class _Placeholder(QWidget):
+    """Stands in for a page whose module is not available (keeps the window usable)."""
+
+    def __init__(self, title: str, reason: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        label = QLabel(f"<h2>{title}</h2><p>This screen is not available: {reason}</p>")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+
+    def refresh(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def new_record(self) -> None: ...
+    def delete_selected(self) -> None: ...
+
+
+def _make_page(spec: PageSpec, ctx: AppContext) -> QWidget:
+    try:
+        module = importlib.import_module(spec.module)
+    except ImportError as exc:
+        return _Placeholder(spec.title, str(exc))
+    page: QWidget = getattr(module, spec.cls)(ctx)
+    return page
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.db = db
-        self.setWindowTitle(f"InvoiceDesk {__version__} — {db.path or db.url}")
+        self.settings = settings or QSettings()
+        self.ctx = AppContext(db, self)
+        self.setWindowTitle(self._title())
         self.resize(1280, 800)
+        self.setMinimumSize(QSize(960, 600))
 
-        self.search = QLineEdit(placeholderText="Search number, client, title or note…")
-        self.search.setClearButtonEnabled(True)
-        self.model = InvoiceTableModel(db, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.footer = QLabel()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(170)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for spec in PAGES:
+            page = _make_page(spec, self.ctx)
+            page.setObjectName(f"page-{spec.key}")
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title)
+            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            self.nav.addItem(item)
+            signal = getattr(page, "status_message", None)
+            if signal is not None:
+                signal.connect(self._show_status)
+        for title in LATER:
+            item = QListWidgetItem(title)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(f"{title}: coming in a later version")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._on_page_changed)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
-        layout.addWidget(self.footer)
-        self.setCentralWidget(central)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
 
-        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._debounce.start)
+        self._build_actions()
+        self._restore()
 
-        file_menu = self.menuBar().addMenu("&File")
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        find = QAction("&Search", self, shortcut=QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.search.setFocus)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (refresh, find):
-            file_menu.addAction(action)
+    # ------------------------------------------------------------------ building
+
+    def _title(self) -> str:
+        where = self.ctx.db.path.name if self.ctx.db.path else self.ctx.db.url
+        return f"InvoiceDesk — {where}"
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_db_action = self._action("&New Database…", self.new_database)
+        self.open_db_action = self._action("&Open Database…", self.open_database_dialog, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
+        self.company_action = self._action("&Company Settings…", self.edit_company)
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.company_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        self._fill_recent_menu()
 
-        # Enabling sorting sorts once by the indicator: that is the first load (newest first).
-        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        self._update_footer(self.current_filter())
-        for column, width in enumerate((130, 260, 100, 100, 150, 130, 130, 130)):
-            if column != 1:
-                self.table.setColumnWidth(column, width)
+        edit_menu = bar.addMenu("&Edit")
+        self.new_invoice_action = self._action("&New Invoice", self.new_invoice, "Ctrl+N")
+        self.new_record_action = self._action("New &Record on This Screen", self.new_record,
+                                              "Ctrl+Shift+N")  # fmt: skip
+        self.find_action = self._action("&Search", self.focus_search, QKeySequence.StandardKey.Find)
+        for action in (self.new_invoice_action, self.new_record_action, self.find_action):
+            edit_menu.addAction(action)
 
-    def current_filter(self) -> InvoiceFilter:
-        return InvoiceFilter(search=self.search.text())
+        view_menu = bar.addMenu("&View")
+        self.page_actions = []
+        for index, spec in enumerate(PAGES):
+            action = self._action(
+                f"&{spec.title}", lambda i=index: self.show_page(i), spec.shortcut
+            )
+            view_menu.addAction(action)
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        self.refresh_action = self._action("&Refresh", self.refresh, "F5")
+        view_menu.addAction(self.refresh_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About InvoiceDesk", self.about))
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.new_invoice_action.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        )
+        self.refresh_action.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+        )
+        toolbar.addAction(self.new_invoice_action)
+        toolbar.addAction(self.refresh_action)
+        self.page_toolbar = QToolBar("Actions")
+        self.page_toolbar.setObjectName("page-toolbar")
+        self.page_toolbar.setMovable(False)
+        self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        self.addToolBar(self.page_toolbar)
+
+    # ------------------------------------------------------------------ pages
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def _on_page_changed(self, index: int) -> None:
+        if not 0 <= index < len(PAGES):
+            return
+        self.stack.setCurrentIndex(index)
+        self.page_toolbar.clear()
+        page_actions = getattr(self.current_page(), "actions_for_toolbar", None) or getattr(
+            self.current_page(), "actions", None
+        )
+        if callable(page_actions) and page_actions is not QWidget.actions:
+            for action in page_actions():
+                self.page_toolbar.addAction(action)
+        self.settings.setValue("window/page", PAGES[index].key)
+
+    def _call_page(self, name: str) -> None:
+        method = getattr(self.current_page(), name, None)
+        if callable(method):
+            method()
 
     def refresh(self) -> None:
-        flt = self.current_filter()
-        self.model.reload(flt)
-        self._update_footer(flt)
+        self._call_page("refresh")
 
-    def _update_footer(self, flt: InvoiceFilter) -> None:
-        summary = summarize(self.db, flt)
-        sums = "   ".join(
-            f"{currency}: net {formatting.money(net, currency)}, gross "
-            f"{formatting.money(gross, currency)}, open {formatting.money(open_, currency)}"
-            for currency, net, gross, open_ in summary.by_currency
+    def focus_search(self) -> None:
+        self._call_page("focus_search")
+
+    def new_record(self) -> None:
+        self._call_page("new_record")
+
+    def new_invoice(self) -> None:
+        self.show_page(0)
+        self.pages["invoices"].new_record()  # type: ignore[attr-defined]
+
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # ------------------------------------------------------------------ files
+
+    def _switch_database(self, db: Database) -> None:
+        """Open another database in a fresh window (pages hold the old context)."""
+        self._remember_recent(db)
+        window = MainWindow(db, settings=self.settings)
+        window.show()
+        self._replacement = window
+        self.close()
+
+    def _remember_recent(self, db: Database) -> None:
+        if db.path is None:
+            return
+        recent = [str(db.path)] + [p for p in self.recent_files() if p != str(db.path)]
+        self.settings.setValue("files/recent", recent[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in self.recent_files() if Path(f).exists()]
+        for path in files:
+            self.recent_menu.addAction(
+                self._action(Path(path).name, lambda p=path: self.open_database_file(p))
+            )
+            self.recent_menu.actions()[-1].setToolTip(path)
+        self.recent_menu.setEnabled(bool(files))
+
+    def open_database_file(self, path: str) -> bool:
+        from invoicedesk.core.errors import DomainError
+        from invoicedesk.db.engine import open_database
+
+        try:
+            db = open_database(path)
+        except (DomainError, OSError, Exception) as exc:  # noqa: BLE001 - shown to the user
+            QMessageBox.warning(self, "InvoiceDesk", f"{path} could not be opened:\n{exc}")
+            return False
+        self._switch_database(db)
+        return True
+
+    def open_database_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Database", "", "InvoiceDesk databases (*.sqlite *.db);;All files (*)"
         )
-        noun = "invoice" if summary.count == 1 else "invoices"
-        self.footer.setText(f"{summary.count:,} {noun}   {sums}")
+        if path:
+            self.open_database_file(path)
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New Database", "invoices.sqlite", "InvoiceDesk databases (*.sqlite)"
+        )
+        if not path:
+            return
+        if Path(path).exists():
+            QMessageBox.warning(self, "InvoiceDesk", f"{path} exists already; choose a new name.")
+            return
+        self.open_database_file(path)
+
+    def save_backup(self) -> None:
+        from invoicedesk.db.migrate import backup_file
+
+        source = self.ctx.db.path
+        if source is None:
+            QMessageBox.information(self, "InvoiceDesk", "Only database files can be copied.")
+            return
+        suggestion = source.with_name(f"{source.stem}-backup{source.suffix}")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save Backup Copy", str(suggestion), "InvoiceDesk databases (*.sqlite)"
+        )
+        if not path:
+            return
+        try:
+            if Path(path).exists():
+                Path(path).unlink()
+            backup_file(source, Path(path))
+        except OSError as exc:
+            QMessageBox.warning(self, "InvoiceDesk", f"The copy could not be saved:\n{exc}")
+            return
+        self._show_status(f"Backup saved to {path}")
+
+    def edit_company(self) -> None:
+        from invoicedesk.ui.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(self.ctx.db, self, offer_demo=False)
+        if wizard.exec():
+            self.ctx.bus.notify("settings")
+            self._show_status("Company settings saved")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About InvoiceDesk",
+            f"<h3>InvoiceDesk {__version__}</h3><p>Invoicing for small businesses.</p>"
+            f"<p>Database: {self.ctx.db.path or self.ctx.db.url}</p>",
+        )
+
+    # ------------------------------------------------------------------ state
+
+    def _tables(self) -> list[tuple[str, QHeaderView]]:
+        from PySide6.QtWidgets import QTableView
+
+        headers = []
+        for key, page in self.pages.items():
+            for index, view in enumerate(page.findChildren(QTableView)):
+                headers.append((f"columns/{key}/{index}", view.horizontalHeader()))
+        return headers
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        for key, header in self._tables():
+            saved = self.settings.value(key)
+            if isinstance(saved, QByteArray):
+                header.restoreState(saved)
+        last = self.settings.value("window/page", "invoices")
+        keys = [spec.key for spec in PAGES]
+        self.show_page(keys.index(last) if last in keys else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        for key, header in self._tables():
+            self.settings.setValue(key, header.saveState())
+        super().closeEvent(event)

@@ -1,88 +1,109 @@
-"""The plain main window and its lazy invoice model, on a real migrated database."""
+"""The main window shell and the first-start wizard, on a real migrated database."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWizard
 
-from invoicedesk.core.document import LineItem
-from invoicedesk.db.engine import Database, open_database
-from invoicedesk.services import clients, invoices, settings
-from invoicedesk.services.inputs import ClientInput, InvoiceInput
-from invoicedesk.ui.invoice_model import InvoiceTableModel
-from invoicedesk.ui.main_window import MainWindow
-from invoicedesk.ui.worker import run_task
-
-TODAY = dt.date(2026, 11, 21)
+from invoicedesk.db.engine import open_database
+from invoicedesk.services import settings as settings_service
+from invoicedesk.ui.main_window import PAGES, MainWindow
+from invoicedesk.ui.setup_wizard import SetupWizard
 
 
 @pytest.fixture
-def filled_db(tmp_path) -> Database:
-    db = open_database(str(tmp_path / "ui.sqlite"))
-    settings.update_company(db, settings.CompanyData(name="Werkstatt Berg", currency="EUR"))
-    names = ["Anna Schmidt", "Bäckerei Öztürk", "Zeta Ltd"]
-    for i, name in enumerate(names):
-        client = clients.create_client(db, ClientInput(name=name))
-        draft = invoices.create_draft(
-            db,
-            InvoiceInput(
-                client_id=client.id,
-                date=TODAY - dt.timedelta(days=i),
-                lines=(
-                    LineItem(
-                        quantity=Decimal(i + 1),
-                        unit_price=Decimal("10.00"),
-                        tax_rate=Decimal(19),
-                        name="Work",
-                    ),
-                ),
-            ),
-        )
-        invoices.issue(db, draft.id, today=TODAY)
+def qsettings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    db = open_database(str(tmp_path / "fresh.sqlite"))
     yield db
     db.dispose()
 
 
-def test_model_passes_qt_model_tester(qtmodeltester, filled_db):
-    model = InvoiceTableModel(filled_db)
-    model.reload()
-    qtmodeltester.check(model)
-
-
-def test_model_sorts_in_sql_by_client(filled_db):
-    model = InvoiceTableModel(filled_db)
-    model.sort(1, Qt.SortOrder.AscendingOrder)
-    names = [model.index(row, 1).data() for row in range(model.rowCount())]
-    assert names == ["Anna Schmidt", "Bäckerei Öztürk", "Zeta Ltd"]
-    model.sort(6, Qt.SortOrder.DescendingOrder)
-    gross = [model.index(row, 6).data() for row in range(model.rowCount())]
-    assert gross[0].startswith("35.70") and gross[-1].startswith("11.90")
-
-
-def test_search_box_filters_after_debounce(qtbot, filled_db):
-    window = MainWindow(filled_db)
+def test_sidebar_and_shortcuts_switch_pages(qtbot, db, qsettings):
+    window = MainWindow(db, settings=qsettings)
     qtbot.addWidget(window)
-    assert window.model.rowCount() == 3
-    with qtbot.waitSignal(window.model.modelReset, timeout=2000):
-        qtbot.keyClicks(window.search, "zeta")
-    assert window.model.rowCount() == 1
-    assert window.model.index(0, 1).data() == "Zeta Ltd"
-    assert window.footer.text().startswith("1 invoice ")
+    window.show()
+    assert window.nav.count() == len(PAGES) + 4  # four later screens, greyed out
+    for index, action in enumerate(window.page_actions):
+        action.trigger()
+        assert window.stack.currentIndex() == index
+        assert window.nav.currentRow() == index
+    assert window.page_actions[2].shortcut().toString() == "Ctrl+3"
+    assert window.new_invoice_action.shortcut().toString() == "Ctrl+N"
 
 
-def test_run_task_delivers_result_and_error_on_gui_thread(qtbot):
-    results: list[object] = []
-    errors: list[str] = []
+def test_window_remembers_page_and_geometry(qtbot, db, qsettings):
+    window = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page(2)
+    window.splitter.setSizes([230, 900])
+    nav_width = window.splitter.sizes()[0]
+    window.close()
+    assert qsettings.value("window/geometry") is not None
+    again = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.stack.currentIndex() == 2
+    assert again.splitter.sizes()[0] == nav_width
 
-    task = run_task(lambda task: 6 * 7, results.append, lambda exc, _tb: errors.append(str(exc)))
-    qtbot.waitUntil(lambda: results == [42], timeout=2000)
 
-    def boom(task):
-        raise ValueError("disk full")
+def test_wizard_saves_company_and_defaults_in_one_go(qtbot, fresh_db):
+    wizard = SetupWizard(fresh_db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()  # welcome → company
+    wizard.company_page.fields["name"].setText("Werkstatt Berg")
+    wizard.company_page.fields["city"].setText("Köln")
+    wizard.next()
+    wizard.bank_page.fields["iban"].setText("DE89 3704 0044 0532 0130 00")
+    wizard.next()
+    wizard.defaults_page.fields["tax_rates"].setText("19, 7")
+    wizard.defaults_page.fields["default_tax_rate"].setText("7")
+    wizard.accept()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    company = settings_service.get_company(fresh_db)
+    assert (company.name, company.city, company.iban) == (
+        "Werkstatt Berg",
+        "Köln",
+        "DE89370400440532013000",
+    )
+    stored = settings_service.all_settings(fresh_db)
+    assert stored["tax_rates"] == ["19", "7"] and stored["default_tax_rate"] == "7"
+    assert settings_service.is_configured(fresh_db)
 
-    run_task(boom, results.append, lambda exc, _tb: errors.append(str(exc)))
-    qtbot.waitUntil(lambda: errors == ["disk full"], timeout=2000)
-    assert not task.is_cancelled()
+
+def test_wizard_refuses_a_bad_iban_with_a_visible_reason(qtbot, fresh_db):
+    wizard = SetupWizard(fresh_db, offer_demo=False)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.company_page.fields["name"].setText("Werkstatt Berg")
+    wizard.next()
+    wizard.bank_page.fields["iban"].setText("DE00 1234")
+    wizard.next()
+    assert wizard.currentPage() is wizard.bank_page  # stayed
+    assert "IBAN" in wizard.bank_page.error.text()
+    assert "c62828" in wizard.bank_page.fields["iban"].styleSheet()
+    assert not settings_service.is_configured(fresh_db)
+
+
+def test_wizard_requires_a_company_name(qtbot, fresh_db):
+    wizard = SetupWizard(fresh_db, offer_demo=False)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    assert wizard.currentPage() is wizard.company_page
+    assert "name" in wizard.company_page.error.text().lower()
+
+
+def test_demo_choice_is_reported(qtbot, fresh_db):
+    wizard = SetupWizard(fresh_db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard._choose_demo()
+    assert wizard.wants_demo
