@@ -94,16 +94,16 @@ class SetupWizard(QWizard):
         company = _FormPage(
             "Your company", "How your business appears on invoices. Only the name is required."
         )
-        company.add_line("name", "&Name:", "Werkstatt Berg GmbH")
-        company.add_line("street", "&Street:", "Hauptstraße 1")
-        company.add_line("zip", "&Postcode:", "10115")
-        company.add_line("city", "&City:", "Berlin")
-        company.add_line("country", "Countr&y (ISO code):", "DE")
-        company.add_line("email", "&E-mail:", "office@example.com")
+        company.add_line("name", "&Name:", "e.g. Werkstatt Berg GmbH")
+        company.add_line("street", "&Street:", "e.g. Hauptstraße 1")
+        company.add_line("zip", "&Postcode:", "e.g. 10115")
+        company.add_line("city", "&City:", "e.g. Berlin")
+        company.add_line("country", "Countr&y (ISO code):", "e.g. DE")
+        company.add_line("email", "&E-mail:", "e.g. office@example.com")
         company.add_line("phone", "P&hone:")
-        company.add_line("vat_id", "&VAT ID:", "DE123456789")
+        company.add_line("vat_id", "&VAT ID:", "e.g. DE123456789")
         company.add_line("tax_number", "&Tax number:")
-        company.add_line("registration", "&Registration:", "Local court, HRB 12345")
+        company.add_line("registration", "&Registration:", "e.g. Local court, HRB 12345")
         company.validatePage = lambda: self._check_company(company)  # type: ignore[method-assign]
         self.company_page = company
         self.addPage(company)
@@ -113,8 +113,8 @@ class SetupWizard(QWizard):
         )
         bank.add_line("account_holder", "Account &holder:")
         bank.add_line("bank_name", "&Bank:")
-        bank.add_line("iban", "&IBAN:", "DE89 3704 0044 0532 0130 00")
-        bank.add_line("bic", "BI&C:", "COBADEFFXXX")
+        bank.add_line("iban", "&IBAN:", "e.g. DE89 3704 0044 0532 0130 00")
+        bank.add_line("bic", "BI&C:", "e.g. COBADEFFXXX")
         bank.validatePage = lambda: self._check_company(bank)  # type: ignore[method-assign]
         self.bank_page = bank
         self.addPage(bank)
@@ -156,15 +156,15 @@ class SetupWizard(QWizard):
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(currency or "EUR")
         page.form.addRow("Default &currency:", self.currency)
-        rates = page.add_line("tax_rates", "&Tax rates (%):", "19, 7, 0")
+        rates = page.add_line("tax_rates", "&Tax rates (%):", "e.g. 19, 7, 0")
         rates.setText(", ".join(str(r) for r in values["tax_rates"]))  # type: ignore[attr-defined]
-        default_rate = page.add_line("default_tax_rate", "Default ta&x rate (%):", "19")
+        default_rate = page.add_line("default_tax_rate", "Default ta&x rate (%):", "e.g. 19")
         default_rate.setText(str(values["default_tax_rate"]))
         self.due_days = QSpinBox(minimum=0, maximum=365, suffix=" days")
         self.due_days.setValue(int(values["default_due_days"]))  # type: ignore[call-overload]
         page.form.addRow("Payment &due after:", self.due_days)
         patterns = values["number_patterns"]
-        pattern = page.add_line("invoice", "Invoice &number pattern:", "RE-{year}-{seq:04}")
+        pattern = page.add_line("invoice", "Invoice &number pattern:", "e.g. RE-{year}-{seq:04}")
         pattern.setText(patterns["invoice"])  # type: ignore[index]
         self.number_preview = QLabel()
         page.form.addRow("", self.number_preview)
@@ -173,6 +173,7 @@ class SetupWizard(QWizard):
         logo_row = QHBoxLayout()
         self.logo_preview = QLabel("No logo")
         self.logo_preview.setFixedHeight(48)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         choose = QPushButton("Choose &logo…")
         choose.clicked.connect(self._choose_logo)
         remove = QPushButton("Remo&ve")
