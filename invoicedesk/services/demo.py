@@ -1052,12 +1052,11 @@ class _Generator:
 
     def flush(self) -> None:
         """Insert the waiting rows, parents first."""
-        rows = self.batch.rows
+        rows, self.batch = self.batch.rows, _Batch()
         for name in TABLE_ORDER:
             table_rows = rows.get(name)
             if table_rows:
                 self.writers[name].insert(self.connection, table_rows)
-        self.batch = _Batch()
 
     # ------------------------------------------------------------------ company and settings
 
@@ -1097,14 +1096,14 @@ class _Generator:
         return self.rates[(currency, month)]
 
     def _tag(self, name: str) -> int:
-        key = name.casefold()
+        key = tag_key(name)
         if key not in self.tag_ids:
-            existing = self.session.scalar(select(Tag.id).where(Tag.key == tag_key(name)))
+            existing = self.session.scalar(select(Tag.id).where(Tag.key == key))
             if existing is not None:
                 self.tag_ids[key] = int(existing)
             else:
                 tag_id = self._id("tags")
-                self.batch.add("tags", {"id": tag_id, "name": name, "key": tag_key(name)})
+                self.batch.add("tags", {"id": tag_id, "name": name, "key": key})
                 self.tag_ids[key] = tag_id
         return self.tag_ids[key]
 

@@ -1,0 +1,89 @@
+"""How long the demo generator takes for 100,000 invoices (5 lines each on average).
+
+Run: ``python benchmarks/bench_demo.py [--invoices N] [--clients N] [--seed S] [--keep FILE]``.
+The target is at most 60 s for 100,000 invoices and 2,000 clients. This is a
+script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from invoicedesk.db.engine import open_database
+from invoicedesk.services.demo import generate_demo
+
+TARGET_SECONDS = 60.0
+
+
+def _size(path: Path) -> int:
+    """The database file plus a WAL file left beside it, in bytes."""
+    total = 0
+    for suffix in ("", "-wal"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            total += part.stat().st_size
+    return total
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", metavar="FILE", help="write here and keep the file")
+    args = parser.parse_args()
+
+    if args.keep:
+        path = Path(args.keep)
+        _remove(path)
+    else:
+        path = Path(tempfile.mkdtemp(prefix="invoicedesk-bench-")) / "demo.sqlite"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"demo: {args.invoices:,} invoices, {args.clients:,} clients, seed {args.seed}")
+    print(f"file: {path}  (load average before: {load:.2f} on {os.cpu_count()} CPUs)")
+
+    db = open_database(str(path))  # the migrations run outside the timing
+    start = time.perf_counter()
+    cpu = time.process_time()
+    summary = generate_demo(
+        db,
+        clients=args.clients,
+        invoices=args.invoices,
+        seed=args.seed,
+        today=dt.date.today(),
+    )
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
+    db.dispose()  # the last connection checkpoints the WAL into the file
+    size = _size(path)
+
+    rows = summary.invoices + summary.credit_notes
+    print(
+        f"created: {summary.invoices:,} invoices, {summary.credit_notes:,} credit notes, "
+        f"{summary.payments:,} payments, {summary.clients:,} clients, {summary.products} products"
+    )
+    print(f"time:    {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU")
+    print(
+        f"rate:    {summary.invoices / seconds:,.0f} invoices/s ({rows / seconds:,.0f} documents/s)"
+    )
+    print(f"size:    {size / 1e6:.0f} MB ({size / max(rows, 1) / 1e3:.1f} kB per document)")
+    verdict = "ok" if seconds <= TARGET_SECONDS else "MISSED"
+    print(f"target:  <= {TARGET_SECONDS:.0f} s for 100,000 invoices: {verdict}")
+    if not args.keep:
+        _remove(path)
+        path.parent.rmdir()
+    return 0 if seconds <= TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

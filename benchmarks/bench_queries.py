@@ -1,0 +1,338 @@
+"""Invoice list, counts and grouped reports on 100,000 demo invoices.
+
+Run: ``python benchmarks/bench_queries.py [--db FILE] [--runs N] [--explain]``.
+
+Without ``--db`` it uses (and creates on first use, which takes about half a
+minute) a cached demo file at /tmp/invoicedesk-bench-100k.sqlite: 100,000
+invoices, 2,000 clients, seed 1. Targets: the first page (100 rows) of
+``list_invoices`` for any filter or sort in at most 50 ms; ``grouped_totals``
+by client and month in at most 300 ms and at most 3x the same GROUP BY written
+by hand in plain SQL. Each figure is the median of ``--runs`` runs after one
+warm-up run; a query that takes longer than ``--limit`` seconds is aborted.
+For every missed target the script prints SQLite's EXPLAIN QUERY PLAN of the
+statement the service ran (``--explain`` prints it for every case).
+
+This is a script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from invoicedesk.core.lifecycle import State
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.db.models import Base
+from invoicedesk.services.demo import generate_demo
+from invoicedesk.services.inputs import PaymentMethod
+from invoicedesk.services.reports import grouped_totals
+from invoicedesk.services.search import (
+    SORT_KEYS,
+    InvoiceFilter,
+    count_invoices,
+    list_invoices,
+    row_ids,
+    rows_by_id,
+    summarize,
+)
+
+CACHE = Path("/tmp/invoicedesk-bench-100k.sqlite")
+LIST_TARGET_MS = 50.0
+REPORT_TARGET_MS = 300.0
+REPORT_MAX_RATIO = 3.0
+
+# The hand-written twin of grouped_totals(["client", "month"]) without a state filter:
+# turnover (open, overdue, partly paid, paid; credit notes negative) in the company currency.
+PLAIN_GROUP_BY = """
+SELECT c.name, strftime('%Y-%m', i.date) AS month, count(*) AS n,
+       sum(CASE WHEN i.doc_type = 'credit_note' THEN -i.net_company ELSE i.net_company END),
+       sum(CASE WHEN i.doc_type = 'credit_note' THEN -i.gross_company ELSE i.gross_company END)
+FROM invoices AS i JOIN clients AS c ON c.id = i.client_id
+WHERE i.status IN ('open', 'part_paid', 'paid')
+GROUP BY c.name, month, c.id
+ORDER BY c.name, month
+"""
+
+
+# --------------------------------------------------------------------------- the database
+
+
+def _schema_matches(path: Path) -> bool:
+    """Whether a cached file has every table and column of the current models."""
+    with sqlite3.connect(path) as connection:
+        for table in Base.metadata.sorted_tables:
+            found = {row[1] for row in connection.execute(f'PRAGMA table_info("{table.name}")')}
+            if not {column.name for column in table.columns} <= found:
+                return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def prepare(path: Path | None) -> tuple[Path, Database]:
+    if path is not None:
+        return path, open_database(str(path))
+    if CACHE.exists() and not _schema_matches(CACHE):
+        print(f"{CACHE} was made with an older schema; making it again")
+        _remove(CACHE)
+    if not CACHE.exists():
+        print(f"creating {CACHE} (100,000 invoices, 2,000 clients) …", flush=True)
+        started = time.perf_counter()
+        db = open_database(str(CACHE))
+        generate_demo(db, invoices=100_000, clients=2_000, seed=1, today=dt.date.today())
+        db.dispose()
+        print(f"created in {time.perf_counter() - started:.1f} s")
+    return CACHE, open_database(str(CACHE))
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Watch:
+    """Records the SQL the services run and aborts a statement that runs too long."""
+
+    limit: float
+    deadline: float | None = None
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+
+    def attach(self, db: Database) -> None:
+        @event.listens_for(db.engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_progress_handler(self._progress, 10_000)
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _before(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+            if not statement.startswith(("BEGIN", "PRAGMA")):
+                self.statements.append((statement, params))
+
+        db.engine.dispose()  # connections made before this get the handler too
+
+    def _progress(self) -> int:
+        return int(self.deadline is not None and time.perf_counter() > self.deadline)
+
+
+@dataclass
+class Result:
+    label: str
+    median_ms: float | None  # None: aborted
+    statements: list[tuple[str, Any]]
+    target_ms: float | None = None
+
+    @property
+    def missed(self) -> bool:
+        return self.target_ms is not None and (
+            self.median_ms is None or self.median_ms > self.target_ms
+        )
+
+    def line(self) -> str:
+        figure = "aborted" if self.median_ms is None else f"{self.median_ms:8.1f} ms"
+        mark = ""
+        if self.target_ms is not None:
+            mark = "MISSED" if self.missed else "ok"
+        return f"  {self.label:<44} {figure:>12}  {mark}"
+
+
+def measure(
+    watch: Watch, label: str, run: Callable[[], object], runs: int, target: float | None
+) -> Result:
+    watch.statements = []
+    timings: list[float] = []
+    for attempt in range(runs + 1):  # the first run warms the caches and is not counted
+        if attempt == 1:
+            statements = list(watch.statements)
+        watch.deadline = time.perf_counter() + watch.limit
+        started = time.perf_counter()
+        try:
+            run()
+        except Exception as exc:  # an aborted statement: sqlite3.OperationalError interrupted
+            if "interrupt" not in str(exc):
+                raise
+            watch.deadline = None
+            return Result(label, None, list(watch.statements), target)
+        finally:
+            watch.deadline = None
+        if attempt:
+            timings.append((time.perf_counter() - started) * 1000)
+    return Result(label, statistics.median(timings), statements, target)
+
+
+def explain(path: Path, statements: list[tuple[str, Any]]) -> None:
+    with sqlite3.connect(path) as connection:
+        for statement, params in statements[:2]:
+            print("      " + " ".join(statement.split())[:300])
+            plan = connection.execute("EXPLAIN QUERY PLAN " + statement, params or ()).fetchall()
+            for row in plan:
+                print(f"        {row[3]}")
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+def list_cases(path: Path, today: dt.date) -> list[tuple[str, InvoiceFilter, str, bool]]:
+    """(label, filter, sort, descending) for the invoice list's first page."""
+    with sqlite3.connect(path) as connection:
+        busy_client = connection.execute(
+            "SELECT client_id FROM invoices GROUP BY client_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        product = connection.execute(
+            "SELECT product_id FROM invoice_lines WHERE product_id IS NOT NULL "
+            "GROUP BY product_id ORDER BY count(*) LIMIT 1 OFFSET 5"
+        ).fetchone()[0]
+        year = connection.execute("SELECT max(substr(number, 4, 4)) FROM invoices").fetchone()[0]
+        number = connection.execute(
+            "SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5000"
+        ).fetchone()[0]
+    first = today.replace(day=1) - dt.timedelta(days=200)
+    last = first + dt.timedelta(days=30)
+    cases: list[tuple[str, InvoiceFilter, str, bool]] = []
+
+    def case(label: str, sort: str = "date", descending: bool = True, **fields: Any) -> None:
+        cases.append((label, InvoiceFilter(today=today, **fields), sort, descending))
+
+    case("no filter (date desc)")
+    for state in State:
+        case(f"state {state.value}", states=(state,))
+    case(f"client {busy_client} (busiest)", client_id=busy_client)
+    case(f"number contains '{year}-01'", number=f"{year}-01")
+    case("search box 'Müller'", search="Müller")
+    case(f"search box '{number}'", search=number)
+    case(f"dates {first} … {last}", date_from=first, date_to=last)
+    case("tag 'Wartung'", tags=("Wartung",))
+    case(f"product {product}", product_id=product)
+    case("paid by PayPal", payment_method=PaymentMethod.PAYPAL)
+    case("text 'Relaunch'", text="Relaunch")
+    case("overdue, by due date", "due_date", False, states=(State.OVERDUE,))
+    for sort in SORT_KEYS:
+        for descending in (False, True):
+            case(f"sorted by {sort} {'desc' if descending else 'asc'}", sort, descending)
+    return cases
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="an InvoiceDesk database (default: the cache)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
+    parser.add_argument("--limit", type=float, default=10.0, help="abort after N s (default 10)")
+    parser.add_argument("--explain", action="store_true", help="query plans for every case")
+    args = parser.parse_args()
+
+    path, db = prepare(args.db)
+    watch = Watch(args.limit)
+    watch.attach(db)
+    today = dt.date.today()
+    with sqlite3.connect(path) as connection:
+        invoices = connection.execute("SELECT count(*) FROM invoices").fetchone()[0]
+        lines = connection.execute("SELECT count(*) FROM invoice_lines").fetchone()[0]
+    size = path.stat().st_size
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{path}: {invoices:,} documents, {lines:,} lines, {size / 1e6:.0f} MB")
+    print(f"today {today}; median of {args.runs} runs; load average {load:.2f}")
+    results: list[Result] = []
+
+    print(f"\nlist_invoices, first page of 100 (target <= {LIST_TARGET_MS:.0f} ms)")
+    for label, flt, sort, descending in list_cases(path, today):
+        result = measure(
+            watch,
+            label,
+            lambda flt=flt, sort=sort, descending=descending: list_invoices(
+                db, flt, sort=sort, descending=descending, limit=100
+            ),
+            args.runs,
+            LIST_TARGET_MS,
+        )
+        print(result.line(), flush=True)
+        results.append(result)
+
+    print("\ncounts and sums (no target of their own)")
+    for label, run in (
+        ("count_invoices, no filter", lambda: count_invoices(db, InvoiceFilter(today=today))),
+        (
+            "count_invoices, overdue",
+            lambda: count_invoices(db, InvoiceFilter(states=(State.OVERDUE,), today=today)),
+        ),
+        ("summarize (footer totals), no filter", lambda: summarize(db, InvoiceFilter(today=today))),
+        (
+            "row_ids, no filter (all ids, date desc)",
+            lambda: row_ids(db, InvoiceFilter(today=today)),
+        ),
+    ):
+        result = measure(watch, label, run, args.runs, None)
+        print(result.line(), flush=True)
+        results.append(result)
+
+    ids = row_ids(db, InvoiceFilter(today=today))
+    block = ids[len(ids) // 2 : len(ids) // 2 + 100]
+    result = measure(
+        watch,
+        "rows_by_id, a block of 100",
+        lambda: rows_by_id(db, block, today),
+        args.runs,
+        LIST_TARGET_MS,
+    )
+    print(result.line())
+    results.append(result)
+
+    print(
+        f"\ngrouped_totals(['client', 'month']) (target <= {REPORT_TARGET_MS:.0f} ms "
+        f"and <= {REPORT_MAX_RATIO:.0f}x plain SQL)"
+    )
+    report = measure(
+        watch,
+        "grouped_totals (service)",
+        lambda: grouped_totals(db, ["client", "month"], InvoiceFilter(today=today)),
+        args.runs,
+        REPORT_TARGET_MS,
+    )
+    print(report.line())
+    results.append(report)
+    timings = []
+    with sqlite3.connect(path) as connection:
+        plain_rows = connection.execute(PLAIN_GROUP_BY).fetchall()  # warm-up
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            plain_rows = connection.execute(PLAIN_GROUP_BY).fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    plain_ms = statistics.median(timings)
+    print(Result("same GROUP BY, plain SQL (sqlite3)", plain_ms, []).line())
+    service_report = grouped_totals(db, ["client", "month"], InvoiceFilter(today=today))
+    same = len(service_report.rows) == len(plain_rows) and sum(
+        r.count for r in service_report.rows
+    ) == sum(row[2] for row in plain_rows)
+    ratio = (report.median_ms or float("inf")) / plain_ms
+    ratio_ok = ratio <= REPORT_MAX_RATIO
+    print(
+        f"  ratio service / plain SQL: {ratio:.2f}x  {'ok' if ratio_ok else 'MISSED'}"
+        f"  ({len(plain_rows):,} groups; same groups and counts: {same})"
+    )
+
+    missed = [r for r in results if r.missed or args.explain]
+    if missed or not ratio_ok:
+        print("\nquery plans" + ("" if args.explain else " of the missed targets"))
+        for result in missed:
+            print(f"  {result.label}:")
+            explain(path, result.statements)
+        if not ratio_ok and report not in missed:
+            print(f"  {report.label}:")
+            explain(path, report.statements)
+    failed = sum(r.missed for r in results) + (not ratio_ok)
+    print(f"\n{failed} target(s) missed" if failed else "\nall targets met")
+    db.dispose()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
