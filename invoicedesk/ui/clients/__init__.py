@@ -1,0 +1,1 @@
+"""The Clients screen: the client list with balances, a client's documents, the client dialog."""

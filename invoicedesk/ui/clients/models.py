@@ -1,0 +1,428 @@
+"""Table models of the clients screen: the client list, a client's invoices and payments,
+and the editable contact persons of the client dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import fields, replace
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State
+from invoicedesk.db.engine import Database
+from invoicedesk.services.clients import Balance, ClientView, list_clients
+from invoicedesk.services.inputs import ContactInput, PaymentMethod
+from invoicedesk.services.payments import PaymentRow, list_payments
+from invoicedesk.services.search import InvoiceFilter, InvoiceRow, list_invoices
+from invoicedesk.services.settings import get_company
+from invoicedesk.ui import formatting
+from invoicedesk.ui.clients.table import (
+    Column,
+    RowTableModel,
+    muted_colour,
+    warning_colour,
+)
+
+PAGE = 500  # clients fetched per query while loading the whole list
+DETAIL_LIMIT = 1000  # invoices or payments shown for one client
+
+METHOD_LABELS = {
+    PaymentMethod.CASH: "Cash",
+    PaymentMethod.BANK_TRANSFER: "Bank transfer",
+    PaymentMethod.PAYPAL: "PayPal",
+    PaymentMethod.CARD: "Card",
+    PaymentMethod.DIRECT_DEBIT: "Direct debit",
+    PaymentMethod.OTHER: "Other",
+    PaymentMethod.CREDIT_NOTE: "Credit note",
+}
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    return f"{formatting.money(amount, currency)} {currency}"
+
+
+# ---------------------------------------------------------------------- the client list
+
+
+class ClientTableModel(RowTableModel[ClientView]):
+    """Every client matching the search (all pages), with open and overdue balances.
+
+    ``today`` decides what is overdue (None: the real today; tests fix it).
+    """
+
+    def __init__(self, db: Database, parent: Any = None, today: dt.date | None = None) -> None:
+        super().__init__(
+            [
+                Column("number", "Customer no.", lambda c: c.customer_number),
+                Column("name", "Name", lambda c: c.name, tooltip=self._name_tooltip),
+                Column("city", "City", _city),
+                Column("email", "E-mail", lambda c: c.data.email),
+                Column(
+                    "open",
+                    "Open",
+                    lambda c: self._balance_text(c, "open"),
+                    sort_key=lambda c: self._balance_key(c, "open"),
+                    right=True,
+                    tooltip=lambda c: self._balance_tooltip(c, "open"),
+                ),
+                Column(
+                    "overdue",
+                    "Overdue",
+                    lambda c: self._balance_text(c, "overdue"),
+                    sort_key=lambda c: self._balance_key(c, "overdue"),
+                    right=True,
+                    tooltip=lambda c: self._balance_tooltip(c, "overdue"),
+                ),
+                Column(
+                    "invoices",
+                    "Invoices",
+                    lambda c: f"{c.invoice_count:,}",
+                    sort_key=lambda c: c.invoice_count,
+                    right=True,
+                ),
+            ],
+            parent,
+        )
+        self._db = db
+        self.today = today
+        self._currency = "EUR"
+        self.search = ""
+        self.include_archived = False
+
+    def reload(self, search: str | None = None, include_archived: bool | None = None) -> None:
+        if search is not None:
+            self.search = search
+        if include_archived is not None:
+            self.include_archived = include_archived
+        self._currency = get_company(self._db).currency or "EUR"
+        rows: list[ClientView] = []
+        while True:
+            page = list_clients(
+                self._db,
+                self.search,
+                include_archived=self.include_archived,
+                limit=PAGE,
+                offset=len(rows),
+                today=self.today,
+            )
+            rows.extend(page)
+            if len(page) < PAGE:
+                break
+        self.set_rows(rows)
+
+    @property
+    def company_currency(self) -> str:
+        return self._currency
+
+    def client_id(self, row: int) -> int | None:
+        client = self.row_at(row)
+        return client.id if client is not None else None
+
+    def row_of_id(self, client_id: int) -> int:
+        return self.row_of(lambda c: c.id == client_id)
+
+    # -------------------------------------------------------------- balances
+
+    def _balances(self, client: ClientView, which: str) -> list[tuple[str, Decimal]]:
+        """(currency, amount) with the company currency first; zero when there is nothing."""
+        amounts = [(b.currency, _amount(b, which)) for b in client.balances]
+        amounts = [(cur, amt) for cur, amt in amounts if amt] or [(self._currency, Decimal(0))]
+        return sorted(amounts, key=lambda pair: (pair[0] != self._currency, pair[0]))
+
+    def _balance_text(self, client: ClientView, which: str) -> str:
+        return " + ".join(amount_text(amt, cur) for cur, amt in self._balances(client, which))
+
+    def _balance_key(self, client: ClientView, which: str) -> tuple[Decimal, ...]:
+        # Currencies are never added: the company currency sorts first, then the others.
+        own = sum((a for c, a in self._balances(client, which) if c == self._currency), Decimal(0))
+        others = sum(
+            (a for c, a in self._balances(client, which) if c != self._currency), Decimal(0)
+        )
+        return (own, others)
+
+    def _balance_tooltip(self, client: ClientView, which: str) -> str:
+        if not client.balances:
+            return "No issued invoices yet"
+        label = "Open (unpaid)" if which == "open" else "Overdue (past the due date)"
+        return (
+            label
+            + ": "
+            + ", ".join(amount_text(amt, cur) for cur, amt in self._balances(client, which))
+        )
+
+    @staticmethod
+    def _name_tooltip(client: ClientView) -> str:
+        address = client.billing_address
+        lines = [client.name]
+        if address is not None:
+            lines += [
+                part
+                for part in (
+                    address.street,
+                    " ".join(p for p in (address.zip, address.city) if p),
+                    address.country,
+                )
+                if part
+            ]
+        if client.archived:
+            lines.append("(archived)")
+        return "\n".join(lines)
+
+    # -------------------------------------------------------------- looks
+
+    def foreground(self, row: ClientView, key: str) -> QColor | None:
+        if row.archived:
+            return muted_colour()
+        if key in ("open", "overdue"):
+            amounts = [a for _, a in self._balances(row, key)]
+            if key == "overdue" and any(a > 0 for a in amounts):
+                return warning_colour()
+            if not any(amounts):
+                return muted_colour()
+        return None
+
+    def font(self, row: ClientView, key: str) -> QFont | None:
+        if row.archived and key == "name":
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+
+def _amount(balance: Balance, which: str) -> Decimal:
+    return balance.open if which == "open" else balance.overdue
+
+
+def _city(client: ClientView) -> str:
+    address = client.billing_address
+    return address.city if address is not None else ""
+
+
+# ---------------------------------------------------------------------- a client's documents
+
+
+def _state_label(row: InvoiceRow) -> str:
+    label = STATE_LABELS[row.state]
+    return f"{label} (credit note)" if row.doc_type is DocType.CREDIT_NOTE else label
+
+
+class ClientInvoicesModel(RowTableModel[InvoiceRow]):
+    """The selected client's invoices and credit notes, newest first."""
+
+    def __init__(self, db: Database, parent: Any = None, today: dt.date | None = None) -> None:
+        super().__init__(
+            [
+                Column("number", "Number", lambda r: r.number or "(draft)"),
+                Column(
+                    "date",
+                    "Date",
+                    lambda r: formatting.date(r.date),
+                    sort_key=lambda r: (r.date is None, r.date or 0),
+                ),
+                Column("state", "State", _state_label, sort_key=lambda r: r.state.value),
+                Column(
+                    "gross",
+                    "Gross",
+                    lambda r: amount_text(r.gross, r.currency),
+                    sort_key=lambda r: (r.currency, r.gross),
+                    right=True,
+                ),
+                Column(
+                    "open",
+                    "Open",
+                    lambda r: amount_text(r.open_amount, r.currency),
+                    sort_key=lambda r: (r.currency, r.open_amount),
+                    right=True,
+                ),
+            ],
+            parent,
+        )
+        self._db = db
+        self.today = today
+        self.client_id: int | None = None
+
+    def load(self, client_id: int | None) -> None:
+        self.client_id = client_id
+        if client_id is None:
+            self.set_rows([])
+            return
+        flt = InvoiceFilter(client_id=client_id, today=self.today)
+        self.set_rows(list_invoices(self._db, flt, sort="date", limit=DETAIL_LIMIT))
+
+    def foreground(self, row: InvoiceRow, key: str) -> QColor | None:
+        if key == "state" and row.state is State.OVERDUE:
+            return warning_colour()
+        if row.state in (State.CANCELLED, State.DRAFT) or (key == "open" and not row.open_amount):
+            return muted_colour()
+        return None
+
+
+class ClientPaymentsModel(RowTableModel[PaymentRow]):
+    """The payments received on the selected client's invoices, newest first."""
+
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(
+            [
+                Column(
+                    "date",
+                    "Date",
+                    lambda r: formatting.date(r.payment.date),
+                    sort_key=lambda r: r.payment.date,
+                ),
+                Column("invoice", "Invoice", lambda r: r.invoice_number),
+                Column(
+                    "amount",
+                    "Amount",
+                    lambda r: amount_text(r.payment.amount, r.currency),
+                    sort_key=lambda r: (r.currency, r.payment.amount),
+                    right=True,
+                ),
+                Column(
+                    "method",
+                    "Method",
+                    lambda r: METHOD_LABELS.get(r.payment.method, str(r.payment.method)),
+                    tooltip=lambda r: r.payment.reference or r.payment.note or "",
+                ),
+            ],
+            parent,
+        )
+        self._db = db
+        self.client_id: int | None = None
+
+    def load(self, client_id: int | None) -> None:
+        self.client_id = client_id
+        self.set_rows(
+            []
+            if client_id is None
+            else list_payments(self._db, client_id=client_id, limit=DETAIL_LIMIT)
+        )
+
+
+# ---------------------------------------------------------------------- contact persons
+
+
+CONTACT_FIELDS = [f.name for f in fields(ContactInput)]
+CONTACT_TITLES = ["First name", "Last name", "E-mail", "Phone", "Role"]
+
+
+class ContactTableModel(QAbstractTableModel):
+    """The client dialog's contact persons, edited in place; cells can carry an error."""
+
+    def __init__(self, contacts: Sequence[ContactInput] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._contacts = list(contacts)
+        self._errors: dict[tuple[int, int], str] = {}
+
+    def set_contacts(self, contacts: Sequence[ContactInput]) -> None:
+        self.beginResetModel()
+        self._contacts = list(contacts)
+        self._errors.clear()
+        self.endResetModel()
+
+    def contacts(self) -> list[ContactInput]:
+        return list(self._contacts)
+
+    def set_error(self, row: int, column: int | None, message: str) -> None:
+        """Flag one cell, or the whole row when ``column`` is None."""
+        columns = range(len(CONTACT_FIELDS)) if column is None else [column]
+        for c in columns:
+            self._errors[(row, c)] = message
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(CONTACT_FIELDS) - 1))
+
+    def clear_errors(self) -> None:
+        cells = list(self._errors)
+        self._errors.clear()
+        for row, column in cells:
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index)
+
+    def has_errors(self) -> bool:
+        return bool(self._errors)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._contacts)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(CONTACT_FIELDS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CONTACT_TITLES):
+            return CONTACT_TITLES[section]
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._contacts):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._contacts):
+            return None
+        error = self._errors.get((index.row(), index.column()))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return getattr(self._contacts[index.row()], CONTACT_FIELDS[index.column()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return error
+        if role == Qt.ItemDataRole.ForegroundRole and error:
+            return QBrush(warning_colour())
+        if role == Qt.ItemDataRole.BackgroundRole and error:
+            colour = QColor(warning_colour())
+            colour.setAlpha(40)
+            return QBrush(colour)
+        return None
+
+    def setData(  # noqa: N802
+        self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        name = CONTACT_FIELDS[index.column()]
+        row = index.row()
+        self._contacts[row] = replace(self._contacts[row], **{name: str(value or "")})
+        self._errors.pop((row, index.column()), None)
+        self.dataChanged.emit(index, index)
+        return True
+
+    def insertRows(  # noqa: N802
+        self,
+        row: int,
+        count: int,
+        parent: ModelIndex = QModelIndex(),  # noqa: B008
+    ) -> bool:
+        if parent.isValid() or not 0 <= row <= len(self._contacts) or count < 1:
+            return False
+        self.beginInsertRows(QModelIndex(), row, row + count - 1)
+        self._contacts[row:row] = [ContactInput() for _ in range(count)]
+        self._errors = {(r + count if r >= row else r, c): m for (r, c), m in self._errors.items()}
+        self.endInsertRows()
+        return True
+
+    def removeRows(  # noqa: N802
+        self,
+        row: int,
+        count: int,
+        parent: ModelIndex = QModelIndex(),  # noqa: B008
+    ) -> bool:
+        if parent.isValid() or row < 0 or count < 1 or row + count > len(self._contacts):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
+        del self._contacts[row : row + count]
+        self._errors = {
+            (r - count if r >= row + count else r, c): m
+            for (r, c), m in self._errors.items()
+            if not row <= r < row + count
+        }
+        self.endRemoveRows()
+        return True

@@ -1,0 +1,405 @@
+"""The Clients screen: a searchable client list with balances, and the selected client's
+invoices and payments below it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from decimal import Decimal
+
+from PySide6.QtCore import QItemSelectionModel, QKeyCombination, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.services.clients import ClientView, archive_client, remove_client
+from invoicedesk.ui.clients.client_dialog import ClientDialog
+from invoicedesk.ui.clients.models import (
+    ClientInvoicesModel,
+    ClientPaymentsModel,
+    ClientTableModel,
+    amount_text,
+)
+from invoicedesk.ui.clients.table import warning_colour
+from invoicedesk.ui.clients.views import ArrowDownToTable, ListTable, mirror, shown_elsewhere
+from invoicedesk.ui.context import AppContext
+
+SEARCH_DELAY_MS = 250
+# The main window keeps Ctrl+N for a new invoice; "new record on this screen" is Ctrl+Shift+N.
+NEW_RECORD_KEYS = QKeyCombination(
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_N
+)
+RELOAD_KINDS = {"client", "invoice", "payment", "settings"}
+
+
+def confirm(parent: QWidget, title: str, text: str, action: str, detail: str = "") -> bool:
+    """Ask before something that cannot be undone; Cancel is the default. Tests replace this."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(detail)
+    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+class ClientsPage(QWidget):
+    """The client list. ``status_message`` carries what happened for the status bar."""
+
+    status_message = Signal(str)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        """``today`` decides what is overdue (None: the real today; tests fix it)."""
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+
+        self.search = QLineEdit(placeholderText="Search name, number, e-mail, city or VAT ID")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Filters as you type (Ctrl+F)")
+        self.show_archived = QCheckBox("Show &archived")
+        self.new_action = QAction("&New client…", self)
+        self.new_action.setToolTip("Create a client (Ctrl+Shift+N)")
+        self.new_action.triggered.connect(self.new_record)
+        self.edit_action = QAction("Edit client…", self)  # no mnemonic: Alt+E is the Edit menu
+        self.edit_action.setToolTip("Open the selected client (Enter or double-click)")
+        self.edit_action.triggered.connect(self.open_selected)
+        self.restore_action = QAction("Rest&ore", self)
+        self.restore_action.setToolTip("Bring the archived client back into lists and pickers")
+        self.restore_action.triggered.connect(self.restore_selected)
+        self.delete_action = QAction("&Delete", self)
+        self.delete_action.setToolTip(
+            "Delete the selected client, or archive it if it has invoices (Del)"
+        )
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.new_button = QPushButton()
+        self.restore_button = QPushButton()
+        self.delete_button = QPushButton()
+        self.edit_button = QPushButton()
+        for button, action in (
+            (self.new_button, self.new_action),
+            (self.restore_button, self.restore_action),
+            (self.delete_button, self.delete_action),
+            (self.edit_button, self.edit_action),
+        ):
+            mirror(button, action)
+
+        self.model = ClientTableModel(ctx.db, self, today)
+        self.table = ListTable("No clients yet. Create one with “New client…”.")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.set_widths({0: 12, 2: 16, 3: 28, 4: 15, 5: 15, 6: 8}, stretch=1)
+        self.search.installEventFilter(ArrowDownToTable(self.table))
+
+        self.invoices = ClientInvoicesModel(ctx.db, self, today)
+        self.invoice_table = ListTable("Select a client to see its invoices.")
+        self.invoice_table.setModel(self.invoices)
+        self.invoice_table.setSortingEnabled(True)
+        self.invoice_table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.invoice_table.set_widths({0: 13, 1: 10, 3: 15, 4: 15}, stretch=2)
+        self.payments = ClientPaymentsModel(ctx.db, self)
+        self.payment_table = ListTable("Select a client to see its payments.")
+        self.payment_table.setModel(self.payments)
+        self.payment_table.setSortingEnabled(True)
+        self.payment_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.payment_table.set_widths({0: 10, 1: 13, 2: 15}, stretch=3)
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invoice_heading = QLabel()
+        self.payment_heading = QLabel()
+
+        self._build_layout()
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._filter_changed)
+        self.search.textChanged.connect(self._debounce.start)
+        self.show_archived.toggled.connect(self._filter_changed)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.delete_requested.connect(self.delete_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        ctx.bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.show_archived)
+        bar.addStretch()
+        self.buttons = QWidget()
+        buttons = QHBoxLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.delete_button)
+        bar.addWidget(self.buttons)
+
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        def pane(label: QLabel, table: ListTable) -> QWidget:
+            widget = QWidget()
+            box = QVBoxLayout(widget)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(label)
+            box.addWidget(table, 1)
+            return widget
+
+        documents = QSplitter(Qt.Orientation.Horizontal)
+        documents.addWidget(pane(self.invoice_heading, self.invoice_table))
+        documents.addWidget(pane(self.payment_heading, self.payment_table))
+        documents.setStretchFactor(0, 3)
+        documents.setStretchFactor(1, 2)
+        documents.setChildrenCollapsible(False)
+
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 6, 0, 0)
+        detail_layout.addLayout(heading)
+        detail_layout.addWidget(documents, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.setTabOrder(self.search, self.show_archived)
+        self.setTabOrder(self.show_archived, self.new_button)
+        self.setTabOrder(self.new_button, self.restore_button)
+        self.setTabOrder(self.restore_button, self.delete_button)
+        self.setTabOrder(self.delete_button, self.table)
+        self.setTabOrder(self.table, self.edit_button)
+        self.setTabOrder(self.edit_button, self.invoice_table)
+        self.setTabOrder(self.invoice_table, self.payment_table)
+
+    # ------------------------------------------------------------------ the public interface
+
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        """The page's commands, for the main window's toolbar and menus."""
+        return [self.new_action, self.edit_action, self.restore_action, self.delete_action]
+
+    def refresh(self) -> None:
+        """Reload the list (keeping the selected client) and the selected client's documents."""
+        self._debounce.stop()
+        self._stale = False
+        keep = self.selected_id()
+        self.model.reload(self.search.text(), self.show_archived.isChecked())
+        if not self.select_client(keep) and self.model.rowCount():
+            self.select_client(self.model.client_id(0))
+        self._show_details()
+        self.table.set_placeholder(
+            "No client matches the search."
+            if self.search.text().strip()
+            else "No clients yet. Create one with “New client…”."
+        )
+
+    def _filter_changed(self) -> None:
+        """The search or the archived toggle changed: reload and say how many match."""
+        self.refresh()
+        count = self.model.rowCount()
+        what = f"{count:,} client" + ("" if count == 1 else "s")
+        if self.search.text().strip():
+            what += f" match “{self.search.text().strip()}”"
+        self.status_message.emit(what)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        dialog = ClientDialog(self.ctx, None, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.client_id is None:
+            return
+        if self.model.row_of_id(dialog.client_id) < 0 and self.search.text():
+            self.search.clear()  # the new client should be visible, whatever was searched
+            self.refresh()
+        self.select_client(dialog.client_id)
+        number = dialog.saved.customer_number if dialog.saved else ""
+        self.status_message.emit(
+            f"Client {number} {dialog.saved.name if dialog.saved else ''} created"
+        )
+        self.table.setFocus()
+
+    def open_selected(self) -> None:
+        client = self.selected_client()
+        if client is None:
+            return
+        dialog = ClientDialog(self.ctx, client.id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.select_client(client.id)
+            self.status_message.emit(f"Client {client.customer_number} saved")
+        self.table.setFocus()
+
+    def delete_selected(self) -> None:
+        """Delete the selected client after asking; one with invoices is archived instead."""
+        client = self.selected_client()
+        if client is None:
+            self.status_message.emit("Select a client first")
+            return
+        label = f"{client.customer_number} {client.name}"
+        if client.archived and client.invoice_count:
+            self.status_message.emit(
+                f"Client {client.customer_number} has invoices and stays archived"
+            )
+            return
+        if client.invoice_count:
+            noun = "invoice" if client.invoice_count == 1 else "invoices"
+            asked = confirm(
+                self,
+                "Archive client",
+                f"Client {label} has {client.invoice_count:,} {noun} and cannot be deleted.",
+                "Archive",
+                "Archive it instead? It disappears from lists and pickers; its invoices stay, "
+                "and you can restore it with “Show archived”.",
+            )
+        else:
+            asked = confirm(
+                self,
+                "Delete client",
+                f"Delete client {label}?",
+                "Delete",
+                "This cannot be undone.",
+            )
+        if not asked:
+            return
+        try:
+            outcome = remove_client(self.ctx.db, client.id)
+        except DomainError as error:
+            self.status_message.emit(error.message)
+            return
+        self.ctx.bus.notify("client", [client.id])
+        if outcome == "archived":
+            self.status_message.emit(
+                f"Client {client.customer_number} has invoices and was archived"
+            )
+        else:
+            self.status_message.emit(f"Client {label} deleted")
+
+    def restore_selected(self) -> None:
+        client = self.selected_client()
+        if client is None or not client.archived:
+            return
+        archive_client(self.ctx.db, client.id, archived=False)
+        self.ctx.bus.notify("client", [client.id])
+        self.status_message.emit(f"Client {client.customer_number} restored")
+
+    # ------------------------------------------------------------------ selection
+
+    def selected_client(self) -> ClientView | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def selected_id(self) -> int | None:
+        client = self.selected_client()
+        return client.id if client is not None else None
+
+    def select_client(self, client_id: int | None) -> bool:
+        row = self.model.row_of_id(client_id) if client_id is not None else -1
+        if row < 0:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _current_changed(self) -> None:
+        self._show_details()
+
+    def _show_details(self) -> None:
+        client = self.selected_client()
+        client_id = client.id if client is not None else None
+        self.invoices.load(client_id)
+        self.payments.load(client_id)
+        self.edit_action.setEnabled(client is not None)
+        self.delete_action.setEnabled(client is not None)
+        self.restore_action.setVisible(client is not None and client.archived)
+        self.invoice_table.set_placeholder(
+            "No invoices for this client yet." if client else "Select a client to see its invoices."
+        )
+        self.payment_table.set_placeholder(
+            "No payments received yet." if client else "Select a client to see its payments."
+        )
+        self.invoice_heading.setText(f"<b>Invoices</b> ({self.invoices.rowCount():,})")
+        self.payment_heading.setText(f"<b>Payments</b> ({self.payments.rowCount():,})")
+        self.title.setText(self._title(client))
+
+    def _title(self, client: ClientView | None) -> str:
+        if client is None:
+            return "<b>No client selected</b>"
+        e = html.escape
+        address = client.billing_address
+        place = ""
+        if address is not None:
+            town = " ".join(p for p in (address.zip, address.city) if p)
+            place = ", ".join(p for p in (address.street, town, address.country) if p)
+        facts = " · ".join(e(p) for p in (client.customer_number, place, client.data.email) if p)
+        archived = " <i>(archived)</i>" if client.archived else ""
+        currency = self.model.company_currency
+        balances = client.balances
+        opened = ", ".join(amount_text(b.open, b.currency) for b in balances if b.open) or (
+            amount_text(Decimal(0), currency)
+        )
+        overdue = [amount_text(b.overdue, b.currency) for b in balances if b.overdue > 0]
+        red = warning_colour().name()
+        money = f"Open: {e(opened)}"
+        if overdue:
+            money += f" · <span style='color:{red}'>Overdue: {e(', '.join(overdue))}</span>"
+        return (
+            f"<span style='font-size:large'><b>{e(client.name)}</b></span>{archived}"
+            f"<br>{facts}<br>{money}"
+        )
+
+    # ------------------------------------------------------------------ events
+
+    def _on_changed(self, kind: str, _ids: list[int]) -> None:
+        if kind not in RELOAD_KINDS:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # When the window's toolbar shows our actions, the page's own buttons would repeat them.
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Fallbacks for when no window-level action claims these keys.
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+        elif event.keyCombination() == NEW_RECORD_KEYS:
+            self.new_record()
+        elif event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        else:
+            super().keyPressEvent(event)

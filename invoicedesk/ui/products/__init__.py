@@ -1,0 +1,1 @@
+"""The Products screen: the catalogue list and the product dialog."""

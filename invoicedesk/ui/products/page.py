@@ -1,0 +1,269 @@
+"""The Products screen: the searchable catalogue of products and services."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QKeyCombination, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.services.products import ProductView, archive_product, remove_product
+from invoicedesk.services.search import InvoiceFilter, count_invoices
+from invoicedesk.ui.clients.views import ArrowDownToTable, ListTable, mirror, shown_elsewhere
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.products.models import ProductTableModel
+from invoicedesk.ui.products.product_dialog import ProductDialog
+
+SEARCH_DELAY_MS = 250
+# The main window keeps Ctrl+N for a new invoice; "new record on this screen" is Ctrl+Shift+N.
+NEW_RECORD_KEYS = QKeyCombination(
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_N
+)
+RELOAD_KINDS = {"product", "settings"}
+EMPTY = "No products yet. Create one with “New product…”."
+
+
+def confirm(parent: QWidget, title: str, text: str, action: str, detail: str = "") -> bool:
+    """Ask before something that cannot be undone; Cancel is the default. Tests replace this."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(detail)
+    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+class ProductsPage(QWidget):
+    """The product list. ``status_message`` carries what happened for the status bar."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+
+        self.search = QLineEdit(placeholderText="Search number, name or description")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Filters as you type (Ctrl+F)")
+        self.show_archived = QCheckBox("Show &archived")
+        self.new_action = QAction("&New product…", self)
+        self.new_action.setToolTip("Create a product or service (Ctrl+Shift+N)")
+        self.new_action.triggered.connect(self.new_record)
+        self.edit_action = QAction("Edit product…", self)  # no mnemonic: Alt+E is the Edit menu
+        self.edit_action.setToolTip("Open the selected product (Enter or double-click)")
+        self.edit_action.triggered.connect(self.open_selected)
+        self.restore_action = QAction("Rest&ore", self)
+        self.restore_action.setToolTip("Bring the archived product back into pickers")
+        self.restore_action.triggered.connect(self.restore_selected)
+        self.delete_action = QAction("&Delete", self)
+        self.delete_action.setToolTip(
+            "Delete the selected product, or archive it if invoices use it (Del)"
+        )
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.buttons = QWidget()
+        buttons = QHBoxLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for action in self.actions():
+            button = QPushButton()
+            mirror(button, action)
+            buttons.addWidget(button)
+
+        self.model = ProductTableModel(ctx.db, self)
+        self.table = ListTable(EMPTY)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.set_widths({0: 10, 2: 12, 3: 16, 4: 8, 5: 22}, stretch=1)
+        self.search.installEventFilter(ArrowDownToTable(self.table))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.show_archived)
+        bar.addStretch()
+        bar.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.setTabOrder(self.search, self.show_archived)
+        self.setTabOrder(self.show_archived, self.buttons)
+        self.setTabOrder(self.buttons, self.table)
+
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._filter_changed)
+        self.search.textChanged.connect(self._debounce.start)
+        self.show_archived.toggled.connect(self._filter_changed)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.delete_requested.connect(self.delete_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        ctx.bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------------ the public interface
+
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        """The page's commands, for the main window's toolbar and menus."""
+        return [self.new_action, self.edit_action, self.restore_action, self.delete_action]
+
+    def refresh(self) -> None:
+        """Reload the list, keeping the selected product."""
+        self._debounce.stop()
+        self._stale = False
+        keep = self.selected_product()
+        self.model.reload(self.search.text(), self.show_archived.isChecked())
+        if keep is not None:
+            self.select_product(keep.id)
+        searched = self.search.text().strip()
+        self.table.set_placeholder("No product matches the search." if searched else EMPTY)
+        self._update_buttons()
+
+    def _filter_changed(self) -> None:
+        """The search or the archived toggle changed: reload and say how many match."""
+        self.refresh()
+        count = self.model.rowCount()
+        searched = self.search.text().strip()
+        what = f"{count:,} product" + ("" if count == 1 else "s")
+        self.status_message.emit(what + (f" match “{searched}”" if searched else ""))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        dialog = ProductDialog(self.ctx, None, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return
+        if self.model.row_of_id(dialog.saved.id) < 0 and self.search.text():
+            self.search.clear()
+            self.refresh()
+        self.select_product(dialog.saved.id)
+        self.status_message.emit(f"Product {dialog.saved.number} {dialog.saved.name} created")
+        self.table.setFocus()
+
+    def open_selected(self) -> None:
+        product = self.selected_product()
+        if product is None:
+            return
+        dialog = ProductDialog(self.ctx, product.id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.select_product(product.id)
+            self.status_message.emit(f"Product {product.number} saved")
+        self.table.setFocus()
+
+    def delete_selected(self) -> None:
+        """Delete the selected product after asking; one that invoices use is archived."""
+        product = self.selected_product()
+        if product is None:
+            self.status_message.emit("Select a product first")
+            return
+        label = f"{product.number} {product.name}"
+        used = count_invoices(self.ctx.db, InvoiceFilter(product_id=product.id))
+        if used and product.archived:
+            self.status_message.emit(
+                f"Product {product.number} is used on invoices and stays archived"
+            )
+            return
+        if used:
+            noun = "invoice" if used == 1 else "invoices"
+            asked = confirm(
+                self,
+                "Archive product",
+                f"Product {label} is used on {used:,} {noun} and cannot be deleted.",
+                "Archive",
+                "Archive it instead? It is no longer offered for new invoices; the invoices "
+                "keep it, and you can restore it with “Show archived”.",
+            )
+        else:
+            asked = confirm(
+                self,
+                "Delete product",
+                f"Delete product {label}?",
+                "Delete",
+                "This cannot be undone.",
+            )
+        if not asked:
+            return
+        try:
+            outcome = remove_product(self.ctx.db, product.id)
+        except DomainError as error:
+            self.status_message.emit(error.message)
+            return
+        self.ctx.bus.notify("product", [product.id])
+        if outcome == "archived":
+            self.status_message.emit(
+                f"Product {product.number} is used on invoices and was archived"
+            )
+        else:
+            self.status_message.emit(f"Product {label} deleted")
+
+    def restore_selected(self) -> None:
+        product = self.selected_product()
+        if product is None or not product.archived:
+            return
+        archive_product(self.ctx.db, product.id, archived=False)
+        self.ctx.bus.notify("product", [product.id])
+        self.status_message.emit(f"Product {product.number} restored")
+
+    # ------------------------------------------------------------------ selection
+
+    def selected_product(self) -> ProductView | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def select_product(self, product_id: int) -> bool:
+        row = self.model.row_of_id(product_id)
+        if row < 0:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_buttons(self) -> None:
+        product = self.selected_product()
+        self.edit_action.setEnabled(product is not None)
+        self.delete_action.setEnabled(product is not None)
+        self.restore_action.setVisible(product is not None and product.archived)
+
+    # ------------------------------------------------------------------ events
+
+    def _on_changed(self, kind: str, _ids: list[int]) -> None:
+        if kind not in RELOAD_KINDS:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # When the window's toolbar shows our actions, the page's own buttons would repeat them.
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+        elif event.keyCombination() == NEW_RECORD_KEYS:
+            self.new_record()
+        elif event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        else:
+            super().keyPressEvent(event)
