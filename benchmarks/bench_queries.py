@@ -171,31 +171,183 @@ def measure(
 
 
 def explain(path: Path, statements: list[tuple[str, Any]]) -> None:
+    """The plan of the main statement (the page query; the tags of the page come after)."""
     with sqlite3.connect(path) as connection:
-        for statement, params in statements[:2]:
-            print("      " + " ".join(statement.split())[:300])
+        for statement, params in statements[:1]:
+            print("      " + " ".join(statement.split())[:160] + " …")
             plan = connection.execute("EXPLAIN QUERY PLAN " + statement, params or ()).fetchall()
             for row in plan:
                 print(f"        {row[3]}")
 
 
+# --------------------------------------------------------------------------- what if
+
+# The suggested schema changes (see benchmarks/README.md), applied to a copy of the file.
+WHAT_IF_SCHEMA = (
+    "DROP INDEX ix_invoice_lines_product_id",
+    "CREATE INDEX ix_invoice_lines_product_id_invoice_id ON invoice_lines (product_id, invoice_id)",
+    "DROP INDEX ix_payments_method",
+    "CREATE INDEX ix_payments_method_invoice_id ON payments (method, invoice_id)",
+    "CREATE INDEX ix_invoices_net ON invoices (net)",
+    "CREATE INDEX ix_invoices_gross ON invoices (gross)",
+    "CREATE INDEX ix_invoices_open_amount ON invoices (open_amount)",
+    "CREATE INDEX ix_invoices_state_sort ON invoices (status, due_date, doc_type)",
+    "CREATE INDEX ix_invoices_report ON invoices "
+    "(client_id, date, status, doc_type, net_company, gross_company)",
+    "CREATE VIRTUAL TABLE invoice_search USING fts5("
+    "number, title, label, note, client_name, customer_number, tokenize = 'trigram')",
+    "INSERT INTO invoice_search (rowid, number, title, label, note, client_name, customer_number) "
+    "SELECT i.id, coalesce(i.number, ''), i.title, i.label, i.note, c.name, c.customer_number "
+    "FROM invoices AS i JOIN clients AS c ON c.id = i.client_id",
+    "ANALYZE",
+)
+
+
+def what_if(path: Path, today: dt.date, runs: int, limit: float) -> None:
+    """Time hand-written versions of the slow queries with the suggested changes on a copy."""
+    chosen = picks(path)
+    copy = Path(str(path) + ".what-if")
+    _remove(copy)
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        for statement in WHAT_IF_SCHEMA:
+            target.execute(statement)
+        target.commit()
+    state = (
+        "CASE WHEN i.status IN ('open', 'part_paid') AND i.due_date < :today "
+        "AND i.doc_type = 'invoice' THEN 'overdue' ELSE i.status END"
+    )
+    page = (
+        f"SELECT i.id, i.doc_type, i.number, i.client_id, c.name, i.date, i.due_date, i.status, "
+        f"{state}, i.currency, i.net, i.gross, i.open_amount, i.title "
+        "FROM invoices AS i JOIN clients AS c ON c.id = i.client_id "
+    )
+    by_date = " ORDER BY i.date DESC NULLS LAST, i.id DESC LIMIT 100"
+    like = "'%' || :text || '%'"
+    search = " OR ".join(
+        f"{column} LIKE {like}"
+        for column in ("i.number", "c.name", "c.customer_number", "i.title", "i.label", "i.note")
+    )
+    cases = [
+        ("no filter (date desc)", page + by_date, {}),
+        ("state paid", page + "WHERE i.status = 'paid'" + by_date, {}),
+        (
+            f"number contains '{chosen['year']}-01'",
+            page + f"WHERE i.number LIKE {like}" + by_date,
+            {"text": f"{chosen['year']}-01"},
+        ),
+        ("search box 'Müller' (LIKE)", page + f"WHERE ({search})" + by_date, {"text": "Müller"}),
+        (
+            f"search box '{chosen['number']}' (LIKE)",
+            page + f"WHERE ({search})" + by_date,
+            {"text": chosen["number"]},
+        ),
+        (
+            f"search box '{chosen['number']}' (FTS5 trigram)",
+            page + "WHERE i.id IN (SELECT rowid FROM invoice_search WHERE invoice_search "
+            "MATCH '\"' || :text || '\"')" + by_date,
+            {"text": chosen["number"]},
+        ),
+        (
+            "tag 'Wartung' (EXISTS)",
+            page + "WHERE EXISTS (SELECT 1 FROM invoice_tags AS t JOIN tags ON tags.id = t.tag_id "
+            "WHERE t.invoice_id = i.id AND tags.key = 'wartung')" + by_date,
+            {},
+        ),
+        (
+            f"product {chosen['product']} (EXISTS)",
+            page + "WHERE EXISTS (SELECT 1 FROM invoice_lines AS l "
+            "WHERE l.invoice_id = i.id AND l.product_id = :product)" + by_date,
+            {"product": chosen["product"]},
+        ),
+        (
+            "paid by PayPal (EXISTS)",
+            page + "WHERE EXISTS (SELECT 1 FROM payments AS p "
+            "WHERE p.invoice_id = i.id AND p.method = 'paypal')" + by_date,
+            {},
+        ),
+        ("sorted by number asc", page + "ORDER BY i.number ASC NULLS LAST, i.id LIMIT 100", {}),
+        ("sorted by due_date desc", page + "ORDER BY i.due_date DESC, i.id DESC LIMIT 100", {}),
+        ("sorted by gross desc", page + "ORDER BY i.gross DESC, i.id DESC LIMIT 100", {}),
+        (
+            "sorted by state asc (ids first)",
+            page + f"WHERE i.id IN (SELECT i.id FROM invoices AS i ORDER BY {state}, i.id "
+            f"LIMIT 100) ORDER BY {state}, i.id",
+            {},
+        ),
+        (
+            "row_ids without the clients join",
+            "SELECT i.id FROM invoices AS i ORDER BY i.date DESC NULLS LAST, i.id DESC",
+            {},
+        ),
+        (
+            "grouped by client and month (covering index)",
+            "SELECT c.name, t.month, t.n, t.net, t.gross FROM (SELECT i.client_id, "
+            "strftime('%Y-%m', i.date) AS month, count(*) AS n, "
+            "sum(CASE WHEN i.doc_type = 'credit_note' THEN -i.net_company ELSE i.net_company END) "
+            "AS net, sum(CASE WHEN i.doc_type = 'credit_note' THEN -i.gross_company "
+            "ELSE i.gross_company END) AS gross FROM invoices AS i "
+            "WHERE i.status IN ('open', 'part_paid', 'paid') GROUP BY i.client_id, month) AS t "
+            "JOIN clients AS c ON c.id = t.client_id ORDER BY c.name, t.month, c.id",
+            {},
+        ),
+    ]  # fmt: skip
+    print(f"\nwhat if: the suggested changes on a copy ({copy.name}), hand-written SQL")
+    deadline: list[float | None] = [None]
+    with sqlite3.connect(copy) as connection:
+        connection.set_progress_handler(
+            lambda: int(deadline[0] is not None and time.perf_counter() > deadline[0]), 10_000
+        )
+        for label, sql, params in cases:
+            values = {"today": today.isoformat(), **params}
+            timings = []
+            try:
+                for attempt in range(runs + 1):
+                    deadline[0] = time.perf_counter() + limit
+                    started = time.perf_counter()
+                    connection.execute(sql, values).fetchall()
+                    if attempt:
+                        timings.append((time.perf_counter() - started) * 1000)
+            except sqlite3.OperationalError:
+                print(Result(label, None, []).line())
+                continue
+            finally:
+                deadline[0] = None
+            print(Result(label, statistics.median(timings), []).line(), flush=True)
+    _remove(copy)
+
+
 # --------------------------------------------------------------------------- the cases
+
+
+def picks(path: Path) -> dict[str, Any]:
+    """Real values from the file for the filters: a busy client, a product, a year, a number."""
+    with sqlite3.connect(path) as connection:
+
+        def one(sql: str) -> Any:
+            return connection.execute(sql).fetchone()[0]
+
+        return {
+            "client": one(
+                "SELECT client_id FROM invoices GROUP BY client_id ORDER BY count(*) DESC LIMIT 1"
+            ),
+            "product": one(
+                "SELECT product_id FROM invoice_lines WHERE product_id IS NOT NULL "
+                "GROUP BY product_id ORDER BY count(*) LIMIT 1 OFFSET 5"
+            ),
+            "year": one("SELECT max(substr(number, 4, 4)) FROM invoices"),
+            "number": one(
+                "SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY id "
+                "LIMIT 1 OFFSET 5000"
+            ),
+        }
 
 
 def list_cases(path: Path, today: dt.date) -> list[tuple[str, InvoiceFilter, str, bool]]:
     """(label, filter, sort, descending) for the invoice list's first page."""
-    with sqlite3.connect(path) as connection:
-        busy_client = connection.execute(
-            "SELECT client_id FROM invoices GROUP BY client_id ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()[0]
-        product = connection.execute(
-            "SELECT product_id FROM invoice_lines WHERE product_id IS NOT NULL "
-            "GROUP BY product_id ORDER BY count(*) LIMIT 1 OFFSET 5"
-        ).fetchone()[0]
-        year = connection.execute("SELECT max(substr(number, 4, 4)) FROM invoices").fetchone()[0]
-        number = connection.execute(
-            "SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5000"
-        ).fetchone()[0]
+    chosen = picks(path)
+    busy_client, product = chosen["client"], chosen["product"]
+    year, number = chosen["year"], chosen["number"]
     first = today.replace(day=1) - dt.timedelta(days=200)
     last = first + dt.timedelta(days=30)
     cases: list[tuple[str, InvoiceFilter, str, bool]] = []
@@ -228,6 +380,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
     parser.add_argument("--limit", type=float, default=10.0, help="abort after N s (default 10)")
     parser.add_argument("--explain", action="store_true", help="query plans for every case")
+    parser.add_argument(
+        "--what-if", action="store_true", help="also time the suggested fixes on a copy"
+    )
     args = parser.parse_args()
 
     path, db = prepare(args.db)
@@ -237,6 +392,9 @@ def main() -> int:
     with sqlite3.connect(path) as connection:
         invoices = connection.execute("SELECT count(*) FROM invoices").fetchone()[0]
         lines = connection.execute("SELECT count(*) FROM invoice_lines").fetchone()[0]
+    if not invoices:
+        print(f"{path} has no invoices; make demo data first (invoicedesk demo --db FILE)")
+        return 2
     size = path.stat().st_size
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{path}: {invoices:,} documents, {lines:,} lines, {size / 1e6:.0f} MB")
@@ -328,6 +486,8 @@ def main() -> int:
         if not ratio_ok and report not in missed:
             print(f"  {report.label}:")
             explain(path, report.statements)
+    if args.what_if:
+        what_if(path, today, args.runs, args.limit)
     failed = sum(r.missed for r in results) + (not ratio_ok)
     print(f"\n{failed} target(s) missed" if failed else "\nall targets met")
     db.dispose()

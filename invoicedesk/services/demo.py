@@ -569,11 +569,11 @@ PRODUCTS: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
 )  # fmt: skip
 # What each kind of client buys: (product kind, weight).
 PROFILES: dict[str, tuple[tuple[str, int], ...]] = {
-    "services": (("service", 80), ("travel", 12), ("goods", 5), ("exempt", 3)),
+    "services": (("service", 82), ("travel", 12), ("goods", 5), ("exempt", 1)),
     "goods": (("goods", 75), ("service", 15), ("travel", 5), ("book", 5)),
-    "books": (("book", 85), ("goods", 10), ("exempt", 5)),
-    "training": (("exempt", 45), ("service", 25), ("book", 20), ("travel", 5), ("passthrough", 5)),
-    "consumer": (("book", 55), ("goods", 30), ("exempt", 15)),
+    "books": (("book", 88), ("goods", 10), ("exempt", 2)),
+    "training": (("exempt", 30), ("service", 35), ("book", 25), ("travel", 7), ("passthrough", 3)),
+    "consumer": (("book", 60), ("goods", 34), ("exempt", 6)),
 }
 FREE_LINES = (
     "Sonderleistung nach Vereinbarung",
