@@ -212,6 +212,7 @@ class AddressEditor(QWidget):
             select_data(self.kind, AddressKind(address.kind))
             for name in _TEXT_FIELDS:
                 getattr(self, name).setText(getattr(address, name))
+                getattr(self, name).setCursorPosition(0)
             select_data(self.country, address.country, address.country)
         finally:
             self._loading = False

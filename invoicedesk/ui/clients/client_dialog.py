@@ -111,8 +111,8 @@ class ClientDialog(QDialog):
         self._update_kind()
         self._update_ok()
         chars = self.fontMetrics().averageCharWidth()
-        self.setMinimumSize(chars * 110, self.sizeHint().height())
-        self.resize(chars * 130, self.sizeHint().height())
+        self.setMinimumSize(chars * 120, self.sizeHint().height())
+        self.resize(chars * 150, self.sizeHint().height())
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ pages
@@ -321,6 +321,8 @@ class ClientDialog(QDialog):
         select_data(self.language, language, LANGUAGES.get(language, language))
         self.tags.setText(", ".join(data.tags))
         self.notes.setPlainText(data.notes)
+        for edit in self.findChildren(QLineEdit):
+            edit.setCursorPosition(0)  # show the start of long e-mail addresses
 
     def client_input(self) -> tuple[ClientInput, list[int], list[int]]:
         """What the form says, and the rows the saved addresses and contacts came from."""

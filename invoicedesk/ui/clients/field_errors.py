@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.errors import DomainError
 from invoicedesk.ui.clients.table import warning_colour
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 Handler = Callable[[re.Match[str], str], bool]
 
 
@@ -82,8 +83,9 @@ class FieldBox(QWidget):
         layout.addWidget(self.frame)
         layout.addWidget(self.message)
         self.setFocusProxy(field)
-        # As wide as the input wants: a fixed-width input keeps its neighbours close.
-        self.setSizePolicy(field.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Preferred)
+        # A fixed-width input (a price, the due days) keeps its neighbours close.
+        if field.maximumWidth() < QWIDGETSIZE_MAX:
+            self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self._paint(False)
 
     def set_error(self, message: str | None) -> None:

@@ -105,7 +105,7 @@ class ClientsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.set_widths({0: 12, 2: 16, 3: 28, 4: 15, 5: 15, 6: 8}, stretch=1)
+        self.table.set_widths({0: 12, 2: 16, 4: 14, 5: 14, 6: 8}, stretch=(1, 3))
         self.search.installEventFilter(ArrowDownToTable(self.table))
 
         self.invoices = ClientInvoicesModel(ctx.db, self, today)
@@ -113,13 +113,13 @@ class ClientsPage(QWidget):
         self.invoice_table.setModel(self.invoices)
         self.invoice_table.setSortingEnabled(True)
         self.invoice_table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        self.invoice_table.set_widths({0: 13, 1: 10, 3: 15, 4: 15}, stretch=2)
+        self.invoice_table.set_widths({0: 12, 1: 9, 3: 13, 4: 13}, stretch=(2,))
         self.payments = ClientPaymentsModel(ctx.db, self)
         self.payment_table = ListTable("Select a client to see its payments.")
         self.payment_table.setModel(self.payments)
         self.payment_table.setSortingEnabled(True)
         self.payment_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.payment_table.set_widths({0: 10, 1: 13, 2: 15}, stretch=3)
+        self.payment_table.set_widths({0: 9, 1: 12, 2: 13}, stretch=(3,))
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -387,11 +387,15 @@ class ClientsPage(QWidget):
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        # When the window's toolbar shows our actions, the page's own buttons would repeat them.
-        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
         super().showEvent(event)
+        # When the window's toolbar shows our actions, the page's own buttons would repeat
+        # them. The window fills its toolbar after showing the page, so look once it has.
+        QTimer.singleShot(0, self._place_buttons)
         if self._stale:
             self.refresh()
+
+    def _place_buttons(self) -> None:
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         # Fallbacks for when no window-level action claims these keys.

@@ -48,12 +48,13 @@ class ListTable(QTableView):
         self.placeholder = text
         self.viewport().update()
 
-    def set_widths(self, widths: dict[int, int], stretch: int) -> None:
-        """Column widths in characters ("M"s are too wide: an average digit is used)."""
+    def set_widths(self, widths: dict[int, int], stretch: tuple[int, ...]) -> None:
+        """Column widths in digits; the ``stretch`` columns share what is left equally."""
         unit = self.fontMetrics().horizontalAdvance("0")
         for column, chars in widths.items():
             self.setColumnWidth(column, chars * unit + 16)
-        self.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        for column in stretch:
+            self.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

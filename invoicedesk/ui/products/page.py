@@ -87,7 +87,7 @@ class ProductsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.set_widths({0: 10, 2: 12, 3: 16, 4: 8, 5: 22}, stretch=1)
+        self.table.set_widths({0: 10, 2: 12, 3: 16, 4: 8, 5: 26}, stretch=(1,))
         self.search.installEventFilter(ArrowDownToTable(self.table))
 
         bar = QHBoxLayout()
@@ -252,11 +252,15 @@ class ProductsPage(QWidget):
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        # When the window's toolbar shows our actions, the page's own buttons would repeat them.
-        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
         super().showEvent(event)
+        # When the window's toolbar shows our actions, the page's own buttons would repeat
+        # them. The window fills its toolbar after showing the page, so look once it has.
+        QTimer.singleShot(0, self._place_buttons)
         if self._stale:
             self.refresh()
+
+    def _place_buttons(self) -> None:
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Find):

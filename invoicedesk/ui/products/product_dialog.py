@@ -194,6 +194,7 @@ class ProductDialog(QDialog):
         self.number.setText(view.number)
         self.name.setText(data.name)
         self.description.setPlainText(data.description)
+        self.name.setCursorPosition(0)
         self.unit.setCurrentText(data.unit)
         # Not setValue(): it shows ``places`` decimals and would round 0.125 to 0.13.
         self.unit_price.setText(price_text(data.unit_price))
