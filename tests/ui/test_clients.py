@@ -162,6 +162,36 @@ def test_create_client_by_typing_and_clicking_save(qtbot, ctx, db):
     )
 
 
+def test_create_client_with_the_keyboard_alone(qtbot, ctx, db):
+    dialog = show(qtbot, ClientDialog(ctx, None))
+    alt = Qt.KeyboardModifier.AltModifier
+
+    def typed(text: str) -> None:
+        qtbot.keyClicks(QApplication.focusWidget(), text)
+
+    assert QApplication.focusWidget() is dialog.name
+    typed("Tastatur AG")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.email  # name → customer number → e-mail
+    typed("post@tastatur.example")
+    qtbot.keyClick(dialog, Qt.Key.Key_S, alt)  # &Street
+    assert QApplication.focusWidget() is dialog.address_editor.street
+    typed("Hauptstraße 1")
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, alt)  # &ZIP / city
+    typed("10115")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    typed("Berlin")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the default button: Save
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = clients.get_client(db, dialog.client_id)
+    assert (saved.name, saved.data.email) == ("Tastatur AG", "post@tastatur.example")
+    assert saved.data.addresses == (
+        AddressInput(street="Hauptstraße 1", zip="10115", city="Berlin", country="DE"),
+    )
+
+
 def test_person_name_follows_first_and_last_name(qtbot, ctx, db):
     dialog = show(qtbot, ClientDialog(ctx, None))
     dialog.person.click()

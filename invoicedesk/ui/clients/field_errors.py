@@ -82,6 +82,8 @@ class FieldBox(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.frame)
         layout.addWidget(self.message)
+        # A form label's mnemonic focuses its buddy (this box) only if the box takes focus.
+        self.setFocusPolicy(field.focusPolicy())
         self.setFocusProxy(field)
         # A fixed-width input (a price, the due days) keeps its neighbours close.
         if field.maximumWidth() < QWIDGETSIZE_MAX:
