@@ -1,0 +1,235 @@
+"""Discounts and charges on the whole invoice: a document discount, allowances and charges
+(shipping …), a deposit already paid, a rounding adjustment and the cash discount terms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.document import CashDiscountTerms
+from invoicedesk.ui.invoice_editor.charges_model import SPREAD_LABEL, ChargeRow, ChargesModel
+from invoicedesk.ui.invoice_editor.delegates import ChoiceDelegate, TextDelegate
+from invoicedesk.ui.invoice_editor.lines_pane import EditingTableView
+from invoicedesk.ui.invoice_editor.parsing import (
+    InputProblem,
+    Problem,
+    TaxChoice,
+    read_discount,
+    read_number,
+    show_discount,
+)
+from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
+
+
+class ExtrasForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, charges: ChargesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.charges = charges
+
+        self.discount = QLineEdit()
+        self.discount.setPlaceholderText("10% or 50.00")
+        self.discount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.discount.setToolTip("Taken off all lines, shared out over their tax rates")
+        self.prepaid = DecimalEdit()
+        self.prepaid.setToolTip("A deposit the client has already paid; it reduces the amount due")
+        self.adjustment = DecimalEdit()
+        self.adjustment.setToolTip("Untaxed rounding, may be negative; changes only the amount due")
+        self.cash_rate = DecimalEdit()
+        self.cash_rate.setPlaceholderText("e.g. 2")
+        self.cash_days = QSpinBox()
+        self.cash_days.setRange(0, 365)
+        self.cash_days.setValue(10)
+        self.cash_days.setSuffix(" days")
+        cash_row = QHBoxLayout()
+        cash_row.addWidget(self.cash_rate, 1)
+        cash_row.addWidget(QLabel("% if paid within"))
+        cash_row.addWidget(self.cash_days)
+
+        form = QFormLayout()
+        for text, widget in (
+            ("Discount on the &whole invoice", self.discount),
+            ("Deposit already &paid", self.prepaid),
+            ("Rounding ad&justment", self.adjustment),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        cash_label = QLabel("Cash dis&count")
+        cash_label.setBuddy(self.cash_rate)
+        form.addRow(cash_label, cash_row)
+
+        # -- allowances and charges
+        self.table = EditingTableView()
+        self.table.setModel(charges)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.AllEditTriggers
+            & ~QAbstractItemView.EditTrigger.CurrentChanged
+        )
+        self.table.setAccessibleName("Allowances and charges")
+        self.kind_delegate = ChoiceDelegate([("Charge", True), ("Allowance", False)], self)
+        self.tax_delegate = ChoiceDelegate([], self)
+        self.table.setItemDelegateForColumn(charges.column_of("is_charge"), self.kind_delegate)
+        self.table.setItemDelegateForColumn(
+            charges.column_of("reason"), TextDelegate(self, max_length=200)
+        )
+        self.table.setItemDelegateForColumn(
+            charges.column_of("value"), TextDelegate(self, numeric=True, hint="9.90 or 5%")
+        )
+        self.table.setItemDelegateForColumn(charges.column_of("tax"), self.tax_delegate)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(charges.column_of("reason"), QHeaderView.ResizeMode.Stretch)
+        for key, width in (("is_charge", 80), ("value", 95), ("tax", 115), ("amount", 85)):
+            self.table.setColumnWidth(charges.column_of(key), width)
+
+        self.add_shipping = QPushButton("Add &shipping")
+        self.add_shipping.setToolTip("A charge for shipping, taxed at the default rate")
+        self.add_charge = QPushButton("Add c&harge")
+        self.add_allowance = QPushButton("Add all&owance")
+        self.remove = QPushButton("Remove")
+        self.remove.setToolTip("Remove the selected charge or allowance (Del)")
+        buttons = QHBoxLayout()
+        for button in (self.add_shipping, self.add_charge, self.add_allowance):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove)
+        remove_action = QAction("Remove charge", self.table)
+        remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        remove_action.triggered.connect(self._remove)
+        self.table.addAction(remove_action)
+
+        charges_box = QVBoxLayout()
+        charges_title = QLabel("Allowances and charges")
+        charges_title.setBuddy(self.table)
+        charges_box.addWidget(charges_title)
+        charges_box.addWidget(self.table, 1)
+        charges_box.addLayout(buttons)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(form, 2)
+        layout.addSpacing(12)
+        layout.addLayout(charges_box, 3)
+
+        self.add_shipping.clicked.connect(lambda: self._add(charges.shipping_row(), "value"))
+        self.add_charge.clicked.connect(lambda: self._add(charges.new_row(), "reason"))
+        self.add_allowance.clicked.connect(
+            lambda: self._add(ChargeRow(is_charge=False, tax=None), "reason")
+        )
+        self.remove.clicked.connect(self._remove)
+        for edit in (self.discount, self.prepaid, self.adjustment, self.cash_rate):
+            edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.cash_days.valueChanged.connect(lambda _v: self.changed.emit())
+
+    def set_tax_choices(self, choices: list[TaxChoice]) -> None:
+        self.tax_delegate.set_choices([(c.label, c) for c in choices] + [(SPREAD_LABEL, None)])
+
+    def _add(self, row: Any, focus_key: str) -> None:
+        position = self.charges.rowCount()
+        noun = row.reason.lower() or ("charge" if row.is_charge else "allowance")
+        self.charges.add_rows(position, [row], f"Add {noun}")
+        index = self.charges.index(position, self.charges.column_of(focus_key))
+        self.table.setCurrentIndex(index)
+        self.table.setFocus()
+        self.table.edit(index)
+
+    def _remove(self) -> None:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        if not rows and self.table.currentIndex().isValid():
+            rows = {self.table.currentIndex().row()}
+        self.charges.remove_positions(sorted(rows))
+
+    # ------------------------------------------------------------------ values
+
+    def load(self, data: Any, places: int) -> None:
+        self.discount.setText(show_discount(data.discount, places))
+        self.prepaid.setValue(data.prepaid or None)
+        self.adjustment.setValue(data.adjustment or None)
+        cash = data.cash_discount
+        self.cash_rate.setValue(cash.rate if cash else None)
+        self.cash_days.setValue(cash.days if cash else 10)
+
+    def snapshot(self) -> tuple[Any, ...]:
+        return (
+            self.discount.text(),
+            self.prepaid.text(),
+            self.adjustment.text(),
+            self.cash_rate.text(),
+            self.cash_days.value(),
+        )
+
+    def collect(self, places: int) -> tuple[dict[str, Any], list[Problem]]:
+        problems: list[Problem] = []
+        values: dict[str, Any] = {
+            "discount": None,
+            "prepaid": Decimal(0),
+            "adjustment": Decimal(0),
+            "cash_discount": None,
+        }
+
+        def problem(key: str, exc: InputProblem) -> None:
+            text = str(exc)
+            problems.append(Problem("field", -1, key, text[:1].upper() + text[1:]))
+
+        try:
+            values["discount"] = read_discount(
+                self.discount.text(), places, what="discount on the whole invoice"
+            )
+        except InputProblem as exc:
+            problem("discount", exc)
+        for key, edit, what, negative in (
+            ("prepaid", self.prepaid, "deposit", False),
+            ("adjustment", self.adjustment, "rounding adjustment", True),
+        ):
+            try:
+                values[key] = read_number(
+                    edit.text(), what, places=places, negative=negative
+                ) or Decimal(0)
+            except InputProblem as exc:
+                problem(key, exc)
+        try:
+            rate = read_number(self.cash_rate.text(), "cash discount", places=2, negative=False)
+        except InputProblem as exc:
+            problem("cash_discount.rate", exc)
+        else:
+            if rate is not None and rate != 0:
+                if rate >= 100:
+                    problem("cash_discount.rate", InputProblem("cash discount must be below 100 %"))
+                else:
+                    values["cash_discount"] = CashDiscountTerms(rate, self.cash_days.value())
+        return values, problems
+
+    def widget_for(self, key: str) -> QWidget | None:
+        return {
+            "discount": self.discount,
+            "prepaid": self.prepaid,
+            "adjustment": self.adjustment,
+            "cash_discount.rate": self.cash_rate,
+            "cash_discount.days": self.cash_days,
+        }.get(key)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in (self.discount, self.prepaid, self.adjustment, self.cash_rate):
+            edit.setReadOnly(read_only)
+        self.cash_days.setReadOnly(read_only)
+        for button in (self.add_shipping, self.add_charge, self.add_allowance, self.remove):
+            button.setVisible(not read_only)

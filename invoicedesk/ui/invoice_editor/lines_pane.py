@@ -1,0 +1,341 @@
+"""The line items: the table, its actions (add, insert, remove, move) and the description box.
+
+Keyboard: Ctrl+Return adds a line and starts typing its name; Insert inserts a
+line above the current one; Del removes the selected lines; Alt+Up/Alt+Down
+move them. Rows can also be dragged to a new place. Every change goes through
+the model's undo stack.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.ui.invoice_editor.delegates import (
+    ChoiceDelegate,
+    ProductDelegate,
+    ProductListModel,
+    TextDelegate,
+)
+from invoicedesk.ui.invoice_editor.lines_model import LinesModel
+from invoicedesk.ui.invoice_editor.parsing import TaxChoice
+from invoicedesk.ui.invoice_editor.rows_model import MIME_ROWS
+
+COLUMN_WIDTHS = {
+    "position": 34,
+    "product_number": 90,
+    "quantity": 70,
+    "unit": 60,
+    "unit_price": 100,
+    "discount": 80,
+    "tax": 110,
+    "amount": 110,
+}
+
+
+class EditingTableView(QTableView):
+    """A table whose open cell editor can be committed on demand."""
+
+    def commit_editor(self) -> None:
+        """Hand an open cell editor's text to the model (before saving, adding, closing)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = QApplication.focusWidget()
+        while editor is not None and editor.parentWidget() is not self.viewport():
+            editor = editor.parentWidget()
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+
+class LinesView(EditingTableView):
+    """The lines table: moves dragged rows itself (one undo step) instead of letting Qt
+    remove and re-insert them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragDropOverwriteMode(False)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(True)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setAccessibleName("Invoice lines")
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        model = self.model()
+        if event.source() is not self or not event.mimeData().hasFormat(MIME_ROWS):
+            event.ignore()
+            return
+        rows = json.loads(bytes(event.mimeData().data(MIME_ROWS).data()).decode())
+        target = self.indexAt(event.position().toPoint())
+        destination = model.rowCount()
+        if target.isValid():
+            indicator = self.dropIndicatorPosition()
+            below = indicator == QAbstractItemView.DropIndicatorPosition.BelowItem
+            destination = target.row() + (1 if below else 0)
+        self.move_block(rows, destination)
+        # Not MoveAction: the rows are already where they belong; Qt must not remove them.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def move_block(self, rows: list[int], destination: int) -> bool:
+        """Move contiguous ``rows`` to before ``destination``; keep them selected."""
+        if not rows or rows != list(range(rows[0], rows[0] + len(rows))):
+            return False
+        model = self.model()
+        first, count = rows[0], len(rows)
+        if not model.moveRows(QModelIndex(), first, count, QModelIndex(), destination):
+            return False
+        new_first = destination - count if destination > first else destination
+        self.select_rows(new_first, count)
+        return True
+
+    def select_rows(self, first: int, count: int, column: int | None = None) -> None:
+        model = self.model()
+        column = self.currentIndex().column() if column is None else column
+        self.setCurrentIndex(model.index(first, max(column, 0)))
+        selection = self.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | (
+            QItemSelectionModel.SelectionFlag.Rows
+        )
+        for row in range(first, first + count):
+            selection.select(model.index(row, 0), flags)
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+
+    def selected_rows(self) -> list[int]:
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        if not rows and self.currentIndex().isValid():
+            rows = [self.currentIndex().row()]
+        return rows
+
+
+class LinesPane(QWidget):
+    def __init__(
+        self, model: LinesModel, products: ProductListModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view = LinesView()
+        self.view.setModel(model)
+        self.tax_delegate = ChoiceDelegate([], self)
+        product_delegate = ProductDelegate(products, self, max_length=300)
+        number_delegate = ProductDelegate(products, self, max_length=40)
+        for key, delegate in (
+            ("product_number", number_delegate),
+            ("name", product_delegate),
+            ("quantity", TextDelegate(self, numeric=True)),
+            ("unit", TextDelegate(self, max_length=30, hint="h, pcs …")),
+            ("unit_price", TextDelegate(self, numeric=True)),
+            ("discount", TextDelegate(self, numeric=True, hint="10% or 5.00")),
+            ("tax", self.tax_delegate),
+        ):
+            self.view.setItemDelegateForColumn(model.column_of(key), delegate)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(model.column_of("name"), QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for key, width in COLUMN_WIDTHS.items():
+            self.view.setColumnWidth(model.column_of(key), width)
+
+        self.add_action = self._action("&Add line", "Ctrl+Return", self.add_line, window=True)
+        self.add_action.setToolTip("Add a line at the end (Ctrl+Return)")
+        self.insert_action = self._action(
+            "&Insert line", QKeySequence(Qt.Key.Key_Insert), self.insert_line
+        )
+        self.insert_action.setToolTip("Insert a line above the current one (Insert)")
+        self.remove_action = self._action(
+            "&Remove lines", QKeySequence(QKeySequence.StandardKey.Delete), self.remove_lines
+        )
+        self.remove_action.setToolTip("Remove the selected lines (Del)")
+        self.up_action = self._action("Move &up", "Alt+Up", lambda: self.move(-1))
+        self.up_action.setToolTip("Move the selected lines up (Alt+Up); or drag them")
+        self.down_action = self._action("Move do&wn", "Alt+Down", lambda: self.move(1))
+        self.down_action.setToolTip("Move the selected lines down (Alt+Down); or drag them")
+        self.actions_for_menu = [
+            self.add_action,
+            self.insert_action,
+            self.remove_action,
+            self.up_action,
+            self.down_action,
+        ]
+
+        title = QLabel("&Lines")
+        title.setBuddy(self.view)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        bar = QHBoxLayout()
+        bar.addWidget(title)
+        bar.addStretch(1)
+        self.buttons: list[QToolButton] = []
+        for action, text in (
+            (self.add_action, "Add line"),
+            (self.insert_action, "Insert"),
+            (self.remove_action, "Remove"),
+            (self.up_action, "Up"),
+            (self.down_action, "Down"),
+        ):
+            action.setIconText(text)  # what the tool button shows; the menu shows text()
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes header → table, not via these
+            bar.addWidget(button)
+            self.buttons.append(button)
+
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText(
+            "Optional details shown under the line's name on the invoice"
+        )
+        self.description.setFixedHeight(self.description.fontMetrics().height() * 3 + 12)
+        self.description_label = QLabel("De&scription")
+        self.description_label.setBuddy(self.description)
+        description_row = QHBoxLayout()
+        description_row.addWidget(self.description_label, 0, Qt.AlignmentFlag.AlignTop)
+        description_row.addWidget(self.description, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(description_row)
+
+        self.description.textChanged.connect(self._description_typed)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_description())
+        model.dataChanged.connect(lambda *_: self._show_description())
+        model.modelReset.connect(self._show_description)
+        model.rowsRemoved.connect(lambda *_: self._show_description())
+        model.rowsMoved.connect(lambda *_: self._show_description())
+        model.focus_requested.connect(self._focus)
+        self._show_description()
+
+    def _action(
+        self, text: str, shortcut: object, slot: object, *, window: bool = False
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.setShortcutContext(
+            Qt.ShortcutContext.WindowShortcut
+            if window
+            else Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        (self if window else self.view).addAction(action)
+        return action
+
+    def set_tax_choices(self, choices: list[TaxChoice]) -> None:
+        self.tax_delegate.set_choices([(c.label, c) for c in choices])
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.model.set_read_only(read_only)
+        self.view.setDragEnabled(not read_only)
+        self.view.setAcceptDrops(not read_only)
+        for action in self.actions_for_menu:
+            action.setEnabled(not read_only)
+        for button in self.buttons:
+            button.setVisible(not read_only)
+        self.description.setReadOnly(read_only)
+        self.description.setPlaceholderText(
+            "" if read_only else "Optional details shown under the line's name on the invoice"
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def add_line(self) -> None:
+        self.view.commit_editor()
+        position = self.model.rowCount()
+        self.model.add_rows(position, [self.model.new_row()])
+        self._edit(position, "name")
+
+    def insert_line(self) -> None:
+        self.view.commit_editor()
+        current = self.view.currentIndex()
+        position = current.row() if current.isValid() else 0
+        self.model.add_rows(position, [self.model.new_row()], "Insert line")
+        self._edit(position, "name")
+
+    def remove_lines(self) -> None:
+        self.view.commit_editor()
+        rows = self.view.selected_rows()
+        if not rows:
+            return
+        self.model.remove_positions(rows)
+        remaining = self.model.rowCount()
+        if remaining:
+            self.view.select_rows(min(rows[0], remaining - 1), 1)
+
+    def move(self, step: int) -> None:
+        self.view.commit_editor()
+        rows = self.view.selected_rows()
+        if not rows or rows != list(range(rows[0], rows[-1] + 1)):
+            return
+        first, last = rows[0], rows[-1]
+        if step < 0 and first > 0:
+            self.view.move_block(rows, first - 1)
+        elif step > 0 and last < self.model.rowCount() - 1:
+            self.view.move_block(rows, last + 2)
+
+    def _edit(self, row: int, key: str) -> None:
+        index = self.model.index(row, self.model.column_of(key))
+        self.view.setFocus()
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        self.view.edit(index)
+
+    def _focus(self, row: int, column: int) -> None:
+        """Show the row an undo or redo changed."""
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, column)
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+
+    # ------------------------------------------------------------------ description
+
+    def _current_row(self) -> int:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() and index.row() < self.model.rowCount() else -1
+
+    def _show_description(self) -> None:
+        row = self._current_row()
+        self.description.setEnabled(row >= 0)
+        self.description_label.setText(
+            f"De&scription\nof line {row + 1}" if row >= 0 else "De&scription"
+        )
+        text = self.model.row(row).description if row >= 0 else ""
+        if self.description.toPlainText() != text:
+            self.description.blockSignals(True)
+            self.description.setPlainText(text)
+            self.description.blockSignals(False)
+
+    def _description_typed(self) -> None:
+        row = self._current_row()
+        if row >= 0 and not self.model.is_read_only():
+            self.model.set_field(row, "description", self.description.toPlainText(), merge=True)

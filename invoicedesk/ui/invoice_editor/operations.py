@@ -1,0 +1,392 @@
+"""What the editor does with an invoice: save, issue, record a payment, cancel, uncancel,
+clone, credit note, delete — each an action whose state follows the invoice's state.
+
+Writes run on the worker pool (``run_task``) with frozen inputs and ids only;
+results come back on the GUI thread. After each write the editor tells the bus
+(``ctx.bus.notify("invoice", ids)``) so every list reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QPushButton
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.lifecycle import DocType, Status
+from invoicedesk.services import invoices as invoice_service
+from invoicedesk.services.invoices import InvoiceView
+from invoicedesk.ui.invoice_editor import prompts
+from invoicedesk.ui.worker import Task, run_task
+
+if TYPE_CHECKING:
+    from invoicedesk.ui.invoice_editor.window import Collected, InvoiceEditor
+
+MAX_REASONS = 8
+
+
+class Operations(QObject):
+    def __init__(self, editor: InvoiceEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.close_when_done = False
+        self._task: Task | None = None
+
+        def action(text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
+            act = QAction(text, editor)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _checked=False: slot())
+            editor.addAction(act)
+            return act
+
+        self.save = action("&Save draft", self.save_draft, QKeySequence.StandardKey.Save)
+        self.issue = action("&Issue…", self.issue_invoice, "Ctrl+Shift+I")
+        self.record_payment = action("&Record payment…", self.open_payment_dialog, "Ctrl+P")
+        self.cancel = action("&Cancel invoice…", self.cancel_invoice)
+        self.uncancel = action("&Uncancel", self.uncancel_invoice)
+        self.clone = action("Clo&ne into a new draft", self.clone_invoice)
+        self.credit_note = action("Create credit &note", self.create_credit_note)
+        self.delete = action("&Delete draft…", self.delete_draft)
+        self.close = action("&Close", editor.close, QKeySequence.StandardKey.Close)
+        self.state_actions = [self.record_payment, self.credit_note, self.cancel, self.uncancel,
+                              self.clone]  # fmt: skip
+        self.menu_actions: list[QAction | None] = [
+            self.save, self.issue, None, *self.state_actions, None, self.delete, None, self.close,
+        ]  # fmt: skip
+
+    def button(self, action: QAction, text: str | None = None) -> QPushButton:
+        """A push button that mirrors ``action`` (enabled, visible, tooltip)."""
+        button = QPushButton(text or action.text())
+
+        def sync() -> None:
+            button.setEnabled(action.isEnabled())
+            button.setVisible(action.isVisible())
+            button.setToolTip(action.toolTip())
+
+        button.clicked.connect(action.trigger)
+        action.changed.connect(sync)
+        sync()
+        return button
+
+    # ------------------------------------------------------------------ state
+
+    def update(self) -> None:
+        e = self.editor
+        view = e.view
+        editable = e.editable
+        saved = e.invoice_id is not None
+        busy = e.busy
+        reasons = [p.message for p in e.problems]
+        listed = "\n".join(f"• {r}" for r in reasons[:MAX_REASONS])
+        if len(reasons) > MAX_REASONS:
+            listed += f"\n• … and {len(reasons) - MAX_REASONS} more"
+        kind = (
+            "credit note"
+            if view is not None and view.doc_type is DocType.CREDIT_NOTE
+            else "invoice"
+        )
+
+        self.save.setVisible(editable)
+        can_save = editable and not busy and not reasons and (e.is_dirty() or not saved)
+        self.save.setEnabled(can_save)
+        if reasons:
+            self.save.setToolTip(f"Can't save yet:\n{listed}")
+        elif not can_save and editable and not busy:
+            self.save.setToolTip("No changes to save")
+        else:
+            self.save.setToolTip("Save the draft (Ctrl+S)")
+
+        self.issue.setVisible(editable)
+        self.issue.setText(f"&Issue {kind}…")
+        lines = e.current.line_count
+        self.issue.setEnabled(editable and not busy and not reasons and lines > 0)
+        if reasons:
+            self.issue.setToolTip(f"Can't issue yet:\n{listed}")
+        elif lines == 0:
+            self.issue.setToolTip("Add at least one line before issuing")
+        else:
+            self.issue.setToolTip(
+                f"Give the {kind} its number and date; afterwards it can no longer be changed"
+            )
+
+        status = view.status if view is not None else Status.DRAFT
+        issued = view is not None and not view.is_draft
+        payable = issued and status in (Status.OPEN, Status.PART_PAID)
+        self.record_payment.setVisible(payable)
+        self.record_payment.setText(
+            "&Record refund…" if kind == "credit note" else "&Record payment…"
+        )
+        self.record_payment.setEnabled(payable and not busy)
+        self.record_payment.setToolTip(
+            "Record money received for this invoice" if kind == "invoice" else "Record a refund"
+        )
+
+        in_force = issued and status is not Status.CANCELLED
+        self.cancel.setVisible(in_force)
+        self.cancel.setText(f"&Cancel {kind}…")
+        paid = view is not None and view.paid_amount != 0
+        self.cancel.setEnabled(in_force and not paid and not busy)
+        self.cancel.setToolTip(
+            "It has payments and cannot be cancelled — create a credit note instead"
+            if paid
+            else f"Cancel the {kind}; it keeps its number"
+        )
+        self.uncancel.setVisible(issued and status is Status.CANCELLED)
+        self.uncancel.setEnabled(not busy)
+        self.uncancel.setToolTip(f"Put the {kind} back in force")
+
+        self.clone.setVisible(saved and not editable)
+        self.clone.setEnabled(saved and not busy)
+        self.clone.setToolTip("A new draft with the same client, lines and texts")
+        correctable = in_force and view is not None and view.doc_type is DocType.INVOICE
+        self.credit_note.setVisible(correctable)
+        self.credit_note.setEnabled(correctable and not busy)
+        self.credit_note.setToolTip("A draft credit note with all lines of this invoice, to review")
+        self.delete.setVisible(saved and editable)
+        self.delete.setEnabled(saved and editable and not busy)
+
+    # ------------------------------------------------------------------ running
+
+    def _run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failure: str,
+        *,
+        sent: Collected | None = None,
+    ) -> None:
+        e = self.editor
+        e.busy = True
+        self.update()
+
+        def finished(result: Any) -> None:
+            e.busy = False
+            done(result)
+            self._after()
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            e.busy = False
+            if isinstance(exc, DomainError) and sent is not None and exc.field:
+                e.set_service_problem(exc, sent)
+                e.operation_failed.emit(exc.message)
+            else:
+                text = exc.message if isinstance(exc, DomainError) else str(exc)
+                e.operation_failed.emit(text)
+                prompts.fail(e, failure, f"{failure}: {text}")
+                e._refresh()
+            self.close_when_done = False
+            self.update()
+
+        self._task = run_task(lambda _task: work(), finished, failed)
+
+    def _after(self) -> None:
+        self.update()
+        if self.close_when_done:
+            self.close_when_done = False
+            self.editor.close()
+
+    # ------------------------------------------------------------------ save and issue
+
+    def save_draft(self, then: Callable[[], None] | None = None) -> None:
+        e = self.editor
+        if e.busy or not e.editable:
+            return
+        e.commit_editors()
+        e._refresh()
+        if not self.save.isEnabled():
+            if e.problems:
+                e.show_first_problem()
+            elif then is not None:
+                then()
+            return
+        sent = e.current
+        inp, invoice_id, snapshot = sent.input, e.invoice_id, e.snapshot()
+        db = e.ctx.db
+
+        def work() -> InvoiceView:
+            if invoice_id is None:
+                return invoice_service.create_draft(db, inp)
+            return invoice_service.update_draft(db, invoice_id, inp)
+
+        def done(view: InvoiceView) -> None:
+            e.after_save(view, snapshot)
+            e.notify([view.id])
+            e.saved.emit(view.id)
+            if then is not None:
+                then()
+
+        self._run(work, done, "The draft could not be saved", sent=sent)
+
+    def issue_invoice(self) -> None:
+        e = self.editor
+        if e.busy or not e.editable:
+            return
+        e.commit_editors()
+        e._refresh()
+        if not self.issue.isEnabled():
+            e.show_first_problem()
+            return
+        kind = "credit note" if e.view and e.view.doc_type is DocType.CREDIT_NOTE else "invoice"
+        if not prompts.confirm(
+            e,
+            f"Issue {kind}",
+            f"Issue {e.what()} now?",
+            f"Issuing gives the {kind} its number and fixes its date, amounts and addresses. "
+            "Afterwards it can no longer be changed — only cancelled or corrected with a "
+            "credit note.",
+            f"Issue {kind}",
+        ):
+            return
+        sent = e.current
+        dirty = e.is_dirty() or e.invoice_id is None
+        inp, invoice_id, snapshot = sent.input, e.invoice_id, e.snapshot()
+        db = e.ctx.db
+
+        def work() -> tuple[InvoiceView | None, InvoiceView | None, DomainError | None]:
+            saved = None
+            target = invoice_id
+            if dirty:
+                if invoice_id is None:
+                    saved = invoice_service.create_draft(db, inp)
+                else:
+                    saved = invoice_service.update_draft(db, invoice_id, inp)
+                target = saved.id
+            assert target is not None
+            try:
+                return saved, invoice_service.issue(db, target), None
+            except DomainError as exc:  # saved but not issued: keep the save, show why
+                return saved, None, exc
+
+        def done(result: tuple[InvoiceView | None, InvoiceView | None, DomainError | None]) -> None:
+            saved, issued, error = result
+            if saved is not None:
+                e.after_save(saved, snapshot)
+                e.saved.emit(saved.id)
+            if issued is None:
+                assert error is not None
+                if saved is not None:
+                    e.notify([saved.id])
+                if error.field:
+                    e.set_service_problem(error, sent)
+                else:
+                    prompts.fail(e, "Not issued", f"Not issued: {error.message}")
+                e.operation_failed.emit(error.message)
+                return
+            e.show_view(issued)
+            e.notify([issued.id])
+            e.issued.emit(issued.id)
+
+        self._run(work, done, f"The {kind} could not be issued", sent=sent)
+
+    # ------------------------------------------------------------------ issued invoices
+
+    def _state_change(self, change: Callable[[Any, int], InvoiceView], failure: str) -> None:
+        e = self.editor
+        invoice_id, db = e.invoice_id, e.ctx.db
+        if invoice_id is None or e.busy:
+            return
+
+        def done(view: InvoiceView) -> None:
+            e.show_view(view)
+            e.notify([view.id])
+
+        self._run(lambda: change(db, invoice_id), done, failure)
+
+    def cancel_invoice(self) -> None:
+        e = self.editor
+        if not prompts.confirm(
+            e,
+            "Cancel",
+            f"Cancel {e.what()}?",
+            "It keeps its number and stays in your records as cancelled; nothing is owed any "
+            "more. You can uncancel it later.",
+            "Cancel invoice" if "credit" not in e.what() else "Cancel credit note",
+        ):
+            return
+        self._state_change(invoice_service.cancel, "Not cancelled")
+
+    def uncancel_invoice(self) -> None:
+        self._state_change(invoice_service.uncancel, "Not uncancelled")
+
+    def clone_invoice(self) -> None:
+        self._open_new(invoice_service.clone, "Not cloned")
+
+    def create_credit_note(self) -> None:
+        self._open_new(invoice_service.create_credit_note, "No credit note created")
+
+    def _open_new(self, make: Callable[[Any, int], InvoiceView], failure: str) -> None:
+        e = self.editor
+        invoice_id, db = e.invoice_id, e.ctx.db
+        if invoice_id is None or e.busy:
+            return
+
+        def done(view: InvoiceView) -> None:
+            e.notify([view.id, invoice_id])
+            e.reload()
+            e.open_other(view.id)
+
+        self._run(lambda: make(db, invoice_id), done, failure)
+
+    def delete_draft(self) -> None:
+        e = self.editor
+        invoice_id, db = e.invoice_id, e.ctx.db
+        if invoice_id is None or e.busy or not e.editable:
+            return
+        if not prompts.confirm(
+            e,
+            "Delete draft",
+            f"Delete {e.what()}?",
+            "The draft is removed for good. It has no number yet, so nothing is missing "
+            "from your sequence.",
+            "Delete draft",
+        ):
+            return
+
+        def done(_result: object) -> None:
+            e.notify([invoice_id])
+            e.close_now()
+
+        self._run(lambda: invoice_service.delete_draft(db, invoice_id), done, "Not deleted")
+
+    # ------------------------------------------------------------------ colleagues' dialogs
+
+    def open_payment_dialog(self) -> None:
+        e = self.editor
+        if e.invoice_id is None or not self.record_payment.isEnabled():
+            return
+        try:
+            from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("invoicedesk.ui.payments"):
+                raise
+            prompts.inform(
+                e,
+                "Record payment",
+                "Recording payments from here is not available in this version yet.",
+            )
+            return
+        dialog = RecordPaymentDialog(e.ctx, e.invoice_id, e)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            e.reload()
+
+    def new_client(self) -> None:
+        e = self.editor
+        try:
+            from invoicedesk.ui.clients.client_dialog import ClientDialog
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("invoicedesk.ui.clients"):
+                raise
+            prompts.inform(
+                e,
+                "New client",
+                "Creating clients from the invoice is not available in this version yet. "
+                "Add the client under Clients, then pick it here.",
+            )
+            return
+        dialog = ClientDialog(e.ctx, None, e)
+        if dialog.exec() == QDialog.DialogCode.Accepted and getattr(dialog, "client_id", None):
+            e.use_new_client(int(dialog.client_id))

@@ -1,0 +1,68 @@
+"""The editor's questions and messages, in one place so tests can answer them.
+
+The editor calls these through the module (``prompts.ask_unsaved(...)``), so a
+test replaces one with ``monkeypatch.setattr(prompts, "ask_unsaved", ...)``
+instead of driving a modal message box.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Unsaved(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def unsaved_box(parent: QWidget | None, what: str) -> QMessageBox:
+    """The unsaved-changes question (built apart from ``exec`` so a test can inspect it)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(f"Save the changes to {what}?")
+    box.setInformativeText("If you don't save, your changes will be lost.")
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    box.button(QMessageBox.StandardButton.Save).setText("&Save draft")
+    box.button(QMessageBox.StandardButton.Discard).setText("&Don't save")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def ask_unsaved(parent: QWidget | None, what: str) -> Unsaved:
+    answer = unsaved_box(parent, what).exec()
+    if answer == QMessageBox.StandardButton.Save:
+        return Unsaved.SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return Unsaved.DISCARD
+    return Unsaved.CANCEL
+
+
+def confirm(parent: QWidget | None, title: str, text: str, details: str, action: str) -> bool:
+    """Ask before an irreversible step; ``action`` labels the button that goes ahead."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(details)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(go)
+    box.exec()
+    return box.clickedButton() is go
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def fail(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
