@@ -1,0 +1,324 @@
+"""The invoice list as a lazy table model: ordered ids up front, rows fetched a block at a time.
+
+Sorting and filtering happen in SQL (``services.search``); the model holds the
+ordered ids of the current result and a cache of the blocks it has shown, so
+100,000 invoices cost one integer each until they scroll into view.
+
+With ``background=True`` (the invoices page) a reload runs on the thread pool:
+the ids and the first block arrive together, the old rows stay on screen until
+then, and a reload overtaken by a newer one is dropped. Without it (the default,
+for dialogs and tests) a reload is done before ``reload()`` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State, Status
+from invoicedesk.db.engine import Database
+from invoicedesk.services.search import (
+    SORT_KEYS,
+    InvoiceFilter,
+    InvoiceRow,
+    row_ids,
+    rows_by_id,
+)
+from invoicedesk.ui import formatting
+from invoicedesk.ui.invoices.delegates import badge, is_dark
+from invoicedesk.ui.worker import Task, run_task
+
+BLOCK = 200
+# (key, header); the keys that are in ``SORT_KEYS`` sort in SQL, the others not at all.
+COLUMNS = [
+    ("number", "Number"),
+    ("client", "Client"),
+    ("date", "Date"),
+    ("due_date", "Due"),
+    ("state", "State"),
+    ("net", "Net"),
+    ("gross", "Gross"),
+    ("open", "Open"),
+    ("tags", "Tags"),
+]
+COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
+_RIGHT = {"net", "gross", "open"}
+
+RowRole = Qt.ItemDataRole.UserRole + 1  # the InvoiceRow (None while not fetched)
+IdRole = Qt.ItemDataRole.UserRole + 2  # the invoice id
+StateRole = Qt.ItemDataRole.UserRole + 3  # the effective State
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def is_sortable(column: int) -> bool:
+    return 0 <= column < len(COLUMNS) and COLUMNS[column][0] in SORT_KEYS
+
+
+def display_number(row: InvoiceRow) -> str:
+    """The number, or "Draft 7" for a draft (how messages name it, too)."""
+    return row.number or f"Draft {row.id}"
+
+
+def overdue_colour(palette: QPalette | None = None) -> QColor:
+    return QColor("#ef9a9a" if is_dark(palette) else "#c62828")
+
+
+class InvoiceTableModel(QAbstractTableModel):
+    """Invoices matching a filter, in SQL order; ``reload()`` after any change."""
+
+    loaded = Signal()  # a reload finished and its rows are in place
+    failed = Signal(str)  # a background reload failed: a message for the user
+
+    def __init__(self, db: Database, parent: Any = None, *, background: bool = False) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._background = background
+        self._filter = InvoiceFilter()
+        self._sort = "date"
+        self._descending = True
+        self._ids: list[int] = []
+        self._rows: dict[int, InvoiceRow] = {}
+        self._generation = 0
+        self._loading = False
+        self._index_of: dict[int, int] | None = None
+        self.today: dt.date | None = None  # "today" for overdue; None: the clock (tests fix it)
+
+    # ------------------------------------------------------------------ loading
+
+    @property
+    def filter(self) -> InvoiceFilter:
+        return self._filter
+
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        return self._sort, self._descending
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def _query_filter(self) -> InvoiceFilter:
+        if self.today is not None and self._filter.today is None:
+            return replace(self._filter, today=self.today)
+        return self._filter
+
+    def set_filter(self, flt: InvoiceFilter) -> None:
+        """Use ``flt`` from the next reload on."""
+        self._filter = flt
+
+    def reload(self, flt: InvoiceFilter | None = None) -> None:
+        """Fetch the ids again (with ``flt`` when given); cached rows are dropped."""
+        if flt is not None:
+            self._filter = flt
+        self._generation += 1
+        query = (self._query_filter(), self._sort, self._descending, self.today)
+        if not self._background:
+            self._apply(*_load(self._db, *query))
+            return
+        generation = self._generation
+        self._loading = True
+        db = self._db
+
+        def work(task: Task) -> tuple[list[int], list[InvoiceRow]]:
+            return _load(db, *query)
+
+        def done(result: tuple[list[int], list[InvoiceRow]]) -> None:
+            if shiboken6.isValid(self) and generation == self._generation:
+                self._loading = False
+                self._apply(*result)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            if shiboken6.isValid(self) and generation == self._generation:
+                self._loading = False
+                self.failed.emit(f"The invoices could not be loaded: {exc}")
+
+        run_task(work, done, failed)
+
+    def _apply(self, ids: list[int], first: list[InvoiceRow]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = {row.id: row for row in first}
+        self._index_of = None
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _row(self, row: int) -> InvoiceRow | None:
+        invoice_id = self._ids[row]
+        cached = self._rows.get(invoice_id)
+        if cached is None:
+            start = (row // BLOCK) * BLOCK
+            block = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
+            for fetched in rows_by_id(self._db, block, self.today):
+                self._rows[fetched.id] = fetched
+            cached = self._rows.get(invoice_id)
+        return cached
+
+    # ------------------------------------------------------------------ lookups
+
+    def invoice_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def invoice_row(self, row: int) -> InvoiceRow | None:
+        """The row's data (fetched with its block if needed); None if it vanished meanwhile."""
+        return self._row(row) if 0 <= row < len(self._ids) else None
+
+    def row_of(self, invoice_id: int) -> int | None:
+        """The row showing ``invoice_id``, or None when it is not in the current result."""
+        if self._index_of is None:
+            self._index_of = {value: i for i, value in enumerate(self._ids)}
+        return self._index_of.get(invoice_id)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    # ------------------------------------------------------------------ Qt API
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        key, title = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignRight if key in _RIGHT else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and not is_sortable(section):
+            return "Tags cannot be sorted; filter by tag above instead"
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignRight if key in _RIGHT else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if role == IdRole:
+            return self._ids[index.row()]
+        if role not in _ROW_ROLES:
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        if role == RowRole:
+            return row
+        if role == StateRole:
+            return row.state
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row, key)
+        if role == Qt.ItemDataRole.FontRole:
+            return _italic() if key == "number" and row.number is None else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return badge(row.state) if key == "state" else None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _display(row, key) if key != "state" else state_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(row, key, self.today or dt.date.today())
+        return _display(row, key)
+
+    def _foreground(self, row: InvoiceRow, key: str) -> QColor | None:
+        if key == "due_date" and row.state is State.OVERDUE:
+            return overdue_colour()
+        muted = (
+            row.status is Status.CANCELLED
+            or (key == "number" and row.number is None)
+            or (key == "open" and row.open_amount == 0)
+        )
+        if muted:
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not is_sortable(column):
+            return  # not sortable in SQL (tags)
+        self._sort = COLUMNS[column][0]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+
+_ROW_ROLES = {
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole,
+    RowRole,
+    StateRole,
+}
+
+
+def _load(
+    db: Database, flt: InvoiceFilter, sort: str, descending: bool, today: dt.date | None
+) -> tuple[list[int], list[InvoiceRow]]:
+    """The ordered ids and the rows of the first block (one trip for the first screen)."""
+    ids = row_ids(db, flt, sort=sort, descending=descending)
+    return ids, rows_by_id(db, ids[:BLOCK], today)
+
+
+def state_text(row: InvoiceRow) -> str:
+    text = STATE_LABELS[row.state]
+    return f"{text} (credit note)" if row.doc_type is DocType.CREDIT_NOTE else text
+
+
+_ITALIC: list[QFont] = []
+
+
+def _italic() -> QFont:
+    """One italic font for all draft numbers (built once: see delegates on PySide calls)."""
+    if not _ITALIC:
+        font = QFont(QApplication.font())
+        font.setItalic(True)
+        _ITALIC.append(font)
+    return _ITALIC[0]
+
+
+def _display(row: InvoiceRow, key: str) -> str:
+    if key == "number":
+        return display_number(row)
+    if key == "client":
+        return row.client_name
+    if key == "date":
+        return formatting.date(row.date)
+    if key == "due_date":
+        return formatting.date(row.due_date) if row.doc_type is DocType.INVOICE else ""
+    if key == "state":  # the badge (decoration) says the state; the text only the kind
+        return "credit note" if row.doc_type is DocType.CREDIT_NOTE else ""
+    if key == "tags":
+        return ", ".join(row.tags)
+    if key == "open" and row.status in (Status.DRAFT, Status.CANCELLED):
+        return ""  # nothing is receivable on a draft or a cancelled invoice
+    amount = {"net": row.net, "gross": row.gross, "open": row.open_amount}[key]
+    return f"{formatting.money(amount, row.currency)} {row.currency}"
+
+
+def _tooltip(row: InvoiceRow, key: str, today: dt.date) -> str | None:
+    if key == "state":
+        if row.state is State.OVERDUE and row.due_date is not None:
+            days = (today - row.due_date).days
+            return f"Overdue since {formatting.date(row.due_date)} ({days} days)"
+        if row.status is Status.DRAFT:
+            return "Draft: not issued yet, can still be changed"
+        return state_text(row)
+    if key == "number":
+        kind = "Credit note" if row.doc_type is DocType.CREDIT_NOTE else "Invoice"
+        return f"{kind} {display_number(row)}" + (f" — {row.title}" if row.title else "")
+    if key == "open" and row.open_amount < 0:
+        return "Paid more than due: the difference is the client's credit"
+    return None

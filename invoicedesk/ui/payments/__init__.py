@@ -1,0 +1,1 @@
+"""Payments: recording one for an invoice, and the list of all payments."""

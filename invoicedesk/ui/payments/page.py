@@ -1,0 +1,356 @@
+"""The payments page: every payment with filters (client, method, dates), sums and removal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shiboken6
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.services import payments
+from invoicedesk.services.inputs import PaymentMethod
+from invoicedesk.services.payments import PaymentRow
+from invoicedesk.ui import formatting
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.invoices.actions import open_editor
+from invoicedesk.ui.invoices.filter_bar import AnyDateEdit, ClientCombo, client_choices
+from invoicedesk.ui.payments.models import (
+    COLUMN,
+    METHOD_LABELS,
+    VISUAL_ORDER,
+    PaymentFilter,
+    PaymentTableModel,
+)
+from invoicedesk.ui.payments.record_dialog import amount_text
+from invoicedesk.ui.worker import Task, run_task
+
+COLUMN_WIDTHS = {"date": 95, "invoice": 130, "amount": 130, "method": 120, "reference": 220}
+RELOAD_KINDS = ("payment", "invoice", "client")
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+    """Ask before removing payments (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    box.setParent(parent, box.windowFlags())
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def report(parent: QWidget | None, title: str, text: str) -> None:
+    """Tell what could not be done (tests replace this function)."""
+    QMessageBox.warning(parent, title, text)
+
+
+class PaymentsPage(QWidget):
+    """All payments received (and refunds paid out), newest first."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today: dt.date | None = None
+        self._clients_loaded = False
+        self._clients_task: Task | None = None
+
+        self.client = ClientCombo()
+        self.client.setAccessibleName("Filter by client")
+        self.method = QComboBox()
+        self.method.addItem("All methods", "")  # never None as data: see delegates.model_data
+        for method, label in METHOD_LABELS.items():
+            self.method.addItem(label, method.value)
+        self.method.setAccessibleName("Filter by method")
+        self.method.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.method.setMinimumContentsLength(10)
+        self.date_from = AnyDateEdit()
+        self.date_to = AnyDateEdit()
+        self.date_from.setAccessibleName("Paid from")
+        self.date_to.setAccessibleName("Paid until")
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(self.client, 2)  # "All clients" / "All methods" name themselves
+        bar.addWidget(self.method)
+        for text, widget in (("Paid &from", self.date_from), ("to", self.date_to)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            bar.addSpacing(6 if text != "to" else 0)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.clear_button)
+
+        self.model = PaymentTableModel(ctx.db, self)
+        self.table = QTableView()
+        self.table.setObjectName("payment-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(max(self.fontMetrics().height() + 12, 26))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COLUMN["client"], QHeaderView.ResizeMode.Stretch)
+        for key, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(COLUMN[key], width)
+        for visual, key in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(COLUMN[key]), visual)
+
+        self.record_action = QAction("Record &payment…", self)
+        self.record_action.setToolTip("Record money received for an unpaid invoice")
+        self.record_action.triggered.connect(self.new_record)
+        self.open_action = QAction("Open &invoice", self)
+        self.open_action.setToolTip("Open the invoice of the selected payment (Enter)")
+        self.open_action.triggered.connect(self.open_invoice)
+        self.delete_action = QAction("&Remove payment", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        for action in self.actions():
+            self.table.addAction(action)
+
+        self.count_label = QLabel()
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("payment-totals")
+        self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(2, 0, 2, 0)
+        footer.addWidget(self.count_label)
+        footer.addStretch(1)
+        footer.addWidget(self.totals_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 6)
+        layout.setSpacing(6)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
+
+        self._bus_timer = QTimer(self)
+        self._bus_timer.setSingleShot(True)
+        self._bus_timer.setInterval(30)
+        self._bus_timer.timeout.connect(self.refresh)
+        self.client.clientChanged.connect(self.refresh)
+        self.method.currentIndexChanged.connect(self.refresh)
+        self.date_from.valueChanged.connect(self.refresh)
+        self.date_to.valueChanged.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.open_invoice())
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.model.rowsInserted.connect(self._update_footer)
+        ctx.bus.changed.connect(self._bus_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------------ page API
+
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        return [self.record_action, self.open_action, self.delete_action]
+
+    def current_filter(self) -> PaymentFilter:
+        start, end = self.date_from.value(), self.date_to.value()
+        if start and end and end < start:
+            start, end = end, start
+        return PaymentFilter(
+            client_id=self.client.client_id(),
+            method=PaymentMethod(self.method.currentData()) if self.method.currentIndex() else None,
+            date_from=start,
+            date_to=end,
+        )
+
+    def refresh(self) -> None:
+        """Reload with the current filters, keeping the selected payments."""
+        keep = [row.payment.id for row in self.selected_rows()]
+        flt = self.current_filter()
+        try:
+            self.model.reload(flt)
+        except DomainError as exc:
+            self.status_message.emit(f"The payments could not be listed: {exc.message}")
+            return
+        for payment_id in keep:
+            row = self.model.row_of(payment_id)
+            if row is not None:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    self.table.selectionModel().SelectionFlag.Select
+                    | self.table.selectionModel().SelectionFlag.Rows,
+                )
+        self.clear_button.setEnabled(not flt.is_empty())
+        self._selection_changed()
+        self._update_footer()
+        if not self._clients_loaded:
+            self._load_clients()
+
+    def focus_search(self) -> None:
+        self.client.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.client.lineEdit().selectAll()
+
+    def new_record(self) -> None:
+        """Choose an unpaid invoice, then record its payment."""
+        from invoicedesk.ui.payments.chooser import InvoiceChooserDialog
+        from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
+
+        chooser = InvoiceChooserDialog(self.ctx, self, today=self.today)
+        if chooser.exec() != chooser.DialogCode.Accepted or chooser.invoice_id is None:
+            return
+        dialog = RecordPaymentDialog(self.ctx, chooser.invoice_id, self, today=self.today)
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            self.status_message.emit("Payment recorded")
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        settled = [r for r in rows if r.payment.credit_note_id is not None]
+        if settled:
+            self.status_message.emit(
+                "Amounts settled by a credit note go with the credit note — cancel it instead."
+            )
+            return
+        if len(rows) == 1:
+            p = rows[0].payment
+            what = (
+                f"the payment of {amount_text(p.amount, rows[0].currency)} from "
+                f"{formatting.date(p.date)} on {rows[0].invoice_number}"
+            )
+        else:
+            what = f"{len(rows)} payments"
+        if not confirm(
+            self,
+            "Remove payment",
+            f"Remove {what}?\n\nThe invoice's open amount grows again. This cannot be undone.",
+            "Remove",
+        ):
+            return
+        failed: list[str] = []
+        touched: list[int] = []
+        for row in rows:
+            try:
+                payments.delete_payment(self.ctx.db, row.payment.id)
+                touched.append(row.payment.invoice_id)
+            except DomainError as exc:
+                failed.append(f"• {row.invoice_number}, {formatting.date(row.payment.date)}: "
+                              f"{exc.message}")  # fmt: skip
+        if touched:
+            self.ctx.bus.notify("payment", touched)
+            self.ctx.bus.notify("invoice", touched)
+            n = len(touched)
+            self.status_message.emit(f"{n} payment{'' if n == 1 else 's'} removed")
+        if failed:
+            report(
+                self,
+                "Remove payment",
+                f"{len(failed)} of {len(rows)} payments could not be removed:\n"
+                + "\n".join(failed),
+            )
+
+    def selected_rows(self) -> list[PaymentRow]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.payment_row(r) for r in rows]
+
+    def open_invoice(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            open_editor(self.ctx, rows[0].payment.invoice_id, self, self.status_message.emit)
+
+    def clear_filters(self) -> None:
+        for widget in (self.client, self.method, self.date_from, self.date_to):
+            widget.blockSignals(True)
+        self.client.set_client_id(None)
+        self.method.setCurrentIndex(0)
+        self.date_from.set_value(None)
+        self.date_to.set_value(None)
+        for widget in (self.client, self.method, self.date_from, self.date_to):
+            widget.blockSignals(False)
+        self.refresh()
+
+    # ------------------------------------------------------------------ internals
+
+    def _bus_changed(self, kind: str, _ids: list) -> None:
+        if kind in RELOAD_KINDS:
+            self._bus_timer.start()
+        if kind == "client" and self._clients_loaded:
+            self._load_clients()
+
+    def _load_clients(self) -> None:
+        self._clients_loaded = True
+        db = self.ctx.db
+
+        def done(choices: list[tuple[int, str]]) -> None:
+            if shiboken6.isValid(self):
+                self.client.set_clients(choices)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            if shiboken6.isValid(self):
+                self.status_message.emit(f"The client list could not be loaded: {exc}")
+
+        self._clients_task = run_task(lambda task: client_choices(db), done, failed)
+
+    def _selection_changed(self, *_args: object) -> None:
+        rows = self.selected_rows()
+        self.open_action.setEnabled(len(rows) == 1)
+        removable = bool(rows) and all(r.payment.credit_note_id is None for r in rows)
+        self.delete_action.setEnabled(removable)
+        self.delete_action.setToolTip(
+            "Remove the selected payments (Del)"
+            if removable or not rows
+            else "Settled by a credit note: cancel the credit note instead"
+        )
+
+    def _update_footer(self, *_args: object) -> None:
+        n = self.model.rowCount()
+        sums = self.model.totals()
+        total = " &nbsp;&nbsp;|&nbsp;&nbsp; ".join(
+            f"<b>{currency}</b>&nbsp; {formatting.money(amount, currency)}"
+            for currency, amount in sorted(sums.items())
+        )
+        if self.model.all_loaded():
+            self.count_label.setText(f"{n:,} payment{'' if n == 1 else 's'}")
+            self.totals_label.setText(f"Total &nbsp;{total}" if sums else "")
+        else:
+            self.count_label.setText(f"{n:,} payments shown — scroll down for more")
+            self.totals_label.setText(f"Sum of those shown &nbsp;{total}")
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.addAction(self.record_action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        # Reached only when no window-wide shortcut took the key (the page on its own).
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+        elif event.key() == Qt.Key.Key_F5:
+            self.refresh()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.open_invoice()
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,274 @@
+"""Record a payment for one invoice: amount (the open amount unless changed), date, method.
+
+The amount is checked as it is typed: OK stays disabled, with the reason beside
+the field and on OK's tooltip, until it is a positive number the currency can
+hold. More than is open asks first and is then booked as an overpayment (the
+client's credit). What the service refuses is shown at the field it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.lifecycle import STATE_LABELS, DocType
+from invoicedesk.core.money import minor_unit
+from invoicedesk.services import invoices, payments
+from invoicedesk.services.inputs import PaymentInput, PaymentMethod
+from invoicedesk.services.invoices import PaymentView
+from invoicedesk.ui import formatting
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.invoices.delegates import is_dark
+from invoicedesk.ui.invoices.filter_bar import date_format
+from invoicedesk.ui.payments.models import METHOD_LABELS
+from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
+
+FIELD_WIDTH = 180
+
+
+def confirm_overpayment(parent: QWidget | None, text: str) -> bool:
+    """Ask before booking more than is open (tests replace this function)."""
+    answer = QMessageBox.question(
+        parent,
+        "More than is open",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    return f"{formatting.money(amount, currency)} {currency}"
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {'#ef9a9a' if is_dark() else '#c62828'};")
+    label.hide()
+    return label
+
+
+class RecordPaymentDialog(QDialog):
+    """Book money received for ``invoice_id``; ``payment`` holds the result after Accepted."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        invoice_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.invoice_id = invoice_id
+        self.today = today or dt.date.today()
+        self.payment: PaymentView | None = None
+        self.invoice = invoices.get_invoice(ctx.db, invoice_id, today=self.today)
+        inv = self.invoice
+        self.currency = inv.data.currency or "EUR"
+        is_refund = inv.doc_type is DocType.CREDIT_NOTE
+        noun = "Refund" if is_refund else "Payment"
+        self.setWindowTitle(f"Record {noun.lower()} — {inv.display_number}")
+        self.setMinimumWidth(480)
+
+        summary = QLabel(
+            f"<b>{inv.display_number}</b> &nbsp;·&nbsp; {inv.client_name}"
+            f" &nbsp;·&nbsp; {STATE_LABELS[inv.state]}<br>"
+            f"Total {amount_text(inv.amount_due, self.currency)} &nbsp;·&nbsp; "
+            f"paid {amount_text(inv.paid_amount, self.currency)} &nbsp;·&nbsp; "
+            f"<b>{'owed to the client' if is_refund else 'open'} "
+            f"{amount_text(inv.open_amount, self.currency)}</b>"
+        )
+        summary.setObjectName("payment-summary")
+        summary.setTextFormat(Qt.TextFormat.RichText)
+        summary.setWordWrap(True)
+
+        self.amount = DecimalEdit(places=minor_unit(self.currency))
+        self.amount.setValue(max(inv.open_amount, Decimal(0)))
+        self.amount.setAccessibleName("Amount")
+        self.amount.setFixedWidth(FIELD_WIDTH)
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.amount)
+        amount_row.addWidget(QLabel(self.currency))
+        amount_row.addStretch(1)
+
+        self.date = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(date_format())
+        self.date.setAccessibleName("Date received")
+        self.date.setFixedWidth(FIELD_WIDTH)
+
+        self.method = QComboBox()
+        for method, label in METHOD_LABELS.items():
+            if method is not PaymentMethod.CREDIT_NOTE:  # booked by credit notes themselves
+                self.method.addItem(label, method.value)
+        self.method.setAccessibleName("Method")
+        self.method.setFixedWidth(FIELD_WIDTH)
+
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("e.g. the text on the bank statement")
+        self.reference.setMaxLength(200)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Optional")
+        self.note.setMaxLength(2000)
+
+        # Each field has a message line under it, shown only when there is something to say.
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._messages: dict[str, QLabel] = {}
+        for name, text, field, buddy in (
+            ("amount", "&Amount:", amount_row, self.amount),
+            ("date", "&Date paid out:" if is_refund else "&Date received:", self.date, None),
+            ("method", "&Method:", self.method, None),
+            ("reference", "&Reference:", self.reference, None),
+            ("note", "&Note:", self.note, None),
+        ):
+            label = QLabel(text)
+            label.setBuddy(buddy or field)  # type: ignore[arg-type]
+            self.form.addRow(label, field)
+            message = QLabel()
+            message.setWordWrap(True)
+            message.setObjectName(f"{name}-message")
+            self.form.addRow("", message)
+            self.form.setRowVisible(message, False)
+            self._messages[name] = message
+
+        self.general_error = _error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(f"Record {noun.lower()}")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addSpacing(6)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self.amount.textChanged.connect(self._validate)
+        self.amount.setFocus()
+        self.amount.selectAll()
+        self._validate()
+
+    # ------------------------------------------------------------------ checking
+
+    def amount_problem(self) -> str | None:
+        """Why the amount cannot be recorded as typed, or None."""
+        try:
+            value = self.amount.value()
+        except ValueError:
+            return "Enter a number, e.g. 120.00"
+        if value is None:
+            return "Enter the amount received"
+        if value <= 0:
+            return "The amount must be above 0"
+        places = minor_unit(self.currency)
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            return f"{self.currency} amounts have at most {places} decimals"
+        return None
+
+    def _validate(self) -> None:
+        for name in self._messages:
+            self._set_message(name, "")
+        self.general_error.hide()
+        problem = self.amount_problem()
+        self.ok_button.setEnabled(problem is None)
+        self.ok_button.setToolTip(problem or "")
+        self.amount.setToolTip(problem or "")
+        if problem is not None:
+            self._set_message("amount", problem, error=True)
+            return
+        value = self.amount.value()
+        assert value is not None
+        over = value - self.invoice.open_amount
+        if over > 0:
+            self._set_message(
+                "amount",
+                f"That is {amount_text(over, self.currency)} more than is open; "
+                "the difference is kept as the client's credit.",
+            )
+
+    def message(self, name: str) -> str:
+        """The message shown under field ``name`` ("" when none)."""
+        label = self._messages[name]
+        return label.text() if self.form.isRowVisible(label) else ""
+
+    def _set_message(self, name: str, text: str, *, error: bool = False) -> None:
+        label = self._messages[name]
+        label.setText(text)
+        colour = ("#ef9a9a" if is_dark() else "#c62828") if error else None
+        label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.form.setRowVisible(label, bool(text))
+
+    def _show_error(self, field: str | None, message: str) -> None:
+        text = message[:1].upper() + message[1:]
+        if field in self._messages:
+            self._set_message(field, text, error=True)
+        else:
+            self.general_error.setText(text)
+            self.general_error.show()
+
+    # ------------------------------------------------------------------ saving
+
+    def payment_input(self, *, allow_overpayment: bool = False) -> PaymentInput:
+        value = self.amount.value()
+        assert value is not None
+        date = self.date.date()
+        return PaymentInput(
+            amount=value,
+            date=dt.date(date.year(), date.month(), date.day()),
+            method=PaymentMethod(self.method.currentData()),
+            reference=self.reference.text().strip(),
+            note=self.note.text().strip(),
+            allow_overpayment=allow_overpayment,
+        )
+
+    def accept(self) -> None:
+        if self.amount_problem() is not None:
+            return
+        value = self.amount.value()
+        assert value is not None
+        open_amount = self.invoice.open_amount
+        over = value > open_amount
+        if over and not confirm_overpayment(
+            self,
+            f"Record {amount_text(value, self.currency)} although only "
+            f"{amount_text(open_amount, self.currency)} is open? "
+            "The difference is kept as the client's credit.",
+        ):
+            return
+        try:
+            self.payment = payments.record_payment(
+                self.ctx.db, self.invoice_id, self.payment_input(allow_overpayment=over), self.today
+            )
+        except DomainError as exc:
+            self._show_error(exc.field, exc.message)
+            return
+        self.ctx.bus.notify("payment", [self.invoice_id])
+        self.ctx.bus.notify("invoice", [self.invoice_id])
+        super().accept()
