@@ -89,20 +89,21 @@ class LinesView(EditingTableView):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         model = self.model()
-        if event.source() is not self or not event.mimeData().hasFormat(MIME_ROWS):
+        source = event.source()
+        if source not in (self, None) or not event.mimeData().hasFormat(MIME_ROWS):
             event.ignore()
             return
         rows = json.loads(bytes(event.mimeData().data(MIME_ROWS).data()).decode())
-        target = self.indexAt(event.position().toPoint())
+        point = event.position().toPoint()
+        target = self.indexAt(point)
         destination = model.rowCount()
-        if target.isValid():
-            indicator = self.dropIndicatorPosition()
-            below = indicator == QAbstractItemView.DropIndicatorPosition.BelowItem
+        if target.isValid():  # the upper half of a row drops above it, the lower half below
+            below = point.y() > self.visualRect(target).center().y()
             destination = target.row() + (1 if below else 0)
         self.move_block(rows, destination)
-        # Not MoveAction: the rows are already where they belong; Qt must not remove them.
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
+        # The rows are already where they belong. An accepted MoveAction would make Qt
+        # remove the "source" rows afterwards, so the drop is reported as not taken.
+        event.ignore()
 
     def move_block(self, rows: list[int], destination: int) -> bool:
         """Move contiguous ``rows`` to before ``destination``; keep them selected."""

@@ -34,6 +34,7 @@ class Operations(QObject):
         self.editor = editor
         self.close_when_done = False
         self._task: Task | None = None
+        self.buttons: dict[QAction, QPushButton] = {}
 
         def action(text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
             act = QAction(text, editor)
@@ -70,6 +71,7 @@ class Operations(QObject):
         button.clicked.connect(action.trigger)
         action.changed.connect(sync)
         sync()
+        self.buttons[action] = button
         return button
 
     # ------------------------------------------------------------------ state
