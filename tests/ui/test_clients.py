@@ -46,10 +46,14 @@ def billed(db):
 
 @pytest.fixture
 def page(qtbot, ctx, billed):
+    """The page, shown, with its first (background) load done; no load left running after."""
     widget = ClientsPage(ctx, today=TODAY)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
-    return activate(qtbot, widget)
+    activate(qtbot, widget)
+    qtbot.waitUntil(lambda: not widget.loading, timeout=3000)
+    yield widget
+    qtbot.waitUntil(lambda: not widget.loading, timeout=3000)
 
 
 def show(qtbot, dialog: QDialog) -> QDialog:
@@ -302,23 +306,29 @@ def test_delete_of_a_client_with_invoices_archives_it(qtbot, page, db, billed, m
     asked: list[str] = []
     monkeypatch.setattr(page_module, "confirm", lambda *a, **k: asked.append(a[2]) or True)
     page.select_client(billed.id)
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
     page.table.setFocus()
-    with qtbot.waitSignal(page.status_message) as message:
+    with qtbot.waitSignal(page.loaded):
         qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert "has 2 invoices" in asked[0]
-    number = billed.customer_number
-    assert message.args == [f"Client {number} has invoices and was archived"]
+    assert messages == [f"Client {billed.customer_number} has invoices and was archived"]
     assert clients.get_client(db, billed.id).archived
     assert page.model.row_of_id(billed.id) < 0
+    assert page.selected_client().name == "Zeta Ltd"  # the row beside it
 
-    page.show_archived.setChecked(True)
+    with qtbot.waitSignal(page.loaded):
+        page.show_archived.setChecked(True)
+    assert messages[-1] == "2 clients"
     assert page.select_client(billed.id)
     assert page.restore_button.isVisible()
-    page.restore_selected()
+    with qtbot.waitSignal(page.loaded):
+        page.restore_selected()
     assert not clients.get_client(db, billed.id).archived
+    assert not page.restore_button.isVisible()
 
 
-def test_delete_asks_first_and_deletes_a_client_without_invoices(page, db, monkeypatch):
+def test_delete_asks_first_and_deletes_a_client_without_invoices(qtbot, page, db, monkeypatch):
     zeta = page.model.row_of(lambda c: c.name == "Zeta Ltd")
     page.select_client(page.model.client_id(zeta))
     monkeypatch.setattr(page_module, "confirm", lambda *a, **k: False)
@@ -328,7 +338,9 @@ def test_delete_asks_first_and_deletes_a_client_without_invoices(page, db, monke
     messages: list[str] = []
     page.status_message.connect(messages.append)
     monkeypatch.setattr(page_module, "confirm", lambda *a, **k: True)
-    page.delete_selected()
+    with qtbot.waitSignal(page.loaded):
+        page.delete_selected()
+    assert page.model.rowCount() == 1
     assert [c.name for c in clients.list_clients(db, include_archived=True)] == ["Acme GmbH"]
     assert messages[-1].endswith("Zeta Ltd deleted")
 
@@ -353,15 +365,46 @@ def test_enter_and_double_click_open_the_dialog(qtbot, page, billed, monkeypatch
     assert opened == [billed.id, billed.id, None]
 
 
+def test_a_new_client_is_shown_and_selected_even_when_searched_away(qtbot, page, db, monkeypatch):
+    class SavingDialog:
+        def __init__(self, ctx, client_id, parent=None):
+            self.saved = None
+
+        def exec(self):
+            self.saved = make_client(db, "Neu GmbH")
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(page_module, "ClientDialog", SavingDialog)
+    with qtbot.waitSignal(page.loaded):
+        qtbot.keyClicks(page.search, "zeta")
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    with qtbot.waitSignal(page.loaded):
+        qtbot.keyClick(
+            page.table,
+            Qt.Key.Key_N,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert page.search.text() == ""
+    assert page.model.rowCount() == 3
+    assert page.selected_client().name == "Neu GmbH"
+    assert messages == [f"Client {page.selected_client().customer_number} Neu GmbH created"]
+
+
 def test_ctrl_f_focuses_the_search(qtbot, page):
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.search.hasFocus()
 
 
-def test_other_screens_changes_reload_the_list(page, ctx, db):
+def test_other_screens_changes_reload_the_list_once(qtbot, page, ctx, db):
     make_client(db, "Neu GmbH")
     assert page.model.rowCount() == 2
-    ctx.bus.notify("invoice", [])
+    loads: list[None] = []
+    page.loaded.connect(lambda: loads.append(None))
+    with qtbot.waitSignal(page.loaded):
+        ctx.bus.notify("invoice", [1])
+        ctx.bus.notify("payment", [1])
     assert page.model.rowCount() == 3
+    assert len(loads) == 1
     assert Decimal(0) == sum(b.open for b in page.model.rows[1].balances)

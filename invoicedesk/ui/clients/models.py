@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +48,37 @@ def amount_text(amount: Decimal, currency: str) -> str:
 
 
 # ---------------------------------------------------------------------- the client list
+
+
+@dataclass(frozen=True, slots=True)
+class ClientList:
+    """One load of the client list: what was asked for and what came back."""
+
+    search: str
+    include_archived: bool
+    currency: str  # the company currency, shown for clients without invoices
+    rows: tuple[ClientView, ...]
+
+
+def fetch_clients(
+    db: Database, search: str, include_archived: bool, today: dt.date | None = None
+) -> ClientList:
+    """Every matching client, page by page. Only calls services: safe on a worker thread."""
+    rows: list[ClientView] = []
+    while True:
+        page = list_clients(
+            db,
+            search,
+            include_archived=include_archived,
+            limit=PAGE,
+            offset=len(rows),
+            today=today,
+        )
+        rows.extend(page)
+        if len(page) < PAGE:
+            break
+    currency = get_company(db).currency or "EUR"
+    return ClientList(search, include_archived, currency, tuple(rows))
 
 
 class ClientTableModel(RowTableModel[ClientView]):
@@ -96,25 +127,18 @@ class ClientTableModel(RowTableModel[ClientView]):
         self.include_archived = False
 
     def reload(self, search: str | None = None, include_archived: bool | None = None) -> None:
+        """Load synchronously (the page loads in the background with :func:`fetch_clients`)."""
         if search is not None:
             self.search = search
         if include_archived is not None:
             self.include_archived = include_archived
-        self._currency = get_company(self._db).currency or "EUR"
-        rows: list[ClientView] = []
-        while True:
-            page = list_clients(
-                self._db,
-                self.search,
-                include_archived=self.include_archived,
-                limit=PAGE,
-                offset=len(rows),
-                today=self.today,
-            )
-            rows.extend(page)
-            if len(page) < PAGE:
-                break
-        self.set_rows(rows)
+        self.apply(fetch_clients(self._db, self.search, self.include_archived, self.today))
+
+    def apply(self, result: ClientList) -> None:
+        """Show a list fetched by :func:`fetch_clients`."""
+        self.search, self.include_archived = result.search, result.include_archived
+        self._currency = result.currency
+        self.set_rows(result.rows)
 
     @property
     def company_currency(self) -> str:

@@ -21,19 +21,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.services.clients import ClientView, archive_client, remove_client
 from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.clients.models import (
     ClientInvoicesModel,
+    ClientList,
     ClientPaymentsModel,
     ClientTableModel,
     amount_text,
+    fetch_clients,
 )
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.clients.views import ArrowDownToTable, ListTable, mirror, shown_elsewhere
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.worker import run_task
 
 SEARCH_DELAY_MS = 250
 # The main window keeps Ctrl+N for a new invoice; "new record on this screen" is Ctrl+Shift+N.
@@ -61,6 +65,7 @@ class ClientsPage(QWidget):
     """The client list. ``status_message`` carries what happened for the status bar."""
 
     status_message = Signal(str)
+    loaded = Signal()  # the client list has been (re)loaded
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
@@ -68,7 +73,11 @@ class ClientsPage(QWidget):
         """``today`` decides what is overdue (None: the real today; tests fix it)."""
         super().__init__(parent)
         self.ctx = ctx
+        self.loading = False
         self._stale = False
+        self._generation = 0
+        self._announce = False
+        self._select_after_load: int | None = None
 
         self.search = QLineEdit(placeholderText="Search name, number, e-mail, city or VAT ID")
         self.search.setClearButtonEnabled(True)
@@ -131,6 +140,9 @@ class ClientsPage(QWidget):
         self._build_layout()
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self._filter_changed)
+        # Several changes in a row (an invoice and its payment) reload the list once.
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)
+        self._reload_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.show_archived.toggled.connect(self._filter_changed)
         self.table.open_requested.connect(self.open_selected)
@@ -203,28 +215,59 @@ class ClientsPage(QWidget):
         return [self.new_action, self.edit_action, self.restore_action, self.delete_action]
 
     def refresh(self) -> None:
-        """Reload the list (keeping the selected client) and the selected client's documents."""
+        """Reload the list in the background, keeping the selected client selected.
+
+        ``loaded`` fires when the rows are in; a newer refresh supersedes an older one.
+        """
         self._debounce.stop()
+        self._reload_timer.stop()
         self._stale = False
+        self._generation += 1
+        generation = self._generation
         keep = self.selected_id()
-        self.model.reload(self.search.text(), self.show_archived.isChecked())
-        if not self.select_client(keep) and self.model.rowCount():
+        db, today = self.ctx.db, self.model.today
+        search, archived = self.search.text(), self.show_archived.isChecked()
+        self.loading = True
+        run_task(
+            lambda _task: fetch_clients(db, search, archived, today),
+            lambda result: self._loaded(generation, keep, result),
+            lambda error, _trace: self._load_failed(generation, error),
+        )
+
+    def _loaded(self, generation: int, keep: int | None, result: ClientList) -> None:
+        if not isValid(self) or generation != self._generation:
+            return  # the page is gone, or a newer load is on its way
+        self.loading = False
+        wanted = self._select_after_load or keep
+        self._select_after_load = None
+        self.model.apply(result)
+        if not self.select_client(wanted) and self.model.rowCount():
             self.select_client(self.model.client_id(0))
         self._show_details()
+        searched = result.search.strip()
         self.table.set_placeholder(
             "No client matches the search."
-            if self.search.text().strip()
+            if searched
             else "No clients yet. Create one with “New client…”."
         )
+        if self._announce:
+            self._announce = False
+            count = self.model.rowCount()
+            what = f"{count:,} client" + ("" if count == 1 else "s")
+            self.status_message.emit(what + (f" match “{searched}”" if searched else ""))
+        self.loaded.emit()
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if not isValid(self) or generation != self._generation:
+            return
+        self.loading = False
+        self.status_message.emit(f"The clients could not be loaded: {error}")
+        self.loaded.emit()
 
     def _filter_changed(self) -> None:
         """The search or the archived toggle changed: reload and say how many match."""
+        self._announce = True
         self.refresh()
-        count = self.model.rowCount()
-        what = f"{count:,} client" + ("" if count == 1 else "s")
-        if self.search.text().strip():
-            what += f" match “{self.search.text().strip()}”"
-        self.status_message.emit(what)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -232,16 +275,13 @@ class ClientsPage(QWidget):
 
     def new_record(self) -> None:
         dialog = ClientDialog(self.ctx, None, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.client_id is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return
-        if self.model.row_of_id(dialog.client_id) < 0 and self.search.text():
-            self.search.clear()  # the new client should be visible, whatever was searched
-            self.refresh()
-        self.select_client(dialog.client_id)
-        number = dialog.saved.customer_number if dialog.saved else ""
-        self.status_message.emit(
-            f"Client {number} {dialog.saved.name if dialog.saved else ''} created"
-        )
+        saved = dialog.saved
+        self.search.clear()  # the new client should be visible, whatever was searched
+        self._select_after_load = saved.id
+        self.refresh()
+        self.status_message.emit(f"Client {saved.customer_number} {saved.name} created")
         self.table.setFocus()
 
     def open_selected(self) -> None:
@@ -250,7 +290,7 @@ class ClientsPage(QWidget):
             return
         dialog = ClientDialog(self.ctx, client.id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.select_client(client.id)
+            self._select_after_load = client.id
             self.status_message.emit(f"Client {client.customer_number} saved")
         self.table.setFocus()
 
@@ -286,11 +326,15 @@ class ClientsPage(QWidget):
             )
         if not asked:
             return
+        row = self.model.row_of_id(client.id)
+        neighbour = self.model.client_id(row + 1) or self.model.client_id(row - 1)
         try:
             outcome = remove_client(self.ctx.db, client.id)
         except DomainError as error:
             self.status_message.emit(error.message)
             return
+        if not self.show_archived.isChecked() or outcome == "deleted":
+            self._select_after_load = neighbour  # the row goes: select the one beside it
         self.ctx.bus.notify("client", [client.id])
         if outcome == "archived":
             self.status_message.emit(
@@ -382,7 +426,7 @@ class ClientsPage(QWidget):
         if kind not in RELOAD_KINDS:
             return
         if self.isVisible():
-            self.refresh()
+            self._reload_timer.start()
         else:
             self._stale = True
 
