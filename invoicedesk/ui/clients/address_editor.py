@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.services.inputs import AddressInput, AddressKind
-from invoicedesk.ui.clients.field_errors import FieldBox, phrase, reveal
+from invoicedesk.ui.clients.field_errors import FieldBox, error_label, phrase, reveal
 
 KIND_LABELS = {
     AddressKind.BILLING: "Billing address",
@@ -117,10 +117,13 @@ class AddressEditor(QWidget):
         self.city = QLineEdit()
         self.country = country_combo()
 
+        self.place_message = error_label()
         self.boxes = {
             name: FieldBox(getattr(self, name))
-            for name in ("kind", "recipient", "street", "street2", "zip", "city", "country")
+            for name in ("kind", "recipient", "street", "street2", "country")
         }
+        for name in ("zip", "city"):
+            self.boxes[name] = FieldBox(getattr(self, name), message=self.place_message)
 
         heading = QLabel("A&ddresses")
         heading.setBuddy(self.list)
@@ -147,6 +150,7 @@ class AddressEditor(QWidget):
         place_label = QLabel("&ZIP / city:")
         place_label.setBuddy(self.zip)
         form.addRow(place_label, place)
+        form.addRow("", self.place_message)
         form.addRow("Countr&y:", self.boxes["country"])
 
         layout = QVBoxLayout(self)

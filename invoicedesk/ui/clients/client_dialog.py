@@ -232,7 +232,8 @@ class ClientDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        due_box = FieldBox(self.due_days)
+        due_message = error_label()
+        due_box = FieldBox(self.due_days, message=due_message)
         self._boxes["due_days"] = due_box
         due_hint = QLabel(
             f"days after the invoice date; empty: the company default ({self._default_due})"
@@ -245,6 +246,7 @@ class ClientDialog(QDialog):
         due_label = QLabel("&Due days:")
         due_label.setBuddy(self.due_days)
         form.addRow(due_label, due_row)
+        form.addRow("", due_message)
         for label, attr in (
             ("C&urrency:", "currency"),
             ("&Language:", "language"),

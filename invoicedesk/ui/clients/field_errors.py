@@ -41,6 +41,7 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     """A red, word-wrapped, initially hidden message line."""
     label = QLabel(parent)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet(f"color: {warning_colour().name()};")
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -64,10 +65,14 @@ class FieldBox(QWidget):
     """One input with room for an error: a frame that turns red and a message below it.
 
     The frame is drawn by a style sheet that names only this box, so the input
-    itself keeps the platform's look in light and dark palettes.
+    itself keeps the platform's look in light and dark palettes. A narrow input
+    (a ZIP code, the due days) passes ``message``, a label placed under its whole
+    row, because a sentence wrapped into its width would stand a word per line.
     """
 
-    def __init__(self, field: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, field: QWidget, parent: QWidget | None = None, *, message: QLabel | None = None
+    ) -> None:
         super().__init__(parent)
         self.field = field
         self.frame = QWidget(self)
@@ -76,28 +81,31 @@ class FieldBox(QWidget):
         inner = QVBoxLayout(self.frame)
         inner.setContentsMargins(1, 1, 1, 1)
         inner.addWidget(field)
-        self.message = error_label(self)
+        self.message = message or error_label(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.frame)
-        layout.addWidget(self.message)
+        if message is None:
+            layout.addWidget(self.message)
         # A form label's mnemonic focuses its buddy (this box) only if the box takes focus.
         self.setFocusPolicy(field.focusPolicy())
         self.setFocusProxy(field)
+        self._invalid = False
         # A fixed-width input (a price, the due days) keeps its neighbours close.
         if field.maximumWidth() < QWIDGETSIZE_MAX:
             self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self._paint(False)
 
     def set_error(self, message: str | None) -> None:
+        self._invalid = bool(message)
         self._paint(bool(message))
         self.message.setText(message or "")
         self.message.setVisible(bool(message))
         self.field.setToolTip(message or "")
 
     def has_error(self) -> bool:
-        return self.message.isVisible()
+        return self._invalid
 
     def _paint(self, invalid: bool) -> None:
         colour = warning_colour().name() if invalid else "transparent"

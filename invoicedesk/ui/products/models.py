@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_percent
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
@@ -12,6 +13,7 @@ from invoicedesk.db.engine import Database
 from invoicedesk.services.products import ProductView, list_products
 from invoicedesk.services.settings import get_company
 from invoicedesk.ui.clients.table import Column, RowTableModel, muted_colour
+from invoicedesk.ui.formatting import user_locale
 from invoicedesk.ui.widgets.decimal_edit import format_user_decimal
 
 PAGE = 500
@@ -36,7 +38,8 @@ def price_text(value: Decimal) -> str:
 
 
 def rate_text(rate: Decimal) -> str:
-    return f"{format_user_decimal(rate)} %"
+    """A tax rate as the user's locale writes percentages: "19%" in English, "19 %" in German."""
+    return format_percent(rate / 100, locale=user_locale(), decimal_quantization=False)
 
 
 def tax_text(product: ProductView) -> str:

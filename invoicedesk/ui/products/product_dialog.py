@@ -97,10 +97,12 @@ class ProductDialog(QDialog):
 
         self.banner = error_label()
         self.errors = FieldErrors(self.banner)
+        price_message = error_label()
         boxes = {
             name: FieldBox(getattr(self, name))
-            for name in ("number", "name", "description", "unit", "unit_price")
+            for name in ("number", "name", "description", "unit")
         }
+        boxes["unit_price"] = FieldBox(self.unit_price, message=price_message)
         boxes["tax_rate"] = FieldBox(self.tax_rate)
         boxes["tax_category"] = FieldBox(self.tax_category)
         currency.setFixedHeight(self.unit_price.sizeHint().height() + 2)
@@ -122,6 +124,7 @@ class ProductDialog(QDialog):
         form.addRow("&Description:", boxes["description"])
         form.addRow("Un&it:", boxes["unit"])
         form.addRow(price_label, price_row)
+        form.addRow("", price_message)
         form.addRow("Price is:", basis)
         form.addRow("&Tax rate:", boxes["tax_rate"])
         form.addRow("Tax &category:", boxes["tax_category"])
