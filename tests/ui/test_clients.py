@@ -297,8 +297,8 @@ def test_details_show_the_selected_clients_invoices_and_payments(page, billed):
     assert page.invoices.index(0, 2).data() == "Open"
     assert page.invoices.index(1, 2).data() == "Overdue"
     assert page.payments.rowCount() == 1
-    assert page.payments.index(0, 2).data() == "38.00 EUR"
-    assert page.payments.index(0, 3).data() == "Bank transfer"
+    assert page.payments.index(0, 2).data() == "Bank transfer"
+    assert page.payments.index(0, 3).data() == "38.00 EUR"
     assert "Overdue: 200.00 EUR" in page.title.text()
 
 

@@ -66,10 +66,10 @@ def test_model_passes_qt_model_tester_and_shows_prices_exactly(qtmodeltester, db
     model.reload()
     qtmodeltester.check(model)
     rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
-    assert model.index(rows["Screw M4"], 3).data() == "0.125 EUR"
-    assert model.index(rows["Consulting"], 3).data() == "115.00 EUR"
-    assert model.index(rows["First-aid course"], 5).data() == "0% · Exempt from VAT"
-    model.sort(3, Qt.SortOrder.DescendingOrder)
+    assert model.index(rows["Screw M4"], 5).data() == "0.125 EUR"
+    assert model.index(rows["Consulting"], 5).data() == "115.00 EUR"
+    assert model.index(rows["First-aid course"], 3).data() == "0% · Exempt from VAT"
+    model.sort(5, Qt.SortOrder.DescendingOrder)
     assert model.index(0, 1).data() == "First-aid course"
     qtmodeltester.check(model)
 

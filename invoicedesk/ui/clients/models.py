@@ -301,17 +301,17 @@ class ClientPaymentsModel(RowTableModel[PaymentRow]):
                 ),
                 Column("invoice", "Invoice", lambda r: r.invoice_number),
                 Column(
+                    "method",
+                    "Method",
+                    lambda r: METHOD_LABELS.get(r.payment.method, str(r.payment.method)),
+                    tooltip=lambda r: r.payment.reference or r.payment.note or "",
+                ),
+                Column(
                     "amount",
                     "Amount",
                     lambda r: amount_text(r.payment.amount, r.currency),
                     sort_key=lambda r: (r.currency, r.payment.amount),
                     right=True,
-                ),
-                Column(
-                    "method",
-                    "Method",
-                    lambda r: METHOD_LABELS.get(r.payment.method, str(r.payment.method)),
-                    tooltip=lambda r: r.payment.reference or r.payment.note or "",
                 ),
             ],
             parent,

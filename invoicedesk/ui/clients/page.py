@@ -128,7 +128,7 @@ class ClientsPage(QWidget):
         self.payment_table.setModel(self.payments)
         self.payment_table.setSortingEnabled(True)
         self.payment_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.payment_table.set_widths({0: 9, 1: 12, 2: 13}, stretch=(3,))
+        self.payment_table.set_widths({0: 9, 1: 12, 3: 13}, stretch=(2,))
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)

@@ -87,7 +87,7 @@ class ProductsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.set_widths({0: 10, 2: 12, 3: 16, 4: 8, 5: 26}, stretch=(1,))
+        self.table.set_widths({0: 10, 2: 12, 3: 26, 4: 8, 5: 16}, stretch=(1,))
         self.search.installEventFilter(ArrowDownToTable(self.table))
 
         bar = QHBoxLayout()
