@@ -234,14 +234,17 @@ class ChoiceDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:  # noqa: N802
         assert isinstance(editor, QComboBox)
         current = index.data(Qt.ItemDataRole.EditRole)
-        for position, (_label, value) in enumerate(self._choices):
-            if value == current:
+        for position in range(editor.count()):
+            if editor.itemData(position) == current:
                 editor.setCurrentIndex(position)
-                break
+                return
+        # A value not on offer (a rate an imported line or a product uses): offer it too.
+        editor.addItem(str(index.data(Qt.ItemDataRole.DisplayRole) or current), current)
+        editor.setCurrentIndex(editor.count() - 1)
 
     def setModelData(  # noqa: N802
         self, editor: QWidget, model: Any, index: ModelIndex
     ) -> None:
         assert isinstance(editor, QComboBox)
         if editor.currentIndex() >= 0:
-            model.setData(index, self._choices[editor.currentIndex()][1])
+            model.setData(index, editor.currentData())

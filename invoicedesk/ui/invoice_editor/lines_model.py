@@ -8,10 +8,9 @@ in the engine's line amounts (``set_amounts``) after every recalculation.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from invoicedesk.core.document import LineItem, PriceBasis
 from invoicedesk.services.products import ProductView
@@ -134,6 +133,7 @@ def _other_problems(row: LineRow, position: int, places: int, seen: str) -> list
 
 class LinesModel(RowsModel):
     PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 10  # setData(index, ProductView, PRODUCT_ROLE)
+    product_filled = Signal(int, object)  # row, ProductView
     noun = "line"
     columns = (
         Column("position", "#", editable=False, numeric=True),
@@ -257,17 +257,9 @@ class LinesModel(RowsModel):
                 f"Fill line {position + 1} from {value.name}",
                 self.column_of("name"),
             )
+            self.product_filled.emit(position, value)
             return True
         return super().setData(index, value, role)
 
     def item_count(self) -> int:
         return sum(1 for row in self._rows if not row.is_blank())
-
-    def has_description(self, position: int) -> bool:
-        return bool(self._rows[position].description.strip())
-
-    def price_of(self, position: int) -> Decimal | None:
-        try:
-            return read_price(self._rows[position].unit_price)
-        except InputProblem:
-            return None

@@ -87,6 +87,28 @@ class LinesView(EditingTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setAccessibleName("Invoice lines")
 
+    def moveCursor(  # noqa: N802
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Tab and Shift+Tab go from cell to cell the user types in, skipping # and the line
+        amount; past the last (or first) such cell they leave the table."""
+        step = {
+            QAbstractItemView.CursorAction.MoveNext: 1,
+            QAbstractItemView.CursorAction.MovePrevious: -1,
+        }.get(action)
+        current = self.currentIndex()
+        if step is None or not current.isValid():
+            return super().moveCursor(action, modifiers)
+        model = self.model()
+        columns = model.columnCount()
+        position = current.row() * columns + current.column() + step
+        while 0 <= position < model.rowCount() * columns:
+            index = model.index(position // columns, position % columns)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                return index
+            position += step
+        return QModelIndex()
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         model = self.model()
         source = event.source()

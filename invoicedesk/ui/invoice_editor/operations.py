@@ -23,7 +23,8 @@ from invoicedesk.ui.invoice_editor import prompts
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
-    from invoicedesk.ui.invoice_editor.window import Collected, InvoiceEditor
+    from invoicedesk.ui.invoice_editor.collect import Collected
+    from invoicedesk.ui.invoice_editor.window import InvoiceEditor
 
 MAX_REASONS = 8
 

@@ -1,0 +1,127 @@
+"""Where everything sits in the editor window, its menus and its tab order.
+
+[state badge] status line                       [Record payment] [Credit note] …
+[Bill to: client, address] [Dates and payment terms] [Currency and prices]
+[Lines: table, description          ] [Totals ]
+[Texts | Discounts & charges | Payments | History]
+problems or hints …                         [Close] [Save draft] [Issue invoice…]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from invoicedesk.ui.invoice_editor.window import InvoiceEditor
+
+TOTALS_WIDTH = 300
+
+
+def record_table(model: Any, name: str) -> QTableView:
+    """A read-only table for payments or history."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def build_window(e: InvoiceEditor) -> None:
+    """Create the window's own widgets (badge, tabs, buttons, menus) and lay everything out."""
+    e.badge = QLabel()
+    e.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    e.status_text = QLabel()
+    e.status_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    strip = QHBoxLayout()
+    strip.addWidget(e.badge)
+    strip.addWidget(e.status_text, 1)
+    for action in e.ops.state_actions:
+        strip.addWidget(e.ops.button(action))
+
+    e.payments_view = record_table(e.payments_model, "Payments")
+    e.history_view = record_table(e.history_model, "History")
+    e.tabs = QTabWidget()
+    e.tabs.addTab(e.texts, "Te&xts")
+    e.tabs.addTab(e.extras, "Disc&ounts && charges")
+    e.tabs.addTab(e.payments_view, "Pay&ments")
+    e.tabs.addTab(e.history_view, "&History")
+
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.addWidget(e.lines)
+    splitter.addWidget(e.tabs)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 2)
+    splitter.setChildrenCollapsible(False)
+    right = QVBoxLayout()
+    right.addWidget(e.totals)
+    right.addStretch(1)
+    e.totals.setFixedWidth(TOTALS_WIDTH)
+    middle = QHBoxLayout()
+    middle.addWidget(splitter, 1)
+    middle.addLayout(right)
+
+    e.problem_label = QLabel()
+    bottom = QHBoxLayout()
+    bottom.addWidget(e.problem_label, 1)
+    e.close_button = e.ops.button(e.ops.close, "Close")
+    e.save_button = e.ops.button(e.ops.save, "Save draft")
+    e.issue_button = e.ops.button(e.ops.issue, "Issue invoice…")
+    for button in (e.close_button, e.save_button, e.issue_button):
+        bottom.addWidget(button)
+
+    central = QWidget()
+    outer = QVBoxLayout(central)
+    outer.addLayout(strip)
+    outer.addWidget(e.header)
+    outer.addLayout(middle, 1)
+    outer.addLayout(bottom)
+    e.setCentralWidget(central)
+
+    invoice_menu = e.menuBar().addMenu("&Invoice")
+    for action in e.ops.menu_actions:
+        if action is None:
+            invoice_menu.addSeparator()
+        else:
+            invoice_menu.addAction(action)
+    edit_menu = e.menuBar().addMenu("&Edit")
+    e.undo_action = e.undo_stack.createUndoAction(e, "&Undo")
+    e.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+    e.redo_action = e.undo_stack.createRedoAction(e, "&Redo")
+    e.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    edit_menu.addAction(e.undo_action)
+    edit_menu.addAction(e.redo_action)
+    edit_menu.addSeparator()
+    for action in e.lines.actions_for_menu:
+        edit_menu.addAction(action)
+
+    h = e.header
+    chain: list[QWidget] = [
+        h.client, h.new_client, h.date, h.supply_date, h.supply_end_date, h.due_date,
+        h.due_days, h.currency, h.exchange_rate, h.price_basis, h.tags,
+        e.lines.view, e.lines.description, e.tabs,
+    ]  # fmt: skip
+    for first, second in zip(chain, chain[1:], strict=False):
+        QWidget.setTabOrder(first, second)
+
+    available = QGuiApplication.primaryScreen().availableGeometry()
+    e.resize(min(1280, available.width()), min(800, available.height()))
+    e.setMinimumSize(1000, 640)
