@@ -13,11 +13,11 @@ from invoicedesk.services import clients
 from invoicedesk.services.inputs import AddressInput, ContactInput
 from invoicedesk.ui.clients import page as page_module
 from invoicedesk.ui.clients.client_dialog import ClientDialog
+from invoicedesk.ui.clients.contacts_model import ContactTableModel
 from invoicedesk.ui.clients.models import (
     ClientInvoicesModel,
     ClientPaymentsModel,
     ClientTableModel,
-    ContactTableModel,
 )
 from invoicedesk.ui.clients.page import ClientsPage
 from invoicedesk.ui.clients.table import warning_colour

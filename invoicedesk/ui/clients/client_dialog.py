@@ -33,8 +33,12 @@ from invoicedesk.services.clients import ClientView, create_client, get_client, 
 from invoicedesk.services.inputs import ClientInput, ClientKind
 from invoicedesk.services.settings import all_settings, get_company
 from invoicedesk.ui.clients.address_editor import AddressEditor, select_data
+from invoicedesk.ui.clients.contacts_model import (
+    CONTACT_FIELDS,
+    CONTACT_TITLES,
+    ContactTableModel,
+)
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase, reveal
-from invoicedesk.ui.clients.models import CONTACT_FIELDS, CONTACT_TITLES, ContactTableModel
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
