@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sqlite3
 import statistics
@@ -403,15 +404,10 @@ def main() -> int:
 
     print(f"\nlist_invoices, first page of 100 (target <= {LIST_TARGET_MS:.0f} ms)")
     for label, flt, sort, descending in list_cases(path, today):
-        result = measure(
-            watch,
-            label,
-            lambda flt=flt, sort=sort, descending=descending: list_invoices(
-                db, flt, sort=sort, descending=descending, limit=100
-            ),
-            args.runs,
-            LIST_TARGET_MS,
+        page = functools.partial(
+            list_invoices, db, flt, sort=sort, descending=descending, limit=100
         )
+        result = measure(watch, label, page, args.runs, LIST_TARGET_MS)
         print(result.line(), flush=True)
         results.append(result)
 

@@ -172,9 +172,9 @@ def test_payments_match_paid_and_open_amounts(demo: Demo) -> None:
         due, paid, open_ = _money(due), _money(paid), _money(open_amount)
         assert paid == paid_by_invoice.get(int(invoice_id), Decimal(0))
         if status == "draft":
-            assert (paid, open_) == (0, 0)
+            assert (paid, open_) == (Decimal(0), Decimal(0))
         elif status == "cancelled":
-            assert (paid, open_) == (0, 0)
+            assert (paid, open_) == (Decimal(0), Decimal(0))
         else:
             assert open_ == due - paid
             assert status == status_after_payment(due, paid).value
@@ -369,7 +369,7 @@ def test_lists_and_reports_read_the_demo(demo: Demo) -> None:
     )
     report = grouped_totals(demo.db, ["year"], InvoiceFilter(today=TODAY))
     assert [r.keys[0] for r in report.rows] == ["2024", "2025", "2026"]
-    assert report.total.gross > 0
+    assert report.total.gross is not None and report.total.gross > 0
 
 
 # --------------------------------------------------------------------------- refusals
@@ -440,3 +440,15 @@ def test_ids_of_deleted_records_are_not_given_out_again(db: Database, tmp_path: 
         for table in ("clients", "invoices"):
             first = connection.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
             assert first > used.get(table, 0), table
+
+
+def test_timestamps_are_written_as_the_column_type_writes_them(demo: Demo) -> None:
+    from invoicedesk.db.types import UTCDateTime
+    from invoicedesk.services.demo import _stamp
+
+    moment = dt.datetime(2026, 3, 16, 8, 5, tzinfo=dt.UTC)
+    assert _stamp(moment.date(), 65) == UTCDateTime().process_bind_param(moment, None)  # type: ignore[arg-type]
+    issued = demo.sql("SELECT id FROM invoices WHERE issued_at IS NOT NULL LIMIT 1")[0][0]
+    view = invoices.get_invoice(demo.db, int(issued), TODAY)
+    assert view.issued_at is not None and view.issued_at.utcoffset() == dt.timedelta(0)
+    assert view.data.date is not None and view.issued_at.date() == view.data.date
