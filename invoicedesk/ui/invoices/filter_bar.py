@@ -321,6 +321,10 @@ class FilterBar(QWidget):
     def set_clients(self, clients: Sequence[tuple[int, str]]) -> None:
         self.client.set_clients(clients)
 
+    def is_pending(self) -> bool:
+        """Typing that has not been applied yet (the debounce is running)."""
+        return self._debounce.isActive()
+
     def flush(self) -> None:
         """Apply pending typing now (Enter in the search box)."""
         if self._debounce.isActive():

@@ -95,10 +95,13 @@ class InvoicesPage(QWidget):
     status_message = QtSignal(str)
     footer_updated = QtSignal()  # the totals of the current filter are shown
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today: dt.date | None = None  # "today" for overdue and issuing; None: the clock
+        self.today = today  # "today" for overdue and issuing; None: the clock (tests fix it)
+        self._pending: set[str] = set()  # background jobs under way besides the list
         self._keep: tuple[list[int], int | None] = ([], None)
         self._select_next: int | None = None
         self._summary_generation = 0
@@ -106,6 +109,7 @@ class InvoicesPage(QWidget):
         self._clients_loaded = False
 
         self.model = InvoiceTableModel(ctx.db, self, background=True)
+        self.model.today = today
         self.filter_bar = FilterBar()
         self.table = InvoiceTableView()
         self.table.setModel(self.model)
@@ -176,7 +180,7 @@ class InvoicesPage(QWidget):
         self._sort_column = COLUMN["date"]
         self._sort_order = Qt.SortOrder.DescendingOrder
         self.table.set_empty_text("Loading invoices…")
-        self.model.set_filter(self.filter_bar.filter())
+        self.model.set_filter(self.filter_bar.filter(today))
         # Enabling sorting sorts once by the indicator: that is the first load (newest first).
         header.setSortIndicator(self._sort_column, self._sort_order)
         self.table.setSortingEnabled(True)
@@ -197,6 +201,16 @@ class InvoicesPage(QWidget):
 
     def focus_search(self) -> None:
         self.filter_bar.focus_search()
+
+    def is_busy(self) -> bool:
+        """Whether a reload, the totals, the client list or an action is still under way."""
+        return bool(
+            self.model.is_loading()
+            or self._pending
+            or self._bus_timer.isActive()
+            or self.filter_bar.is_pending()
+            or self.actions_.busy()
+        )
 
     def new_record(self) -> None:
         self.actions_["new"].trigger()
@@ -301,14 +315,17 @@ class InvoicesPage(QWidget):
         generation = self._summary_generation
         flt = self.filter_bar.filter(self.today)
         db = self.ctx.db
+        self._pending.add("summary")
 
         def done(summary: Summary) -> None:
             if shiboken6.isValid(self) and generation == self._summary_generation:
+                self._pending.discard("summary")
                 self.footer.set_summary(summary)
                 self.footer_updated.emit()
 
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self) and generation == self._summary_generation:
+                self._pending.discard("summary")
                 self.footer.set_summary(None, "totals not available")
                 self.status_message.emit(f"The totals could not be computed: {exc}")
 
@@ -318,13 +335,16 @@ class InvoicesPage(QWidget):
         """The client list for the filter, loaded once in the background (and on changes)."""
         self._clients_loaded = True
         db = self.ctx.db
+        self._pending.add("clients")
 
         def done(choices: list[tuple[int, str]]) -> None:
             if shiboken6.isValid(self):
+                self._pending.discard("clients")
                 self.filter_bar.set_clients(choices)
 
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self):
+                self._pending.discard("clients")
                 self.status_message.emit(f"The client list could not be loaded: {exc}")
 
         self._clients_task = run_task(lambda task: client_choices(db), done, failed)

@@ -64,10 +64,14 @@ class PaymentsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today: dt.date | None = None
+        self.today = today  # the record dialog's default date; None: the clock (tests fix it)
+        self.chooser: QWidget | None = None  # the dialogs of "Record payment…", while open
+        self.record_dialog: QWidget | None = None
         self._clients_loaded = False
         self._clients_task: Task | None = None
 
@@ -216,11 +220,20 @@ class PaymentsPage(QWidget):
         from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
 
         chooser = InvoiceChooserDialog(self.ctx, self, today=self.today)
-        if chooser.exec() != chooser.DialogCode.Accepted or chooser.invoice_id is None:
-            return
-        dialog = RecordPaymentDialog(self.ctx, chooser.invoice_id, self, today=self.today)
-        if dialog.exec() == dialog.DialogCode.Accepted:
-            self.status_message.emit("Payment recorded")
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.chooser = chooser
+
+        def chosen() -> None:
+            if chooser.invoice_id is None:
+                return
+            dialog = RecordPaymentDialog(self.ctx, chooser.invoice_id, self, today=self.today)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self.status_message.emit("Payment recorded"))
+            self.record_dialog = dialog
+            dialog.open()
+
+        chooser.accepted.connect(chosen)
+        chooser.open()
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()

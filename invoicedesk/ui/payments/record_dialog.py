@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.lifecycle import STATE_LABELS, DocType
+from invoicedesk.core.lifecycle import STATE_LABELS, DocType, Status
 from invoicedesk.core.money import minor_unit
 from invoicedesk.services import invoices, payments
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
@@ -90,14 +90,7 @@ class RecordPaymentDialog(QDialog):
         self.setWindowTitle(f"Record {noun.lower()} — {inv.display_number}")
         self.setMinimumWidth(480)
 
-        summary = QLabel(
-            f"<b>{inv.display_number}</b> &nbsp;·&nbsp; {inv.client_name}"
-            f" &nbsp;·&nbsp; {STATE_LABELS[inv.state]}<br>"
-            f"Total {amount_text(inv.amount_due, self.currency)} &nbsp;·&nbsp; "
-            f"paid {amount_text(inv.paid_amount, self.currency)} &nbsp;·&nbsp; "
-            f"<b>{'owed to the client' if is_refund else 'open'} "
-            f"{amount_text(inv.open_amount, self.currency)}</b>"
-        )
+        self.summary = summary = QLabel(self._summary_text())
         summary.setObjectName("payment-summary")
         summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)
@@ -174,6 +167,17 @@ class RecordPaymentDialog(QDialog):
         self.amount.selectAll()
         self._validate()
 
+    def _summary_text(self) -> str:
+        inv = self.invoice
+        owed = "owed to the client" if inv.doc_type is DocType.CREDIT_NOTE else "open"
+        return (
+            f"<b>{inv.display_number}</b> &nbsp;·&nbsp; {inv.client_name}"
+            f" &nbsp;·&nbsp; {STATE_LABELS[inv.state]}<br>"
+            f"Total {amount_text(inv.amount_due, self.currency)} &nbsp;·&nbsp; "
+            f"paid {amount_text(inv.paid_amount, self.currency)} &nbsp;·&nbsp; "
+            f"<b>{owed} {amount_text(inv.open_amount, self.currency)}</b>"
+        )
+
     # ------------------------------------------------------------------ checking
 
     def amount_problem(self) -> str | None:
@@ -225,6 +229,23 @@ class RecordPaymentDialog(QDialog):
         label.setStyleSheet(f"color: {colour};" if colour else "")
         self.form.setRowVisible(label, bool(text))
 
+    def _refused(self, exc: DomainError) -> None:
+        """Show why the service refused; if the invoice changed meanwhile, show it as it is."""
+        before = self.invoice.open_amount
+        try:
+            self.invoice = invoices.get_invoice(self.ctx.db, self.invoice_id, today=self.today)
+        except DomainError:
+            pass
+        self.summary.setText(self._summary_text())
+        if self.invoice.open_amount != before and self.invoice.status is not Status.CANCELLED:
+            message = (
+                f"The invoice changed meanwhile (another payment?): "
+                f"{amount_text(self.invoice.open_amount, self.currency)} is open now."
+            )
+            self._show_error("amount", message)
+        else:
+            self._show_error(exc.field, exc.message)
+
     def _show_error(self, field: str | None, message: str) -> None:
         text = message[:1].upper() + message[1:]
         if field in self._messages:
@@ -267,7 +288,7 @@ class RecordPaymentDialog(QDialog):
                 self.ctx.db, self.invoice_id, self.payment_input(allow_overpayment=over), self.today
             )
         except DomainError as exc:
-            self._show_error(exc.field, exc.message)
+            self._refused(exc)
             return
         self.ctx.bus.notify("payment", [self.invoice_id])
         self.ctx.bus.notify("invoice", [self.invoice_id])

@@ -1,0 +1,407 @@
+"""The invoices page on a real migrated database: list, filters, totals, actions by state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication
+
+from invoicedesk.core.lifecycle import State, Status
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.services import invoices
+from invoicedesk.services.inputs import InvoiceInput
+from invoicedesk.services.search import InvoiceFilter
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.invoices import actions as actions_module
+from invoicedesk.ui.invoices.actions import open_editor
+from invoicedesk.ui.invoices.filter_bar import UNPAID
+from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, StateRole, overdue_colour
+from invoicedesk.ui.invoices.page import InvoicesPage
+from tests.factories import TODAY, issued_invoice, make_client, make_draft, pay
+
+# The offscreen platform cannot pass size hints on to a window; nothing to see there.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def ctx(db):
+    context = AppContext(db)
+    yield context
+    QThreadPool.globalInstance().waitForDone(5000)  # nothing may run once the file is closed
+
+
+def fill_books(db: Database) -> dict[str, int]:
+    """One invoice in every state, two clients, a tag: 100.00 + 19 % = 119.00 each."""
+    acme = make_client(db, "Acme GmbH")
+    baker = make_client(db, "Bäckerei Öztürk")
+    ids = {
+        "acme": acme.id,
+        "baker": baker.id,
+        "draft": make_draft(db, client_id=acme.id, tags=("web",)).id,
+        "draft2": make_draft(db, client_id=baker.id).id,
+        "open": issued_invoice(db, client_id=acme.id).id,
+        "overdue": issued_invoice(db, client_id=baker.id, date=TODAY - dt.timedelta(days=60)).id,
+        "part_paid": issued_invoice(db, client_id=acme.id).id,
+        "paid": issued_invoice(db, client_id=baker.id).id,
+        "cancelled": issued_invoice(db, client_id=acme.id).id,
+    }
+    pay(db, ids["part_paid"], "50.00")
+    pay(db, ids["paid"], "119.00")
+    invoices.cancel(db, ids["cancelled"], today=TODAY)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def books_file(tmp_path_factory, migrated_file) -> tuple[Path, dict[str, int]]:
+    """The books written once per module (through the services) and copied for each test."""
+    path = tmp_path_factory.mktemp("books") / "books.sqlite"
+    shutil.copyfile(migrated_file, path)
+    database = open_database(str(path))
+    ids = fill_books(database)
+    database.dispose()
+    return path, ids
+
+
+@pytest.fixture
+def db(tmp_path, books_file):
+    path = tmp_path / "test.sqlite"
+    shutil.copyfile(books_file[0], path)
+    database = open_database(str(path))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def books(books_file) -> dict[str, int]:
+    return books_file[1]
+
+
+def wait_idle(qtbot, page: InvoicesPage) -> None:
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+
+
+@pytest.fixture
+def page(qtbot, ctx, books):
+    widget = InvoicesPage(ctx, today=TODAY)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    widget.activateWindow()  # keyboard focus, offscreen too
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
+    wait_idle(qtbot, widget)
+    return widget
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Say yes to every question and keep the reports instead of showing them."""
+    asked: list[str] = []
+    reports: list[str] = []
+    monkeypatch.setattr(
+        actions_module, "confirm", lambda _p, _t, text, _ok: asked.append(text) or True
+    )
+    monkeypatch.setattr(actions_module, "report", lambda _p, _t, text: reports.append(text))
+    return asked, reports
+
+
+@pytest.fixture
+def editor(monkeypatch):
+    """Record what the page asks the invoice editor to open."""
+    opened: list[int | None] = []
+    monkeypatch.setattr(
+        actions_module,
+        "open_editor",
+        lambda _ctx, invoice_id, _parent, _say: opened.append(invoice_id),
+    )
+    return opened
+
+
+def state_of(page: InvoicesPage, invoice_id: int) -> State:
+    row = page.model.row_of(invoice_id)
+    assert row is not None, f"invoice {invoice_id} is not listed"
+    return page.model.data(page.model.index(row, COLUMN["state"]), StateRole)
+
+
+def enabled(page: InvoicesPage) -> set[str]:
+    return {key for key, action in page.actions_.by_key.items() if action.isEnabled()}
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, ctx, books, page):
+    model = InvoiceTableModel(ctx.db)
+    model.today = TODAY
+    model.reload()
+    qtmodeltester.check(model)
+    qtmodeltester.check(page.model)  # the background-loading one, after its load
+
+
+def test_every_state_is_listed_with_its_badge_and_overdue_stands_out(page, books):
+    assert page.model.rowCount() == 7
+    for key in ("draft", "open", "overdue", "part_paid", "paid", "cancelled"):
+        assert state_of(page, books[key]).value == key
+    row = page.model.row_of(books["overdue"])
+    badge = page.model.data(page.model.index(row, COLUMN["state"]), Qt.ItemDataRole.DecorationRole)
+    assert isinstance(badge, QPixmap) and not badge.isNull()
+    due = page.model.data(page.model.index(row, COLUMN["due_date"]), Qt.ItemDataRole.ForegroundRole)
+    assert due == overdue_colour()
+    tip = page.model.data(page.model.index(row, COLUMN["state"]), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Overdue since") and "(46 days)" in tip
+    draft_row = page.model.row_of(books["draft"])
+    assert page.model.index(draft_row, COLUMN["number"]).data() == f"Draft {books['draft']}"
+    assert page.model.index(draft_row, COLUMN["tags"]).data() == "web"
+
+
+def test_filters_change_the_rows(qtbot, page, books):
+    bar = page.filter_bar
+    bar.set_states([State.DRAFT])
+    wait_idle(qtbot, page)
+    assert set(page.model.ids()) == {books["draft"], books["draft2"]}
+    bar.set_states(UNPAID)
+    wait_idle(qtbot, page)
+    assert set(page.model.ids()) == {books["open"], books["overdue"], books["part_paid"]}
+    assert bar.state_button.text() == "State: unpaid"
+
+    bar.clear()
+    bar.date_to.set_value(TODAY - dt.timedelta(days=30))
+    wait_idle(qtbot, page)
+    assert page.model.ids() == [books["overdue"]]
+
+    bar.clear()
+    bar.client.set_client_id(books["baker"])
+    wait_idle(qtbot, page)
+    assert set(page.model.ids()) == {books["draft2"], books["overdue"], books["paid"]}
+
+    bar.clear()
+    qtbot.keyClicks(bar.tags, "WEB")
+    wait_idle(qtbot, page)
+    assert page.model.ids() == [books["draft"]]
+
+    bar.clear()
+    qtbot.keyClicks(bar.search, "ACME")  # (QTest aborts on keys beyond ASCII)
+    wait_idle(qtbot, page)
+    assert set(page.model.ids()) == {books[k] for k in ("draft", "open", "part_paid", "cancelled")}
+    assert bar.clear_button.isEnabled() and bar.clear_button.text() == "Clear filters (1)"
+
+    bar.clear()
+    wait_idle(qtbot, page)
+    assert page.model.rowCount() == 7
+    assert not bar.clear_button.isEnabled()
+
+
+def test_client_combo_completes_a_typed_name(qtbot, page, books):
+    combo = page.filter_bar.client
+    assert combo.count() == 3  # "All clients" and the two clients
+    combo.lineEdit().setText("Öztürk")
+    combo.lineEdit().editingFinished.emit()
+    wait_idle(qtbot, page)
+    assert combo.client_id() == books["baker"]
+    assert page.model.rowCount() == 3
+
+
+def test_footer_shows_the_totals_of_the_filtered_invoices(qtbot, page):
+    # Seven invoices of 100.00 net, 119.00 gross; open: 119 + 119 + 69 (drafts owe nothing yet).
+    assert page.footer.text() == ("7 invoices — EUR: net 700.00, gross 833.00, open 307.00")
+    page.filter_bar.set_states([State.DRAFT])
+    wait_idle(qtbot, page)
+    assert page.footer.text() == "2 invoices — EUR: net 200.00, gross 238.00, open 0.00"
+
+
+@pytest.mark.parametrize(
+    ("key", "allowed"),
+    [
+        ("draft", {"open", "issue", "clone", "delete"}),
+        ("open", {"open", "payment", "clone", "cancel", "credit_note"}),
+        ("overdue", {"open", "payment", "clone", "cancel", "credit_note"}),
+        ("part_paid", {"open", "payment", "clone", "credit_note"}),
+        ("paid", {"open", "clone", "credit_note"}),
+        ("cancelled", {"open", "clone", "uncancel"}),
+    ],
+)
+def test_actions_are_enabled_where_the_state_allows(page, books, key, allowed):
+    page.select_ids([books[key]])
+    assert enabled(page) == allowed | {"new"}
+
+
+def test_multi_selection_enables_only_what_makes_sense_for_all(page, books):
+    page.select_ids([books["draft"], books["draft2"]])
+    assert enabled(page) == {"new", "issue", "delete"}
+    page.select_ids([books["draft"], books["open"]])
+    assert enabled(page) == {"new"}
+    page.select_ids([])
+    assert enabled(page) == {"new"}
+
+
+def test_issue_two_drafts_at_once(qtbot, page, books, answers):
+    asked, reports = answers
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    page.select_ids([books["draft"], books["draft2"]])
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["issue"].trigger()
+    wait_idle(qtbot, page)
+    assert asked and asked[0].startswith("Issue 2 drafts?")
+    assert reports == []
+    numbers = [invoices.get_invoice(page.ctx.db, books[k]).number for k in ("draft", "draft2")]
+    assert all(numbers)
+    assert state_of(page, books["draft"]) is State.OPEN
+    assert messages[-1].startswith("2 drafts issued: ")
+    assert set(page.selected_ids()) == {books["draft"], books["draft2"]}  # kept over the reload
+
+
+def test_issue_reports_each_draft_that_failed(qtbot, ctx, page, books, answers):
+    _asked, reports = answers
+    empty = invoices.create_draft(ctx.db, InvoiceInput(client_id=books["acme"])).id
+    ctx.bus.notify("invoice", [empty])
+    wait_idle(qtbot, page)
+    page.select_ids([books["draft"], empty])
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["issue"].trigger()
+    wait_idle(qtbot, page)
+    assert reports == [
+        f"1 of 2 drafts could not be issued:\n"
+        f"• Draft {empty}: add at least one line before issuing\n"
+        "1 draft issued."
+    ]
+    assert state_of(page, empty) is State.DRAFT
+    assert state_of(page, books["draft"]) is State.OPEN
+
+
+def test_del_deletes_the_selected_drafts_after_asking(qtbot, page, books, answers):
+    asked, _reports = answers
+    page.select_ids([books["draft"]])
+    page.table.setFocus()
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    wait_idle(qtbot, page)
+    assert asked == [f"Delete Draft {books['draft']}? This cannot be undone."]
+    assert page.model.row_of(books["draft"]) is None
+    assert page.model.rowCount() == 6
+
+
+def test_delete_of_an_issued_invoice_says_what_to_do_instead(page, books, answers):
+    asked, _reports = answers
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    page.select_ids([books["open"]])
+    page.delete_selected()
+    assert asked == []
+    assert messages == [
+        "Only drafts can be deleted — cancel an issued invoice or write a credit note."
+    ]
+
+
+def test_cancel_then_uncancel(qtbot, page, books, answers):
+    page.select_ids([books["open"]])
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["cancel"].trigger()
+    wait_idle(qtbot, page)
+    assert state_of(page, books["open"]) is State.CANCELLED
+    assert enabled(page) == {"new", "open", "clone", "uncancel"}
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["uncancel"].trigger()
+    wait_idle(qtbot, page)
+    assert state_of(page, books["open"]) is State.OPEN
+
+
+def test_clone_selects_the_new_draft_and_opens_it(qtbot, page, books, editor):
+    page.select_ids([books["paid"]])
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["clone"].trigger()
+    wait_idle(qtbot, page)
+    assert page.model.rowCount() == 8
+    (new_id,) = page.selected_ids()
+    assert new_id not in books.values()
+    assert state_of(page, new_id) is State.DRAFT
+    assert editor == [new_id]
+
+
+def test_credit_note_for_a_paid_invoice(qtbot, page, books, answers, editor):
+    page.select_ids([books["paid"]])
+    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
+        page.actions_["credit_note"].trigger()
+    wait_idle(qtbot, page)
+    (new_id,) = page.selected_ids()
+    view = invoices.get_invoice(page.ctx.db, new_id)
+    assert view.doc_type.value == "credit_note" and view.status is Status.DRAFT
+    assert view.corrects_id == books["paid"]
+    assert editor == [new_id]
+
+
+def test_enter_and_double_click_open_the_editor_new_opens_a_blank_one(qtbot, page, books, editor):
+    page.select_ids([books["open"]])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert editor == [books["open"]]
+    row = page.model.row_of(books["paid"])
+    rect = page.table.visualRect(page.model.index(row, COLUMN["client"]))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert editor == [books["open"], books["paid"]]
+    page.new_record()
+    assert editor[-1] is None
+
+
+def test_without_the_editor_module_the_user_is_told(monkeypatch, ctx, page):
+    monkeypatch.setitem(sys.modules, "invoicedesk.ui.invoice_editor", None)
+    messages: list[str] = []
+    assert not open_editor(ctx, None, page, messages.append)
+    assert messages == ["The invoice editor is not available in this version yet."]
+
+
+def test_keyboard_ctrl_f_searches_f5_refreshes(qtbot, page, ctx, books):
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.filter_bar.search.hasFocus()
+    pay(ctx.db, books["open"], "10.00")  # written elsewhere, nobody told the page
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    wait_idle(qtbot, page)
+    assert state_of(page, books["open"]) is State.PART_PAID
+
+
+def test_changes_announced_on_the_bus_reload_and_keep_the_selection(qtbot, ctx, page, books):
+    page.select_ids([books["open"]])
+    pay(ctx.db, books["open"], "19.00")
+    with qtbot.waitSignal(page.model.loaded, timeout=5000):
+        ctx.bus.notify("payment", [books["open"]])
+        ctx.bus.notify("invoice", [books["open"]])
+    wait_idle(qtbot, page)
+    assert page.selected_ids() == [books["open"]]
+    assert state_of(page, books["open"]) is State.PART_PAID
+    assert enabled(page) == {"new", "open", "payment", "clone", "credit_note"}
+
+
+def test_headers_sort_in_sql_tags_do_not(qtbot, page, books):
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(COLUMN["client"], Qt.SortOrder.AscendingOrder)
+    wait_idle(qtbot, page)
+    names = [page.model.index(r, COLUMN["client"]).data() for r in range(page.model.rowCount())]
+    assert names == sorted(names) and names[0] == "Acme GmbH"
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    header.setSortIndicator(COLUMN["tags"], Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == COLUMN["client"]
+    assert messages == ["Tags cannot be sorted; use the tag filter instead."]
+
+
+def test_a_reload_overtaken_by_a_newer_one_is_dropped(qtbot, ctx, books):
+    model = InvoiceTableModel(ctx.db, background=True)
+    model.today = TODAY
+    model.reload(InvoiceFilter(states=(State.PAID,)))
+    model.reload(InvoiceFilter(states=(State.DRAFT,)))
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=5000)
+    assert set(model.ids()) == {books["draft"], books["draft2"]}
+
+
+def test_empty_list_says_why(qtbot, page):
+    page.filter_bar.search.setText("nothing like this")
+    page.filter_bar.flush()
+    wait_idle(qtbot, page)
+    assert page.model.rowCount() == 0
+    assert page.table.empty_label.isVisibleTo(page)
+    assert page.table.empty_text.startswith("No invoices match these filters.")
