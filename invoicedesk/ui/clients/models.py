@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State
@@ -37,8 +36,6 @@ METHOD_LABELS = {
     PaymentMethod.OTHER: "Other",
     PaymentMethod.CREDIT_NOTE: "Credit note",
 }
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def amount_text(amount: Decimal, currency: str) -> str:
