@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(170)
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(260)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
@@ -124,7 +125,9 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 1110])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 

@@ -79,9 +79,16 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(self._task)
         except Exception as exc:  # every failure must reach the user
-            self._task.failed.emit(exc, traceback.format_exc())
+            self._emit(self._task.failed, exc, traceback.format_exc())
         else:
-            self._task.finished.emit(result)
+            self._emit(self._task.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the app quit while the job ran: nobody is left to tell
+            pass
 
 
 _running: set[Task] = set()  # keeps each Task alive until its result has been delivered

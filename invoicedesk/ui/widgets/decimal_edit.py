@@ -72,8 +72,15 @@ class DecimalEdit(QLineEdit):
         return True
 
     def setValue(self, value: Decimal | None) -> None:  # noqa: N802 - Qt naming
-        self.setText(format_user_decimal(value, self._places if value is not None else None))
+        """Show ``value`` with at least ``places`` decimals, never fewer than it has."""
+        self.setText(format_user_decimal(value, self._shown_places(value)))
         self._mark(True)
+
+    def _shown_places(self, value: Decimal | None) -> int | None:
+        if value is None or self._places is None:
+            return None
+        exponent = value.normalize().as_tuple().exponent
+        return max(self._places, -exponent) if isinstance(exponent, int) else self._places
 
     def _on_edited(self, _text: str) -> None:
         valid = self.is_valid()
@@ -84,12 +91,7 @@ class DecimalEdit(QLineEdit):
     def _reformat(self) -> None:
         if self.is_valid() and self.text().strip():
             value = self.value()
-            places = self._places
-            if places is not None and value is not None:
-                exponent = value.normalize().as_tuple().exponent
-                if isinstance(exponent, int):
-                    places = max(places, -exponent)
-            self.setText(format_user_decimal(value, places))
+            self.setText(format_user_decimal(value, self._shown_places(value)))
 
     def _mark(self, valid: bool) -> None:
         self.setProperty("invalid", not valid)
