@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
 
 from invoicedesk.ui.formatting import user_locale
 
@@ -36,7 +36,7 @@ class OptionalDateEdit(QDateEdit):
         self.setMinimumDate(_EMPTY)
         self.setSpecialValueText(empty_text)
         self.setDate(_EMPTY)
-        self.setToolTip(f"Empty: {empty_text}. Delete clears the date; Alt+Down opens a calendar.")
+        self.setToolTip(f"Empty: {empty_text}. Delete clears the date; F4 opens a calendar.")
         self.calendarWidget().installEventFilter(self)
         self.dateChanged.connect(lambda _d: self.valueChanged.emit(self.value()))
 
@@ -63,11 +63,28 @@ class OptionalDateEdit(QDateEdit):
         ):
             self.clear()
             return
+        alt_down = key == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if (key == Qt.Key.Key_F4 or alt_down) and self.calendarPopup() and not self.isReadOnly():
+            self.open_calendar()
+            return
         super().keyPressEvent(event)
+
+    def open_calendar(self) -> None:
+        """Open the calendar as a click on the arrow does (QDateEdit has no key for it)."""
+        point = QPointF(self.width() - 8, self.height() / 2)
+        for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            event = QMouseEvent(
+                kind,
+                point,
+                self.mapToGlobal(point),
+                Qt.MouseButton.LeftButton,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            )
+            QApplication.sendEvent(self, event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.calendarWidget() and event.type() == QEvent.Type.Show:
-            if self.value() is None:
-                today = QDate.currentDate()
-                self.calendarWidget().setCurrentPage(today.year(), today.month())
+            if self.value() is None:  # start at today, not at the "empty" date of 1900
+                self.calendarWidget().setSelectedDate(QDate.currentDate())
         return super().eventFilter(watched, event)
