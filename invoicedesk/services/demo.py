@@ -2095,7 +2095,8 @@ def generate_demo(
         if has_invoices or has_clients:
             raise DomainError(
                 f"this database already has {has_clients or 0} clients and {has_invoices or 0} "
-                "invoices — demo data goes into a new, empty database file, never into real books",
+                "invoices or credit notes — demo data goes into a new, empty database file, "
+                "never into real books",
                 "database",
             )
         generator = _Generator(
