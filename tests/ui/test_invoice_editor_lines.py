@@ -249,3 +249,32 @@ def test_saved_line_keeps_its_product(qtbot, db, open_editor, catalogue):
         D("24.50"),
         D(7),
     )
+
+
+def test_numbers_are_read_and_shown_in_the_users_locale(monkeypatch):
+    from invoicedesk.ui.invoice_editor import parsing
+    from invoicedesk.ui.widgets import decimal_edit
+
+    monkeypatch.setattr(decimal_edit, "user_locale", lambda: "de_DE")
+    assert parsing.read_quantity("1,5") == D("1.5")
+    assert parsing.read_price("1.234,50") == D("1234.50")
+    assert parsing.normalised_number("1234,5", 2) == "1.234,50"
+    assert parsing.read_discount("2,5%", 2) == Discount(percent=D("2.5"))
+    assert parsing.example("5.00") == "5,00"
+    with pytest.raises(parsing.InputProblem, match="quantity is not a number"):
+        parsing.read_quantity("1,2,3")
+
+
+def test_renaming_the_client_elsewhere_is_no_change_to_the_draft(db, ctx, open_editor):
+    from invoicedesk.services import clients
+    from tests.factories import client_input
+
+    client = make_client(db)
+    editor = open_editor(make_draft(db, make_line(), client_id=client.id).id)
+    clients.update_client(db, client.id, client_input("Acme Holding GmbH"))
+    ctx.bus.notify("client", [client.id])
+    assert editor.header.client.currentText().startswith("Acme Holding GmbH")
+    assert not editor.isWindowModified()
+    clients.archive_client(db, client.id)
+    ctx.bus.notify("client", [client.id])
+    assert editor.header.client_id() == client.id  # archived, but still this draft's client

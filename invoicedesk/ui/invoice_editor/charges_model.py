@@ -82,7 +82,7 @@ class ChargesModel(RowsModel):
     columns = (
         Column("is_charge", "Type"),
         Column("reason", "Description", tooltip="e.g. Shipping, Packaging, Goodwill"),
-        Column("value", "Amount or %", numeric=True, tooltip="An amount (9.90) or 5%"),
+        Column("value", "Amount or %", numeric=True, tooltip="An amount or a percentage, e.g. 5%"),
         Column("tax", "Tax", tooltip=f"{SPREAD_LABEL}: shared out like the lines' amounts"),
         Column("amount", "Amount", editable=False, numeric=True),
     )

@@ -29,6 +29,7 @@ from invoicedesk.ui.invoice_editor.parsing import (
     InputProblem,
     Problem,
     TaxChoice,
+    example,
     read_discount,
     read_number,
     show_discount,
@@ -44,7 +45,7 @@ class ExtrasForm(QWidget):
         self.charges = charges
 
         self.discount = QLineEdit()
-        self.discount.setPlaceholderText("10% or 50.00")
+        self.discount.setPlaceholderText(f"10% or {example('50.00')}")
         self.discount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.discount.setToolTip("Taken off all lines, shared out over their tax rates")
         self.prepaid = DecimalEdit()
@@ -53,6 +54,7 @@ class ExtrasForm(QWidget):
         self.adjustment.setToolTip("Untaxed rounding, may be negative; changes only the amount due")
         self.cash_rate = DecimalEdit()
         self.cash_rate.setPlaceholderText("e.g. 2")
+        self.cash_rate.setMinimumWidth(60)
         self.cash_days = QSpinBox()
         self.cash_days.setRange(0, 365)
         self.cash_days.setValue(10)
@@ -92,7 +94,8 @@ class ExtrasForm(QWidget):
             charges.column_of("reason"), TextDelegate(self, max_length=200)
         )
         self.table.setItemDelegateForColumn(
-            charges.column_of("value"), TextDelegate(self, numeric=True, hint="9.90 or 5%")
+            charges.column_of("value"),
+            TextDelegate(self, numeric=True, hint=f"{example('9.90')} or 5%"),
         )
         self.table.setItemDelegateForColumn(charges.column_of("tax"), self.tax_delegate)
         header = self.table.horizontalHeader()

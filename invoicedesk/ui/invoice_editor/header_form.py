@@ -26,15 +26,18 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.document import PriceBasis
 from invoicedesk.services.clients import ClientView
-from invoicedesk.ui.formatting import user_locale
 from invoicedesk.ui.invoice_editor.date_edit import OptionalDateEdit
-from invoicedesk.ui.invoice_editor.parsing import InputProblem, Problem, read_number
+from invoicedesk.ui.invoice_editor.parsing import InputProblem, Problem, example, read_number
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
 COMMON_CURRENCIES = (
     "EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
 )  # fmt: skip
 NO_DAYS = -1  # the due-days spin box's "use the default" value
+# Names of countries and currencies in the language of the interface (English), so a German
+# locale gets German numbers and dates but not a German word amid English labels.
+UI_LANGUAGE = "en"
+_TERRITORIES = Locale.parse(UI_LANGUAGE).territories
 
 
 def client_label(client: ClientView) -> str:
@@ -51,8 +54,7 @@ def address_text(client: ClientView | None) -> str:
         lines += [address.recipient, address.street, address.street2]
         lines.append(" ".join(p for p in (address.zip, address.city) if p))
         if address.country:
-            territories = Locale.parse(user_locale()).territories
-            lines.append(territories.get(address.country, address.country))
+            lines.append(_TERRITORIES.get(address.country, address.country))
     else:
         lines.append("(no billing address yet)")
     if client.data.vat_id:
@@ -135,7 +137,7 @@ class HeaderForm(QWidget):
         for code in COMMON_CURRENCIES:
             self._add_currency(code)
         self.exchange_rate = DecimalEdit(places=None)
-        self.exchange_rate.setPlaceholderText("e.g. 0.92")
+        self.exchange_rate.setPlaceholderText(f"e.g. {example('0.92')}")
         self.rate_from = QLabel()
         self.rate_to = QLabel()
         rate_row = QHBoxLayout()
@@ -162,8 +164,8 @@ class HeaderForm(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(client_box, 4)
-        layout.addWidget(dates_box, 5)
+        layout.addWidget(client_box, 5)
+        layout.addWidget(dates_box, 4)
         layout.addWidget(terms_box, 3)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
@@ -188,7 +190,7 @@ class HeaderForm(QWidget):
 
     def _add_currency(self, code: str) -> None:
         try:
-            name = get_currency_name(code, locale=user_locale())
+            name = get_currency_name(code, locale=UI_LANGUAGE)
         except Exception:  # babel knows every ISO code; a stored oddity just shows bare
             name = ""
         self.currency.addItem(f"{code} — {name}" if name and name != code else code, code)
@@ -220,6 +222,8 @@ class HeaderForm(QWidget):
         """Fill the picker (active clients plus the invoice's own); keeps the selection."""
         current = self.client_id()
         text = self.client.currentText()
+        if current is not None and all(c.id != current for c in clients):
+            clients = [*clients, self._clients[current]]  # archived since: still this one's
         self.client.blockSignals(True)
         self.client.clear()
         self._clients = {c.id: c for c in clients}
@@ -307,7 +311,7 @@ class HeaderForm(QWidget):
 
     def snapshot(self) -> tuple[Any, ...]:
         return (
-            self.client.currentText(),
+            self.client_id() or self.client.currentText(),  # a renamed client is no change
             self.date.value(),
             self.supply_date.value(),
             self.supply_end_date.value(),

@@ -33,7 +33,7 @@ from invoicedesk.ui.invoice_editor.delegates import (
     TextDelegate,
 )
 from invoicedesk.ui.invoice_editor.lines_model import LinesModel
-from invoicedesk.ui.invoice_editor.parsing import TaxChoice
+from invoicedesk.ui.invoice_editor.parsing import TaxChoice, example
 from invoicedesk.ui.invoice_editor.rows_model import MIME_ROWS
 
 COLUMN_WIDTHS = {
@@ -177,7 +177,7 @@ class LinesPane(QWidget):
             ("quantity", TextDelegate(self, numeric=True)),
             ("unit", TextDelegate(self, max_length=30, hint="h, pcs …")),
             ("unit_price", TextDelegate(self, numeric=True)),
-            ("discount", TextDelegate(self, numeric=True, hint="10% or 5.00")),
+            ("discount", TextDelegate(self, numeric=True, hint=f"10% or {example('5.00')}")),
             ("tax", self.tax_delegate),
         ):
             self.view.setItemDelegateForColumn(model.column_of(key), delegate)

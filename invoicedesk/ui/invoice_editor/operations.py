@@ -47,7 +47,7 @@ class Operations(QObject):
 
         self.save = action("&Save draft", self.save_draft, QKeySequence.StandardKey.Save)
         self.issue = action("&Issue…", self.issue_invoice, "Ctrl+Shift+I")
-        self.record_payment = action("&Record payment…", self.open_payment_dialog, "Ctrl+P")
+        self.record_payment = action("&Record payment…", self.open_payment_dialog)
         self.cancel = action("&Cancel invoice…", self.cancel_invoice)
         self.uncancel = action("&Uncancel", self.uncancel_invoice)
         self.clone = action("Clo&ne into a new draft", self.clone_invoice)

@@ -132,8 +132,15 @@ def read_discount(
     try:
         amount = read_number(stripped, what, places=places, negative=negative)
     except InputProblem:
-        raise InputProblem(f"{what} is not an amount or a percentage (e.g. 10% or 5.00)") from None
+        raise InputProblem(
+            f"{what} is not an amount or a percentage (e.g. 10% or {example('5.00')})"
+        ) from None
     return Discount(amount=amount) if amount else None
+
+
+def example(number: str) -> str:
+    """A sample number for hints, in the user's format: "5.00" → "5,00" in German."""
+    return format_user_decimal(Decimal(number), len(number.partition(".")[2]))
 
 
 def show_number(value: Decimal | None, min_places: int = 0) -> str:

@@ -477,9 +477,7 @@ def open_invoice_editor(
                 editor.raise_()
                 editor.activateWindow()
                 return editor
-    editor = InvoiceEditor(ctx, invoice_id, parent, client_id=client_id)
-    if parent is not None:
-        editor.setWindowFlag(Qt.WindowType.Window, True)
+    editor = InvoiceEditor(ctx, invoice_id, parent, client_id=client_id)  # its own window
     _OPEN.add(editor)
     editor.destroyed.connect(lambda *_: _OPEN.discard(editor))
     editor.show()
