@@ -278,3 +278,13 @@ def test_renaming_the_client_elsewhere_is_no_change_to_the_draft(db, ctx, open_e
     clients.archive_client(db, client.id)
     ctx.bus.notify("client", [client.id])
     assert editor.header.client_id() == client.id  # archived, but still this draft's client
+
+
+def test_undo_shows_the_line_it_changed(qtbot, db, open_editor):
+    lines = [make_line(name=n) for n in ("A", "B", "C")]
+    editor = open_editor(make_draft(db, *lines, client_id=make_client(db).id).id)
+    type_in_cell(qtbot, editor, 2, "quantity", "5")
+    editor.lines.view.setCurrentIndex(cell(editor, 0, "name"))
+    editor.undo_action.trigger()
+    assert editor.lines.view.currentIndex() == cell(editor, 2, "quantity")
+    assert editor.lines.description_label.text().endswith("of line 3")

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 _MERGE_ID = 4711
 
 
+def _show(command: QUndoCommand, row: int, column: int = 0) -> None:
+    """After a redo (not the first run, which the user just did), show the row it changed."""
+    if getattr(command, "_done", False):
+        command.model.focus_requested.emit(row, column)  # type: ignore[attr-defined]
+    command._done = True  # type: ignore[attr-defined]
+
+
 class SetRowCommand(QUndoCommand):
     """Replace one row (a cell edit, or several fields at once when a product fills a line).
 
@@ -47,9 +54,11 @@ class SetRowCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.model.apply_row(self.row, self.new, self.column)
+        _show(self, self.row, self.column)
 
     def undo(self) -> None:
         self.model.apply_row(self.row, self.old, self.column)
+        self.model.focus_requested.emit(self.row, self.column)
 
     def id(self) -> int:
         return _MERGE_ID if self.merge_key else -1
@@ -75,9 +84,11 @@ class InsertRowsCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.model.apply_insert(self.row, self.rows)
+        _show(self, self.row)
 
     def undo(self) -> None:
         self.model.apply_remove(self.row, len(self.rows))
+        self.model.focus_requested.emit(max(0, min(self.row, self.model.rowCount() - 1)), 0)
 
 
 class RemoveRowsCommand(QUndoCommand):
@@ -90,9 +101,11 @@ class RemoveRowsCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.removed = self.model.apply_remove(self.row, self.count)
+        _show(self, max(0, min(self.row, self.model.rowCount() - 1)))
 
     def undo(self) -> None:
         self.model.apply_insert(self.row, self.removed)
+        self.model.focus_requested.emit(self.row, 0)
 
 
 class MoveRowsCommand(QUndoCommand):
@@ -109,6 +122,10 @@ class MoveRowsCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.model.apply_move(self.source, self.count, self.destination)
+        moved_to = (
+            self.destination - self.count if self.destination > self.source else (self.destination)
+        )
+        _show(self, moved_to)
 
     def undo(self) -> None:
         if self.destination > self.source:
@@ -116,3 +133,4 @@ class MoveRowsCommand(QUndoCommand):
             self.model.apply_move(self.destination - self.count, self.count, self.source)
         else:
             self.model.apply_move(self.destination, self.count, self.source + self.count)
+        self.model.focus_requested.emit(self.source, 0)

@@ -139,6 +139,7 @@ class ExtrasForm(QWidget):
             lambda: self._add(ChargeRow(is_charge=False, tax=None), "reason")
         )
         self.remove.clicked.connect(self._remove)
+        charges.focus_requested.connect(self._focus)
         for edit in (self.discount, self.prepaid, self.adjustment, self.cash_rate):
             edit.textChanged.connect(lambda _t: self.changed.emit())
         self.cash_days.valueChanged.connect(lambda _v: self.changed.emit())
@@ -154,6 +155,11 @@ class ExtrasForm(QWidget):
         self.table.setCurrentIndex(index)
         self.table.setFocus()
         self.table.edit(index)
+
+    def _focus(self, row: int, column: int) -> None:
+        """Show the row an undo or redo changed (and its tab)."""
+        if 0 <= row < self.charges.rowCount():
+            self.table.setCurrentIndex(self.charges.index(row, column))
 
     def _remove(self) -> None:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
