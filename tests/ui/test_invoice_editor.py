@@ -317,3 +317,40 @@ def test_colleagues_dialogs_missing_are_explained(db, open_editor, answers, miss
         editor = open_editor(issued.id)
         editor.ops.record_payment.trigger()
         assert answers.told and answers.told[0].startswith("Record payment")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise() for boxes
+@pytest.mark.parametrize(
+    ("button", "answer"),
+    [
+        (QMessageBox.StandardButton.Save, prompts.Unsaved.SAVE),
+        (QMessageBox.StandardButton.Discard, prompts.Unsaved.DISCARD),
+        (QMessageBox.StandardButton.Cancel, prompts.Unsaved.CANCEL),
+    ],
+)
+def test_the_real_unsaved_question_answers(qtbot, button, answer):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        box.button(button).click()
+
+    QTimer.singleShot(0, click)
+    assert prompts.ask_unsaved(None, "the new invoice") is answer
+
+
+def test_ctrl_s_saves_and_the_problem_link_finds_the_cell(qtbot, db, open_editor):
+    editor = open_editor(client_id=make_client(db).id)
+    type_in_cell(qtbot, editor, 0, "name", "Work")
+    type_in_cell(qtbot, editor, 0, "quantity", "lots")
+    editor.lines.view.setCurrentIndex(editor.lines_model.index(0, 2))
+    editor.problem_label.linkActivated.emit("#show")
+    assert editor.lines.view.currentIndex().column() == editor.lines_model.column_of("quantity")
+    type_in_cell(qtbot, editor, 0, "quantity", "3")
+    type_in_cell(qtbot, editor, 0, "unit_price", "10")
+    focus(qtbot, editor.lines.view)
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.keyClick(editor.lines.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert invoices.get_invoice(db, editor.invoice_id).data.lines[0].quantity == D(3)

@@ -113,7 +113,7 @@ def test_credit_note_opens_its_draft_for_the_same_client(qtbot, db, open_editor)
     assert note.editable and not note.header.client.isEnabled()  # stays with the invoice's client
     assert not note.header.currency.isEnabled()
     assert "Corrects invoice RE-2026-0001" in note.status_text.text()
-    assert note.ops.issue.text() == "&Issue credit note…"
+    assert note.issue_button.text() == "Issue credit note…"
     # The invoice's own history now mentions the credit note draft.
     history = [
         editor.history_model.index(r, 1).data() for r in range(editor.history_model.rowCount())

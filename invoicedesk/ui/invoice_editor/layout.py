@@ -84,7 +84,7 @@ def build_window(e: InvoiceEditor) -> None:
     bottom.addWidget(e.problem_label, 1)
     e.close_button = e.ops.button(e.ops.close, "Close")
     e.save_button = e.ops.button(e.ops.save, "Save draft")
-    e.issue_button = e.ops.button(e.ops.issue, "Issue invoice…")
+    e.issue_button = e.ops.button(e.ops.issue)  # "Issue invoice…" or "Issue credit note…"
     for button in (e.close_button, e.save_button, e.issue_button):
         bottom.addWidget(button)
 

@@ -46,7 +46,7 @@ class Operations(QObject):
             return act
 
         self.save = action("&Save draft", self.save_draft, QKeySequence.StandardKey.Save)
-        self.issue = action("&Issue…", self.issue_invoice, "Ctrl+Shift+I")
+        self.issue = action("&Issue invoice…", self.issue_invoice, "Ctrl+Shift+I")
         self.record_payment = action("&Record payment…", self.open_payment_dialog)
         self.cancel = action("&Cancel invoice…", self.cancel_invoice)
         self.uncancel = action("&Uncancel", self.uncancel_invoice)
@@ -61,10 +61,13 @@ class Operations(QObject):
         ]  # fmt: skip
 
     def button(self, action: QAction, text: str | None = None) -> QPushButton:
-        """A push button that mirrors ``action`` (enabled, visible, tooltip)."""
+        """A push button that mirrors ``action`` (enabled, visible, tooltip, and its text
+        unless ``text`` is given)."""
         button = QPushButton(text or action.text())
 
         def sync() -> None:
+            if text is None:  # the menu's mnemonic stays in the menu (Alt+I is the menu's)
+                button.setText(action.text().replace("&", ""))
             button.setEnabled(action.isEnabled())
             button.setVisible(action.isVisible())
             button.setToolTip(action.toolTip())

@@ -40,6 +40,11 @@ class ProblemDisplay:
         self._models = {"lines": lines, "charges": charges}
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
+        # "Show" is reachable by Tab and Enter too, not by mouse only.
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         label.setAccessibleName("Problems")
         label.setMinimumHeight(label.fontMetrics().height() * 2)
 
