@@ -9,6 +9,7 @@ the model's undo stack.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
@@ -198,9 +199,9 @@ class LinesPane(QWidget):
             "&Remove lines", QKeySequence(QKeySequence.StandardKey.Delete), self.remove_lines
         )
         self.remove_action.setToolTip("Remove the selected lines (Del)")
-        self.up_action = self._action("Move &up", "Alt+Up", lambda: self.move(-1))
+        self.up_action = self._action("Move &up", "Alt+Up", lambda: self.move_lines(-1))
         self.up_action.setToolTip("Move the selected lines up (Alt+Up); or drag them")
-        self.down_action = self._action("Move do&wn", "Alt+Down", lambda: self.move(1))
+        self.down_action = self._action("Move do&wn", "Alt+Down", lambda: self.move_lines(1))
         self.down_action.setToolTip("Move the selected lines down (Alt+Down); or drag them")
         self.actions_for_menu = [
             self.add_action,
@@ -261,16 +262,21 @@ class LinesPane(QWidget):
         self._show_description()
 
     def _action(
-        self, text: str, shortcut: object, slot: object, *, window: bool = False
+        self,
+        text: str,
+        shortcut: str | QKeySequence,
+        slot: Callable[[], object],
+        *,
+        window: bool = False,
     ) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(
             Qt.ShortcutContext.WindowShortcut
             if window
             else Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(lambda _checked=False: slot())
         (self if window else self.view).addAction(action)
         return action
 
@@ -315,7 +321,7 @@ class LinesPane(QWidget):
         if remaining:
             self.view.select_rows(min(rows[0], remaining - 1), 1)
 
-    def move(self, step: int) -> None:
+    def move_lines(self, step: int) -> None:
         self.view.commit_editor()
         rows = self.view.selected_rows()
         if not rows or rows != list(range(rows[0], rows[-1] + 1)):

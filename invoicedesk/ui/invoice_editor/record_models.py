@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -49,10 +50,10 @@ class _ReadOnlyTable(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: Sequence[tuple[str, ...]] = []
         self._tips: list[str | None] = []
 
-    def _set(self, rows: list[tuple[str, ...]], tips: list[str | None]) -> None:
+    def _set(self, rows: Sequence[tuple[str, ...]], tips: list[str | None]) -> None:
         self.beginResetModel()
         self._rows = rows
         self._tips = tips

@@ -10,6 +10,7 @@ editor listens to before it re-validates and recomputes the totals.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -344,7 +345,7 @@ class RowsModel(QAbstractTableModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [MIME_ROWS]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
         data.setData(MIME_ROWS, QByteArray(json.dumps(rows).encode()))

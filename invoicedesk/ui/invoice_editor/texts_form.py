@@ -58,7 +58,7 @@ class TextsForm(QWidget):
             self.note.toPlainText(),
         )
 
-    def collect(self) -> dict[str, str]:
+    def collect(self) -> dict[str, Any]:
         title, label, intro, note = self.snapshot()
         return {"title": title, "label": label, "intro": intro, "note": note}
 

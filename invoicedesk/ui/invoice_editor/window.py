@@ -19,8 +19,15 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from invoicedesk.core.errors import DomainError, NotFoundError
 from invoicedesk.core.lifecycle import State
@@ -58,6 +65,19 @@ class InvoiceEditor(QMainWindow):
     reloaded = Signal()
     operation_failed = Signal(str)  # the message shown
     editor_opened = Signal(object)  # another InvoiceEditor (clone, credit note)
+
+    # Made by layout.build_window:
+    badge: QLabel
+    status_text: QLabel
+    tabs: QTabWidget
+    payments_view: QTableView
+    history_view: QTableView
+    problem_label: QLabel
+    close_button: QPushButton
+    save_button: QPushButton
+    issue_button: QPushButton
+    undo_action: QAction
+    redo_action: QAction
 
     def __init__(
         self,
