@@ -95,7 +95,29 @@ class Database:
             finally:
                 session.rollback()
 
+    def analyze(self) -> None:
+        """Refresh SQLite's statistics, so the planner picks the right index (after bulk writes)."""
+        if self.is_sqlite:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+                connection.commit()
+
+    def has_statistics(self) -> bool:
+        if not self.is_sqlite:
+            return True
+        with self.engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first()
+        return found is not None
+
     def dispose(self) -> None:
+        if self.is_sqlite:
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # noqa: BLE001 - closing must not fail over housekeeping
+                pass
         self.engine.dispose()
 
 
@@ -115,4 +137,7 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         from invoicedesk.db.migrate import upgrade_database
 
         upgrade_database(database)
+    if upgrade and not database.has_statistics():
+        # Without statistics SQLite may sort 100,000 rows instead of walking an index.
+        database.analyze()
     return database

@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, Dialect, String
 from sqlalchemy.types import TypeDecorator
 
 SCALE = 10_000  # four decimal places: unit prices and quantities need them, amounts use two
+SCALE_DIGITS = 4
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

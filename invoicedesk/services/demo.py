@@ -2108,4 +2108,6 @@ def generate_demo(
             progress=progress,
             cancelled=cancelled,
         )
-        return generator.run()
+        summary = generator.run()
+    db.analyze()  # fresh statistics for the planner after a bulk load
+    return summary

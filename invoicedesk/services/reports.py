@@ -12,24 +12,25 @@ not cancelled are counted (drafts and cancelled ones are not turnover).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, cast, func, select
 from sqlalchemy.types import Integer
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.lifecycle import DocType, State
-from invoicedesk.core.money import round_money
+from invoicedesk.core.lifecycle import DocType
+from invoicedesk.core.money import ROUNDING, minor_unit
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, InvoiceTax
-from invoicedesk.db.types import SCALE
-from invoicedesk.services.search import InvoiceFilter, _scaled, apply_filter, state_expression
+from invoicedesk.db.types import SCALE, SCALE_DIGITS
+from invoicedesk.services.search import InvoiceFilter, apply_filter, state_expression
 from invoicedesk.services.settings import get_company_currency
 
 DIMENSIONS = ("client", "status", "day", "week", "month", "year", "currency", "tax_rate")
-TURNOVER_STATES = (State.OPEN, State.OVERDUE, State.PART_PAID, State.PAID)
+TURNOVER_STATUSES = ("open", "part_paid", "paid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,16 @@ def _dimension(name: str, today: dt.date) -> tuple[Any, list[Any]]:
     raise DomainError(f"cannot group by '{name}' (use {', '.join(DIMENSIONS)})", "group_by")
 
 
+@lru_cache(maxsize=32)
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_unit(currency))
+
+
+def _money(raw: int | None, currency: str) -> Decimal:
+    """A SUM over scaled-integer money columns as Decimal with the currency's decimals."""
+    return Decimal(raw or 0).scaleb(-SCALE_DIGITS).quantize(_quantum(currency), ROUNDING)
+
+
 def _key_text(dimension: str, value: object) -> str:
     if value is None:
         return ""
@@ -106,8 +117,9 @@ def grouped_totals(
         if d not in DIMENSIONS:
             raise DomainError(f"cannot group by '{d}' (use {', '.join(DIMENSIONS)})", "group_by")
     flt = flt or InvoiceFilter()
-    if not flt.states:
-        flt = replace(flt, states=TURNOVER_STATES)
+    # Without a state filter: the turnover, i.e. issued and not cancelled. Written as one
+    # IN over the stored status (not the OR of four derived states) so indexes apply.
+    turnover_only = not flt.states
     by_tax = "tax_rate" in dims
     if by_tax and "currency" not in dims:
         dims.append("currency")
@@ -133,35 +145,54 @@ def grouped_totals(
         net = func.sum(Invoice.net_company * sign)
         gross = func.sum(Invoice.gross_company * sign)
         tax = gross - net
-    query = (
+    query: Any = (
         select(*keys, count, net, tax, gross)
         .select_from(Invoice)
         .join(Client, Client.id == Invoice.client_id)
     )
     if by_tax:
         query = query.join(InvoiceTax, InvoiceTax.invoice_id == Invoice.id)
-    query = apply_filter(query, flt).group_by(*keys, *extra_group).order_by(*keys)
+    query = apply_filter(query, flt)
+    if turnover_only:
+        query = query.where(Invoice.status.in_(TURNOVER_STATUSES))
+    query = query.group_by(*keys, *extra_group).order_by(*keys)
     with db.read() as session:
         rows: list[Any] = list(session.execute(query).all())
         company_currency = "" if by_tax else get_company_currency(session)
     n = len(dims)
     currency_at = dims.index("currency") if "currency" in dims else None
 
-    def _row(row: Any) -> ReportRow:
-        # Amounts carry the decimals of their currency (all sums of rounded amounts: exact).
-        currency = row[currency_at] if by_tax and currency_at is not None else company_currency
-        return ReportRow(
-            keys=tuple(_key_text(d, v) for d, v in zip(dims, row[:n], strict=True)),
-            count=int(row[n]),
-            net=round_money(_scaled(row[n + 1]), currency),
-            tax=round_money(_scaled(row[n + 2]), currency),
-            gross=round_money(_scaled(row[n + 3]), currency),
+    # This loop runs once per group (31,880 for client × month over 100k invoices), so it
+    # is kept lean. Amounts get the decimals of their currency (sums of rounded amounts).
+    if by_tax:
+        assert currency_at is not None
+        report_rows = tuple(
+            ReportRow(
+                tuple(_key_text(d, v) for d, v in zip(dims, row[:n], strict=True)),
+                row[n],
+                _money(row[n + 1], row[currency_at]),
+                _money(row[n + 2], row[currency_at]),
+                _money(row[n + 3], row[currency_at]),
+            )
+            for row in rows
         )
-
-    report_rows = tuple(_row(row) for row in rows)
+    else:
+        quantum = _quantum(company_currency)
+        report_rows = tuple(
+            ReportRow(
+                tuple("" if v is None else v for v in row[:n]),
+                row[n],
+                Decimal(row[n + 1] or 0).scaleb(-SCALE_DIGITS).quantize(quantum, ROUNDING),
+                Decimal(row[n + 2] or 0).scaleb(-SCALE_DIGITS).quantize(quantum, ROUNDING),
+                Decimal(row[n + 3] or 0).scaleb(-SCALE_DIGITS).quantize(quantum, ROUNDING),
+            )
+            for row in rows
+        )
     if by_tax:  # an invoice with two rates is in two groups; count it once in the total
         with db.read() as session:
             counted = apply_filter(select(func.count()).select_from(Invoice).join(Client), flt)
+            if turnover_only:
+                counted = counted.where(Invoice.status.in_(TURNOVER_STATUSES))
             total_count = int(session.scalar(counted) or 0)
     else:
         total_count = sum(r.count for r in report_rows)

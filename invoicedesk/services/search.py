@@ -175,8 +175,14 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
     return query.where(*conditions) if conditions else query
 
 
-def _base(columns: list[Any]) -> Select[Any]:
-    return select(*columns).select_from(Invoice).join(Client, Client.id == Invoice.client_id)
+def _base(columns: list[Any], *, with_client: bool = True) -> Select[Any]:
+    query = select(*columns).select_from(Invoice)
+    return query.join(Client, Client.id == Invoice.client_id) if with_client else query
+
+
+def _needs_client(flt: InvoiceFilter, sort: str | None = None) -> bool:
+    """Whether a query must join clients (the search box and the client sort read its name)."""
+    return bool(flt.search.strip()) or sort == "client"
 
 
 def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
@@ -193,10 +199,11 @@ def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
         "open": Invoice.open_amount,
         "id": Invoice.id,
     }[sort]
-    ordered = column.desc() if descending else column.asc()
     # Drafts have no number or date yet: keep them together at the end either way.
+    # (NULLS LAST rather than a leading "IS NULL" term, so SQLite can walk the index.)
+    ordered = (column.desc() if descending else column.asc()).nulls_last()
     tie = Invoice.id.desc() if descending else Invoice.id.asc()
-    return [column.is_(None), ordered, tie]
+    return [ordered, tie]
 
 
 def list_invoices(
@@ -286,8 +293,9 @@ def _tags_of(session: Session, invoice_ids: list[int]) -> dict[int, tuple[str, .
 
 
 def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
+    flt = flt or InvoiceFilter()
     with db.read() as session:
-        query = apply_filter(_base([func.count()]), flt or InvoiceFilter())
+        query = apply_filter(_base([func.count()], with_client=_needs_client(flt)), flt)
         return int(session.scalar(query) or 0)
 
 
@@ -297,7 +305,7 @@ def row_ids(
     """All matching ids in list order: cheap (one integer per row) for lazy table models."""
     flt = flt or InvoiceFilter()
     with db.read() as session:
-        query = apply_filter(_base([Invoice.id]), flt)
+        query = apply_filter(_base([Invoice.id], with_client=_needs_client(flt, sort)), flt)
         query = query.order_by(*_order(sort, descending, flt.today or dt.date.today()))
         return list(session.scalars(query))
 
@@ -318,6 +326,7 @@ def summarize(db: Database, flt: InvoiceFilter | None = None) -> Summary:
     Credit notes count negative.
     """
     sign = case((Invoice.doc_type == DocType.CREDIT_NOTE.value, -1), else_=1)
+    flt = flt or InvoiceFilter()
     with db.read() as session:
         query = _base(
             [
@@ -326,9 +335,10 @@ def summarize(db: Database, flt: InvoiceFilter | None = None) -> Summary:
                 func.sum(Invoice.net * sign),
                 func.sum(Invoice.gross * sign),
                 func.sum(Invoice.open_amount * sign),
-            ]
+            ],
+            with_client=_needs_client(flt),
         ).group_by(Invoice.currency)
-        rows = session.execute(apply_filter(query, flt or InvoiceFilter())).all()
+        rows = session.execute(apply_filter(query, flt)).all()
     return Summary(
         count=sum(int(r[1]) for r in rows),
         by_currency=tuple(

@@ -243,6 +243,8 @@ def import_records(db: Database, records: Iterable[Record | FileRecord]) -> Impo
         session.flush()
         clients_after = session.scalar(select(func.count(Client.id))) or 0
         products_after = session.scalar(select(func.count(Product.id))) or 0
+    if len(stored) > 1000:
+        db.analyze()  # a large import changes what the planner should know
     return ImportSummary(
         clients=clients_after - clients_before,
         products=products_after - products_before,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from invoicedesk.db.models.base import Base, TimestampMixin
@@ -14,13 +14,16 @@ from invoicedesk.db.types import ExactDecimal
 
 class Payment(TimestampMixin, Base):
     __tablename__ = "payments"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (audit log)
+    __table_args__ = (
+        Index("ix_payments_method_invoice_id", "method", "invoice_id"),
+        {"sqlite_autoincrement": True},  # ids are never reused (audit log)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())
-    method: Mapped[str] = mapped_column(String(20), index=True)
+    method: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     is_overpayment: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:26:49.353042
+Create Date: 2026-11-22 01:16:49.679697
 """
 
 from collections.abc import Sequence
@@ -254,7 +254,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invoices_date'), ['date'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoices_doc_type'), ['doc_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoices_due_date'), ['due_date'], unique=False)
-        batch_op.create_index('ix_invoices_status_due_date', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_invoices_gross', ['gross'], unique=False)
+        batch_op.create_index('ix_invoices_net', ['net'], unique=False)
+        batch_op.create_index('ix_invoices_open_amount', ['open_amount'], unique=False)
+        batch_op.create_index('ix_invoices_report', ['client_id', 'date', 'status', 'doc_type', 'net_company', 'gross_company'], unique=False)
+        batch_op.create_index('ix_invoices_status_date', ['status', 'date'], unique=False)
+        batch_op.create_index('ix_invoices_status_due_date_doc_type', ['status', 'due_date', 'doc_type'], unique=False)
 
     op.create_table('invoice_allowances_charges',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -294,7 +299,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_lines_invoice_id'), ['invoice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_lines_product_id'), ['product_id'], unique=False)
+        batch_op.create_index('ix_invoice_lines_product_id_invoice_id', ['product_id', 'invoice_id'], unique=False)
 
     op.create_table('invoice_tags',
     sa.Column('invoice_id', sa.Integer(), nullable=False),
@@ -340,7 +345,7 @@ def upgrade() -> None:
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_date'), ['date'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_invoice_id'), ['invoice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payments_method'), ['method'], unique=False)
+        batch_op.create_index('ix_payments_method_invoice_id', ['method', 'invoice_id'], unique=False)
 
     op.create_table('reminders',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -418,7 +423,7 @@ def downgrade() -> None:
 
     op.drop_table('reminders')
     with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payments_method'))
+        batch_op.drop_index('ix_payments_method_invoice_id')
         batch_op.drop_index(batch_op.f('ix_payments_invoice_id'))
         batch_op.drop_index(batch_op.f('ix_payments_date'))
 
@@ -432,7 +437,7 @@ def downgrade() -> None:
 
     op.drop_table('invoice_tags')
     with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoice_lines_product_id'))
+        batch_op.drop_index('ix_invoice_lines_product_id_invoice_id')
         batch_op.drop_index(batch_op.f('ix_invoice_lines_invoice_id'))
 
     op.drop_table('invoice_lines')
@@ -441,7 +446,12 @@ def downgrade() -> None:
 
     op.drop_table('invoice_allowances_charges')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.drop_index('ix_invoices_status_due_date')
+        batch_op.drop_index('ix_invoices_status_due_date_doc_type')
+        batch_op.drop_index('ix_invoices_status_date')
+        batch_op.drop_index('ix_invoices_report')
+        batch_op.drop_index('ix_invoices_open_amount')
+        batch_op.drop_index('ix_invoices_net')
+        batch_op.drop_index('ix_invoices_gross')
         batch_op.drop_index(batch_op.f('ix_invoices_due_date'))
         batch_op.drop_index(batch_op.f('ix_invoices_doc_type'))
         batch_op.drop_index(batch_op.f('ix_invoices_date'))
