@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.document import CashDiscountTerms
 from invoicedesk.ui.invoice_editor.charges_model import SPREAD_LABEL, ChargeRow, ChargesModel
 from invoicedesk.ui.invoice_editor.delegates import ChoiceDelegate, TextDelegate
+from invoicedesk.ui.invoice_editor.feedback import set_read_only
 from invoicedesk.ui.invoice_editor.lines_pane import EditingTableView
 from invoicedesk.ui.invoice_editor.parsing import (
     InputProblem,
@@ -238,7 +239,7 @@ class ExtrasForm(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         for edit in (self.discount, self.prepaid, self.adjustment, self.cash_rate):
-            edit.setReadOnly(read_only)
+            set_read_only(edit, read_only)
         self.cash_days.setReadOnly(read_only)
         for button in (self.add_shipping, self.add_charge, self.add_allowance, self.remove):
             button.setVisible(not read_only)

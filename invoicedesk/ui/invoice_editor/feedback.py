@@ -1,4 +1,5 @@
-"""Marking a form field as wrong: a red frame (or tint) and the reason as its tooltip."""
+"""Marking a form field as wrong (a red frame or tint, the reason as its tooltip), and
+showing fields read-only without the hints meant for typing."""
 
 from __future__ import annotations
 
@@ -44,3 +45,11 @@ def mark(widget: QWidget, message: str | None) -> None:
                 widget.setPalette(original)
     widget.setProperty("problem", message or "")
     widget.setToolTip(message if message else str(widget.property(_ORIGINAL_TIP) or ""))
+
+
+def set_read_only(widget: QLineEdit | QPlainTextEdit, read_only: bool) -> None:
+    """Read-only without the placeholder ("e.g. …"), which would read like content."""
+    if widget.property("_hint") is None:
+        widget.setProperty("_hint", widget.placeholderText())
+    widget.setReadOnly(read_only)
+    widget.setPlaceholderText("" if read_only else str(widget.property("_hint")))

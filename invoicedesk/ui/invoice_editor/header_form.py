@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.document import PriceBasis
 from invoicedesk.services.clients import ClientView
 from invoicedesk.ui.invoice_editor.date_edit import OptionalDateEdit
+from invoicedesk.ui.invoice_editor.feedback import set_read_only
 from invoicedesk.ui.invoice_editor.parsing import InputProblem, Problem, example, read_number
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
@@ -411,4 +412,4 @@ class HeaderForm(QWidget):
             edit.setCalendarPopup(not read_only)
         self.due_days.setReadOnly(read_only)
         self.exchange_rate.setReadOnly(read_only)
-        self.tags.setReadOnly(read_only)
+        set_read_only(self.tags, read_only)

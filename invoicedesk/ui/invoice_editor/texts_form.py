@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from invoicedesk.ui.invoice_editor.feedback import set_read_only
+
 
 class TextsForm(QWidget):
     changed = Signal()
@@ -71,7 +73,5 @@ class TextsForm(QWidget):
         }.get(key)
 
     def set_read_only(self, read_only: bool) -> None:
-        for line in (self.title, self.label):
-            line.setReadOnly(read_only)
-        for edit in (self.intro, self.note):
-            edit.setReadOnly(read_only)
+        for widget in (self.title, self.label, self.intro, self.note):
+            set_read_only(widget, read_only)
