@@ -19,6 +19,7 @@ from invoicedesk.services.inputs import InvoiceInput
 from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices import actions as actions_module
+from invoicedesk.ui.invoices import model as model_module
 from invoicedesk.ui.invoices.actions import open_editor
 from invoicedesk.ui.invoices.filter_bar import UNPAID
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, StateRole, overdue_colour
@@ -172,6 +173,8 @@ def test_filters_change_the_rows(qtbot, page, books):
     assert page.model.ids() == [books["overdue"]]
 
     bar.clear()
+    bar.client.want()  # the client list loads when first wanted (focus, pop-up)
+    wait_idle(qtbot, page)
     bar.client.set_client_id(books["baker"])
     wait_idle(qtbot, page)
     assert set(page.model.ids()) == {books["draft2"], books["overdue"], books["paid"]}
@@ -195,6 +198,9 @@ def test_filters_change_the_rows(qtbot, page, books):
 
 def test_client_combo_completes_a_typed_name(qtbot, page, books):
     combo = page.filter_bar.client
+    assert combo.count() == 1  # not loaded with the page: only when wanted
+    combo.setFocus()
+    wait_idle(qtbot, page)
     assert combo.count() == 3  # "All clients" and the two clients
     combo.lineEdit().setText("Öztürk")
     combo.lineEdit().editingFinished.emit()
@@ -405,3 +411,33 @@ def test_empty_list_says_why(qtbot, page):
     assert page.model.rowCount() == 0
     assert page.table.empty_label.isVisibleTo(page)
     assert page.table.empty_text.startswith("No invoices match these filters.")
+
+
+def test_first_block_shows_before_all_ids_and_the_rest_fills_in(qtbot, monkeypatch, ctx, books):
+    monkeypatch.setattr(model_module, "BLOCK", 3)
+    model = InvoiceTableModel(ctx.db, background=True)
+    model.today = TODAY
+    seen: list[tuple[int, int, bool, str | None]] = []
+
+    def previewed() -> None:
+        waiting = model.index(5, 0)
+        flags = model.flags(waiting)
+        selectable = bool(flags & Qt.ItemFlag.ItemIsSelectable)
+        seen.append((model.rowCount(), len(model.ids()), selectable, model.data(waiting)))
+
+    model.previewed.connect(previewed)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.reload()
+    assert seen == [(7, 3, False, "…")]  # the count and 3 rows first; row 6 waits for its id
+    assert model.rowCount() == 7 and len(model.ids()) == 7 and model.is_complete()
+    assert model.index(5, COLUMN["client"]).data() in ("Acme GmbH", "Bäckerei Öztürk")
+
+
+def test_selection_beyond_the_first_block_survives_a_reload(qtbot, monkeypatch, page, books):
+    monkeypatch.setattr(model_module, "BLOCK", 3)
+    last = page.model.ids()[-1]
+    page.select_ids([last])
+    with qtbot.waitSignal(page.model.loaded, timeout=5000):
+        page.refresh()
+    wait_idle(qtbot, page)
+    assert page.selected_ids() == [last]

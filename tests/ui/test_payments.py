@@ -188,6 +188,7 @@ def payments_page(qtbot, ctx, ledger):
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
+    page.client.want()
     qtbot.waitUntil(lambda: page.client.count() == 3, timeout=5000)  # clients loaded
     return page
 

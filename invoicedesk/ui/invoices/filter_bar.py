@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from babel.dates import get_date_format
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -111,6 +111,7 @@ class ClientCombo(QComboBox):
     """All clients or one: type part of a name to pick it (completion matches anywhere)."""
 
     clientChanged = Signal(object)  # noqa: N815 - Qt naming; int | None
+    needed = Signal()  # first focus or pop-up: the page loads the clients now, not before
 
     def __init__(self, parent: QWidget | None = None, *, all_text: str = "All clients") -> None:
         super().__init__(parent)
@@ -128,8 +129,23 @@ class ClientCombo(QComboBox):
         self.lineEdit().setPlaceholderText("Type a client's name")
         self.addItem(all_text, _ALL_CLIENTS)
         self._current: int | None = None
+        self._wanted = False
         self.currentIndexChanged.connect(self._on_index)
         self.lineEdit().editingFinished.connect(self._on_text_done)
+
+    def want(self) -> None:
+        """Ask for the client list (once); the window opens without waiting for it."""
+        if not self._wanted:
+            self._wanted = True
+            self.needed.emit()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt naming
+        self.want()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt naming
+        self.want()
+        super().showPopup()
 
     def set_clients(self, clients: Sequence[tuple[int, str]]) -> None:
         """Fill the list with (id, label) pairs, keeping the current choice when it is there."""

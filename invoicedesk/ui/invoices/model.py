@@ -27,6 +27,8 @@ from invoicedesk.services.search import (
     SORT_KEYS,
     InvoiceFilter,
     InvoiceRow,
+    count_invoices,
+    list_invoices,
     row_ids,
     rows_by_id,
 )
@@ -71,10 +73,18 @@ def overdue_colour(palette: QPalette | None = None) -> QColor:
 
 
 class InvoiceTableModel(QAbstractTableModel):
-    """Invoices matching a filter, in SQL order; ``reload()`` after any change."""
+    """Invoices matching a filter, in SQL order; ``reload()`` after any change.
 
-    loaded = Signal()  # a reload finished and its rows are in place
+    In the background a reload first asks, where that pays, for the count and the
+    first block (a top-N query, fast even on 100,000 rows), which show at once
+    (``previewed``); then for all ids in list order, which fill in the other rows
+    without a reset (``loaded``).
+    """
+
+    previewed = Signal()  # the count and the first rows are shown; the other rows follow
+    loaded = Signal()  # a reload finished: every row can be shown
     failed = Signal(str)  # a background reload failed: a message for the user
+    _first_block_ready = Signal(int, object)  # from the worker: generation, (count, rows)
 
     def __init__(self, db: Database, parent: Any = None, *, background: bool = False) -> None:
         super().__init__(parent)
@@ -83,12 +93,16 @@ class InvoiceTableModel(QAbstractTableModel):
         self._filter = InvoiceFilter()
         self._sort = "date"
         self._descending = True
-        self._ids: list[int] = []
+        self._ids: list[int] = []  # in list order; only the first block while previewing
+        self._count = 0  # the rows shown (more than len(_ids) while previewing)
         self._rows: dict[int, InvoiceRow] = {}
+        self._texts: dict[int, tuple[str, ...]] = {}  # formatted once per row, not per paint
         self._generation = 0
+        self._previewed = -1  # the generation whose first block is on screen
         self._loading = False
         self._index_of: dict[int, int] | None = None
         self.today: dt.date | None = None  # "today" for overdue; None: the clock (tests fix it)
+        self._first_block_ready.connect(self._on_first_block, Qt.ConnectionType.QueuedConnection)
 
     # ------------------------------------------------------------------ loading
 
@@ -102,6 +116,10 @@ class InvoiceTableModel(QAbstractTableModel):
 
     def is_loading(self) -> bool:
         return self._loading
+
+    def is_complete(self) -> bool:
+        """Whether every row's id is known (not only the previewed first block)."""
+        return len(self._ids) == self._count
 
     def _query_filter(self) -> InvoiceFilter:
         if self.today is not None and self._filter.today is None:
@@ -125,27 +143,62 @@ class InvoiceTableModel(QAbstractTableModel):
         self._loading = True
         db = self._db
 
-        def work(task: Task) -> tuple[list[int], list[InvoiceRow]]:
-            return _load(db, *query)
+        def current() -> bool:
+            return shiboken6.isValid(self) and generation == self._generation
 
         def done(result: tuple[list[int], list[InvoiceRow]]) -> None:
-            if shiboken6.isValid(self) and generation == self._generation:
+            if current():
                 self._loading = False
                 self._apply(*result)
 
         def failed(exc: BaseException, _trace: str) -> None:
-            if shiboken6.isValid(self) and generation == self._generation:
+            if current():
                 self._loading = False
                 self.failed.emit(f"The invoices could not be loaded: {exc}")
 
+        preview = _worth_previewing(query[0])
+
+        def work(task: Task) -> tuple[list[int], list[InvoiceRow]]:
+            if preview:  # queued to the GUI thread, so it arrives before the result
+                self._first_block_ready.emit(generation, _first_block(db, *query))
+            if generation != self._generation:
+                return [], []  # overtaken by a newer reload: its result would be dropped
+            return _load(db, *query)
+
         run_task(work, done, failed)
 
-    def _apply(self, ids: list[int], first: list[InvoiceRow]) -> None:
+    def _on_first_block(self, generation: int, result: tuple[int, list[InvoiceRow]]) -> None:
+        if generation == self._generation and self._loading:
+            self._preview(*result)
+
+    def _reset(self, ids: list[int], count: int, first: list[InvoiceRow]) -> None:
         self.beginResetModel()
         self._ids = ids
+        self._count = count
         self._rows = {row.id: row for row in first}
+        self._texts = {}
         self._index_of = None
         self.endResetModel()
+
+    def _preview(self, count: int, first: list[InvoiceRow]) -> None:
+        self._reset([row.id for row in first], count, first)
+        self._previewed = self._generation
+        self.previewed.emit()
+
+    def _apply(self, ids: list[int], first: list[InvoiceRow]) -> None:
+        shown = len(self._ids)
+        fresh = self._previewed == self._generation  # the rows on screen are this reload's
+        if fresh and len(ids) == self._count and ids[:shown] == self._ids:
+            # The preview was right: fill in the other rows; selection and scrolling stay.
+            self._ids = ids
+            self._index_of = None
+            for row in first:
+                self._rows.setdefault(row.id, row)
+            if len(ids) > shown:
+                last = self.index(len(ids) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(shown, 0), last)
+        else:
+            self._reset(ids, len(ids), first)
         self.loaded.emit()
 
     def _row(self, row: int) -> InvoiceRow | None:
@@ -159,10 +212,16 @@ class InvoiceTableModel(QAbstractTableModel):
             cached = self._rows.get(invoice_id)
         return cached
 
+    def _text(self, row: InvoiceRow, column: int) -> str:
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = self._texts[row.id] = tuple(_display(row, key) for key, _ in COLUMNS)
+        return texts[column]
+
     # ------------------------------------------------------------------ lookups
 
     def invoice_id(self, row: int) -> int:
-        return self._ids[row]
+        return self._ids[row]  # (rows past a preview are not selectable, so never asked)
 
     def invoice_row(self, row: int) -> InvoiceRow | None:
         """The row's data (fetched with its block if needed); None if it vanished meanwhile."""
@@ -180,7 +239,12 @@ class InvoiceTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------ Qt API
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if index.isValid() and index.row() >= len(self._ids):
+            return Qt.ItemFlag.ItemIsEnabled  # a row whose id is still on its way
+        return super().flags(index)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -202,7 +266,8 @@ class InvoiceTableModel(QAbstractTableModel):
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._ids):
-            return None
+            waiting = index.isValid() and index.row() < self._count and index.column() == 0
+            return "…" if waiting and role == Qt.ItemDataRole.DisplayRole else None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             align = Qt.AlignmentFlag.AlignRight if key in _RIGHT else Qt.AlignmentFlag.AlignLeft
@@ -225,10 +290,10 @@ class InvoiceTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return badge(row.state) if key == "state" else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _display(row, key) if key != "state" else state_text(row)
+            return self._text(row, index.column()) if key != "state" else state_text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row, key, self.today or dt.date.today())
-        return _display(row, key)
+        return self._text(row, index.column())
 
     def _foreground(self, row: InvoiceRow, key: str) -> QColor | None:
         if key == "due_date" and row.state is State.OVERDUE:
@@ -262,6 +327,20 @@ _ROW_ROLES = {
     RowRole,
     StateRole,
 }
+
+
+def _worth_previewing(flt: InvoiceFilter) -> bool:
+    """A first block is quick unless text is searched (that scans every row anyway)."""
+    return not flt.search.strip() and not flt.text.strip()
+
+
+def _first_block(
+    db: Database, flt: InvoiceFilter, sort: str, descending: bool, _today: dt.date | None
+) -> tuple[int, list[InvoiceRow]]:
+    """The number of matches and the rows of the first block."""
+    return count_invoices(db, flt), list_invoices(
+        db, flt, sort=sort, descending=descending, limit=BLOCK
+    )
 
 
 def _load(

@@ -104,6 +104,9 @@ class InvoicesPage(QWidget):
         self._pending: set[str] = set()  # background jobs under way besides the list
         self._keep: tuple[list[int], int | None] = ([], None)
         self._select_next: int | None = None
+        self._restoring = False  # selecting rows again after a reload (not the user)
+        self._restoring_after_preview = False
+        self._touched = False  # the user changed the selection since the preview
         self._summary_generation = 0
         self._clients_task: Task | None = None
         self._clients_loaded = False
@@ -166,12 +169,14 @@ class InvoicesPage(QWidget):
         self._bus_timer.timeout.connect(self.refresh)
 
         self.filter_bar.changed.connect(self.refresh)
+        self.filter_bar.client.needed.connect(self._load_clients)
         self.filter_bar.search.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.open_requested.connect(self.actions_["open"].trigger)
         self.table.doubleClicked.connect(lambda _index: self.actions_["open"].trigger())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.previewed.connect(self._on_previewed)
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(self._on_failed)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -266,24 +271,41 @@ class InvoicesPage(QWidget):
             self._load_clients()
 
     def _remember_selection(self) -> None:
+        if self._restoring_after_preview and not self._touched:
+            return  # still bringing back the selection of before the preview
         current = self.table.currentIndex()
         self._keep = (
             self.selected_ids(),
             self.model.invoice_id(current.row()) if current.isValid() else None,
         )
 
-    def _on_loaded(self) -> None:
+    def _restore_selection(self) -> None:
         ids, current = self._keep
         if self._select_next is not None and self.model.row_of(self._select_next) is not None:
             ids, current = [self._select_next], self._select_next
+            self._keep = (ids, current)  # what the rest of this reload brings back, too
             self._select_next = None
-        if ids:
-            self.select_ids(ids, current)
-        else:
-            self._selection_changed()
+        self._restoring = True
+        try:
+            if ids:
+                self.select_ids(ids, current)
+            else:
+                self._selection_changed()
+        finally:
+            self._restoring = False
+
+    def _on_previewed(self) -> None:
+        """The first rows are there; the selected ones among them are selected again."""
+        self._touched = False
+        self._restoring_after_preview = True
+        self._restore_selection()
         self._show_loading()
-        if not self._clients_loaded:
-            self._load_clients()
+
+    def _on_loaded(self) -> None:
+        if not (self._restoring_after_preview and self._touched):  # not if the user chose anew
+            self._restore_selection()
+        self._restoring_after_preview = False
+        self._show_loading()
 
     def _on_failed(self, message: str) -> None:
         self._show_loading()
@@ -294,10 +316,9 @@ class InvoicesPage(QWidget):
         self._select_next = invoice_id
 
     def _show_loading(self) -> None:
-        if self.model.is_loading():
+        if self.model.is_loading() and self.model.rowCount() == 0:
             self.footer.set_count("Loading…")
-            if self.model.rowCount() == 0:
-                self.table.set_empty_text("Loading invoices…")
+            self.table.set_empty_text("Loading invoices…")
         else:
             n = self.model.rowCount()
             self.footer.set_count(f"{n:,} invoice{'' if n == 1 else 's'}")
@@ -352,6 +373,8 @@ class InvoicesPage(QWidget):
     # ------------------------------------------------------------------ interaction
 
     def _selection_changed(self, *_args: object) -> None:
+        if not self._restoring:
+            self._touched = True
         self.actions_.update_for(self.selected_rows())
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:

@@ -161,6 +161,7 @@ class PaymentsPage(QWidget):
         self._bus_timer.setInterval(30)
         self._bus_timer.timeout.connect(self.refresh)
         self.client.clientChanged.connect(self.refresh)
+        self.client.needed.connect(self._load_clients)
         self.method.currentIndexChanged.connect(self.refresh)
         self.date_from.valueChanged.connect(self.refresh)
         self.date_to.valueChanged.connect(self.refresh)
@@ -207,8 +208,6 @@ class PaymentsPage(QWidget):
         self.clear_button.setEnabled(not flt.is_empty())
         self._selection_changed()
         self._update_footer()
-        if not self._clients_loaded:
-            self._load_clients()
 
     def focus_search(self) -> None:
         self.client.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,263 @@
+"""The invoices page on 100,000 demo invoices: open, sort, search keystrokes, deep scroll.
+
+Run: ``python benchmarks/bench_ui_list.py [--db FILE] [--runs N]``.
+
+Without ``--db`` it uses (and creates on first use, about half a minute) the
+cached demo file /tmp/invoicedesk-bench-100k.sqlite (2,000 clients, 100,000
+invoices). The page runs offscreen, as the tests do. Figures:
+
+* open — from ``InvoicesPage(ctx)`` to the first rows painted, and to the
+  footer totals; the first open in a fresh process (cold) and a later one.
+  Target: rows ≤ 500 ms.
+* GUI blocked — the longest stretch the event loop could not run (a 2 ms
+  heartbeat timer) while the page loads, sorts or searches: what the user feels
+  as a frozen window. The SQL runs on the thread pool.
+* sort — header click to the re-sorted rows on screen, per column.
+* search — per keystroke, the time the GUI thread spends on it (target ≤ 100 ms);
+  after the typing pause (200 ms debounce), the time until the results show.
+* scroll — jumping to row 50,000 and painting it (one block of 200 fetched).
+
+This is a script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from invoicedesk.db.engine import Database, open_database  # noqa: E402
+from invoicedesk.ui.context import AppContext  # noqa: E402
+from invoicedesk.ui.invoices.model import COLUMN  # noqa: E402
+from invoicedesk.ui.invoices.page import InvoicesPage  # noqa: E402
+
+CACHE = Path("/tmp/invoicedesk-bench-100k.sqlite")
+OPEN_TARGET_MS = 500
+KEYSTROKE_TARGET_MS = 100
+SEARCHES = ("m", "mü", "müller", "gmbh", "RE-2025-0", "no such text")
+SORTS = ("client", "gross", "state", "number", "due_date", "date")
+
+
+def demo_database(path: Path) -> Database:
+    if not path.exists():
+        from invoicedesk.services.demo import generate_demo
+
+        print(f"creating {path} (2,000 clients, 100,000 invoices) …", flush=True)
+        started = time.perf_counter()
+        db = open_database(str(path))
+        generate_demo(db, clients=2000, invoices=100_000)
+        db.dispose()
+        print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return open_database(str(path))
+
+
+class Heartbeat:
+    """A 2 ms timer; the longest gap between its ticks is how long the GUI was blocked."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(2)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.clock = QElapsedTimer()
+        self.last = 0
+        self.longest = 0
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last = 0
+        self.longest = 0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> int:
+        self._tick()
+        self.timer.stop()
+        return self.longest
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def spin_until(app: QApplication, done: Callable[[], bool], limit: float = 60.0) -> None:
+    deadline = time.perf_counter() + limit
+    while not done():
+        app.processEvents()
+        time.sleep(0.0005)  # let the worker thread have the GIL
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the page did not finish in time")
+
+
+def painted(app: QApplication, page: InvoicesPage) -> None:
+    page.table.viewport().repaint()
+    app.processEvents()
+
+
+def bench_open(
+    app: QApplication, ctx: AppContext, beat: Heartbeat
+) -> tuple[float, float, float, int]:
+    """(ms to the first rows painted, to every row scrollable, to the totals; longest GUI
+    block in ms)."""
+    beat.start()
+    started = time.perf_counter()
+    page = InvoicesPage(ctx)
+    page.resize(1280, 800)
+    page.show()
+    spin_until(app, lambda: page.model.rowCount() > 0)
+    painted(app, page)
+    first = time.perf_counter() - started
+    spin_until(app, lambda: not page.model.is_loading())
+    every = time.perf_counter() - started
+    spin_until(app, lambda: not page.is_busy())
+    footer = time.perf_counter() - started
+    blocked = beat.stop()
+    page.close()
+    page.deleteLater()
+    app.processEvents()
+    return ms(first), ms(every), ms(footer), blocked
+
+
+def bench_sort(
+    app: QApplication, page: InvoicesPage, key: str, beat: Heartbeat
+) -> tuple[float, float, int]:
+    """(ms to the first rows in the new order painted, to every row; GUI block in ms)."""
+    header = page.table.horizontalHeader()
+    order = Qt.SortOrder.AscendingOrder
+    if header.sortIndicatorSection() == COLUMN[key]:
+        order = Qt.SortOrder.DescendingOrder
+    shown: list[float] = []
+
+    def first_rows() -> None:
+        painted(app, page)
+        shown.append(time.perf_counter())
+
+    page.model.previewed.connect(first_rows)
+    beat.start()
+    started = time.perf_counter()
+    header.setSortIndicator(COLUMN[key], order)
+    spin_until(app, lambda: not page.model.is_loading())
+    painted(app, page)
+    every = time.perf_counter() - started
+    blocked = beat.stop()
+    page.model.previewed.disconnect(first_rows)
+    first = (shown[0] - started) if shown else every
+    spin_until(app, lambda: not page.is_busy())
+    return ms(first), ms(every), blocked
+
+
+def bench_search(
+    app: QApplication, page: InvoicesPage, term: str, beat: Heartbeat
+) -> tuple[float, float, float, int, int]:
+    """(worst ms per keystroke on the GUI thread, ms from the pause to the rows, ms to the
+    totals, longest GUI block in ms, rows found)."""
+    search = page.filter_bar.search
+    search.clear()
+    page.filter_bar.flush()
+    spin_until(app, lambda: not page.is_busy())
+    fired: list[float] = []
+    page.filter_bar.changed.connect(lambda: fired.append(time.perf_counter()))
+    keystrokes = []
+    beat.start()
+    for i in range(1, len(term) + 1):
+        started = time.perf_counter()
+        search.setText(term[:i])  # one keystroke: the text changes, the debounce restarts
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - started)
+    spin_until(app, lambda: bool(fired))  # the typing pause is over: the search starts
+    spin_until(app, lambda: not page.model.is_loading())
+    painted(app, page)
+    rows = time.perf_counter() - fired[0]
+    spin_until(app, lambda: not page.is_busy())
+    totals = time.perf_counter() - fired[0]
+    blocked = beat.stop()
+    page.filter_bar.changed.disconnect()
+    page.filter_bar.changed.connect(page.refresh)
+    return ms(max(keystrokes)), ms(rows), ms(totals), blocked, page.model.rowCount()
+
+
+def bench_scroll(app: QApplication, page: InvoicesPage, row: int) -> float:
+    started = time.perf_counter()
+    page.table.scrollTo(page.model.index(row, 0))
+    painted(app, page)
+    return ms(time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=CACHE)
+    parser.add_argument("--runs", type=int, default=3, help="opens after the first (cold) one")
+    args = parser.parse_args()
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    db = demo_database(args.db)
+    ctx = AppContext(db)
+    beat = Heartbeat()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"database {args.db} — load average {load:.2f} (2 CPUs shared: compare runs at equal load)"
+    )
+
+    print("\nopen the page (all invoices, newest first)")
+    cold = bench_open(app, ctx, beat)
+    warm = [bench_open(app, ctx, beat) for _ in range(args.runs)]
+    for label, (first, every, totals, blocked) in (
+        ("cold", cold),
+        ("warm", tuple(statistics.median(w[i] for w in warm) for i in range(4))),
+    ):
+        flag = "ok" if first <= OPEN_TARGET_MS else "MISSED"
+        print(
+            f"  {label}  first rows {first:5.0f} ms [{flag}: ≤ {OPEN_TARGET_MS}]   all rows "
+            f"{every:5.0f} ms   totals {totals:5.0f} ms   GUI blocked {blocked:4.0f} ms"
+        )
+    print(f"  (warm: median of {args.runs} opens)")
+
+    page = InvoicesPage(ctx)
+    page.resize(1280, 800)
+    page.show()
+    spin_until(app, lambda: not page.is_busy())
+    print(f"  {page.model.rowCount():,} invoices listed")
+
+    print("\nsort (header click → first rows in the new order on screen; every row)")
+    for key in SORTS:
+        first, every, blocked = bench_sort(app, page, key, beat)
+        print(
+            f"  {key:10s} first rows {first:5.0f} ms   all rows {every:5.0f} ms   "
+            f"GUI blocked {blocked:4d} ms"
+        )
+
+    print(f"\nsearch (per keystroke on the GUI thread, target ≤ {KEYSTROKE_TARGET_MS} ms; then the "
+          "results after the 200 ms typing pause)")  # fmt: skip
+    for term in SEARCHES:
+        key_ms, rows_ms, totals_ms, blocked, found = bench_search(app, page, term, beat)
+        flag = "ok" if key_ms <= KEYSTROKE_TARGET_MS else "MISSED"
+        print(
+            f"  {term!r:16s} keystroke ≤ {key_ms:5.1f} ms [{flag}]   rows {rows_ms:5.0f} ms   "
+            f"totals {totals_ms:5.0f} ms   GUI blocked {blocked:4d} ms   {found:>7,} found"
+        )
+
+    page.filter_bar.clear()
+    spin_until(app, lambda: not page.is_busy())
+    print("\nscroll (jump and paint; one block of 200 rows fetched by id)")
+    for row in (50_000, page.model.rowCount() - 1, 25_000):
+        print(f"  to row {row:>7,}  {bench_scroll(app, page, row):6.1f} ms")
+    page.close()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
