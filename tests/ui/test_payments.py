@@ -103,9 +103,7 @@ def test_overpayment_asks_first_then_books_the_credit(qtbot, monkeypatch, ctx, i
     )
     dialog = dialog_for(qtbot, ctx, invoice.id)
     dialog.amount.setText("150")
-    assert dialog.message("amount") == (
-        "That is 31.00 EUR more than is open; the difference is kept as the client's credit."
-    )
+    assert dialog.message("amount") == ("31.00 EUR more than is open: kept as the client's credit.")
     dialog.ok_button.click()  # answered no: nothing booked, the dialog stays
     assert questions == [
         "Record 150.00 EUR although only 119.00 EUR is open? "

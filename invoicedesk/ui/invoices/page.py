@@ -395,6 +395,9 @@ class InvoicesPage(QWidget):
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions_[key])
+        current = self.table.currentIndex()
+        if not self.table.indexAt(pos).isValid() and current.isValid():
+            pos = self.table.visualRect(current).center()  # the menu key: at the current row
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming

@@ -88,7 +88,7 @@ class RecordPaymentDialog(QDialog):
         is_refund = inv.doc_type is DocType.CREDIT_NOTE
         noun = "Refund" if is_refund else "Payment"
         self.setWindowTitle(f"Record {noun.lower()} — {inv.display_number}")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(500)
 
         self.summary = summary = QLabel(self._summary_text())
         summary.setObjectName("payment-summary")
@@ -213,8 +213,8 @@ class RecordPaymentDialog(QDialog):
         if over > 0:
             self._set_message(
                 "amount",
-                f"That is {amount_text(over, self.currency)} more than is open; "
-                "the difference is kept as the client's credit.",
+                f"{amount_text(over, self.currency)} more than is open: "
+                "kept as the client's credit.",
             )
 
     def message(self, name: str) -> str:
@@ -227,7 +227,18 @@ class RecordPaymentDialog(QDialog):
         label.setText(text)
         colour = ("#ef9a9a" if is_dark() else "#c62828") if error else None
         label.setStyleSheet(f"color: {colour};" if colour else "")
-        self.form.setRowVisible(label, bool(text))
+        if self.form.isRowVisible(label) != bool(text):
+            self.form.setRowVisible(label, bool(text))
+            self._grow()
+
+    def _grow(self) -> None:
+        """Make room for a message line (never shrink under the user's hands)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.isVisible() and wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _refused(self, exc: DomainError) -> None:
         """Show why the service refused; if the invoice changed meanwhile, show it as it is."""
@@ -253,6 +264,7 @@ class RecordPaymentDialog(QDialog):
         else:
             self.general_error.setText(text)
             self.general_error.show()
+            self._grow()
 
     # ------------------------------------------------------------------ saving
 
