@@ -190,23 +190,11 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About InvoiceDesk", self.about))
 
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.new_invoice_action.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        )
-        self.refresh_action.setIcon(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
-        )
-        toolbar.addAction(self.new_invoice_action)
-        toolbar.addAction(self.refresh_action)
+        # One toolbar: the showing screen's actions (New, Issue, Record payment …), then Refresh.
         self.page_toolbar = QToolBar("Actions")
         self.page_toolbar.setObjectName("page-toolbar")
         self.page_toolbar.setMovable(False)
         self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(toolbar)
         self.addToolBar(self.page_toolbar)
 
     # ------------------------------------------------------------------ pages
@@ -228,6 +216,8 @@ class MainWindow(QMainWindow):
         if callable(page_actions) and page_actions is not QWidget.actions:
             for action in page_actions():
                 self.page_toolbar.addAction(action)
+        self.page_toolbar.addSeparator()
+        self.page_toolbar.addAction(self.refresh_action)
         self.settings.setValue("window/page", PAGES[index].key)
 
     def _call_page(self, name: str) -> None:
