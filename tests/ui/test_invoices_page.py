@@ -441,3 +441,21 @@ def test_selection_beyond_the_first_block_survives_a_reload(qtbot, monkeypatch, 
         page.refresh()
     wait_idle(qtbot, page)
     assert page.selected_ids() == [last]
+
+
+def test_in_the_main_window_the_actions_are_not_shown_twice(qtbot, db, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from invoicedesk.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.pages["invoices"]
+    assert isinstance(page, InvoicesPage)
+    window.show_page(3)
+    window.show_page(0)
+    qtbot.waitUntil(lambda: not page.is_busy() and page.toolbar.isHidden(), timeout=5000)
+    assert page.actions_["issue"] in window.page_toolbar.actions()
+    QThreadPool.globalInstance().waitForDone(5000)

@@ -425,10 +425,17 @@ class InvoicesPage(QWidget):
             super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
-        # When the window shows these actions in its own toolbar, ours would only repeat them.
+        super().showEvent(event)
+        # A window may show these actions in its own toolbar (it adds them right after
+        # switching to this page); then ours would only repeat them.
+        QTimer.singleShot(0, self._update_own_toolbar)
+
+    def _update_own_toolbar(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         elsewhere = any(
             isinstance(obj, QToolBar) and obj is not self.toolbar
             for obj in self.actions_["issue"].associatedObjects()
         )
-        self.toolbar.setVisible(not elsewhere)
-        super().showEvent(event)
+        if self.toolbar.isHidden() != elsewhere:
+            self.toolbar.setHidden(elsewhere)
