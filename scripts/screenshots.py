@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Screenshots of InvoiceDesk's main screens, made offscreen from a fresh demo database.
+
+    python scripts/screenshots.py [--out docs/screenshots]
+
+A demo database (25 clients, 200 invoices, seed 1, up to today) is created in a
+temporary folder and shown in the main window at 1280×800, with its window
+settings in a temporary ini file (your own settings are never read or changed).
+Each screen is saved once its background loads have finished:
+
+    invoices.png        the invoice list
+    clients.png         the client list with the selected client's documents
+    products.png        the product catalogue
+    payments.png        the payments list
+    editor-draft.png    a draft with its lines in the invoice editor
+    editor-issued.png   an issued, partly paid invoice with its Payments tab
+    record-payment.png  the Record payment dialog for that invoice
+    wizard.png          the set-up wizard's company page, on an empty database
+
+The Qt platform is ``offscreen`` unless QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # works from a checkout, installed or not
+
+SIZE = (1280, 800)
+TIMEOUT_S = 30.0
+DEMO = {"clients": 25, "invoices": 200, "seed": 1}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs" / "screenshots",
+        help="folder for the PNG files (default: docs/screenshots)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    def quiet(_kind: Any, _context: Any, message: str) -> None:
+        if "This plugin does not support" not in message:  # offscreen: no native windows
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("InvoiceDesk")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="invoicedesk-screenshots-") as tmp:
+        written = Screenshots(Path(tmp), out).run()
+    for path in written:
+        print(f"{path}  {path.stat().st_size / 1024:.0f} KB")
+    return 0
+
+
+class Screenshots:
+    def __init__(self, tmp: Path, out: Path) -> None:
+        self.tmp = tmp
+        self.out = out
+        self.written: list[Path] = []
+
+    # ------------------------------------------------------------------ waiting and saving
+
+    def settle(self, ready: Callable[[], bool], what: str) -> None:
+        """Process events until ``ready()`` holds and no background task is left (with all
+        results delivered), then let the layout and painting catch up."""
+        from PySide6.QtCore import QThreadPool
+        from PySide6.QtWidgets import QApplication
+
+        pool = QThreadPool.globalInstance()
+        deadline = time.monotonic() + TIMEOUT_S
+        quiet = 0
+        while quiet < 3:  # idle on three passes in a row: queued results are in as well
+            QApplication.processEvents()
+            if ready() and pool.activeThreadCount() == 0:
+                quiet += 1
+            else:
+                quiet = 0
+            if time.monotonic() > deadline:
+                raise SystemExit(f"screenshots: {what} did not finish loading in {TIMEOUT_S} s")
+            time.sleep(0.02)
+        QApplication.processEvents()
+
+    def save(self, widget: Any, name: str) -> None:
+        path = self.out / name
+        if not widget.grab().save(str(path), "PNG"):
+            raise SystemExit(f"screenshots: {path} could not be written")
+        self.written.append(path)
+
+    # ------------------------------------------------------------------ the screens
+
+    def run(self) -> list[Path]:
+        from PySide6.QtCore import QSettings, QThreadPool
+
+        from invoicedesk.db.engine import open_database
+        from invoicedesk.services.demo import generate_demo
+        from invoicedesk.ui.main_window import MainWindow
+
+        db = open_database(str(self.tmp / "invoicedesk-demo.sqlite"))
+        try:
+            generate_demo(db, **DEMO)
+            settings = QSettings(str(self.tmp / "ui.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(db, settings=settings)
+            window.resize(*SIZE)
+            window.show()
+            try:
+                self.pages(window)
+                self.editors(window)
+            finally:
+                QThreadPool.globalInstance().waitForDone(int(TIMEOUT_S * 1000))
+                window.close()
+                self.settle(lambda: True, "closing")
+        finally:
+            db.dispose()
+        self.wizard()
+        return self.written
+
+    def pages(self, window: Any) -> None:
+        invoices = window.pages["invoices"]
+        clients = window.pages["clients"]
+        products = window.pages["products"]
+        payments = window.pages["payments"]
+        loaded: dict[str, Callable[[], bool]] = {
+            "invoices": lambda: (
+                not invoices.is_busy()
+                and invoices.model.rowCount() > 0
+                and invoices.model.is_complete()
+            ),
+            "clients": lambda: not clients.loading and clients.model.rowCount() > 0,
+            "products": lambda: products.model.rowCount() > 0,
+            "payments": lambda: payments.model.rowCount() > 0,
+        }
+        for index, key in enumerate(("invoices", "clients", "products", "payments")):
+            window.show_page(index)
+            self.settle(loaded[key], f"the {key} screen")
+            if key == "invoices":  # a selected row shows which actions it allows
+                invoices.select_ids([invoices.model.invoice_id(0)])
+                invoices.table.setFocus()
+                self.settle(lambda: True, "selecting an invoice")
+            self.save(window, f"{key}.png")
+
+    def editors(self, window: Any) -> None:
+        from invoicedesk.core.lifecycle import DocType, State
+        from invoicedesk.services import invoices as invoice_service
+        from invoicedesk.services.search import InvoiceFilter, list_invoices
+        from invoicedesk.ui.invoice_editor import open_invoice_editor
+        from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
+
+        db, ctx = window.ctx.db, window.ctx
+        parent = window.pages["invoices"]
+
+        def pick(state: State) -> int:
+            """The invoice in ``state`` with the most lines (the first one of them)."""
+            rows = list_invoices(
+                db, InvoiceFilter(states=(state,), doc_types=(DocType.INVOICE,)), limit=100
+            )
+            if not rows:
+                raise SystemExit(f"screenshots: the demo data has no {state.value} invoice")
+            counts = {r.id: len(invoice_service.get_invoice(db, r.id).data.lines) for r in rows}
+            return max(counts, key=lambda i: (min(counts[i], 6), -i))
+
+        draft = open_invoice_editor(ctx, pick(State.DRAFT), parent)
+        draft.resize(*SIZE)
+        self.settle(lambda: not draft.busy and draft.lines_model.rowCount() > 0, "the draft")
+        self.save(draft, "editor-draft.png")
+        draft.close_now()
+
+        issued = open_invoice_editor(ctx, pick(State.PART_PAID), parent)
+        issued.resize(*SIZE)
+        issued.tabs.setCurrentWidget(issued.payments_view)
+        self.settle(lambda: issued.payments_model.rowCount() > 0, "the issued invoice")
+        self.save(issued, "editor-issued.png")
+
+        dialog = RecordPaymentDialog(ctx, issued.invoice_id, issued)
+        dialog.show()
+        self.settle(dialog.isVisible, "the payment dialog")
+        self.save(dialog, "record-payment.png")
+        dialog.reject()
+        issued.close_now()
+        self.settle(lambda: True, "closing the editors")
+
+    def wizard(self) -> None:
+        from invoicedesk.db.engine import open_database
+        from invoicedesk.ui.setup_wizard import SetupWizard
+
+        db = open_database(str(self.tmp / "empty.sqlite"))
+        try:
+            wizard = SetupWizard(db)
+            wizard.show()
+            wizard.next()  # welcome → company
+            self.settle(lambda: wizard.currentPage() is wizard.company_page, "the wizard")
+            self.save(wizard, "wizard.png")
+            wizard.reject()
+            self.settle(lambda: True, "closing the wizard")
+        finally:
+            db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
