@@ -14,6 +14,7 @@ from invoicedesk.core.money import parse_decimal, validate_currency
 from invoicedesk.core.numbering import DEFAULT_PATTERNS, validate_pattern
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import CompanyProfile, Setting
+from invoicedesk.services import validation
 
 DEFAULTS: dict[str, Any] = {
     "default_due_days": 14,
@@ -117,6 +118,8 @@ def validated_company(data: CompanyData) -> CompanyData:
     data = replace(
         data,
         currency=validate_currency(data.currency, "company.currency"),
+        country=validation.country(data.country, "company.country"),
+        email=validation.email(data.email, "company.email"),
         iban=data.iban.replace(" ", "").upper(),
         bic=data.bic.replace(" ", "").upper(),
     )

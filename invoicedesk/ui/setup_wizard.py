@@ -32,6 +32,7 @@ from invoicedesk.core.numbering import format_number, validate_pattern
 from invoicedesk.db.engine import Database
 from invoicedesk.services import settings as settings_service
 from invoicedesk.services.settings import CompanyData
+from invoicedesk.ui.clients.address_editor import country_combo, select_data
 
 CURRENCIES = ("EUR", "CHF", "GBP", "USD", "SEK", "DKK", "NOK", "PLN", "CZK", "HUF", "JPY")
 ERROR_STYLE = "border: 1px solid #c62828;"
@@ -94,11 +95,13 @@ class SetupWizard(QWizard):
         company = _FormPage(
             "Your company", "How your business appears on invoices. Only the name is required."
         )
-        company.add_line("name", "&Name:", "e.g. Werkstatt Berg GmbH")
+        company.add_line("name", "&Name (required):", "e.g. Werkstatt Berg GmbH")
         company.add_line("street", "&Street:", "e.g. Hauptstraße 1")
         company.add_line("zip", "&Postcode:", "e.g. 10115")
         company.add_line("city", "&City:", "e.g. Berlin")
-        company.add_line("country", "Countr&y (ISO code):", "e.g. DE")
+        self.country = country_combo()
+        self.country.setObjectName("country")
+        company.form.addRow("Countr&y:", self.country)
         company.add_line("email", "&E-mail:", "e.g. office@example.com")
         company.add_line("phone", "P&hone:")
         company.add_line("vat_id", "&VAT ID:", "e.g. DE123456789")
@@ -125,6 +128,7 @@ class SetupWizard(QWizard):
         for page in (company, bank):
             for key, edit in page.fields.items():
                 edit.setText(str(getattr(current, key)))
+        select_data(self.country, current.country or "DE")
 
     # ------------------------------------------------------------------ pages
 
@@ -220,7 +224,11 @@ class SetupWizard(QWizard):
     def company_data(self) -> CompanyData:
         values = {k: e.text().strip() for p in (self.company_page, self.bank_page)
                   for k, e in p.fields.items()}  # fmt: skip
-        return CompanyData(**values, currency=self.currency.currentText().strip().upper() or "EUR")
+        return CompanyData(
+            **values,
+            country=str(self.country.currentData() or ""),
+            currency=self.currency.currentText().strip().upper() or "EUR",
+        )
 
     def settings_data(self) -> dict[str, object]:
         page = self.defaults_page
