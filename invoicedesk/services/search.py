@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, column, exists, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, State, Status
 from invoicedesk.core.money import round_money
+from invoicedesk.db import search_index
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, InvoiceLine, Payment, Tag, invoice_tags
 from invoicedesk.db.models.client import tag_key
@@ -145,8 +146,14 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
                 )
             )
         )
-    if flt.search.strip():
-        pattern = _like(flt.search.strip())
+    term = flt.search.strip()
+    if _indexed_term(term):
+        # The trigram index answers "contains" in milliseconds (db/search_index.py).
+        conditions.append(
+            Invoice.id.in_(select(_SEARCH.c.rowid).where(_SEARCH.c.text.like(f"%{term}%")))
+        )
+    elif term:
+        pattern = _like(term)
         conditions.append(
             or_(
                 Invoice.number.ilike(pattern, escape="\\"),
@@ -181,8 +188,18 @@ def _base(columns: list[Any], *, with_client: bool = True) -> Select[Any]:
 
 
 def _needs_client(flt: InvoiceFilter, sort: str | None = None) -> bool:
-    """Whether a query must join clients (the search box and the client sort read its name)."""
-    return bool(flt.search.strip()) or sort == "client"
+    """Whether a query must join clients (a short search term and the client sort read it)."""
+    term = flt.search.strip()
+    return (bool(term) and not _indexed_term(term)) or sort == "client"
+
+
+_SEARCH = table(search_index.TABLE, column("rowid"), column("text"))
+
+
+def _indexed_term(term: str) -> bool:
+    """Terms the FTS5 index can answer: three characters or more, no LIKE wildcards
+    (an ESCAPE clause would turn the index off)."""
+    return len(term) >= search_index.MIN_TERM and not any(c in term for c in "%_\\")
 
 
 def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from invoicedesk.db.models import Base
+from invoicedesk.db.search_index import is_search_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,12 +22,20 @@ def run_migrations_online() -> None:
         _run(own_connection)
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the FTS5 search index (plain SQL in the migrations) out of autogenerate."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,6 +19,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Copied from invoicedesk/db/search_index.py when this revision was written (migrations stay frozen).
+SEARCH_INDEX = [
+    "CREATE VIRTUAL TABLE invoice_search USING fts5(text, tokenize = 'trigram')",
+    "CREATE TRIGGER invoice_search_insert AFTER INSERT ON invoices BEGIN\n        INSERT INTO invoice_search(rowid, text) VALUES (new.id, coalesce(new.number, '') || ' ' || coalesce((SELECT name || ' ' || customer_number FROM clients WHERE id = new.client_id), '') || ' ' || new.title || ' ' || new.label || ' ' || new.note);\n    END",
+    "CREATE TRIGGER invoice_search_update\n        AFTER UPDATE OF number, client_id, title, label, note ON invoices BEGIN\n        DELETE FROM invoice_search WHERE rowid = old.id;\n        INSERT INTO invoice_search(rowid, text) VALUES (new.id, coalesce(new.number, '') || ' ' || coalesce((SELECT name || ' ' || customer_number FROM clients WHERE id = new.client_id), '') || ' ' || new.title || ' ' || new.label || ' ' || new.note);\n    END",
+    'CREATE TRIGGER invoice_search_delete AFTER DELETE ON invoices BEGIN\n        DELETE FROM invoice_search WHERE rowid = old.id;\n    END',
+    "CREATE TRIGGER invoice_search_client AFTER UPDATE OF name, customer_number ON clients\n    BEGIN\n        DELETE FROM invoice_search WHERE rowid IN (SELECT id FROM invoices WHERE client_id = new.id);\n        INSERT INTO invoice_search(rowid, text)\n            SELECT i.id, coalesce(i.number, '') || ' ' || coalesce((SELECT name || ' ' || customer_number FROM clients WHERE id = i.client_id), '') || ' ' || i.title || ' ' || i.label || ' ' || i.note FROM invoices AS i WHERE i.client_id = new.id;\n    END",
+]
+SEARCH_INDEX_DROP = [
+    'DROP TRIGGER IF EXISTS invoice_search_client',
+    'DROP TRIGGER IF EXISTS invoice_search_delete',
+    'DROP TRIGGER IF EXISTS invoice_search_update',
+    'DROP TRIGGER IF EXISTS invoice_search_insert',
+    'DROP TABLE IF EXISTS invoice_search',
+]
+
+
 def upgrade() -> None:
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -406,10 +423,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stored_documents', schema=None) as batch_op:
         batch_op.create_index('ix_stored_documents_invoice_version', ['invoice_id', 'version'], unique=False)
-
+    for statement in SEARCH_INDEX:  # the search box's FTS5 index, see db/search_index.py
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for statement in SEARCH_INDEX_DROP:
+        op.execute(statement)
     with op.batch_alter_table('stored_documents', schema=None) as batch_op:
         batch_op.drop_index('ix_stored_documents_invoice_version')
 
