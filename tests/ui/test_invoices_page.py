@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import shutil
 import sys
 from pathlib import Path
@@ -35,6 +36,9 @@ def ctx(db):
     context = AppContext(db)
     yield context
     QThreadPool.globalInstance().waitForDone(5000)  # nothing may run once the file is closed
+    # Collect this test's cyclic garbage (widgets among it) here on the GUI thread, not later
+    # on whichever worker thread happens to trigger a collection.
+    gc.collect()
 
 
 def fill_books(db: Database) -> dict[str, int]:
@@ -459,3 +463,22 @@ def test_in_the_main_window_the_actions_are_not_shown_twice(qtbot, db, tmp_path)
     qtbot.waitUntil(lambda: not page.is_busy() and page.toolbar.isHidden(), timeout=5000)
     assert page.actions_["issue"] in window.page_toolbar.actions()
     QThreadPool.globalInstance().waitForDone(5000)
+    window.close()
+    gc.collect()
+
+
+def test_a_text_search_shows_its_first_rows_then_the_rest(qtbot, monkeypatch, ctx, books):
+    monkeypatch.setattr(model_module, "BLOCK", 3)
+    model = InvoiceTableModel(ctx.db, background=True)
+    model.today = TODAY
+    seen: list[tuple[int, bool]] = []
+    model.previewed.connect(lambda: seen.append((model.rowCount(), model.count_known())))
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.reload(InvoiceFilter(search="acme"))
+    assert seen == [(3, False)]  # a search is not counted up front: its rows grow after
+    assert model.rowCount() == 4 and model.count_known() and model.is_complete()
+    seen.clear()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.reload(InvoiceFilter(search="RE-2026-0001"))
+    assert seen == []  # fewer than a block: the first query was the whole answer
+    assert model.rowCount() == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,9 @@ def ctx(db):
     context = AppContext(db)
     yield context
     QThreadPool.globalInstance().waitForDone(5000)  # nothing may run once the file is closed
+    # Collect this test's cyclic garbage (widgets among it) here on the GUI thread, not later
+    # on whichever worker thread happens to trigger a collection.
+    gc.collect()
 
 
 @pytest.fixture

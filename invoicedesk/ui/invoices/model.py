@@ -33,8 +33,9 @@ from invoicedesk.services.search import (
     rows_by_id,
 )
 from invoicedesk.ui import formatting
+from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.delegates import badge, is_dark
-from invoicedesk.ui.worker import Task, run_task
+from invoicedesk.ui.worker import Task
 
 BLOCK = 200
 # (key, header); the keys that are in ``SORT_KEYS`` sort in SQL, the others not at all.
@@ -75,10 +76,11 @@ def overdue_colour(palette: QPalette | None = None) -> QColor:
 class InvoiceTableModel(QAbstractTableModel):
     """Invoices matching a filter, in SQL order; ``reload()`` after any change.
 
-    In the background a reload first asks, where that pays, for the count and the
-    first block (a top-N query, fast even on 100,000 rows), which show at once
-    (``previewed``); then for all ids in list order, which fill in the other rows
-    without a reset (``loaded``).
+    In the background a reload first asks for the first block (a top-N query that
+    walks an index and stops: milliseconds even on 100,000 rows) and, unless text
+    is searched, the count; they show at once (``previewed``). Then it asks for all
+    ids in list order, which fill in the other rows without a reset (``loaded``).
+    A first block smaller than a block is the whole result: no second query.
     """
 
     previewed = Signal()  # the count and the first rows are shown; the other rows follow
@@ -95,6 +97,7 @@ class InvoiceTableModel(QAbstractTableModel):
         self._descending = True
         self._ids: list[int] = []  # in list order; only the first block while previewing
         self._count = 0  # the rows shown (more than len(_ids) while previewing)
+        self._count_known = True  # False: a text search's first rows, the count follows
         self._rows: dict[int, InvoiceRow] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # formatted once per row, not per paint
         self._generation = 0
@@ -119,7 +122,11 @@ class InvoiceTableModel(QAbstractTableModel):
 
     def is_complete(self) -> bool:
         """Whether every row's id is known (not only the previewed first block)."""
-        return len(self._ids) == self._count
+        return self._count_known and len(self._ids) == self._count
+
+    def count_known(self) -> bool:
+        """False while a text search shows its first rows: more may follow."""
+        return self._count_known
 
     def _query_filter(self) -> InvoiceFilter:
         if self.today is not None and self._filter.today is None:
@@ -156,18 +163,22 @@ class InvoiceTableModel(QAbstractTableModel):
                 self._loading = False
                 self.failed.emit(f"The invoices could not be loaded: {exc}")
 
-        preview = _worth_previewing(query[0])
-
         def work(task: Task) -> tuple[list[int], list[InvoiceRow]]:
-            if preview:  # queued to the GUI thread, so it arrives before the result
-                self._first_block_ready.emit(generation, _first_block(db, *query))
+            flt, sort, descending, _today = query
+            first = list_invoices(db, flt, sort=sort, descending=descending, limit=BLOCK)
+            if len(first) < BLOCK:
+                return [row.id for row in first], first  # that is all of them
+            # Counting scans every row when text is searched: then the count comes with the ids.
+            count = None if _searches_text(flt) else count_invoices(db, flt)
+            # Queued to the GUI thread, so it arrives before the result.
+            self._first_block_ready.emit(generation, (count, first))
             if generation != self._generation:
                 return [], []  # overtaken by a newer reload: its result would be dropped
             return _load(db, *query)
 
-        run_task(work, done, failed)
+        run_in_background(work, done, failed)
 
-    def _on_first_block(self, generation: int, result: tuple[int, list[InvoiceRow]]) -> None:
+    def _on_first_block(self, generation: int, result: tuple[int | None, list[InvoiceRow]]) -> None:
         if generation == self._generation and self._loading:
             self._preview(*result)
 
@@ -180,25 +191,31 @@ class InvoiceTableModel(QAbstractTableModel):
         self._index_of = None
         self.endResetModel()
 
-    def _preview(self, count: int, first: list[InvoiceRow]) -> None:
-        self._reset([row.id for row in first], count, first)
+    def _preview(self, count: int | None, first: list[InvoiceRow]) -> None:
+        self._reset([row.id for row in first], len(first) if count is None else count, first)
+        self._count_known = count is not None
         self._previewed = self._generation
         self.previewed.emit()
 
     def _apply(self, ids: list[int], first: list[InvoiceRow]) -> None:
-        shown = len(self._ids)
+        shown, before = len(self._ids), self._count
         fresh = self._previewed == self._generation  # the rows on screen are this reload's
-        if fresh and len(ids) == self._count and ids[:shown] == self._ids:
-            # The preview was right: fill in the other rows; selection and scrolling stay.
+        if fresh and len(ids) >= before and ids[:shown] == self._ids:
+            # The preview was right: add the other rows; selection and scrolling stay.
+            if len(ids) > before:
+                self.beginInsertRows(QModelIndex(), before, len(ids) - 1)
+                self._ids, self._count = ids, len(ids)
+                self.endInsertRows()
             self._ids = ids
             self._index_of = None
             for row in first:
                 self._rows.setdefault(row.id, row)
-            if len(ids) > shown:
-                last = self.index(len(ids) - 1, len(COLUMNS) - 1)
+            if before > shown:  # rows that waited for their ids
+                last = self.index(before - 1, len(COLUMNS) - 1)
                 self.dataChanged.emit(self.index(shown, 0), last)
         else:
             self._reset(ids, len(ids), first)
+        self._count_known = True
         self.loaded.emit()
 
     def _row(self, row: int) -> InvoiceRow | None:
@@ -329,18 +346,8 @@ _ROW_ROLES = {
 }
 
 
-def _worth_previewing(flt: InvoiceFilter) -> bool:
-    """A first block is quick unless text is searched (that scans every row anyway)."""
-    return not flt.search.strip() and not flt.text.strip()
-
-
-def _first_block(
-    db: Database, flt: InvoiceFilter, sort: str, descending: bool, _today: dt.date | None
-) -> tuple[int, list[InvoiceRow]]:
-    """The number of matches and the rows of the first block."""
-    return count_invoices(db, flt), list_invoices(
-        db, flt, sort=sort, descending=descending, limit=BLOCK
-    )
+def _searches_text(flt: InvoiceFilter) -> bool:
+    return bool(flt.search.strip() or flt.text.strip())
 
 
 def _load(

@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 from invoicedesk.services.search import InvoiceRow, Summary, summarize
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import InvoiceActions
+from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.filter_bar import FilterBar, client_choices
 from invoicedesk.ui.invoices.footer import TotalsFooter
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, is_sortable
-from invoicedesk.ui.worker import Task, run_task
+from invoicedesk.ui.worker import Task
 
 COLUMN_WIDTHS = {
     "number": 118,
@@ -321,7 +322,8 @@ class InvoicesPage(QWidget):
             self.table.set_empty_text("Loading invoices…")
         else:
             n = self.model.rowCount()
-            self.footer.set_count(f"{n:,} invoice{'' if n == 1 else 's'}")
+            more = "" if self.model.count_known() else "+"  # a search's first rows, more follow
+            self.footer.set_count(f"{n:,}{more} invoice{'' if n == 1 and not more else 's'}")
             if self.filter_bar.active_count():
                 self.table.set_empty_text(
                     "No invoices match these filters.\nChoose “Clear filters” to see them all."
@@ -350,7 +352,7 @@ class InvoicesPage(QWidget):
                 self.footer.set_summary(None, "totals not available")
                 self.status_message.emit(f"The totals could not be computed: {exc}")
 
-        run_task(lambda task: summarize(db, flt), done, failed)
+        run_in_background(lambda task: summarize(db, flt), done, failed)
 
     def _load_clients(self) -> None:
         """The client list for the filter, loaded once in the background (and on changes)."""
@@ -368,7 +370,7 @@ class InvoicesPage(QWidget):
                 self._pending.discard("clients")
                 self.status_message.emit(f"The client list could not be loaded: {exc}")
 
-        self._clients_task = run_task(lambda task: client_choices(db), done, failed)
+        self._clients_task = run_in_background(lambda task: client_choices(db), done, failed)
 
     # ------------------------------------------------------------------ interaction
 
@@ -389,6 +391,7 @@ class InvoicesPage(QWidget):
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for key in ("open", "new", None, "issue", "payment", None, "clone", "credit_note",
                     None, "cancel", "uncancel", None, "delete"):  # fmt: skip
             if key is None:
