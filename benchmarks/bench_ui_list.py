@@ -14,7 +14,8 @@ invoices). The page runs offscreen, as the tests do. Figures:
   as a frozen window. The SQL runs on the thread pool.
 * sort — header click to the re-sorted rows on screen, per column.
 * search — per keystroke, the time the GUI thread spends on it (target ≤ 100 ms);
-  after the typing pause (200 ms debounce), the time until the results show.
+  from the end of the typing pause (200 ms debounce): the first rows on screen,
+  every row, and the footer totals.
 * scroll — jumping to row 50,000 and painting it (one block of 200 fetched).
 
 This is a script that prints figures, not a test.
@@ -161,15 +162,27 @@ def bench_sort(
 
 def bench_search(
     app: QApplication, page: InvoicesPage, term: str, beat: Heartbeat
-) -> tuple[float, float, float, int, int]:
-    """(worst ms per keystroke on the GUI thread, ms from the pause to the rows, ms to the
-    totals, longest GUI block in ms, rows found)."""
+) -> tuple[float, float, float, float, int, int]:
+    """(worst ms per keystroke on the GUI thread; from the typing pause: ms to the first
+    rows painted, to every row, to the totals; longest GUI block in ms; rows found)."""
     search = page.filter_bar.search
     search.clear()
     page.filter_bar.flush()
     spin_until(app, lambda: not page.is_busy())
     fired: list[float] = []
-    page.filter_bar.changed.connect(lambda: fired.append(time.perf_counter()))
+    shown: list[float] = []
+
+    def on_fire() -> None:
+        fired.append(time.perf_counter())
+
+    def on_rows() -> None:
+        if not shown:
+            painted(app, page)
+            shown.append(time.perf_counter())
+
+    page.filter_bar.changed.connect(on_fire)
+    page.model.previewed.connect(on_rows)
+    page.model.loaded.connect(on_rows)
     keystrokes = []
     beat.start()
     for i in range(1, len(term) + 1):
@@ -180,13 +193,16 @@ def bench_search(
     spin_until(app, lambda: bool(fired))  # the typing pause is over: the search starts
     spin_until(app, lambda: not page.model.is_loading())
     painted(app, page)
-    rows = time.perf_counter() - fired[0]
+    every = time.perf_counter() - fired[0]
     spin_until(app, lambda: not page.is_busy())
     totals = time.perf_counter() - fired[0]
     blocked = beat.stop()
-    page.filter_bar.changed.disconnect()
-    page.filter_bar.changed.connect(page.refresh)
-    return ms(max(keystrokes)), ms(rows), ms(totals), blocked, page.model.rowCount()
+    page.filter_bar.changed.disconnect(on_fire)
+    page.model.previewed.disconnect(on_rows)
+    page.model.loaded.disconnect(on_rows)
+    first = shown[0] - fired[0]
+    found = page.model.rowCount()
+    return ms(max(keystrokes)), ms(first), ms(every), ms(totals), blocked, found
 
 
 def bench_scroll(app: QApplication, page: InvoicesPage, row: int) -> float:
@@ -239,14 +255,15 @@ def main() -> int:
             f"GUI blocked {blocked:4d} ms"
         )
 
-    print(f"\nsearch (per keystroke on the GUI thread, target ≤ {KEYSTROKE_TARGET_MS} ms; then the "
-          "results after the 200 ms typing pause)")  # fmt: skip
+    print(f"\nsearch (per keystroke on the GUI thread, target ≤ {KEYSTROKE_TARGET_MS} ms; then, "
+          "from the end of the 200 ms typing pause, the results)")  # fmt: skip
     for term in SEARCHES:
-        key_ms, rows_ms, totals_ms, blocked, found = bench_search(app, page, term, beat)
+        key_ms, first, every, totals, blocked, found = bench_search(app, page, term, beat)
         flag = "ok" if key_ms <= KEYSTROKE_TARGET_MS else "MISSED"
         print(
-            f"  {term!r:16s} keystroke ≤ {key_ms:5.1f} ms [{flag}]   rows {rows_ms:5.0f} ms   "
-            f"totals {totals_ms:5.0f} ms   GUI blocked {blocked:4d} ms   {found:>7,} found"
+            f"  {term!r:15s} keystroke ≤ {key_ms:4.1f} ms [{flag}]   first rows {first:4.0f} ms"
+            f"   all {every:4.0f} ms   totals {totals:4.0f} ms   GUI blocked {blocked:3d} ms"
+            f"   {found:>7,} found"
         )
 
     page.filter_bar.clear()
