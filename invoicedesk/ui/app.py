@@ -10,6 +10,7 @@ from invoicedesk import __version__
 from invoicedesk.config import demo_database, resolve_database
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database, open_database
+from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
 from invoicedesk.ui.main_window import MainWindow
 from invoicedesk.ui.worker import Task, run_task
 
@@ -80,6 +81,7 @@ def run(db_value: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("InvoiceDesk")
     app.setApplicationVersion(__version__)
+    collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
     try:
         db = open_database(resolve_database(db_value))
     except (DomainError, OSError) as exc:

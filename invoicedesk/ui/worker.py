@@ -55,13 +55,23 @@ class Task(QObject):
 
     @Slot(object)
     def _deliver_result(self, result: object) -> None:
-        _running.discard(self)
-        self._on_done(result)
+        try:
+            self._on_done(result)
+        finally:
+            self._release()
 
     @Slot(object, str)
     def _deliver_error(self, exc: BaseException, trace: str) -> None:
+        try:
+            self._on_error(exc, trace)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        # The Task refers to itself through its connections; delete it here, on the GUI
+        # thread, rather than leave it to a garbage collection that may run on a worker.
         _running.discard(self)
-        self._on_error(exc, trace)
+        self.deleteLater()
 
     @Slot(int, int)
     def _deliver_progress(self, done: int, total: int) -> None:
