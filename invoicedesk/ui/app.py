@@ -59,6 +59,7 @@ def _open_demo(app: QApplication) -> Database | None:
 
     def failed(exc: BaseException, _trace: str) -> None:
         outcome["error"] = exc
+        outcome["cancelled"] = task.is_cancelled()  # the task is deleted after this call
         progress.close()
 
     def step(done_count: int, total: int) -> None:
@@ -70,7 +71,7 @@ def _open_demo(app: QApplication) -> Database | None:
     progress.exec()
     if "error" in outcome:
         error = outcome["error"]
-        if not task.is_cancelled():
+        if not outcome.get("cancelled"):
             QMessageBox.warning(None, "InvoiceDesk", f"The demo data could not be created: {error}")
         return None
     return db

@@ -26,9 +26,8 @@ from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.model import display_number
-from invoicedesk.ui.worker import Task
+from invoicedesk.ui.worker import Task, run_task
 
 MAX_LISTED = 8  # failures listed by name in a report; the rest are counted
 
@@ -165,7 +164,7 @@ def run_batch(
             progress.setValue(done)
             progress.setLabelText(f"{op.title}: {done} of {op.count(total)}…")
 
-    task = run_in_background(work, finish, crashed, step)
+    task = run_task(work, finish, crashed, step)
     progress.canceled.connect(task.cancel)
     return task
 

@@ -33,9 +33,8 @@ from invoicedesk.services.search import (
     rows_by_id,
 )
 from invoicedesk.ui import formatting
-from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.delegates import badge, is_dark
-from invoicedesk.ui.worker import Task
+from invoicedesk.ui.worker import Task, run_task
 
 BLOCK = 200
 # (key, header); the keys that are in ``SORT_KEYS`` sort in SQL, the others not at all.
@@ -176,7 +175,7 @@ class InvoiceTableModel(QAbstractTableModel):
                 return [], []  # overtaken by a newer reload: its result would be dropped
             return _load(db, *query)
 
-        run_in_background(work, done, failed)
+        run_task(work, done, failed)
 
     def _on_first_block(self, generation: int, result: tuple[int | None, list[InvoiceRow]]) -> None:
         if generation == self._generation and self._loading:

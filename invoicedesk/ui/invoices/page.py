@@ -35,11 +35,10 @@ from PySide6.QtWidgets import (
 from invoicedesk.services.search import InvoiceRow, Summary, summarize
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import InvoiceActions
-from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.filter_bar import FilterBar, client_choices
 from invoicedesk.ui.invoices.footer import TotalsFooter
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, is_sortable
-from invoicedesk.ui.worker import Task
+from invoicedesk.ui.worker import Task, run_task
 
 COLUMN_WIDTHS = {
     "number": 118,
@@ -352,7 +351,7 @@ class InvoicesPage(QWidget):
                 self.footer.set_summary(None, "totals not available")
                 self.status_message.emit(f"The totals could not be computed: {exc}")
 
-        run_in_background(lambda task: summarize(db, flt), done, failed)
+        run_task(lambda task: summarize(db, flt), done, failed)
 
     def _load_clients(self) -> None:
         """The client list for the filter, loaded once in the background (and on changes)."""
@@ -370,7 +369,7 @@ class InvoicesPage(QWidget):
                 self._pending.discard("clients")
                 self.status_message.emit(f"The client list could not be loaded: {exc}")
 
-        self._clients_task = run_in_background(lambda task: client_choices(db), done, failed)
+        self._clients_task = run_task(lambda task: client_choices(db), done, failed)
 
     # ------------------------------------------------------------------ interaction
 

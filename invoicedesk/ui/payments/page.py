@@ -28,7 +28,6 @@ from invoicedesk.services.payments import PaymentRow
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import open_editor
-from invoicedesk.ui.invoices.background import run_in_background
 from invoicedesk.ui.invoices.filter_bar import AnyDateEdit, ClientCombo, client_choices
 from invoicedesk.ui.payments.models import (
     COLUMN,
@@ -38,7 +37,7 @@ from invoicedesk.ui.payments.models import (
     PaymentTableModel,
 )
 from invoicedesk.ui.payments.record_dialog import amount_text
-from invoicedesk.ui.worker import Task
+from invoicedesk.ui.worker import Task, run_task
 
 COLUMN_WIDTHS = {"date": 95, "invoice": 130, "amount": 130, "method": 120, "reference": 220}
 RELOAD_KINDS = ("payment", "invoice", "client")
@@ -322,7 +321,7 @@ class PaymentsPage(QWidget):
             if shiboken6.isValid(self):
                 self.status_message.emit(f"The client list could not be loaded: {exc}")
 
-        self._clients_task = run_in_background(lambda task: client_choices(db), done, failed)
+        self._clients_task = run_task(lambda task: client_choices(db), done, failed)
 
     def _selection_changed(self, *_args: object) -> None:
         rows = self.selected_rows()
