@@ -7,8 +7,8 @@ import datetime as dt
 import html
 from decimal import Decimal
 
-from PySide6.QtCore import QItemSelectionModel, QKeyCombination, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -35,15 +35,11 @@ from invoicedesk.ui.clients.models import (
     fetch_clients,
 )
 from invoicedesk.ui.clients.table import warning_colour
-from invoicedesk.ui.clients.views import ArrowDownToTable, ListTable, mirror, shown_elsewhere
+from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.worker import run_task
 
 SEARCH_DELAY_MS = 250
-# The main window keeps Ctrl+N for a new invoice; "new record on this screen" is Ctrl+Shift+N.
-NEW_RECORD_KEYS = QKeyCombination(
-    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_N
-)
 RELOAD_KINDS = {"client", "invoice", "payment", "settings"}
 
 
@@ -61,7 +57,7 @@ def confirm(parent: QWidget, title: str, text: str, action: str, detail: str = "
     return box.clickedButton() is yes
 
 
-class ClientsPage(QWidget):
+class ClientsPage(CatalogPage):
     """The client list. ``status_message`` carries what happened for the status bar."""
 
     status_message = Signal(str)
@@ -429,25 +425,3 @@ class ClientsPage(QWidget):
             self._reload_timer.start()
         else:
             self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        # When the window's toolbar shows our actions, the page's own buttons would repeat
-        # them. The window fills its toolbar after showing the page, so look once it has.
-        QTimer.singleShot(0, self._place_buttons)
-        if self._stale:
-            self.refresh()
-
-    def _place_buttons(self) -> None:
-        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Fallbacks for when no window-level action claims these keys.
-        if event.matches(QKeySequence.StandardKey.Find):
-            self.focus_search()
-        elif event.keyCombination() == NEW_RECORD_KEYS:
-            self.new_record()
-        elif event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
-            self.search.clear()
-        else:
-            super().keyPressEvent(event)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QHeaderView,
+    QLineEdit,
     QTableView,
     QToolBar,
     QWidget,
@@ -115,3 +124,51 @@ def shown_elsewhere(action: QAction, own: QWidget) -> bool:
         isinstance(obj, QToolBar) and not own.isAncestorOf(obj)
         for obj in action.associatedObjects()
     )
+
+
+NEW_RECORD_KEYS = QKeyCombination(
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_N
+)
+
+
+class CatalogPage(QWidget):
+    """What the Clients and Products pages share: keyboard fallbacks, hiding their own
+    buttons when the window's toolbar already shows the actions, reloading when shown
+    after a change while hidden. Subclasses set ``search``, ``buttons``, ``new_action``
+    and ``_stale`` and provide ``refresh``, ``focus_search`` and ``new_record``."""
+
+    search: QLineEdit
+    buttons: QWidget
+    new_action: QAction
+    _stale: bool
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def focus_search(self) -> None:
+        raise NotImplementedError
+
+    def new_record(self) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # When the window's toolbar shows our actions, the page's own buttons would repeat
+        # them. The window fills its toolbar after showing the page, so look once it has.
+        QTimer.singleShot(0, self._place_buttons)
+        if self._stale:
+            self.refresh()
+
+    def _place_buttons(self) -> None:
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Fallbacks for when no window-level action claims these keys.
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+        elif event.keyCombination() == NEW_RECORD_KEYS:
+            self.new_record()
+        elif event.key() == Qt.Key.Key_Escape and self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        else:
+            super().keyPressEvent(event)
