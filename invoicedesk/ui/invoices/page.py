@@ -44,11 +44,11 @@ COLUMN_WIDTHS = {
     "number": 118,
     "date": 84,
     "due_date": 84,
-    "state": 136,
+    "state": 104,
     "net": 112,
     "gross": 112,
     "open": 112,
-    "tags": 140,
+    "tags": 120,
 }
 RELOAD_KINDS = ("invoice", "payment", "client")
 
