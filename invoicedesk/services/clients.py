@@ -317,30 +317,36 @@ def _balances(
     """Per client: the number of invoices and the open/overdue amount per currency.
 
     Credit notes count against the balance: their open amount is owed to the client.
+    Two cheap queries instead of one pass over every invoice: the counts come from the
+    (client_id, date) index, the amounts only from unpaid documents (a few percent).
+    A currency appears once something in it is unpaid.
     """
+    counts: dict[int, int] = {}
+    for client_id, count in session.execute(
+        select(Invoice.client_id, func.count())
+        .where(Invoice.client_id.in_(client_ids))
+        .group_by(Invoice.client_id)
+    ):
+        counts[client_id] = int(count)
     sign = case((Invoice.doc_type == "credit_note", -1), else_=1)
-    unpaid = Invoice.status.in_(("open", "part_paid"))
-    open_sum = func.sum(case((unpaid, Invoice.open_amount * sign), else_=0))
     overdue_sum = func.sum(case((overdue_condition(today), Invoice.open_amount * sign), else_=0))
     rows = session.execute(
         select(
             Invoice.client_id,
             Invoice.currency,
-            func.count(),
-            open_sum.label("open"),
+            func.sum(Invoice.open_amount * sign).label("open"),
             overdue_sum.label("overdue"),
         )
-        .where(Invoice.client_id.in_(client_ids))
+        .where(Invoice.status.in_(("open", "part_paid")), Invoice.client_id.in_(client_ids))
         .group_by(Invoice.client_id, Invoice.currency)
     ).all()
-    result: dict[int, tuple[int, tuple[Balance, ...]]] = {}
-    for client_id, currency, count, open_raw, overdue_raw in rows:
-        total, balances = result.get(client_id, (0, ()))
+    balances: dict[int, tuple[Balance, ...]] = {}
+    for client_id, currency, open_raw, overdue_raw in rows:
         balance = Balance(
             currency, Decimal(open_raw or 0) / SCALE, Decimal(overdue_raw or 0) / SCALE
         )
-        result[client_id] = (total + count, (*balances, balance))
-    return result
+        balances[client_id] = (*balances.get(client_id, ()), balance)
+    return {client_id: (count, balances.get(client_id, ())) for client_id, count in counts.items()}
 
 
 def get_client(db: Database, client_id: int, today: dt.date | None = None) -> ClientView:
