@@ -16,6 +16,7 @@ from invoicedesk.core.document import (
     AllowanceCharge,
     CashDiscountTerms,
     Discount,
+    InvoiceDocument,
     LineItem,
     PriceBasis,
 )
@@ -146,3 +147,22 @@ class PaymentInput:
     note: str = ""
     # A payment above the open amount is refused unless recorded as an overpayment.
     allow_overpayment: bool = False
+
+
+def document_of(inp: InvoiceInput, date: dt.date | None = None) -> InvoiceDocument:
+    """The totals engine's view of an invoice input (EUR when it names no currency).
+
+    ``date`` stands in for the invoice date (issuing fills it in); the cash discount's
+    last day is counted from it.
+    """
+    return InvoiceDocument(
+        currency=inp.currency or "EUR",
+        price_basis=PriceBasis(inp.price_basis),
+        lines=inp.lines,
+        allowances_charges=inp.allowances_charges,
+        discount=inp.discount,
+        prepaid=inp.prepaid,
+        adjustment=inp.adjustment,
+        cash_discount=inp.cash_discount,
+        invoice_date=date or inp.date,
+    )

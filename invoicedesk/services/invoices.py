@@ -18,7 +18,6 @@ from invoicedesk.core.document import (
     AllowanceCharge,
     CashDiscountTerms,
     Discount,
-    InvoiceDocument,
     LineItem,
     PriceBasis,
     TaxCategory,
@@ -62,7 +61,13 @@ from invoicedesk.db.types import utcnow
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import AuditView, audit_entries, record
 from invoicedesk.services.clients import add_client, require_client
-from invoicedesk.services.inputs import ClientInput, InvoiceInput, PaymentMethod, SupplyType
+from invoicedesk.services.inputs import (
+    ClientInput,
+    InvoiceInput,
+    PaymentMethod,
+    SupplyType,
+    document_of,
+)
 from invoicedesk.services.numbering import draw_number
 from invoicedesk.services.products import validate_tax
 from invoicedesk.services.settings import get_setting, load_company
@@ -257,21 +262,6 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         prepaid=_money(inp.prepaid, f"{path}.prepaid", places, negative=False),
         adjustment=_money(inp.adjustment, f"{path}.adjustment", places),
         cash_discount=cash,
-    )
-
-
-def document_of(inp: InvoiceInput, date: dt.date | None = None) -> InvoiceDocument:
-    """The totals engine's view of an invoice input."""
-    return InvoiceDocument(
-        currency=inp.currency or "EUR",
-        price_basis=PriceBasis(inp.price_basis),
-        lines=inp.lines,
-        allowances_charges=inp.allowances_charges,
-        discount=inp.discount,
-        prepaid=inp.prepaid,
-        adjustment=inp.adjustment,
-        cash_discount=inp.cash_discount,
-        invoice_date=date or inp.date,
     )
 
 

@@ -59,6 +59,7 @@ from invoicedesk.services.inputs import (
     InvoiceInput,
     ProductInput,
     SupplyType,
+    document_of,
 )
 
 __all__ = [
@@ -86,7 +87,6 @@ Record = InvoiceInput | ClientInput | ProductInput
 # The export shape may carry {"format_version": 1}; other values are refused.
 FORMAT_VERSION = 1
 
-DEFAULT_CURRENCY = "EUR"  # for the totals engine when the invoice names none
 DEFAULT_MONEY_PLACES = 2  # amounts of an invoice without a currency
 # Decimal places, as the services store them.
 TAX_RATE_PLACES = 2
@@ -803,17 +803,7 @@ def document_field_path(field: str | None, inp: InvoiceInput, path: str = "invoi
 
 def invoice_to_document(inp: InvoiceInput) -> InvoiceDocument:
     """The totals engine's view of an invoice (currency EUR when the invoice names none)."""
-    return InvoiceDocument(
-        currency=inp.currency or DEFAULT_CURRENCY,
-        price_basis=inp.price_basis,
-        lines=inp.lines,
-        allowances_charges=inp.allowances_charges,
-        discount=inp.discount,
-        prepaid=inp.prepaid,
-        adjustment=inp.adjustment,
-        cash_discount=inp.cash_discount,
-        invoice_date=inp.date,
-    )
+    return document_of(inp)
 
 
 # --------------------------------------------------------------------------- writers
