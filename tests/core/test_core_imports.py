@@ -1,4 +1,8 @@
-"""invoicedesk.core stays pure: no Qt, no SQLAlchemy, no upper layers of the app."""
+"""invoicedesk.core and invoicedesk.pdf stay pure: no Qt, no SQLAlchemy, no upper layers.
+
+The PDF renderer runs in worker processes and the command line: it must not drag Qt or the
+database in, and it gets everything it prints handed over in a ``PdfInput``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import invoicedesk.core
+import pytest
 
-CORE = Path(invoicedesk.core.__file__).resolve().parent
+import invoicedesk.core
+import invoicedesk.pdf
+
+PURE_PACKAGES = {
+    "invoicedesk.core": Path(invoicedesk.core.__file__).resolve().parent,
+    "invoicedesk.pdf": Path(invoicedesk.pdf.__file__).resolve().parent,
+}
 # Top-level packages core must not import (directly or through another module).
 FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "sqlalchemy", "alembic")
 # Upper layers of the app: they may use Qt or the database.
@@ -34,23 +44,25 @@ def _is_forbidden(module: str) -> bool:
     return any(module == name or module.startswith(name + ".") for name in names)
 
 
-def test_no_forbidden_import_statements() -> None:
-    files = sorted(CORE.rglob("*.py"))
-    assert files, CORE
+@pytest.mark.parametrize("package", sorted(PURE_PACKAGES))
+def test_no_forbidden_import_statements(package: str) -> None:
+    root = PURE_PACKAGES[package]
+    files = sorted(root.rglob("*.py"))
+    assert files, root
     offenders = [
-        f"{path.relative_to(CORE.parent.parent)}:{line}: import {module}"
+        f"{path.relative_to(root.parent.parent)}:{line}: import {module}"
         for path in files
         for line, module in _imports(path)
         if _is_forbidden(module)
     ]
-    assert not offenders, "invoicedesk.core must stay pure:\n" + "\n".join(offenders)
+    assert not offenders, f"{package} must stay pure:\n" + "\n".join(offenders)
 
 
-def test_importing_every_core_module_loads_no_qt_or_database() -> None:
-    """Catches indirect imports too: import all of core in a fresh interpreter."""
-    modules = [
-        info.name for info in pkgutil.walk_packages(invoicedesk.core.__path__, "invoicedesk.core.")
-    ]
+@pytest.mark.parametrize("package", sorted(PURE_PACKAGES))
+def test_importing_every_module_loads_no_qt_or_database(package: str) -> None:
+    """Catches indirect imports too: import the whole package in a fresh interpreter."""
+    root = PURE_PACKAGES[package]
+    modules = [info.name for info in pkgutil.walk_packages([str(root)], package + ".")]
     script = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"
@@ -62,4 +74,4 @@ def test_importing_every_core_module_loads_no_qt_or_database() -> None:
     )
     loaded = json.loads(result.stdout)
     bad = [name for name in loaded if _is_forbidden(name)]
-    assert not bad, f"importing invoicedesk.core loads {bad}"
+    assert not bad, f"importing {package} loads {bad}"
