@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,9 @@ from invoicedesk.core.money import parse_decimal, validate_currency
 from invoicedesk.core.numbering import DEFAULT_PATTERNS, validate_pattern
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import CompanyProfile, Setting
+from invoicedesk.pdf.model import FONT_FAMILIES, Template
 from invoicedesk.services import validation
+from invoicedesk.services.pdf_names import DEFAULT_FILENAME_PATTERN, validate_filename_pattern
 
 DEFAULTS: dict[str, Any] = {
     "default_due_days": 14,
@@ -25,7 +28,17 @@ DEFAULTS: dict[str, Any] = {
     "default_intro": "Thank you for your order. We invoice you as follows:",
     "default_note": "Please pay the amount due by the due date.",
     "number_patterns": dict(DEFAULT_PATTERNS),
+    # How PDFs look. Read when a PDF is rendered: an archived PDF keeps the look it had.
+    "pdf_template": "classic",
+    "pdf_accent_color": "#1F4E79",
+    "pdf_font": "Noto Sans",
+    "pdf_paper": "auto",  # Letter where the company's country uses it, else A4
+    "pdf_filename_pattern": DEFAULT_FILENAME_PATTERN,
+    "pdf_show_qr": True,
 }
+
+PAPER_CHOICES = ("auto", "A4", "Letter")
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,17 @@ def get_company(db: Database) -> CompanyData:
 
 def load_company(session: Session) -> CompanyData:
     return _company_data(company_profile(session))
+
+
+def read_company(session: Session) -> CompanyData:
+    """The company profile without creating its row (for read transactions)."""
+    profile = session.get(CompanyProfile, 1)
+    return _company_data(profile) if profile is not None else CompanyData()
+
+
+def read_logo(session: Session) -> bytes | None:
+    profile = session.get(CompanyProfile, 1)
+    return profile.logo if profile is not None else None
 
 
 def get_company_currency(session: Session) -> str:
@@ -155,11 +179,7 @@ def configure(
     """Save the company profile, settings and logo together (the set-up wizard): one
     transaction, so a bad value anywhere leaves everything as it was."""
     company = validated_company(company)
-    checked = {}
-    for key, value in settings.items():
-        if key not in DEFAULTS:
-            raise DomainError(f"unknown setting '{key}'", "settings")
-        checked[key] = _validate(key, value)
+    checked = validated_settings(settings)
     if isinstance(logo, bytes) and len(logo) > MAX_LOGO_BYTES:
         raise DomainError("the logo is larger than 2 MB; use a smaller image", "company.logo")
     with db.write() as session:
@@ -173,8 +193,7 @@ def configure(
 
 def get_logo(db: Database) -> bytes | None:
     with db.read() as session:
-        profile = session.get(CompanyProfile, 1)
-        return profile.logo if profile is not None else None
+        return read_logo(session)
 
 
 def is_configured(db: Database) -> bool:
@@ -193,8 +212,24 @@ def get_setting(session: Session, key: str) -> Any:
 
 def all_settings(db: Database) -> dict[str, Any]:
     with db.read() as session:
-        stored = {row.key: row.value for row in session.scalars(select(Setting))}
+        return read_settings(session)
+
+
+def read_settings(session: Session) -> dict[str, Any]:
+    """Every setting (stored value or default), read in one query."""
+    stored = {row.key: row.value for row in session.scalars(select(Setting))}
     return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def validated_settings(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` checked and normalised as :func:`set_setting` would store them
+    (for unsaved settings, e.g. the live preview of the PDF layout)."""
+    checked = {}
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise DomainError(f"unknown setting '{key}'", "settings")
+        checked[key] = _validate(key, value)
+    return checked
 
 
 def _rate(value: Any, field: str) -> Decimal:
@@ -231,8 +266,36 @@ def _validate(key: str, value: Any) -> Any:
                 raise DomainError(f"unknown document type '{doc_type}'", field)
             merged[doc_type] = validate_pattern(pattern, f"{field}.{doc_type}")
         value = merged
+    elif key.startswith("pdf_"):
+        value = _validate_pdf(key, value, field)
     elif not isinstance(value, str):
         raise DomainError("expected text", field)
+    return value
+
+
+def _validate_pdf(key: str, value: Any, field: str) -> Any:
+    if key == "pdf_show_qr":
+        if not isinstance(value, bool):
+            raise DomainError("expected true or false", field)
+        return value
+    if not isinstance(value, str):
+        raise DomainError("expected text", field)
+    if key == "pdf_template":
+        choices = [t.value for t in Template]
+        if value not in choices:
+            raise DomainError(f"the template is {' or '.join(repr(c) for c in choices)}", field)
+    elif key == "pdf_accent_color":
+        if not _COLOR.fullmatch(value.strip()):
+            raise DomainError(f"'{value}' is not a colour in the form #RRGGBB", field)
+        value = value.strip().upper()
+    elif key == "pdf_font":
+        if value not in FONT_FAMILIES:
+            raise DomainError(f"the font is one of {', '.join(FONT_FAMILIES)}", field)
+    elif key == "pdf_paper":
+        if value not in PAPER_CHOICES:
+            raise DomainError(f"the paper size is one of {', '.join(PAPER_CHOICES)}", field)
+    elif key == "pdf_filename_pattern":
+        value = validate_filename_pattern(value, field)
     return value
 
 
