@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from typing import TextIO, cast
 
 from invoicedesk import __version__
-from invoicedesk.cli import catalog, data, demo, invoices, payments, report
+from invoicedesk.cli import catalog, data, demo, invoices, payments, pdf, report
 from invoicedesk.cli.common import (
     DB_ENV,
     DEBUG_ENV,
@@ -122,6 +122,7 @@ COMMANDS: list[Registrar] = [
     data.register_import,
     data.register_export,
     invoices.register,
+    pdf.register,
     payments.register,
     report.register,
     catalog.register_clients,
