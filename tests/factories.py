@@ -7,6 +7,7 @@ like the ones the application writes. Dates default to :data:`TODAY`.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,16 @@ def pay(
     return payments.record_payment(
         db, invoice_id, PaymentInput(amount=D(amount), date=date, method=method, **fields)
     )
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF as ``pdftotext -layout`` reads it (a real parser, not our code)."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def pdf_words(content: bytes) -> str:
+    """The PDF's text with all runs of white space as one blank (for phrases across columns)."""
+    return " ".join(pdf_text(content).split())

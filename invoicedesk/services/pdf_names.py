@@ -73,8 +73,8 @@ def validate_filename_pattern(pattern: str, field: str = "settings.pdf_filename_
 def sanitize_stem(text: str) -> str:
     """``text`` as a file name (without extension) valid on Windows, macOS and Linux."""
     text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())  # tabs, newlines and runs of blanks: one blank
     text = _UNSAFE.sub("_", text)
-    text = " ".join(text.split())  # tabs, newlines and runs of blanks
     text = text.strip(_TRIM)
     text = text[:MAX_STEM]
     while len(text.encode("utf-8")) > MAX_STEM_BYTES:
