@@ -1,0 +1,207 @@
+"""The blocks below the line table: totals, payment terms with the QR code, notes.
+
+Every amount printed here is a field of ``PdfInput.totals``; nothing is recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import segno
+from reportlab.platypus import Flowable, Paragraph
+
+from invoicedesk.core.document import PriceBasis, TaxCategory
+from invoicedesk.pdf.epc_qr import draw_qr
+from invoicedesk.pdf.labels import Formatter, label
+from invoicedesk.pdf.model import DocumentKind, PdfInput
+from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
+from invoicedesk.pdf.text import fit_size, wrap
+
+QR_SIZE = 92.0  # points, quiet zone included (about 32 mm)
+
+
+@dataclass(frozen=True, slots=True)
+class TotalRow:
+    text: str
+    value: str
+    style: str = "normal"  # normal | small | strong | due
+
+
+def total_rows(pdf: PdfInput, fmt: Formatter) -> list[TotalRow]:
+    """The rows of the totals block, in order."""
+    t = pdf.totals
+    lang = pdf.language
+    gross = t.price_basis == PriceBasis.GROSS
+    rows: list[TotalRow] = []
+    has_adjustments = bool(t.allowances_charges)
+    if has_adjustments or not gross:
+        rows.append(
+            TotalRow(
+                label("line_total.gross" if gross else "line_total", lang), fmt.money(t.line_total)
+            )
+        )
+    for reason, is_charge, amount in _allowances(pdf):
+        key = "charge" if is_charge else "allowance"
+        text = f"{label(key, lang)}: {reason}" if reason else label(key, lang)
+        rows.append(TotalRow(text, fmt.money(amount if is_charge else -amount)))
+    if gross:
+        rows.append(TotalRow(label("gross.gross", lang), fmt.money(t.gross), "strong"))
+        for tax in t.taxes:
+            rows.append(
+                TotalRow(_tax_text(tax, fmt, lang, incl=True), fmt.money(tax.amount), "small")
+            )
+        rows.append(TotalRow(label("net.gross", lang), fmt.money(t.net), "small"))
+    else:
+        rows.append(TotalRow(label("net", lang), fmt.money(t.net), "strong"))
+        for tax in t.taxes:
+            rows.append(TotalRow(_tax_text(tax, fmt, lang, incl=False), fmt.money(tax.amount)))
+        rows.append(TotalRow(label("gross", lang), fmt.money(t.gross), "strong"))
+    if t.prepaid:
+        rows.append(TotalRow(label("prepaid", lang), fmt.money(-t.prepaid)))
+    if t.adjustment:
+        rows.append(TotalRow(label("adjustment", lang), fmt.money(t.adjustment)))
+    if pdf.kind is DocumentKind.INVOICE:
+        rows.append(TotalRow(label("due", lang), fmt.money(t.due), "due"))
+    elif pdf.kind is DocumentKind.CREDIT_NOTE:
+        rows.append(TotalRow(label("due.credit_note", lang), fmt.money(t.due), "due"))
+    return rows
+
+
+def _allowances(pdf: PdfInput) -> list[tuple[str, bool, Decimal]]:
+    """Allowance and charge entries, the parts of a spread entry added back together."""
+    merged: dict[tuple[int, bool], tuple[str, Decimal]] = {}
+    for entry in pdf.totals.allowances_charges:
+        key = (entry.index, entry.is_charge)
+        reason, amount = merged.get(key, (entry.reason, Decimal(0)))
+        merged[key] = (reason, amount + entry.amount)
+    return [(reason, key[1], amount) for key, (reason, amount) in merged.items()]
+
+
+def _tax_text(tax: object, fmt: Formatter, lang: str, *, incl: bool) -> str:
+    category = tax.category
+    base = fmt.money(tax.base)
+    rate = fmt.percent(tax.rate)
+    if category == TaxCategory.STANDARD:
+        return label("tax.incl" if incl else "tax.on", lang).format(rate=rate, base=base)
+    return label(f"tax.category.{TaxCategory(category).value}", lang).format(base=base)
+
+
+class TotalsBlock(Flowable):
+    """Label/amount rows, right-aligned under the amount column."""
+
+    def __init__(self, rows: Sequence[TotalRow], theme: Theme, width: float) -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self.theme = theme
+        self.block_width = width
+        self.value_width = 0.0
+        self.layout: list[tuple[TotalRow, list[str], str, float, float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        theme = self.theme
+        width = min(self.block_width, avail_width)
+        fonts = theme.fonts
+        self.layout = []
+        self.value_width = width * 0.36
+        label_width = width - self.value_width - 8
+        height = 0.0
+        for row in self.rows:
+            size = {"small": theme.body_size - 1, "due": theme.body_size + 1.5}.get(
+                row.style, theme.body_size
+            )
+            font = fonts.bold if row.style in ("strong", "due") else fonts.regular
+            lines = wrap(row.text, font, size, label_width)
+            pad = 4.0 if row.style == "due" else 1.8
+            row_height = len(lines) * size * 1.3 + 2 * pad
+            self.layout.append((row, lines, font, size, row_height))
+            height += row_height
+        self.width, self.height = avail_width, height + 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        theme = self.theme
+        width = min(self.block_width, self.width)
+        left = self.width - width
+        top = self.height
+        for row, lines, font, size, row_height in self.layout:
+            if row.style == "due":
+                if theme.due_fill is not None:
+                    canvas.setFillColor(theme.due_fill)
+                    canvas.rect(left, top - row_height, width, row_height, stroke=0, fill=1)
+                canvas.setStrokeColor(theme.rule_color)
+                canvas.setLineWidth(0.9)
+                canvas.line(left, top, left + width, top)
+            elif row.style == "strong":
+                canvas.setStrokeColor(HAIRLINE)
+                canvas.setLineWidth(0.35)
+                canvas.line(left, top, left + width, top)
+            pad = 4.0 if row.style == "due" else 1.8
+            y = top - pad - size
+            color = MUTED if row.style == "small" else TEXT
+            canvas.setFillColor(color)
+            for line in lines:
+                canvas.setFont(font, size)
+                canvas.drawString(left + 3.5, y + size * 0.15, line)
+                y -= size * 1.3
+            value_size = fit_size(row.value, font, size, self.value_width - 3.5)
+            canvas.setFont(font, value_size)
+            canvas.drawRightString(left + width - 3.5, top - pad - size + size * 0.15, row.value)
+            top -= row_height
+
+
+class PaymentBlock(Flowable):
+    """Payment paragraphs on the left, the EPC QR code with its caption on the right."""
+
+    def __init__(
+        self, paragraphs: Sequence[Paragraph], qr: segno.QRCode | None, caption: str, theme: Theme
+    ) -> None:
+        super().__init__()
+        self.paragraphs = list(paragraphs)
+        self.qr = qr
+        self.caption = caption
+        self.theme = theme
+        self.sizes: list[tuple[float, float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        text_width = avail_width - (QR_SIZE + 14 if self.qr else 0)
+        self.sizes = [p.wrap(text_width, avail_height) for p in self.paragraphs]
+        text_height = sum(h for _, h in self.sizes) + 3 * max(0, len(self.sizes) - 1)
+        qr_height = QR_SIZE + self.theme.small_size * 1.6 if self.qr else 0.0
+        self.width, self.height = avail_width, max(text_height, qr_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for paragraph, (_, height) in zip(self.paragraphs, self.sizes, strict=True):
+            paragraph.drawOn(self.canv, 0, top - height)
+            top -= height + 3
+        if self.qr is not None:
+            x = self.width - QR_SIZE
+            draw_qr(self.canv, self.qr, x, self.height - QR_SIZE, QR_SIZE)
+            self.canv.setFont(self.theme.fonts.regular, self.theme.small_size)
+            self.canv.setFillColor(MUTED)
+            self.canv.drawCentredString(
+                x + QR_SIZE / 2, self.height - QR_SIZE - self.theme.small_size, self.caption
+            )
+
+
+class Rule(Flowable):
+    """A thin horizontal line across the frame."""
+
+    def __init__(self, color: object = HAIRLINE, width: float = 0.35, space: float = 6) -> None:
+        super().__init__()
+        self.color = color
+        self.line_width = width
+        self.space = space
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.space
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.line_width)
+        self.canv.line(0, self.space / 2, self.width, self.space / 2)

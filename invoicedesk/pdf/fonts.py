@@ -1,0 +1,72 @@
+"""The TrueType families shipped in ``resources/fonts``, registered once per process.
+
+ReportLab embeds a subset of each TTF it uses, so the PDF shows Greek, Cyrillic and
+every Latin accent on any machine. ``registerFontFamily`` maps ``<b>`` and ``<i>`` in
+Paragraph markup to the bold and italic faces.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from invoicedesk.pdf.model import FONT_FAMILIES
+from invoicedesk.resources import resource_path
+
+DEFAULT_FAMILY = FONT_FAMILIES[0]
+_STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+@dataclass(frozen=True, slots=True)
+class FontSet:
+    """ReportLab font names of one family's four faces."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+
+_registered: dict[str, FontSet] = {}
+_lock = threading.Lock()
+
+
+def font_set(family: str) -> FontSet:
+    """Register ``family`` (one of FONT_FAMILIES; anything else means the default) on
+    first use and return its face names. Safe to call from several threads."""
+    if family not in FONT_FAMILIES:
+        family = DEFAULT_FAMILY
+    fonts = _registered.get(family)
+    if fonts is not None:
+        return fonts
+    with _lock:
+        fonts = _registered.get(family)
+        if fonts is None:
+            fonts = _register(family)
+            _registered[family] = fonts
+    return fonts
+
+
+def _register(family: str) -> FontSet:
+    stem = family.replace(" ", "")
+    names = []
+    for style in _STYLES:
+        name = f"{stem}-{style}"
+        path = resource_path("fonts", f"{name}.ttf")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+        names.append(name)
+    regular, bold, italic, bold_italic = names
+    pdfmetrics.registerFontFamily(
+        regular, normal=regular, bold=bold, italic=italic, boldItalic=bold_italic
+    )
+    # The faces' own names as family names too, so <b> inside a bold paragraph works.
+    for name in names:
+        addMapping(name, 0, 0, regular)
+        addMapping(name, 1, 0, bold)
+        addMapping(name, 0, 1, italic)
+        addMapping(name, 1, 1, bold_italic)
+    return FontSet(regular, bold, italic, bold_italic)

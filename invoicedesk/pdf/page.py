@@ -1,0 +1,282 @@
+"""What is drawn on the page around the flowing body: letterhead, window address, info
+block, fold marks, running header, footer, draft watermark and "Page X of Y".
+
+Everything here is canvas text (``drawString``), wrapped and shrunk to fit its box, so
+user text is never parsed as markup and never leaves its area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from invoicedesk.pdf.layout import Geometry
+from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
+from invoicedesk.pdf.text import clean, fit_lines, fit_size, wrap
+
+LOGO_MAX_WIDTH = 150.0  # points
+LOGO_MAX_HEIGHT = 62.0
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """The texts the page decoration shows, already formatted."""
+
+    seller_name: str
+    letterhead_line: str  # address and contact under the company name
+    sender_line: str  # the return line above the window
+    recipient: list[str]
+    info: list[tuple[str, str]]  # label, value
+    running_title: str  # later pages: "Invoice RE-2026-0042"
+    footer: list[list[str]]  # columns of lines
+    page_label: str  # "Page {page} of {pages}"
+    watermark: str | None
+    logo: ImageReader | None
+
+
+# -- logo cache ----------------------------------------------------------------------
+
+_logos: OrderedDict[bytes, ImageReader | None] = OrderedDict()
+_logo_lock = threading.Lock()
+
+
+def logo_image(data: bytes | None) -> ImageReader | None:
+    """The parsed logo, cached by a hash of its bytes; None when absent or unreadable
+    (a broken logo must not stop the invoice)."""
+    if not data:
+        return None
+    key = hashlib.sha256(data).digest()
+    with _logo_lock:
+        if key in _logos:
+            _logos.move_to_end(key)
+            return _logos[key]
+    try:
+        image: ImageReader | None = ImageReader(io.BytesIO(data))
+        image.getSize()  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for bad files
+        image = None
+    with _logo_lock:
+        _logos[key] = image
+        while len(_logos) > 8:
+            _logos.popitem(last=False)
+    return image
+
+
+# -- drawing ---------------------------------------------------------------------------
+
+
+def draw_first_page(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    _draw_common(canvas, geo, theme, content)
+    _draw_letterhead(canvas, geo, theme, content)
+    _draw_address(canvas, geo, theme, content)
+    _draw_info(canvas, geo, theme, content)
+    _draw_marks(canvas, geo)
+
+
+def draw_later_page(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    _draw_common(canvas, geo, theme, content)
+    fonts = theme.fonts
+    baseline = geo.y(geo.body_top_later - 9 * 2.2)
+    width = geo.body_width / 2 - 6
+    name_size = fit_size(content.seller_name, fonts.bold, 10, width)
+    canvas.setFillColor(theme.rule_color if theme.top_band else TEXT)
+    canvas.setFont(fonts.bold, name_size)
+    canvas.drawString(geo.left, baseline, content.seller_name)
+    canvas.setFillColor(MUTED)
+    title_size = fit_size(content.running_title, fonts.regular, 8.5, width)
+    canvas.setFont(fonts.regular, title_size)
+    canvas.drawRightString(geo.width - geo.right, baseline, content.running_title)
+    canvas.setStrokeColor(HAIRLINE)
+    canvas.setLineWidth(0.35)
+    canvas.line(geo.left, baseline - 6, geo.width - geo.right, baseline - 6)
+    _draw_marks(canvas, geo)
+
+
+def _draw_common(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    if content.watermark:
+        _draw_watermark(canvas, geo, theme, content.watermark)
+    if theme.top_band:
+        canvas.setFillColor(theme.accent)
+        canvas.rect(0, geo.height - 6, geo.width, 6, stroke=0, fill=1)
+    _draw_footer(canvas, geo, theme, content.footer)
+
+
+def _draw_watermark(canvas: Canvas, geo: Geometry, theme: Theme, text: str) -> None:
+    canvas.saveState()
+    canvas.translate(geo.width / 2, geo.height / 2)
+    canvas.rotate(52)
+    size = fit_size(text, theme.fonts.bold, 120, geo.height * 0.78)
+    canvas.setFont(theme.fonts.bold, size)
+    canvas.setFillColorRGB(0.9, 0.9, 0.9)
+    canvas.drawCentredString(0, -size * 0.35, text)
+    canvas.restoreState()
+
+
+def _draw_letterhead(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    fonts = theme.fonts
+    top = geo.letterhead_top
+    logo_width = 0.0
+    logo = content.logo if theme.show_logo else None
+    if logo is not None:
+        image_width, image_height = logo.getSize()
+        scale = min(LOGO_MAX_WIDTH / image_width, LOGO_MAX_HEIGHT / image_height)
+        logo_width, logo_height = image_width * scale, image_height * scale
+        canvas.drawImage(
+            logo,
+            geo.width - geo.right - logo_width,
+            geo.y(top) - logo_height,
+            logo_width,
+            logo_height,
+            mask="auto",
+        )
+    text_width = geo.body_width - logo_width - (12 if logo_width else 0)
+    name_size = fit_size(content.seller_name, fonts.bold, 17, text_width, min_size=9)
+    baseline = geo.y(top) - name_size
+    canvas.setFillColor(TEXT if theme.print_version or not theme.top_band else theme.accent)
+    canvas.setFont(fonts.bold, name_size)
+    canvas.drawString(geo.left, baseline, content.seller_name)
+    lines = wrap(content.letterhead_line, fonts.regular, 7.8, text_width)[:3]
+    canvas.setFont(fonts.regular, 7.8)
+    canvas.setFillColor(MUTED)
+    for number, line in enumerate(lines):
+        canvas.drawString(geo.left, baseline - 13 - number * 10, line)
+    if theme.template == "classic":
+        canvas.setStrokeColor(theme.rule_color)
+        canvas.setLineWidth(0.8)
+        y = geo.y(geo.letterhead_bottom)
+        canvas.line(geo.left, y, geo.width - geo.right, y)
+
+
+def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    fonts = theme.fonts
+    inner_x = geo.left
+    inner_width = geo.address_x + geo.address_width - inner_x - 4
+    if geo.sender_line_bottom is not None and content.sender_line:
+        size = fit_size(content.sender_line, fonts.regular, 7, inner_width, min_size=5)
+        y = geo.y(geo.sender_line_bottom)
+        canvas.setFont(fonts.regular, size)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(inner_x, y, content.sender_line)
+        canvas.setStrokeColor(HAIRLINE)
+        canvas.setLineWidth(0.3)
+        canvas.line(
+            inner_x,
+            y - 2,
+            inner_x
+            + min(inner_width, canvas.stringWidth(content.sender_line, fonts.regular, size)),
+            y - 2,
+        )
+    lines, size = fit_lines(
+        content.recipient, fonts.regular, 10, inner_width, geo.recipient_height, min_size=7
+    )
+    canvas.setFillColor(TEXT)
+    y = geo.y(geo.recipient_top) - size
+    for line in lines:
+        canvas.setFont(fonts.regular, size)
+        canvas.drawString(inner_x, y, line)
+        y -= size * 1.2
+
+
+def _draw_info(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    fonts = theme.fonts
+    x = geo.info_x
+    label_width = geo.info_width * 0.45
+    value_width = geo.info_width - label_width
+    y = geo.y(geo.info_top) - 8.5
+    limit = geo.y(geo.body_top_first) + 14
+    for text, value in content.info:
+        values = wrap(value, fonts.regular, 8.5, value_width - 2)
+        labels = wrap(text, fonts.regular, 7.8, label_width - 4)
+        if y - (max(len(values), len(labels)) - 1) * 11 < limit:
+            break
+        canvas.setFillColor(MUTED)
+        canvas.setFont(fonts.regular, 7.8)
+        for number, line in enumerate(labels):
+            canvas.drawString(x, y - number * 11, line)
+        canvas.setFillColor(TEXT)
+        canvas.setFont(fonts.regular, 8.5)
+        for number, line in enumerate(values):
+            canvas.drawString(x + label_width, y - number * 11, line)
+        y -= max(len(values), len(labels)) * 11 + 2
+
+
+def _draw_marks(canvas: Canvas, geo: Geometry) -> None:
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(0.35)
+    for mark in geo.fold_marks:
+        canvas.line(10, geo.y(mark), 20, geo.y(mark))
+    if geo.hole_mark is not None:
+        canvas.line(10, geo.y(geo.hole_mark), 26, geo.y(geo.hole_mark))
+
+
+def _draw_footer(canvas: Canvas, geo: Geometry, theme: Theme, columns: Sequence[list[str]]) -> None:
+    columns = [column for column in columns if any(line.strip() for line in column)]
+    if not columns:
+        return
+    fonts = theme.fonts
+    size = 6.8
+    gap = 8.0
+    width = (geo.body_width - gap * (len(columns) - 1)) / len(columns)
+    top = geo.footer_top
+    canvas.setStrokeColor(HAIRLINE)
+    canvas.setLineWidth(0.35)
+    canvas.line(geo.left, top, geo.width - geo.right, top)
+    canvas.setFillColor(MUTED)
+    for number, column in enumerate(columns):
+        x = geo.left + number * (width + gap)
+        lines, fitted = fit_lines(
+            [clean(line) for line in column if line.strip()],
+            fonts.regular,
+            size,
+            width,
+            top - 14,
+            min_size=5.5,
+        )
+        y = top - 4 - fitted
+        canvas.setFont(fonts.regular, fitted)
+        for line in lines:
+            canvas.drawString(x, y, line)
+            y -= fitted * 1.25
+
+
+def page_number_drawer(geo: Geometry, theme: Theme, page_label: str):  # noqa: ANN201
+    """A function drawing "Page X of Y" once the number of pages is known."""
+
+    def draw(canvas: Canvas, page: int, pages: int) -> None:
+        text = page_label.format(page=page, pages=pages)
+        canvas.setFont(theme.fonts.regular, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(geo.width - geo.right, geo.footer_top + 6, text)
+
+    return draw
+
+
+def numbered_canvas(draw_number) -> type[Canvas]:  # noqa: ANN001
+    """A Canvas class that holds its pages back until ``save`` and then draws
+    "Page X of Y" on each, X and Y both known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                draw_number(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
