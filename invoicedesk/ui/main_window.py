@@ -157,12 +157,14 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
         self.company_action = self._action("&Company Settings…", self.edit_company)
+        self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         file_menu.addAction(self.company_action)
+        file_menu.addAction(self.layout_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self._fill_recent_menu()
@@ -333,6 +335,11 @@ class MainWindow(QMainWindow):
         if wizard.exec():
             self.ctx.bus.notify("settings")
             self._show_status("Company settings saved")
+
+    def edit_document_layout(self) -> None:
+        from invoicedesk.ui.pdf.layout_dialog import edit_layout
+
+        edit_layout(self.ctx, self, self._show_status)
 
     def about(self) -> None:
         QMessageBox.about(

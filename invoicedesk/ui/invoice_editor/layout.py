@@ -56,6 +56,7 @@ def build_window(e: InvoiceEditor) -> None:
     strip.addWidget(e.status_text, 1)
     for action in e.ops.state_actions:
         strip.addWidget(e.ops.button(action))
+    e.action_strip = strip  # the PDF buttons join it (ui.pdf.editor)
 
     e.payments_view = record_table(e.payments_model, "Payments")
     e.history_view = record_table(e.history_model, "History")
@@ -97,6 +98,7 @@ def build_window(e: InvoiceEditor) -> None:
     e.setCentralWidget(central)
 
     invoice_menu = e.menuBar().addMenu("&Invoice")
+    e.invoice_menu = invoice_menu
     for action in e.ops.menu_actions:
         if action is None:
             invoice_menu.addSeparator()

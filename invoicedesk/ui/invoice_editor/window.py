@@ -21,8 +21,10 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -55,6 +57,7 @@ from invoicedesk.ui.invoice_editor.problem_display import ProblemDisplay
 from invoicedesk.ui.invoice_editor.record_models import HistoryModel, PaymentsModel
 from invoicedesk.ui.invoice_editor.texts_form import TextsForm
 from invoicedesk.ui.invoice_editor.totals_panel import TotalsPanel
+from invoicedesk.ui.pdf.editor import EditorPdf
 
 PICKER_LIMIT = 10_000  # clients and products loaded for completion
 
@@ -78,6 +81,8 @@ class InvoiceEditor(QMainWindow):
     issue_button: QPushButton
     undo_action: QAction
     redo_action: QAction
+    invoice_menu: QMenu
+    action_strip: QHBoxLayout
 
     def __init__(
         self,
@@ -120,6 +125,7 @@ class InvoiceEditor(QMainWindow):
         self.history_model = HistoryModel(self)
         self.ops = Operations(self)
         build_window(self)
+        self.pdf = EditorPdf(self)  # PDF actions and the Archived PDFs tab
         self.problem_display = ProblemDisplay(
             self.problem_label, self.widget_for, self.lines_model, self.charges_model
         )

@@ -38,6 +38,7 @@ from invoicedesk.ui.invoices.actions import InvoiceActions
 from invoicedesk.ui.invoices.filter_bar import FilterBar, client_choices
 from invoicedesk.ui.invoices.footer import TotalsFooter
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, is_sortable
+from invoicedesk.ui.pdf.actions import Listing, PdfActions, PdfTarget
 from invoicedesk.ui.worker import Task, run_task
 
 COLUMN_WIDTHS = {
@@ -141,6 +142,13 @@ class InvoicesPage(QWidget):
         self.actions_.created.connect(self._select_when_loaded)
         for action in self.actions_.all():
             self.table.addAction(action)  # the Delete shortcut works while the list has focus
+        self.pdf_actions = PdfActions(
+            ctx, self, lambda: [PdfTarget.of_row(r) for r in self.selected_rows()],
+            listing=lambda: Listing(self.filter_bar.filter(self.today), *self.model.sort_key),
+        )  # fmt: skip
+        self.pdf_actions.status_message.connect(self.status_message)
+        self._pdf_separator = QAction(self)
+        self._pdf_separator.setSeparator(True)
 
         self.toolbar = QToolBar("Invoice actions")
         self.toolbar.setObjectName("invoice-toolbar")
@@ -151,6 +159,8 @@ class InvoicesPage(QWidget):
                 self.toolbar.addSeparator()
             else:
                 self.toolbar.addAction(self.actions_[key])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions(self._pdf_toolbar_actions())
 
         self.footer = TotalsFooter(self.table, COLUMN)
         self.footer.setObjectName("invoice-totals")
@@ -195,7 +205,10 @@ class InvoicesPage(QWidget):
 
     def actions(self) -> list[QAction]:  # type: ignore[override]
         """The state-dependent actions, for the window's toolbar and menus."""
-        return self.actions_.all()
+        return [*self.actions_.all(), self._pdf_separator, *self._pdf_toolbar_actions()]
+
+    def _pdf_toolbar_actions(self) -> list[QAction]:
+        return [self.pdf_actions[key] for key in ("preview", "save", "export")]
 
     def refresh(self) -> None:
         """Reload with the current filters, keeping the selection."""
@@ -215,6 +228,7 @@ class InvoicesPage(QWidget):
             or self._bus_timer.isActive()
             or self.filter_bar.is_pending()
             or self.actions_.busy()
+            or self.pdf_actions.busy()
         )
 
     def new_record(self) -> None:
@@ -376,7 +390,9 @@ class InvoicesPage(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         if not self._restoring:
             self._touched = True
-        self.actions_.update_for(self.selected_rows())
+        rows = self.selected_rows()
+        self.actions_.update_for(rows)
+        self.pdf_actions.update_for([PdfTarget.of_row(r) for r in rows])
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         if not is_sortable(column):  # not sortable: keep the indicator where the order is
@@ -397,6 +413,9 @@ class InvoicesPage(QWidget):
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions_[key])
+        menu.addSeparator()
+        for key in ("preview", "save", "open", "archive", "export"):
+            menu.addAction(self.pdf_actions[key])
         current = self.table.currentIndex()
         if not self.table.indexAt(pos).isValid() and current.isValid():
             pos = self.table.visualRect(current).center()  # the menu key: at the current row

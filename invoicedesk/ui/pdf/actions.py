@@ -1,0 +1,322 @@
+"""PDF actions on invoices: Preview, Save as…, Open, Export…, Archive new version.
+
+One ``PdfActions`` serves the invoice list (the selected rows) and the invoice
+editor (its invoice). Rendering runs in ``run_task`` workers that call the PDF
+services with the database and ids only; the bytes come back to the GUI thread.
+A failure reaches the user as a sentence (``DomainError.message``), never as a
+traceback.
+
+``confirm`` and ``report`` are module functions so tests can answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType, Status
+from invoicedesk.services import pdfs
+from invoicedesk.services.pdfs import RenderedPdf
+from invoicedesk.services.search import InvoiceFilter, InvoiceRow
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.pdf import files
+from invoicedesk.ui.pdf.preview import PdfPreviewDialog
+from invoicedesk.ui.worker import Task, run_task
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+    """Ask before a step that cannot be undone (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    box.setParent(parent, box.windowFlags())
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(ok)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def report(parent: QWidget | None, title: str, text: str) -> None:
+    """Tell what went wrong (tests replace this function)."""
+    QMessageBox.warning(parent, title, text)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfTarget:
+    """An invoice as the PDF actions need it: id, how to name it, whether it is issued."""
+
+    id: int
+    doc_type: DocType
+    number: str | None
+    issued: bool
+
+    @classmethod
+    def of_row(cls, row: InvoiceRow) -> PdfTarget:
+        return cls(row.id, row.doc_type, row.number, row.status is not Status.DRAFT)
+
+    @property
+    def title(self) -> str:
+        """ "Invoice RE-2026-0001", "Credit note draft 12"."""
+        kind = DOC_TYPE_LABELS[self.doc_type]
+        return f"{kind} {self.number}" if self.number else f"{kind} draft {self.id}"
+
+    @property
+    def short(self) -> str:
+        return self.number or f"draft {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The invoice list as shown: its filter and order (Export… offers all of it)."""
+
+    filter: InvoiceFilter
+    sort: str = "date"
+    descending: bool = True
+
+
+def allowed(targets: Sequence[PdfTarget]) -> dict[str, bool]:
+    one = len(targets) == 1
+    return {
+        "preview": one,
+        "save": one,
+        "open": one,
+        "export": True,  # the selection, or everything the list shows
+        "archive": one and targets[0].issued,
+    }
+
+
+_SPECS = {
+    "preview": ("&Preview PDF", "Show the PDF of the selected invoice (Ctrl+P)"),
+    "save": ("&Save PDF as…", "Save the PDF of the selected invoice to a file"),
+    "open": ("Open P&DF", "Open the PDF in your PDF program (to print it, for example)"),
+    "export": ("E&xport PDFs…", "Save the PDFs of the selected invoices, or of all listed, "
+               "to a folder"),
+    "archive": ("&Archive new version…", "Render the issued invoice again with the current "
+                "layout and keep it as its newest PDF version"),
+}  # fmt: skip
+_WHEN = {
+    "preview": "select one invoice",
+    "save": "select one invoice",
+    "open": "select one invoice",
+    "archive": "select one issued invoice",
+}
+_NOTES = {
+    True: "The archived PDF — exactly as stored for this invoice.",
+    False: "Draft preview — not stored. The PDF is archived when the invoice is issued.",
+}
+
+
+class PdfActions(QObject):
+    """The PDF actions for ``targets()`` (the selected invoices, or the editor's one).
+
+    ``listing`` (the invoice list only) enables Export… of everything the list shows.
+    """
+
+    status_message = Signal(str)
+    finished = Signal(str)  # an operation ended (its key)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget,
+        targets: Callable[[], list[PdfTarget]],
+        *,
+        listing: Callable[[], Listing] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._parent = parent
+        self._targets = targets
+        self._listing = listing
+        self._tasks: list[Task] = []
+        self.export_jobs: int | None = None  # worker processes for Export… (None: all cores)
+        self.preview_dialog: PdfPreviewDialog | None = None  # the last one (tests reach it)
+        self.export_run: Any = None  # the last export (tests reach its dialogs)
+        self.by_key: dict[str, QAction] = {}
+        for key, (text, tip) in _SPECS.items():
+            if key == "export" and listing is None:
+                continue
+            action = QAction(text, parent)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.setObjectName(f"pdf-{key}")
+            action.triggered.connect(getattr(self, f"do_{key}"))
+            self.by_key[key] = action
+        self.by_key["preview"].setShortcut(QKeySequence("Ctrl+P"))
+        self.update_for([])
+
+    def __getitem__(self, key: str) -> QAction:
+        return self.by_key[key]
+
+    def all(self) -> list[QAction]:
+        return list(self.by_key.values())
+
+    def update_for(self, targets: Sequence[PdfTarget]) -> None:
+        for key, ok in allowed(targets).items():
+            action = self.by_key.get(key)
+            if action is None:
+                continue
+            action.setEnabled(ok)
+            tip = _SPECS[key][1]
+            action.setToolTip(tip if ok or key not in _WHEN else f"{tip} — {_WHEN[key]}")
+
+    def update(self) -> None:
+        self.update_for(self._targets())
+
+    def busy(self) -> bool:
+        return bool(self._tasks) or (self.export_run is not None and self.export_run.busy())
+
+    def _say(self, message: str) -> None:
+        self.status_message.emit(message)
+
+    def _one(self, key: str) -> PdfTarget | None:
+        targets = self._targets()
+        return targets[0] if allowed(targets)[key] else None
+
+    # ------------------------------------------------------------------ running
+
+    def _run(
+        self,
+        key: str,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failure: str,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """``work()`` on the thread pool; ``done(result)`` or a readable report after."""
+
+        def finished(result: Any) -> None:
+            self._forget(task)
+            if shiboken6.isValid(self):
+                done(result)
+                self.finished.emit(key)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self._forget(task)
+            if not shiboken6.isValid(self):
+                return
+            message = files.error_text(exc)
+            if on_error is not None:
+                on_error(message)
+            else:
+                report(self._parent, failure, f"{failure}: {message}")
+            self._say(f"{failure}: {message}")
+            self.finished.emit(key)
+
+        task = run_task(lambda _task: work(), finished, failed)
+        self._tasks.append(task)
+
+    def _forget(self, task: Task) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+
+    # ------------------------------------------------------------------ handlers
+
+    def do_preview(self) -> None:
+        target = self._one("preview")
+        if target is None:
+            return
+        db, invoice_id = self.ctx.db, target.id
+        dialog = open_preview(self._parent, target.title)
+        self.preview_dialog = dialog
+
+        def done(pdf: RenderedPdf) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.set_pdf(pdf.filename, pdf.content, _NOTES[pdf.archived])
+
+        def failed(message: str) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_error(f"The PDF could not be made: {message}")
+
+        self._run("preview", lambda: pdfs.pdf_for(db, invoice_id), done, "No preview", failed)
+
+    def do_save(self) -> None:
+        target = self._one("save")
+        if target is None:
+            return
+        db, invoice_id = self.ctx.db, target.id
+        self._say(f"Preparing the PDF of {target.short}…")
+
+        def done(pdf: RenderedPdf) -> None:
+            path = files.ask_save_path(self._parent, pdf.filename)
+            if path is None:
+                self._say("")
+                return
+            try:
+                files.write_pdf(path, pdf.content)
+            except OSError as exc:
+                report(self._parent, "Not saved", f"The PDF was not saved: {files.error_text(exc)}")
+                return
+            self._say(f"{target.title} saved to {path}")
+
+        self._run("save", lambda: pdfs.pdf_for(db, invoice_id), done, "The PDF was not saved")
+
+    def do_open(self) -> None:
+        target = self._one("open")
+        if target is None:
+            return
+        db, invoice_id = self.ctx.db, target.id
+        self._say(f"Opening the PDF of {target.short}…")
+
+        def done(pdf: RenderedPdf) -> None:
+            try:
+                files.open_in_viewer(pdf.filename, pdf.content)
+            except OSError as exc:
+                report(self._parent, "PDF not opened", files.error_text(exc))
+                return
+            self._say(f"{target.title} opened in your PDF program")
+
+        self._run("open", lambda: pdfs.pdf_for(db, invoice_id), done, "The PDF was not opened")
+
+    def do_archive(self) -> None:
+        target = self._one("archive")
+        if target is None:
+            return
+        if not confirm(
+            self._parent,
+            "Archive new version",
+            f"Archive a new PDF version of {target.title}?\n\nThe PDF is rendered again with "
+            "the current document layout and stored as the newest version; it is the one "
+            "saved, opened and exported from now on. Earlier versions stay in the archive "
+            "unchanged.",
+            "Archive new version",
+        ):
+            return
+        db, invoice_id = self.ctx.db, target.id
+
+        def done(version: pdfs.ArchivedVersion) -> None:
+            self.ctx.bus.notify("invoice", [invoice_id])
+            self._say(f"Version {version.version} of {target.title} archived")
+
+        self._run(
+            "archive",
+            lambda: pdfs.archive_new_version(db, invoice_id),
+            done,
+            "No new version archived",
+        )
+
+    def do_export(self) -> None:
+        if self._listing is None:
+            return
+        from invoicedesk.ui.pdf.export import ExportRun
+
+        selected = [t.id for t in self._targets()]
+        run = ExportRun(self.ctx, self._parent, jobs=self.export_jobs)
+        run.status_message.connect(self.status_message)
+        run.finished.connect(lambda: self.finished.emit("export"))
+        self.export_run = run
+        run.start(selected, self._listing())
+
+
+def open_preview(parent: QWidget | None, title: str) -> PdfPreviewDialog:
+    """A preview window showing "Rendering…" until it is given the PDF (deleted on close)."""
+    dialog = PdfPreviewDialog(title, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.show()
+    return dialog

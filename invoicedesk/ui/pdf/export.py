@@ -1,0 +1,345 @@
+"""Export PDFs…: which invoices and where to, then a batch run with progress and Cancel.
+
+The user picks the selected invoices or all the list shows (with their counts),
+a folder and, optionally, the print version. ``services.pdf_export.export_pdfs``
+renders them in a process pool (all cores) inside a ``run_task`` worker; its
+progress reaches a progress dialog whose Cancel stops the pool between files.
+At the end a summary says how many were written where, lists failures and
+offers to open the folder.
+
+``ask_export`` is a module function so tests can answer it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.services.search import row_ids, rows_by_id
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.invoices.model import display_number
+from invoicedesk.ui.pdf import files
+from invoicedesk.ui.pdf.actions import Listing, report
+from invoicedesk.ui.worker import Task, run_task
+
+MAX_LISTED = 8  # failures named in the summary; the rest are counted
+ERROR_COLOUR = "#c62828"
+
+
+def pdfs(n: int) -> str:
+    return f"{n:,} PDF{'' if n == 1 else 's'}"
+
+
+def invoices(n: int) -> str:
+    return f"{n:,} invoice{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    ids: tuple[int, ...]
+    folder: Path
+    print_version: bool = False
+
+
+class ExportDialog(QDialog):
+    """Which invoices (selected or all listed), which folder, print version or not."""
+
+    def __init__(
+        self, selected: list[int], listed: list[int], folder: Path, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export PDFs")
+        self.setMinimumWidth(520)
+        self._selected = selected
+        self._listed = listed
+        self.selected_button = QRadioButton(f"The {invoices(len(selected))} &selected")
+        self.listed_button = QRadioButton(
+            f"&All {invoices(len(listed))} the list shows (with the current filters)"
+        )
+        self.selected_button.setEnabled(bool(selected))
+        self.listed_button.setEnabled(bool(listed))
+        group = QButtonGroup(self)
+        group.addButton(self.selected_button)
+        group.addButton(self.listed_button)
+        # Several rows selected: those were meant. One or none: most likely the whole list.
+        (
+            self.selected_button if len(selected) > 1 or not listed else self.listed_button
+        ).setChecked(True)
+        self.folder = QLineEdit(str(folder))
+        self.folder.setObjectName("folder")
+        self.folder.setClearButtonEnabled(True)
+        choose = QPushButton("&Choose…")
+        choose.clicked.connect(self._choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        self.print_version = QCheckBox("&Print version (no coloured areas, no logo)")
+        self.print_version.setToolTip(
+            "For printing on your own letterhead or in black and white; not archived"
+        )
+        hint = QLabel(
+            "Files already in the folder are kept: a new file of the same name\n"
+            "gets a number, e.g. “Invoice_RE-2026-0001 (2).pdf”."
+        )
+        hint.setEnabled(False)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        which = QVBoxLayout()
+        which.addWidget(self.selected_button)
+        which.addWidget(self.listed_button)
+        form.addRow("Invoices:", which)
+        form.addRow("&Folder:", folder_row)
+        form.addRow("", self.print_version)
+        form.addRow("", hint)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        group.buttonToggled.connect(lambda *_: self._update())
+        self.folder.textChanged.connect(lambda *_: self._update())
+        self._update()
+
+    def ids(self) -> list[int]:
+        return self._selected if self.selected_button.isChecked() else self._listed
+
+    def _update(self) -> None:
+        n = len(self.ids())
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"&Export {pdfs(n)}")
+        ok.setEnabled(n > 0 and bool(self.folder.text().strip()))
+        self.error.clear()
+
+    def _choose_folder(self) -> None:
+        start = Path(self.folder.text().strip() or Path.home())
+        chosen = files.ask_folder(self, "Export PDFs to", start)
+        if chosen is not None:
+            self.folder.setText(str(chosen))
+
+    def accept(self) -> None:
+        folder = Path(self.folder.text().strip()).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.error.setText(f"The folder cannot be used: {files.error_text(exc)}")
+            return
+        self.folder.setText(str(folder))
+        super().accept()
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(
+            tuple(self.ids()),
+            Path(self.folder.text().strip()),
+            self.print_version.isChecked(),
+        )
+
+
+def ask_export(
+    parent: QWidget | None, selected: list[int], listed: list[int]
+) -> ExportChoice | None:
+    """Ask which invoices go where (tests replace this function); None: cancelled."""
+    dialog = ExportDialog(
+        selected, listed, files.remembered_folder(files.EXPORT_FOLDER_KEY), parent
+    )
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+    finally:
+        dialog.deleteLater()
+
+
+@dataclass
+class ExportOutcome:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # name, message
+    cancelled: bool = False
+    total: int = 0
+
+
+def summary(outcome: ExportOutcome, folder: Path) -> tuple[str, str]:
+    """The summary's headline and its details (failures), in sentences."""
+    n, total = len(outcome.written), outcome.total
+    if outcome.cancelled:
+        text = f"Export cancelled: {pdfs(n)} of {total:,} written to {folder}."
+    elif n == total:
+        text = f"Exported {pdfs(n)} to {folder}."
+    else:
+        text = f"Exported {pdfs(n)} of {total:,} to {folder}."
+    lines = []
+    if outcome.failed:
+        count = len(outcome.failed)
+        lines.append(f"{invoices(count).capitalize()} could not be exported:")
+        lines += [f"• {name}: {message}" for name, message in outcome.failed[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append(f"• … and {count - MAX_LISTED} more")
+    return text, "\n".join(lines)
+
+
+class ExportRun(QObject):
+    """One Export…: the question, the batch in the background, the summary."""
+
+    status_message = Signal(str)
+    finished = Signal()  # ended: done, cancelled, failed or not started
+
+    def __init__(self, ctx: AppContext, parent: QWidget, *, jobs: int | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._parent = parent
+        self.jobs = jobs
+        self.task: Task | None = None
+        self.progress: QProgressDialog | None = None
+        self.summary_box: QMessageBox | None = None
+        self.outcome: ExportOutcome | None = None
+        self._steps = 0
+
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def start(self, selected: list[int], listing: Listing) -> None:
+        """Find what the list shows (ids only), then ask and run."""
+        db = self.ctx.db
+
+        def listed(_task: Task) -> list[int]:
+            return row_ids(db, listing.filter, sort=listing.sort, descending=listing.descending)
+
+        def done(ids: list[int]) -> None:
+            self.task = None
+            if shiboken6.isValid(self):
+                self._ask(selected, ids)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self.task = None
+            if shiboken6.isValid(self):
+                report(self._parent, "Export PDFs", f"The list could not be read: {exc}")
+                self.finished.emit()
+
+        self.task = run_task(listed, done, failed)
+
+    def _ask(self, selected: list[int], listed: list[int]) -> None:
+        choice = ask_export(self._parent, selected, listed)
+        if choice is None:
+            self.finished.emit()
+            return
+        files.remember_folder(files.EXPORT_FOLDER_KEY, choice.folder)
+        self.run(choice)
+
+    def run(self, choice: ExportChoice) -> None:
+        """Export ``choice`` in the background with a progress dialog that can cancel."""
+        from invoicedesk.services.pdf_export import export_pdfs
+
+        db, jobs, total = self.ctx.db, self.jobs, len(choice.ids)
+        progress = QProgressDialog(f"Exporting {pdfs(total)}…", "Cancel", 0, total, self._parent)
+        progress.setWindowTitle("Export PDFs")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        self.progress = progress
+
+        def work(task: Task) -> ExportOutcome:
+            result = export_pdfs(
+                db,
+                list(choice.ids),
+                choice.folder,
+                jobs=jobs,
+                print_version=choice.print_version,
+                progress=task.report,
+                is_cancelled=task.is_cancelled,
+            )
+            names: dict[int, str] = {}
+            if result.failed:
+                rows = rows_by_id(db, [invoice_id for invoice_id, _ in result.failed])
+                names = {row.id: display_number(row) for row in rows}
+            failed = [(names.get(i, f"Invoice {i}"), message) for i, message in result.failed]
+            return ExportOutcome(list(result.written), failed, result.cancelled, total)
+
+        def done(outcome: ExportOutcome) -> None:
+            self._finish(outcome, choice.folder)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self._finish(
+                ExportOutcome(failed=[("Export", files.error_text(exc))], total=total),
+                choice.folder,
+            )
+
+        def step(done_count: int, _total: int) -> None:
+            self._steps += 1
+            if shiboken6.isValid(progress) and not progress.wasCanceled():
+                progress.setValue(done_count)
+                progress.setLabelText(f"Exported {done_count:,} of {pdfs(total)}…")
+
+        def cancel() -> None:
+            if self.task is not None:
+                self.task.cancel()
+            if shiboken6.isValid(progress):
+                progress.setLabelText("Cancelling — finishing the PDFs under way…")
+                progress.setCancelButton(None)  # type: ignore[arg-type]
+                progress.show()
+
+        self.task = run_task(work, done, failed, step)
+        progress.canceled.connect(cancel)
+        self.status_message.emit(f"Exporting {pdfs(total)} to {choice.folder}…")
+
+    def _finish(self, outcome: ExportOutcome, folder: Path) -> None:
+        self.task = None
+        if not shiboken6.isValid(self):
+            return
+        self.outcome = outcome
+        if self.progress is not None and shiboken6.isValid(self.progress):
+            self.progress.close()
+            self.progress.deleteLater()
+        text, details = summary(outcome, folder)
+        self.status_message.emit(text)
+        self.summary_box = show_summary(self._parent, text, details, folder, bool(outcome.written))
+        self.finished.emit()
+
+
+def show_summary(
+    parent: QWidget | None, text: str, details: str, folder: Path, offer_folder: bool
+) -> QMessageBox:
+    """The summary, shown without blocking; "Open folder" shows the files."""
+    icon = QMessageBox.Icon.Warning if details else QMessageBox.Icon.Information
+    box = QMessageBox(icon, "Export PDFs", text, QMessageBox.StandardButton.NoButton, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setInformativeText(details)
+    if offer_folder:
+        open_button = box.addButton("&Open folder", QMessageBox.ButtonRole.ActionRole)
+        open_button.clicked.connect(lambda: files.open_folder(folder))
+    close = box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.open()
+    return box
+
+
+__all__ = ["ExportChoice", "ExportDialog", "ExportRun", "ask_export", "summary"]

@@ -1,0 +1,380 @@
+"""Document Layout…: how PDFs look and are named, with a live preview of a sample invoice.
+
+Every change re-renders the sample (``pdfs.sample_pdf`` with the unsaved values)
+after a pause of 300 ms, in a worker; a result overtaken by a newer change is
+dropped. The file name pattern is checked as it is typed (``pdf_names``): an
+example shows what it gives, an error disables OK. OK stores all values in one
+transaction (``pdf_settings.save_pdf_settings``); Cancel leaves them all as
+they were. The logo belongs to the company settings; a hint says where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.numbering import format_number
+from invoicedesk.pdf.model import FONT_FAMILIES
+from invoicedesk.services import pdfs
+from invoicedesk.services.pdf_names import NameFields, fill_pattern, validate_filename_pattern
+from invoicedesk.services.pdf_settings import save_pdf_settings
+from invoicedesk.services.settings import DEFAULTS, all_settings, get_logo
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.pdf import files
+from invoicedesk.ui.pdf.preview import PdfView
+from invoicedesk.ui.worker import run_task
+
+PREVIEW_DELAY_MS = 300
+ERROR_COLOUR = "#c62828"
+TEMPLATES = (("classic", "Classic"), ("modern", "Modern"))
+PAPERS = (
+    ("auto", "Automatic (from your company's country)"),
+    ("A4", "A4"),
+    ("Letter", "US Letter"),
+)
+LOOK_KEYS = ("pdf_template", "pdf_accent_color", "pdf_font", "pdf_paper", "pdf_show_qr")
+PLACEHOLDER_HELP = (
+    "Placeholders: {type} {number} {client} {customer_number} {date} {year}. "
+    "Characters that file names cannot hold become “_”."
+)
+
+
+def pick_colour(parent: QWidget, current: str) -> str | None:
+    """Ask for a colour (tests replace this function); None: cancelled."""
+    colour = QColorDialog.getColor(QColor(current), parent, "Accent colour")
+    return colour.name().upper() if colour.isValid() else None
+
+
+def swatch(colour: str, size: int = 16) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+class DocumentLayoutDialog(QDialog):
+    saved = Signal()  # the settings were stored (the dialog closes)
+    preview_shown = Signal()  # the preview shows the current values
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Document Layout")
+        self.setObjectName("document-layout")
+        self.setSizeGripEnabled(True)
+        self.resize(1120, 780)
+        self._generation = 0
+        self._rendering = False
+        self._saving = False
+        stored = all_settings(ctx.db)
+        self._number_pattern = str(stored["number_patterns"].get("invoice") or "")
+
+        self.template = QComboBox()
+        for value, label in TEMPLATES:
+            self.template.addItem(label, value)
+        self.accent = QPushButton()
+        self.accent.setObjectName("accent")
+        self.accent.setIconSize(QSize(28, 16))
+        self.accent.setToolTip("The colour of headings, lines and the totals box")
+        self.accent.clicked.connect(self._choose_accent)
+        self._accent = ""
+        self.font_family = QComboBox()
+        for family in FONT_FAMILIES:
+            self.font_family.addItem(family, family)
+        self.paper = QComboBox()
+        for value, label in PAPERS:
+            self.paper.addItem(label, value)
+        self.paper.setToolTip(
+            "Automatic: US Letter where your company's country uses it (the US, Canada, …), "
+            "A4 elsewhere"
+        )
+        self.show_qr = QCheckBox("Show the payment &QR code")
+        self.show_qr.setToolTip(
+            "An EPC QR code (GiroCode) for SEPA transfers in euros, where the invoice has an IBAN"
+        )
+        self.pattern = QLineEdit()
+        self.pattern.setObjectName("pattern")
+        self.pattern.setPlaceholderText(str(DEFAULTS["pdf_filename_pattern"]))
+        self.pattern.setToolTip(PLACEHOLDER_HELP)
+        self.example = QLabel()
+        self.example.setObjectName("example")
+        self.example.setWordWrap(True)
+        self.example.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.hide()
+        placeholders = QLabel(PLACEHOLDER_HELP)
+        placeholders.setWordWrap(True)
+        placeholders.setEnabled(False)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.addRow("&Template:", self.template)
+        form.addRow("&Accent colour:", self.accent)
+        form.addRow("&Font:", self.font_family)
+        form.addRow("&Paper:", self.paper)
+        form.addRow("", self.show_qr)
+        form.addRow(_rule())
+        form.addRow("File &name:", self.pattern)
+        form.addRow("", self.example)
+        form.addRow("", self.error)
+        form.addRow("", placeholders)
+        form.addRow(_rule())
+        form.addRow("Logo:", self._logo_row(get_logo(ctx.db)))
+
+        self.preview = PdfView()
+        self.preview.setObjectName("layout-preview")
+        self.preview.setMinimumWidth(420)
+        self.preview.set_message("Rendering a sample invoice…")
+        self.preview.rendered.connect(self._preview_rendered)
+        preview_title = QLabel("<b>Preview</b> — a sample invoice with these settings")
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            lambda: self.load(DEFAULTS)
+        )
+
+        left = QWidget()
+        left.setObjectName("layout-form")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(form)
+        left_layout.addStretch(1)
+        left.setFixedWidth(430)
+        right = QVBoxLayout()
+        right.addWidget(preview_title)
+        right.addWidget(self.preview, 1)
+        columns = QHBoxLayout()
+        columns.addWidget(left)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self._render_preview)
+        self.load(stored)
+        for combo in (self.template, self.font_family, self.paper):
+            combo.currentIndexChanged.connect(self._look_changed)
+        self.show_qr.toggled.connect(self._look_changed)
+        self.pattern.textChanged.connect(self._check_pattern)
+        self._timer.stop()
+        self._render_preview()  # the first one at once
+
+    def _logo_row(self, logo: bytes | None) -> QWidget:
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        image = QLabel()
+        pixmap = QPixmap()
+        if logo and pixmap.loadFromData(logo):
+            image.setPixmap(
+                pixmap.scaled(
+                    96, 40, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )  # fmt: skip
+            box.addWidget(image)
+            text = "Change or remove it under File › Company Settings…, on the Defaults page."
+        else:
+            text = "No logo yet: add one under File › Company Settings…, on the Defaults page."
+        hint = QLabel(text)
+        hint.setObjectName("logo-hint")
+        hint.setWordWrap(True)
+        box.addWidget(hint, 1)
+        return row
+
+    # ------------------------------------------------------------------ values
+
+    def load(self, values: dict[str, Any]) -> None:
+        """Show ``values`` (stored settings, or the defaults) in the form."""
+        blockers = [w.blockSignals(True) for w in (self.template, self.font_family, self.paper,
+                                                   self.show_qr)]  # fmt: skip
+        _select(self.template, values["pdf_template"])
+        _select(self.font_family, values["pdf_font"])
+        _select(self.paper, values["pdf_paper"])
+        self.show_qr.setChecked(bool(values["pdf_show_qr"]))
+        for widget, blocked in zip(
+            (self.template, self.font_family, self.paper, self.show_qr), blockers, strict=True
+        ):
+            widget.blockSignals(blocked)
+        self.set_accent(str(values["pdf_accent_color"]), preview=False)
+        self.pattern.setText(str(values["pdf_filename_pattern"]))
+        self._check_pattern()
+        self._look_changed()
+
+    def values(self) -> dict[str, Any]:
+        """Every layout setting as the form shows it (unsaved)."""
+        return {
+            "pdf_template": self.template.currentData(),
+            "pdf_accent_color": self._accent,
+            "pdf_font": self.font_family.currentData(),
+            "pdf_paper": self.paper.currentData(),
+            "pdf_filename_pattern": self.pattern.text().strip(),
+            "pdf_show_qr": self.show_qr.isChecked(),
+        }
+
+    def look(self) -> dict[str, Any]:
+        """The values that change how the PDF looks (the file name does not)."""
+        values = self.values()
+        return {key: values[key] for key in LOOK_KEYS}
+
+    def set_accent(self, colour: str, *, preview: bool = True) -> None:
+        self._accent = colour.upper()
+        self.accent.setIcon(swatch(self._accent, 28))
+        self.accent.setText(f"  {self._accent}")
+        if preview:
+            self._look_changed()
+
+    def _choose_accent(self) -> None:
+        colour = pick_colour(self, self._accent)
+        if colour is not None:
+            self.set_accent(colour)
+
+    # ------------------------------------------------------------------ checking
+
+    def pattern_problem(self) -> str:
+        """Why the file name pattern cannot be used ("" when it can)."""
+        try:
+            validate_filename_pattern(self.pattern.text())
+        except DomainError as exc:
+            return exc.message[:1].upper() + exc.message[1:] + "."
+        return ""
+
+    def _check_pattern(self, *_args: object) -> None:
+        problem = self.pattern_problem()
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        self.pattern.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};" if problem else "")
+        if problem:
+            self.example.setText("")
+        else:
+            today = dt.date.today()
+            number = format_number(self._number_pattern, today, 1) if self._number_pattern else ""
+            sample = NameFields(
+                type="Invoice",
+                number=number or "RE-0001",
+                client="Sample Client Ltd",
+                customer_number="C-00001",
+                date=today,
+            )
+            self.example.setText(f"Example: {fill_pattern(self.pattern.text().strip(), sample)}")
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        problem = self.pattern_problem()
+        self.ok_button.setEnabled(not problem and not self._saving)
+        self.ok_button.setToolTip(problem or "Save these settings for all PDFs made from now on")
+
+    # ------------------------------------------------------------------ preview
+
+    def _look_changed(self, *_args: object) -> None:
+        self._generation += 1  # a result for older values is dropped when it comes
+        self._timer.start()
+
+    def is_busy(self) -> bool:
+        return self._rendering or self._timer.isActive() or self.preview.is_busy() or self._saving
+
+    def _render_preview(self) -> None:
+        self._generation += 1
+        generation, db, look = self._generation, self.ctx.db, self.look()
+        self._rendering = True
+
+        def current() -> bool:
+            return shiboken6.isValid(self) and generation == self._generation
+
+        def done(content: bytes) -> None:
+            if current():
+                self._rendering = False
+                self.preview.set_pdf(content)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            if current():
+                self._rendering = False
+                self.preview.set_message(f"No preview: {files.error_text(exc)}")
+
+        run_task(lambda _task: pdfs.sample_pdf(db, look), done, failed)
+
+    def _preview_rendered(self) -> None:
+        if not self._timer.isActive() and not self._rendering:
+            self.preview_shown.emit()
+
+    # ------------------------------------------------------------------ saving
+
+    def accept(self) -> None:
+        if self._saving or self.pattern_problem():
+            return
+        db, values = self.ctx.db, self.values()
+        self._saving = True
+        self._update_ok()
+
+        def done(_stored: dict[str, Any]) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._saving = False
+            self.ctx.bus.notify("settings")
+            self.saved.emit()
+            super(DocumentLayoutDialog, self).accept()
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._saving = False
+            self.error.setText(f"Not saved: {files.error_text(exc)}")
+            self.error.show()
+            self._update_ok()
+
+        run_task(lambda _task: save_pdf_settings(db, values), done, failed)
+
+
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def edit_layout(ctx: AppContext, parent: QWidget, say: Callable[[str], None]) -> None:
+    """Show the dialog (window-modal); ``say`` reports a save."""
+    dialog = DocumentLayoutDialog(ctx, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(lambda: say("Document layout saved"))
+    dialog.open()
