@@ -665,6 +665,11 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
         to_state=invoice.status,
         details={"gross": str(invoice.gross), "currency": invoice.currency},
     )
+    # The PDF as issued, archived in this transaction: if it cannot be made, nothing is issued.
+    from invoicedesk.services.pdfs import archive_in  # the PDF services import this module
+
+    session.flush()
+    archive_in(session, invoice, action="issued")
 
 
 def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
@@ -754,6 +759,16 @@ def cancel(db: Database, invoice_id: int, today: dt.date | None = None) -> Invoi
             f"{invoice.number} cancelled",
             from_state=before,
             to_state=invoice.status,
+        )
+        from invoicedesk.services.pdfs import CANCELLATION_PDF, archive_in
+
+        # The cancellation notice, archived with the cancellation; the invoice's PDF stays.
+        archive_in(
+            session,
+            invoice,
+            kind=CANCELLATION_PDF,
+            date=today or dt.date.today(),
+            action="cancelled",
         )
         return _view(session, invoice, today)
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from invoicedesk.core.document import InvoiceDocument, LineItem, TaxCategory
 from invoicedesk.core.errors import DomainError, NotFoundError
-from invoicedesk.core.lifecycle import Status
+from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.core.numbering import format_number
 from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.engine import Database
@@ -78,26 +78,36 @@ class ArchivedVersion:
 # --------------------------------------------------------------------------- rendering
 
 
-def render(pdf: PdfInput, action: str = "") -> bytes:
-    """The PDF of ``pdf``; a failure is a DomainError saying what went wrong.
-
-    ``action`` names what the failure stops ("issued": "RE-2026-0001 was not issued: …").
-    """
+def render(pdf: PdfInput, consequence: str = "") -> bytes:
+    """The PDF of ``pdf``; a failure is a DomainError saying what went wrong and, with
+    ``consequence`` ("the invoice was not issued"), what it stopped."""
     from invoicedesk.pdf.render import render_pdf  # ReportLab loads here, not at start-up
 
+    suffix = f" — {consequence}" if consequence else ""
     try:
         content: bytes = render_pdf(pdf)
     except DomainError as exc:
-        if not action:
-            raise
-        what = pdf.number or "the document"
-        raise type(exc)(f"{exc.message} — {what} was not {action}", exc.field) from exc
-    except Exception as exc:  # noqa: BLE001 - bad logos, fonts, … reach the user as one line
-        what = f"{pdf.number} was not {action}: " if action and pdf.number else ""
+        raise type(exc)(exc.message + suffix, exc.field) from exc
+    except Exception as exc:  # noqa: BLE001 - fonts, images …: reach the user as one line
         raise DomainError(
-            f"{what}the PDF could not be made ({type(exc).__name__}: {exc})", "pdf"
+            f"the PDF could not be made ({type(exc).__name__}: {exc}){suffix}", "pdf"
         ) from exc
     return content
+
+
+def require_readable_logo(layout: Layout, consequence: str) -> None:
+    """Refuse to archive a PDF without the logo the company set: the renderer leaves an
+    unreadable logo out (fine for a preview), but an archived PDF can never be fixed."""
+    if not layout.logo:
+        return
+    from invoicedesk.pdf.page import logo_image  # parsed once per logo, cached
+
+    if logo_image(layout.logo) is None:
+        raise DomainError(
+            "the company logo is not a readable PNG or JPEG image — choose another one in "
+            f"the company settings or remove it; {consequence}",
+            "company.logo",
+        )
 
 
 def pdf_input(
@@ -213,11 +223,17 @@ def archive_in(
             "invoice",
         )
     layout = read_layout(session)
+    if action == "issued":  # rolled back: the number it drew goes back, so do not name it
+        credit = invoice.doc_type == DocType.CREDIT_NOTE.value
+        consequence = f"the {'credit note' if credit else 'invoice'} was not issued"
+    else:
+        consequence = f"{invoice.number} was not {action or 'archived'}"
+    require_readable_logo(layout, consequence)
     doc_kind = DocumentKind.CANCELLATION if kind == CANCELLATION_PDF else None
     pdf = build_input(
         session, invoice, layout, kind=doc_kind, template=template_of(template), date=date
     )
-    content = render(pdf, action)
+    content = render(pdf, consequence)
     return store_version(
         session,
         invoice.id,
@@ -274,6 +290,7 @@ def resolve(
         return pdf, False
     if stored is not None:
         return _as_rendered(session, invoice, layout, stored), False
+    require_readable_logo(layout, f"{invoice.number} was not archived")
     return _rendered(session, invoice, layout), True
 
 
@@ -433,6 +450,7 @@ __all__ = [
     "pdf_input",
     "render",
     "render_preview",
+    "require_readable_logo",
     "resolve",
     "sample_pdf",
     "store_missing",
