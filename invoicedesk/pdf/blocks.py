@@ -1,4 +1,4 @@
-"""The blocks below the line table: totals, payment terms with the QR code, notes.
+"""The blocks below the line table: the totals with the EPC QR code beside them.
 
 Every amount printed here is a field of ``PdfInput.totals``; nothing is recomputed.
 """
@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.pdf.epc_qr import draw_qr
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import DocumentKind, PdfInput
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
-from invoicedesk.pdf.text import fit_size, wrap
+from invoicedesk.pdf.text import Pen, fit_size, wrap
 
-QR_SIZE = 92.0  # points, quiet zone included (about 32 mm)
+QR_SIZE = 82.0  # points, quiet zone included (29 mm; the code itself about 24 mm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +89,23 @@ def _tax_text(tax: object, fmt: Formatter, lang: str, *, incl: bool) -> str:
 
 
 class TotalsBlock(Flowable):
-    """Label/amount rows, right-aligned under the amount column."""
+    """Label/amount rows at the right edge, under the amount column; the EPC QR code
+    (when there is one) at the left, where the space beside the totals is free."""
 
-    def __init__(self, rows: Sequence[TotalRow], theme: Theme, width: float) -> None:
+    def __init__(
+        self,
+        rows: Sequence[TotalRow],
+        theme: Theme,
+        width: float,
+        qr: segno.QRCode | None = None,
+        qr_caption: str = "",
+    ) -> None:
         super().__init__()
         self.rows = list(rows)
         self.theme = theme
         self.block_width = width
+        self.qr = qr
+        self.qr_caption = qr_caption
         self.value_width = 0.0
         self.layout: list[tuple[TotalRow, list[str], str, float, float]] = []
 
@@ -117,12 +127,14 @@ class TotalsBlock(Flowable):
             row_height = len(lines) * size * 1.3 + 2 * pad
             self.layout.append((row, lines, font, size, row_height))
             height += row_height
-        self.width, self.height = avail_width, height + 2
+        qr_height = QR_SIZE + theme.small_size * 2 if self.qr is not None else 0.0
+        self.width, self.height = avail_width, max(height + 2, qr_height)
         return self.width, self.height
 
     def draw(self) -> None:
         canvas = self.canv
         theme = self.theme
+        pen = Pen(canvas)
         width = min(self.block_width, self.width)
         left = self.width - width
         top = self.height
@@ -131,6 +143,7 @@ class TotalsBlock(Flowable):
                 if theme.due_fill is not None:
                     canvas.setFillColor(theme.due_fill)
                     canvas.rect(left, top - row_height, width, row_height, stroke=0, fill=1)
+                    pen.forget()
                 canvas.setStrokeColor(theme.rule_color)
                 canvas.setLineWidth(0.9)
                 canvas.line(left, top, left + width, top)
@@ -139,52 +152,24 @@ class TotalsBlock(Flowable):
                 canvas.setLineWidth(0.35)
                 canvas.line(left, top, left + width, top)
             pad = 4.0 if row.style == "due" else 1.8
-            y = top - pad - size
+            baseline = top - pad - size * 0.95
             color = MUTED if row.style == "small" else TEXT
-            canvas.setFillColor(color)
-            for line in lines:
-                canvas.setFont(font, size)
-                canvas.drawString(left + 3.5, y + size * 0.15, line)
-                y -= size * 1.3
-            value_size = fit_size(row.value, font, size, self.value_width - 3.5)
-            canvas.setFont(font, value_size)
-            canvas.drawRightString(left + width - 3.5, top - pad - size + size * 0.15, row.value)
+            for number, line in enumerate(lines):
+                pen.text(left + 3, baseline - number * size * 1.3, line, font, size, color)
+            value_size = fit_size(row.value, font, size, self.value_width - 3)
+            pen.text(left + width - 3, baseline, row.value, font, value_size, color, align="right")
             top -= row_height
-
-
-class PaymentBlock(Flowable):
-    """Payment paragraphs on the left, the EPC QR code with its caption on the right."""
-
-    def __init__(
-        self, paragraphs: Sequence[Paragraph], qr: segno.QRCode | None, caption: str, theme: Theme
-    ) -> None:
-        super().__init__()
-        self.paragraphs = list(paragraphs)
-        self.qr = qr
-        self.caption = caption
-        self.theme = theme
-        self.sizes: list[tuple[float, float]] = []
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        text_width = avail_width - (QR_SIZE + 14 if self.qr else 0)
-        self.sizes = [p.wrap(text_width, avail_height) for p in self.paragraphs]
-        text_height = sum(h for _, h in self.sizes) + 3 * max(0, len(self.sizes) - 1)
-        qr_height = QR_SIZE + self.theme.small_size * 1.6 if self.qr else 0.0
-        self.width, self.height = avail_width, max(text_height, qr_height)
-        return self.width, self.height
-
-    def draw(self) -> None:
-        top = self.height
-        for paragraph, (_, height) in zip(self.paragraphs, self.sizes, strict=True):
-            paragraph.drawOn(self.canv, 0, top - height)
-            top -= height + 3
         if self.qr is not None:
-            x = self.width - QR_SIZE
-            draw_qr(self.canv, self.qr, x, self.height - QR_SIZE, QR_SIZE)
-            self.canv.setFont(self.theme.fonts.regular, self.theme.small_size)
-            self.canv.setFillColor(MUTED)
-            self.canv.drawCentredString(
-                x + QR_SIZE / 2, self.height - QR_SIZE - self.theme.small_size, self.caption
+            draw_qr(canvas, self.qr, 0, self.height - QR_SIZE, QR_SIZE)
+            pen.forget()
+            pen.text(
+                QR_SIZE / 2,
+                self.height - QR_SIZE - theme.small_size * 0.8,
+                self.qr_caption,
+                theme.fonts.regular,
+                theme.small_size,
+                MUTED,
+                align="centre",
             )
 
 

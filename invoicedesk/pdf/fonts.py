@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -30,6 +31,10 @@ class FontSet:
     italic: str
     bold_italic: str
 
+
+# Binary streams instead of ASCII85: smaller files, and ReportLab's pure-Python A85
+# encoder cost a few milliseconds per PDF. Only the PDF package uses ReportLab.
+rl_config.useA85 = 0
 
 _registered: dict[str, FontSet] = {}
 _lock = threading.Lock()

@@ -17,7 +17,7 @@ from invoicedesk.pdf.model import PdfInput
 from invoicedesk.pdf.table import PAD_X, Column, LineTable, Row, TextLine, column_width
 from invoicedesk.pdf.templates import MUTED, Theme
 
-MIN_DESCRIPTION_SHARE = 0.34  # of the body width; numbers shrink before it gets less
+MIN_DESCRIPTION_SHARE = 0.3  # of the body width; numbers shrink before it gets less
 MAX_TEXT_COLUMN = 62.0  # item number and unit wrap beyond this width (points)
 
 

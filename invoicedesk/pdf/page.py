@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from invoicedesk.pdf.layout import Geometry
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
-from invoicedesk.pdf.text import clean, fit_lines, fit_size, wrap
+from invoicedesk.pdf.text import Pen, clean, fit_lines, fit_size, wrap
 
 LOGO_MAX_WIDTH = 150.0  # points
 LOGO_MAX_HEIGHT = 62.0
@@ -114,7 +115,7 @@ def _draw_watermark(canvas: Canvas, geo: Geometry, theme: Theme, text: str) -> N
     canvas.rotate(52)
     size = fit_size(text, theme.fonts.bold, 120, geo.height * 0.78)
     canvas.setFont(theme.fonts.bold, size)
-    canvas.setFillColorRGB(0.9, 0.9, 0.9)
+    canvas.setFillColorRGB(0.91, 0.91, 0.91)
     canvas.drawCentredString(0, -size * 0.35, text)
     canvas.restoreState()
 
@@ -176,35 +177,36 @@ def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageCont
     lines, size = fit_lines(
         content.recipient, fonts.regular, 10, inner_width, geo.recipient_height, min_size=7
     )
-    canvas.setFillColor(TEXT)
+    pen = Pen(canvas)
     y = geo.y(geo.recipient_top) - size
     for line in lines:
-        canvas.setFont(fonts.regular, size)
-        canvas.drawString(inner_x, y, line)
+        pen.text(inner_x, y, line, fonts.regular, size, TEXT)
         y -= size * 1.2
 
 
 def _draw_info(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
     fonts = theme.fonts
+    pen = Pen(canvas)
+    label_size, value_size, step = 7.8, 8.5, 11.0
     x = geo.info_x
-    label_width = geo.info_width * 0.45
+    widest = max(
+        (stringWidth(text, fonts.regular, label_size) for text, _ in content.info), default=0
+    )
+    label_width = min(widest + 8, geo.info_width * 0.45)
     value_width = geo.info_width - label_width
-    y = geo.y(geo.info_top) - 8.5
+    y = geo.y(geo.info_top) - value_size
     limit = geo.y(geo.body_top_first) + 14
     for text, value in content.info:
-        values = wrap(value, fonts.regular, 8.5, value_width - 2)
-        labels = wrap(text, fonts.regular, 7.8, label_width - 4)
-        if y - (max(len(values), len(labels)) - 1) * 11 < limit:
+        values = wrap(value, fonts.regular, value_size, value_width)
+        labels = wrap(text, fonts.regular, label_size, label_width - 6)
+        height = max(len(values), len(labels))
+        if y - (height - 1) * step < limit:
             break
-        canvas.setFillColor(MUTED)
-        canvas.setFont(fonts.regular, 7.8)
         for number, line in enumerate(labels):
-            canvas.drawString(x, y - number * 11, line)
-        canvas.setFillColor(TEXT)
-        canvas.setFont(fonts.regular, 8.5)
+            pen.text(x, y - number * step, line, fonts.regular, label_size, MUTED)
         for number, line in enumerate(values):
-            canvas.drawString(x + label_width, y - number * 11, line)
-        y -= max(len(values), len(labels)) * 11 + 2
+            pen.text(x + label_width, y - number * step, line, fonts.regular, value_size, TEXT)
+        y -= height * step + 2
 
 
 def _draw_marks(canvas: Canvas, geo: Geometry) -> None:
@@ -217,33 +219,42 @@ def _draw_marks(canvas: Canvas, geo: Geometry) -> None:
 
 
 def _draw_footer(canvas: Canvas, geo: Geometry, theme: Theme, columns: Sequence[list[str]]) -> None:
-    columns = [column for column in columns if any(line.strip() for line in column)]
-    if not columns:
+    """Columns of small print under a hairline; each column as wide as its longest
+    line needs, shared out in proportion when they do not all fit."""
+    texts = [[clean(line) for line in column if line.strip()] for column in columns]
+    texts = [column for column in texts if column]
+    if not texts:
         return
-    fonts = theme.fonts
+    font = theme.fonts.regular
     size = 6.8
-    gap = 8.0
-    width = (geo.body_width - gap * (len(columns) - 1)) / len(columns)
+    gap = 10.0
+    room = geo.body_width - gap * (len(texts) - 1)
+    natural = [max(stringWidth(line, font, size) for line in column) for column in texts]
+    if sum(natural) > room:  # a little smaller rather than wrapped, down to 6 pt
+        scale = max(6.0 / size, room / sum(natural))
+        size *= scale
+        natural = [width * scale for width in natural]
+    if sum(natural) <= room:
+        spare = (room - sum(natural)) / len(texts)
+        widths = [width + spare for width in natural]
+    else:
+        # By need, but no column narrower than half an equal share.
+        floor = room / len(texts) / 2
+        needs = [max(width, floor) for width in natural]
+        widths = [room * need / sum(needs) for need in needs]
     top = geo.footer_top
     canvas.setStrokeColor(HAIRLINE)
     canvas.setLineWidth(0.35)
     canvas.line(geo.left, top, geo.width - geo.right, top)
-    canvas.setFillColor(MUTED)
-    for number, column in enumerate(columns):
-        x = geo.left + number * (width + gap)
-        lines, fitted = fit_lines(
-            [clean(line) for line in column if line.strip()],
-            fonts.regular,
-            size,
-            width,
-            top - 14,
-            min_size=5.5,
-        )
+    pen = Pen(canvas)
+    x = geo.left
+    for column, width in zip(texts, widths, strict=True):
+        lines, fitted = fit_lines(column, font, size, width + 0.01, top - 14, min_size=5.5)
         y = top - 4 - fitted
-        canvas.setFont(fonts.regular, fitted)
         for line in lines:
-            canvas.drawString(x, y, line)
+            pen.text(x, y, line, font, fitted, MUTED)
             y -= fitted * 1.25
+        x += width + gap
 
 
 def page_number_drawer(geo: Geometry, theme: Theme, page_label: str):  # noqa: ANN201

@@ -13,7 +13,6 @@ import io
 
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -24,7 +23,7 @@ from reportlab.platypus import (
 
 from invoicedesk.core.document import TaxCategory
 from invoicedesk.pdf.address import address_lines, country_name, one_line
-from invoicedesk.pdf.blocks import PaymentBlock, TotalsBlock, total_rows
+from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.epc_qr import epc_qr_for
 from invoicedesk.pdf.labels import (
     Formatter,
@@ -45,7 +44,7 @@ from invoicedesk.pdf.page import (
     numbered_canvas,
     page_number_drawer,
 )
-from invoicedesk.pdf.templates import Theme, theme_for
+from invoicedesk.pdf.templates import MUTED, Theme, theme_for
 from invoicedesk.pdf.text import clean, markup
 
 __all__ = ["render_pdf", "title_of"]
@@ -231,14 +230,15 @@ def _story(
         story += [Paragraph(markup(pdf.intro), styles["intro"]), Spacer(1, 10)]
     story.append(line_table(pdf, theme, fmt, geo.body_width, page_height))
     story.append(Spacer(1, 4))
-    totals = TotalsBlock(total_rows(pdf, fmt), theme, min(geo.body_width, 270))
+    qr = epc_qr_for(pdf)
+    caption = label("qr_caption", language)
+    totals = TotalsBlock(total_rows(pdf, fmt), theme, min(geo.body_width, 270), qr, caption)
     tail: list[Flowable] = [totals, Spacer(1, 12)]
     for note in _tax_notes(pdf):
         tail += [Paragraph(markup(note), styles["legal"]), Spacer(1, 3)]
     story.append(KeepTogether(tail))
     story.append(Spacer(1, 8))
-    story.append(CondPageBreak(60))
-    story.append(_payment(pdf, theme, fmt))
+    story.append(KeepTogether(_payment(pdf, theme, fmt)))
     if pdf.note.strip():
         story += [Spacer(1, 12), Paragraph(markup(pdf.note), styles["note"])]
     return story
@@ -256,7 +256,7 @@ def _tax_notes(pdf: PdfInput) -> list[str]:
     return notes
 
 
-def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> Flowable:
+def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> list[Flowable]:
     styles = theme.styles
     language = pdf.language
     t = pdf.totals
@@ -293,20 +293,26 @@ def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> Flowable:
                 )
             else:
                 texts.append(label("cash_discount.nodate", language).format(**values))
-    paragraphs = [Paragraph(markup(text), styles["body"]) for text in texts]
+    paragraphs: list[Flowable] = [Paragraph(markup(text), styles["body"]) for text in texts]
     if pdf.kind is DocumentKind.INVOICE and t.due > 0 and seller.iban.strip():
-        bank = [
-            _pair(label("account_holder", language), seller.account_holder or seller.name),
-            _pair(label("bank", language), seller.bank_name),
-            _pair(label("iban", language), _iban(seller.iban)),
-            _pair(label("bic", language), seller.bic),
+        first = [
+            (label("iban", language), _iban(seller.iban)),
+            (label("bic", language), seller.bic),
+            (label("bank", language), seller.bank_name),
         ]
+        second = [(label("account_holder", language), seller.account_holder or seller.name)]
         if pdf.number:
-            bank.append(_pair(label("payment_reference", language), pdf.number))
-        lines = "<br/>".join(markup(line) for line in bank if line)
-        paragraphs.append(Paragraph(lines, styles["small"]))
-    qr = epc_qr_for(pdf)
-    return PaymentBlock(paragraphs, qr, label("qr_caption", language), theme)
+            second.append((label("payment_reference", language), pdf.number))
+        lines = "<br/>".join(
+            " · ".join(
+                f'<font color="#{MUTED.hexval()[2:]}">{markup(name)}:</font> {markup(value)}'
+                for name, value in group
+                if value.strip()
+            )
+            for group in (first, second)
+        )
+        paragraphs += [Spacer(1, 3), Paragraph(lines, styles["small"])]
+    return paragraphs
 
 
 def _pair(name: str, value: str) -> str:

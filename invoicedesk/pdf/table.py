@@ -24,9 +24,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from invoicedesk.pdf.templates import HAIRLINE, TEXT, Theme
-from invoicedesk.pdf.text import fit_size, wrap
+from invoicedesk.pdf.text import Pen, fit_size, wrap
 
-PAD_X = 3.5
+PAD_X = 3.0
 SPLIT_FRACTION = 0.4  # rows taller than this share of a page may split between lines
 
 
@@ -105,14 +105,12 @@ class LineTable(Flowable):
     def _layout(self) -> None:
         theme = self.theme
         pad = theme.row_padding
+        head_size = theme.table_size - 0.5
         self.header_lines = {
-            c.key: wrap_cell(
-                [TextLine(c.header, theme.fonts.bold, theme.table_size - 0.5)], c.width - 2 * PAD_X
-            )
-            for c in self.columns
+            c.key: _header_lines(c, theme.fonts.bold, head_size) for c in self.columns
         }
         tallest = max((len(lines) for lines in self.header_lines.values()), default=1)
-        self.header_height = tallest * (theme.table_size - 0.5) * 1.25 + 2 * pad + 1
+        self.header_height = tallest * head_size * 1.25 + 2 * pad + 1
         self.sum_height = theme.table_size * 1.3 + 2 * pad
         for row in self.rows:
             if not row.wrapped:
@@ -180,21 +178,23 @@ class LineTable(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         theme = self.theme
+        self.pen = Pen(canvas)
         top = self.height
         top = self._draw_header(top)
         if self.start_sum is not None:
             top = self._draw_sum(top, self.brought_label, self.start_sum, rule_below=True)
-        last = len(self.rows) - 1
-        for number, row in enumerate(self.rows):
+        rules: list[float] = []
+        for row in self.rows:
             self._draw_row(row, top)
             top -= row.height
-            if theme.row_rules and number < last:
-                canvas.setStrokeColor(HAIRLINE)
-                canvas.setLineWidth(0.35)
-                canvas.line(0, top, self.width, top)
+            rules.append(top)
+        if theme.row_rules and len(rules) > 1:
+            canvas.setStrokeColor(HAIRLINE)
+            canvas.setLineWidth(0.35)
+            canvas.lines([(0, y, self.width, y) for y in rules[:-1]])
         if self.carried_sum is not None:
             self._draw_sum(top, self.carried_label, self.carried_sum, rule_below=False)
-        elif not theme.header_fill or theme.row_rules:
+        else:
             canvas.setStrokeColor(theme.rule_color)
             canvas.setLineWidth(0.6)
             canvas.line(0, top, self.width, top)
@@ -206,6 +206,7 @@ class LineTable(Flowable):
         if theme.header_fill is not None:
             canvas.setFillColor(theme.header_fill)
             canvas.rect(0, top - height, self.width, height, stroke=0, fill=1)
+            self.pen.forget()
         else:
             canvas.setStrokeColor(theme.rule_color)
             canvas.setLineWidth(0.8)
@@ -226,15 +227,13 @@ class LineTable(Flowable):
             canvas.setStrokeColor(theme.rule_color)
             canvas.setLineWidth(0.6)
             canvas.line(0, top, self.width, top)
-        label_column = next(c for c in self.columns if c.key == "description")
-        amount_column = self.columns[-1]
-        x = 0.0
         bold = theme.fonts.bold
         size = theme.table_size
+        x = 0.0
         for column in self.columns:
-            if column is label_column:
+            if column.key == "description":
                 self._draw_lines([TextLine(text, bold, size)], x, top, column)
-            elif column is amount_column:
+            elif column is self.columns[-1]:
                 self._draw_lines([TextLine(self.money(amount), bold, size)], x, top, column)
             x += column.width
         if rule_below:
@@ -254,19 +253,31 @@ class LineTable(Flowable):
     def _draw_lines(
         self, lines: Sequence[TextLine], x: float, top: float, column: Column, color: object = None
     ) -> None:
-        canvas = self.canv
         y = top - self.theme.row_padding
         inner = column.width - 2 * PAD_X
+        if column.right:
+            x, align = x + column.width - PAD_X, "right"
+        else:
+            x, align = x + PAD_X, "left"
         for line in lines:
-            y -= line.size * 1.05
+            ascent = line.size * 1.02
             size = line.size if column.wraps else fit_size(line.text, line.font, line.size, inner)
-            canvas.setFont(line.font, size)
-            canvas.setFillColor(color or line.color)
-            if column.right:
-                canvas.drawRightString(x + column.width - PAD_X, y, line.text)
-            else:
-                canvas.drawString(x + PAD_X, y, line.text)
-            y -= line.leading - line.size * 1.05
+            self.pen.text(
+                x, y - ascent, line.text, line.font, size, color or line.color, align=align
+            )
+            y -= line.leading
+
+
+def _header_lines(column: Column, font: str, size: float) -> list[TextLine]:
+    """A header wrapped at spaces only; a word too wide for the column is set smaller."""
+    inner = column.width - 2 * PAD_X
+    lines: list[str] = []
+    for word in column.header.split():
+        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= inner:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return [TextLine(line, font, fit_size(line, font, size, inner)) for line in lines]
 
 
 def _measure(row: Row, columns: Sequence[Column], pad: float) -> None:

@@ -13,6 +13,7 @@ import re
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 # C0 controls except tab/newline, DEL and C1 controls: invalid in XML, unprintable anyway.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -92,3 +93,44 @@ def fit_size(text: str, font: str, size: float, width: float, min_size: float = 
     if natural <= width or natural == 0:
         return size
     return max(min_size, size * width / natural)
+
+
+class Pen:
+    """Text drawing that sets font and colour only when they change: every change is a
+    PDF operator whose numbers ReportLab formats in pure Python, and a table draws
+    hundreds of strings in the same few styles. Call :meth:`forget` after drawing
+    anything else that changes the fill colour."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self._font: tuple[str, float] | None = None
+        self._color: object = None
+
+    def forget(self) -> None:
+        self._font = None
+        self._color = None
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        font: str,
+        size: float,
+        color: object,
+        *,
+        align: str = "left",
+    ) -> None:
+        canvas = self.canvas
+        if self._font != (font, size):
+            canvas.setFont(font, size)
+            self._font = (font, size)
+        if self._color is not color:
+            canvas.setFillColor(color)
+            self._color = color
+        if align == "right":
+            canvas.drawRightString(x, y, text)
+        elif align == "centre":
+            canvas.drawCentredString(x, y, text)
+        else:
+            canvas.drawString(x, y, text)
