@@ -208,6 +208,8 @@ class ExportRun(QObject):
     """One Export…: the question, the batch in the background, the summary."""
 
     status_message = Signal(str)
+    started = Signal()  # the export is under way (``task`` runs it)
+    progressed = Signal(int, int)  # PDFs done, total
     finished = Signal()  # ended: done, cancelled, failed or not started
 
     def __init__(self, ctx: AppContext, parent: QWidget, *, jobs: int | None = None) -> None:
@@ -219,7 +221,6 @@ class ExportRun(QObject):
         self.progress: QProgressDialog | None = None
         self.summary_box: QMessageBox | None = None
         self.outcome: ExportOutcome | None = None
-        self._steps = 0
 
     def busy(self) -> bool:
         return self.task is not None
@@ -292,11 +293,18 @@ class ExportRun(QObject):
                 choice.folder,
             )
 
+        shown = [0]
+
         def step(done_count: int, _total: int) -> None:
-            self._steps += 1
+            # A window-modal QProgressDialog processes events in setValue(), so the next
+            # report may arrive inside this one: report first, and never step back.
+            if done_count <= shown[0]:
+                return
+            shown[0] = done_count
+            self.progressed.emit(done_count, total)
             if shiboken6.isValid(progress) and not progress.wasCanceled():
-                progress.setValue(done_count)
                 progress.setLabelText(f"Exported {done_count:,} of {pdfs(total)}…")
+                progress.setValue(done_count)
 
         def cancel() -> None:
             if self.task is not None:
@@ -309,6 +317,7 @@ class ExportRun(QObject):
         self.task = run_task(work, done, failed, step)
         progress.canceled.connect(cancel)
         self.status_message.emit(f"Exporting {pdfs(total)} to {choice.folder}…")
+        self.started.emit()
 
     def _finish(self, outcome: ExportOutcome, folder: Path) -> None:
         self.task = None

@@ -359,7 +359,9 @@ class PdfView(QWidget):
             return
         page = min(max(page, 1), count)
         bar = self.scroll.verticalScrollBar()
-        if page == count and count > 1:
+        if page == 1:
+            bar.setValue(0)
+        elif page == count:
             bar.setValue(bar.maximum())  # the last page may be shorter than the view
         else:
             bar.setValue(self.canvas.page_rect(page - 1).top() - MARGIN // 2)

@@ -232,11 +232,9 @@ class ArchivedPdfsPanel(QWidget):
         def done(versions: list[ArchivedVersion]) -> None:
             if current():
                 self._loading = False
-                keep = self._current_version_id()
                 self.model.set_versions(versions)
-                rows = [r for r, v in enumerate(versions) if v.id == keep] or [0]
                 if versions:
-                    self.table.selectRow(rows[0])
+                    self.table.selectRow(0)  # the newest: the one saved and sent from now on
                 self.loaded.emit()
 
         def failed(exc: BaseException, _trace: str) -> None:
@@ -258,10 +256,6 @@ class ArchivedPdfsPanel(QWidget):
     def _current_row(self) -> int:
         index = self.table.currentIndex()
         return index.row() if index.isValid() else -1
-
-    def _current_version_id(self) -> int | None:
-        version = self.model.version(self._current_row())
-        return version.id if version is not None else None
 
     def _update_buttons(self) -> None:
         chosen = self.model.version(self._current_row()) is not None
