@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +101,7 @@ class DocumentLayoutDialog(QDialog):
         self.accent = QPushButton()
         self.accent.setObjectName("accent")
         self.accent.setIconSize(QSize(28, 16))
+        self.accent.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.accent.setToolTip("The colour of headings, lines and the totals box")
         self.accent.clicked.connect(self._choose_accent)
         self._accent = ""
@@ -129,33 +131,40 @@ class DocumentLayoutDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error.hide()
         placeholders = QLabel(PLACEHOLDER_HELP)
         placeholders.setWordWrap(True)
         placeholders.setEnabled(False)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.addRow("&Template:", self.template)
-        form.addRow("&Accent colour:", self.accent)
-        form.addRow("&Font:", self.font_family)
-        form.addRow("&Paper:", self.paper)
-        form.addRow("", self.show_qr)
-        form.addRow(_rule())
-        form.addRow("File &name:", self.pattern)
-        form.addRow("", self.example)
-        form.addRow("", self.error)
-        form.addRow("", placeholders)
-        form.addRow(_rule())
-        form.addRow("Logo:", self._logo_row(get_logo(ctx.db)))
+        look = QFormLayout()
+        look.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        look.addRow("&Template:", self.template)
+        look.addRow("&Accent colour:", self.accent)
+        look.addRow("&Font:", self.font_family)
+        look.addRow("&Paper:", self.paper)
+        look.addRow("", self.show_qr)
+        naming = self._naming = QFormLayout()
+        naming.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        naming.addRow("Patter&n:", self.pattern)
+        naming.addRow("", self.example)
+        naming.addRow("", self.error)
+        naming.addRow("", placeholders)
+        naming.setRowVisible(self.error, False)
+        logo = QVBoxLayout()
+        logo.addWidget(self._logo_row(get_logo(ctx.db)))
+        groups = []
+        for title, box_layout in (("Appearance", look), ("File names", naming), ("Logo", logo)):
+            group = QGroupBox(title)
+            group.setLayout(box_layout)
+            groups.append(group)
 
-        self.preview = PdfView()
+        self.preview = PdfView(fit_page=True)
         self.preview.setObjectName("layout-preview")
         self.preview.setMinimumWidth(420)
         self.preview.set_message("Rendering a sample invoice…")
         self.preview.rendered.connect(self._preview_rendered)
-        preview_title = QLabel("<b>Preview</b> — a sample invoice with these settings")
+        preview_title = QLabel(
+            "<b>Preview</b> — a sample invoice with these settings, not saved yet"
+        )
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -166,16 +175,17 @@ class DocumentLayoutDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self.load(DEFAULTS)
+            self.restore_defaults
         )
 
         left = QWidget()
         left.setObjectName("layout-form")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(form)
+        for group in groups:
+            left_layout.addWidget(group)
         left_layout.addStretch(1)
-        left.setFixedWidth(430)
+        left.setFixedWidth(420)
         right = QVBoxLayout()
         right.addWidget(preview_title)
         right.addWidget(self.preview, 1)
@@ -241,6 +251,10 @@ class DocumentLayoutDialog(QDialog):
         self._check_pattern()
         self._look_changed()
 
+    def restore_defaults(self) -> None:
+        """The shipped look and file names in the form (stored only with OK)."""
+        self.load(DEFAULTS)
+
     def values(self) -> dict[str, Any]:
         """Every layout setting as the form shows it (unsaved)."""
         return {
@@ -260,7 +274,7 @@ class DocumentLayoutDialog(QDialog):
     def set_accent(self, colour: str, *, preview: bool = True) -> None:
         self._accent = colour.upper()
         self.accent.setIcon(swatch(self._accent, 28))
-        self.accent.setText(f"  {self._accent}")
+        self.accent.setText(f" {self._accent}  Choose…")
         if preview:
             self._look_changed()
 
@@ -282,11 +296,10 @@ class DocumentLayoutDialog(QDialog):
     def _check_pattern(self, *_args: object) -> None:
         problem = self.pattern_problem()
         self.error.setText(problem)
-        self.error.setVisible(bool(problem))
+        self._naming.setRowVisible(self.error, bool(problem))
         self.pattern.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};" if problem else "")
-        if problem:
-            self.example.setText("")
-        else:
+        self._naming.setRowVisible(self.example, not problem)
+        if not problem:
             today = dt.date.today()
             number = format_number(self._number_pattern, today, 1) if self._number_pattern else ""
             sample = NameFields(
@@ -359,17 +372,10 @@ class DocumentLayoutDialog(QDialog):
                 return
             self._saving = False
             self.error.setText(f"Not saved: {files.error_text(exc)}")
-            self.error.show()
+            self._naming.setRowVisible(self.error, True)
             self._update_ok()
 
         run_task(lambda _task: save_pdf_settings(db, values), done, failed)
-
-
-def _rule() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    return line
 
 
 def edit_layout(ctx: AppContext, parent: QWidget, say: Callable[[str], None]) -> None:

@@ -161,10 +161,13 @@ class PdfView(QWidget):
     failed = Signal(str)
     page_changed = Signal(int, int)  # current page (1-based), page count
 
-    def __init__(self, parent: QWidget | None = None, *, controls: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, controls: bool = True, fit_page: bool = False
+    ) -> None:
         super().__init__(parent)
         self._content: bytes | None = None
-        self._fit = True
+        self._fit = True  # follow the view's size (else: a fixed zoom)
+        self._fit_page = fit_page  # whole pages, not only their width
         self._zoom = 1.0
         self._page = 0
         self.canvas = PageCanvas()
@@ -191,9 +194,13 @@ class PdfView(QWidget):
         self._rerender.setInterval(RERENDER_MS)
         self._rerender.timeout.connect(self._request)
 
-        self.fit_button = self._tool("Fit width", "Zoom to fit the page width", checkable=True)
+        self.fit_button = self._tool(
+            "Fit page" if fit_page else "Fit width",
+            "Zoom to show whole pages" if fit_page else "Zoom to fit the page width",
+            checkable=True,
+        )
         self.fit_button.setChecked(True)
-        self.fit_button.clicked.connect(self.fit_width)
+        self.fit_button.clicked.connect(self.fit)
         self.actual_button = self._tool("100 %", "Actual size (Ctrl+0)")
         self.actual_button.clicked.connect(lambda: self.set_zoom(1.0))
         self.out_button = self._tool("−", "Zoom out (Ctrl+minus, Ctrl+wheel)")
@@ -275,12 +282,18 @@ class PdfView(QWidget):
         scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return max(self.scroll.width() - 2 * self.scroll.frameWidth() - scrollbar - 2 * MARGIN, 50)
 
-    def fit_width(self) -> None:
+    def _available_height(self) -> int | None:
+        if not self._fit_page:
+            return None
+        return max(self.scroll.height() - 2 * self.scroll.frameWidth() - 2 * MARGIN, 50)
+
+    def fit(self) -> None:
+        """Zoom to the view's width (or whole pages), and keep doing so as it is resized."""
         self._fit = True
         self.fit_button.setChecked(True)
         sizes = self.canvas.page_sizes()
         if sizes:
-            self._apply_zoom(fit_zoom(sizes, self._available_width()))
+            self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
         self._rerender.start()
 
     def set_zoom(self, zoom: float) -> None:
@@ -316,7 +329,12 @@ class PdfView(QWidget):
             return
         ratio = self.devicePixelRatioF()
         if self._fit:
-            request = Request(self._content, fit_width=self._available_width(), ratio=ratio)
+            request = Request(
+                self._content,
+                fit_width=self._available_width(),
+                fit_height=self._available_height(),
+                ratio=ratio,
+            )
         else:
             request = Request(self._content, zoom=self._zoom, ratio=ratio)
         self.rasteriser.request(request)
@@ -382,7 +400,7 @@ class PdfView(QWidget):
         if watched is self.scroll and event.type() == QEvent.Type.Resize and self._fit:
             sizes = self.canvas.page_sizes()
             if sizes:
-                self._apply_zoom(fit_zoom(sizes, self._available_width()))
+                self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
                 self._rerender.start()
         return super().eventFilter(watched, event)
 

@@ -33,11 +33,13 @@ class Cancelled(Exception):
 @dataclass(frozen=True, slots=True)
 class Request:
     """What to rasterise: the file, at ``zoom`` (1.0 = 100 %) or to fill ``fit_width``
-    logical pixels with the widest page; ``ratio`` is the screen's device pixel ratio."""
+    logical pixels with the widest page (and, with ``fit_height``, to show the tallest
+    whole); ``ratio`` is the screen's device pixel ratio."""
 
     content: bytes
     zoom: float = 1.0
     fit_width: int | None = None
+    fit_height: int | None = None
     ratio: float = 1.0
 
 
@@ -62,10 +64,17 @@ def page_sizes(content: bytes) -> list[QSizeF]:
             document.close()
 
 
-def fit_zoom(sizes: list[QSizeF], width: int) -> float:
-    """The zoom at which the widest page fills ``width`` logical pixels."""
+def fit_zoom(sizes: list[QSizeF], width: int, height: int | None = None) -> float:
+    """The zoom at which the widest page fills ``width`` logical pixels (and the tallest
+    fits into ``height``, when given)."""
     widest = max((s.width() for s in sizes), default=0.0)
-    return max(width, 1) / (widest * PIXELS_PER_POINT) if widest else 1.0
+    tallest = max((s.height() for s in sizes), default=0.0)
+    if not widest or not tallest:
+        return 1.0
+    zoom = max(width, 1) / (widest * PIXELS_PER_POINT)
+    if height is not None:
+        zoom = min(zoom, max(height, 1) / (tallest * PIXELS_PER_POINT))
+    return zoom
 
 
 def rasterise(request: Request, is_cancelled: Callable[[], bool] = lambda: False) -> Pages:
@@ -79,7 +88,7 @@ def rasterise(request: Request, is_cancelled: Callable[[], bool] = lambda: False
             sizes = [QSizeF(*page.get_size()) for page in pages]
             zoom = request.zoom
             if request.fit_width is not None:
-                zoom = fit_zoom(sizes, request.fit_width)
+                zoom = fit_zoom(sizes, request.fit_width, request.fit_height)
             images = []
             for page, size in zip(pages, sizes, strict=True):
                 if is_cancelled():
