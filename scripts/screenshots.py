@@ -15,6 +15,8 @@ Each screen is saved once its background loads have finished:
     editor-draft.png    a draft with its lines in the invoice editor
     editor-issued.png   an issued, partly paid invoice with its Payments tab
     record-payment.png  the Record payment dialog for that invoice
+    pdf-preview.png     the PDF preview of an issued invoice (its archived PDF)
+    layout-settings.png the Document Layout dialog with its live preview
     wizard.png          the set-up wizard's company page, on an empty database
 
 The Qt platform is ``offscreen`` unless QT_QPA_PLATFORM says otherwise.
@@ -127,6 +129,7 @@ class Screenshots:
             try:
                 self.pages(window)
                 self.editors(window)
+                self.pdf_windows(window)
             finally:
                 QThreadPool.globalInstance().waitForDone(int(TIMEOUT_S * 1000))
                 window.close()
@@ -199,6 +202,39 @@ class Screenshots:
         dialog.reject()
         issued.close_now()
         self.settle(lambda: True, "closing the editors")
+
+    def pdf_windows(self, window: Any) -> None:
+        from invoicedesk.core.lifecycle import DocType, State
+        from invoicedesk.services.search import InvoiceFilter, list_invoices
+        from invoicedesk.ui.pdf.layout_dialog import DocumentLayoutDialog
+
+        db, page = window.ctx.db, window.pages["invoices"]
+        window.show_page(0)
+        self.settle(lambda: not page.is_busy(), "the invoice list")
+        open_ones = list_invoices(
+            db, InvoiceFilter(states=(State.OPEN,), doc_types=(DocType.INVOICE,)), limit=1
+        )
+        if not open_ones:
+            raise SystemExit("screenshots: the demo data has no open invoice")
+        page.select_ids([open_ones[0].id])
+        page.pdf_actions["preview"].trigger()
+        preview = page.pdf_actions.preview_dialog
+        preview.resize(880, 1000)
+        self.settle(
+            lambda: preview.view.page_count() > 0 and not preview.view.is_busy(), "the preview"
+        )
+        self.save(preview, "pdf-preview.png")
+        preview.close()
+
+        layout = DocumentLayoutDialog(window.ctx, window)
+        layout.resize(1120, 780)
+        layout.show()
+        self.settle(
+            lambda: not layout.is_busy() and layout.preview.page_count() > 0, "the layout dialog"
+        )
+        self.save(layout, "layout-settings.png")
+        layout.reject()
+        self.settle(lambda: True, "closing the PDF windows")
 
     def wizard(self) -> None:
         from invoicedesk.db.engine import open_database

@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import format_number
-from invoicedesk.pdf.model import FONT_FAMILIES
+from invoicedesk.pdf.labels import document_title
+from invoicedesk.pdf.model import FONT_FAMILIES, DocumentKind
 from invoicedesk.services import pdfs
+from invoicedesk.services.pdf_build import language_of
 from invoicedesk.services.pdf_names import NameFields, fill_pattern, validate_filename_pattern
 from invoicedesk.services.pdf_settings import save_pdf_settings
-from invoicedesk.services.settings import DEFAULTS, all_settings, get_logo
+from invoicedesk.services.settings import DEFAULTS, all_settings, get_company, get_logo
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.pdf.preview import PdfView
@@ -57,6 +59,7 @@ PAPERS = (
 LOOK_KEYS = ("pdf_template", "pdf_accent_color", "pdf_font", "pdf_paper", "pdf_show_qr")
 PLACEHOLDER_HELP = (
     "Placeholders: {type} {number} {client} {customer_number} {date} {year}. "
+    "{type} is the document's title in its language. "
     "Characters that file names cannot hold become “_”."
 )
 
@@ -94,6 +97,9 @@ class DocumentLayoutDialog(QDialog):
         self._saving = False
         stored = all_settings(ctx.db)
         self._number_pattern = str(stored["number_patterns"].get("invoice") or "")
+        # {type} is the document's title in its language; the example uses the company's.
+        language = language_of(get_company(ctx.db).language)
+        self._type_word = document_title(DocumentKind.INVOICE, language)
 
         self.template = QComboBox()
         for value, label in TEMPLATES:
@@ -303,7 +309,7 @@ class DocumentLayoutDialog(QDialog):
             today = dt.date.today()
             number = format_number(self._number_pattern, today, 1) if self._number_pattern else ""
             sample = NameFields(
-                type="Invoice",
+                type=self._type_word,
                 number=number or "RE-0001",
                 client="Sample Client Ltd",
                 customer_number="C-00001",
