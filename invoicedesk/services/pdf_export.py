@@ -23,11 +23,19 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
-from invoicedesk.services.pdf_build import Layout, load_invoice, read_layout
+from invoicedesk.db.models import StoredDocument
+from invoicedesk.services.pdf_build import Layout, load_invoice, load_invoices, read_layout
+from invoicedesk.services.pdfs import INVOICE_PDF, RenderedPdf, resolve, store_missing
 
 CHUNK = 25  # ids per task: small enough that cancelling answers within a second
+# Starting the workers (a fresh interpreter each, importing ReportLab and SQLAlchemy) takes
+# ~1.5 s, as long as rendering ~60 PDFs: an automatic export of fewer stays in this process.
+FEW_RENDERINGS = 60
 POLL_SECONDS = 0.1  # how often a waiting export asks is_cancelled()
 
 
@@ -56,13 +64,12 @@ class _Item:
 def _render_items(
     db: Database, layout: Layout, ids: Sequence[int], print_version: bool
 ) -> list[_Item]:
-    from invoicedesk.services.pdfs import resolve
-
     items = []
     with db.read() as session:
+        found = load_invoices(session, ids)  # the chunk in a few queries, not a few per id
         for invoice_id in ids:
             try:
-                invoice = load_invoice(session, invoice_id)
+                invoice = found.get(invoice_id) or load_invoice(session, invoice_id)
                 pdf, missing = resolve(session, invoice, layout, print_version=print_version)
             except DomainError as exc:
                 items.append(_Item(invoice_id, error=exc.message))
@@ -87,6 +94,23 @@ def _worker_chunk(ids: list[int], print_version: bool) -> list[_Item]:
     assert _worker is not None, "the pool's initializer opens the database"
     db, layout = _worker
     return _render_items(db, layout, ids, print_version)
+
+
+def _renderings(session: Session, ids: list[int], print_version: bool) -> int:
+    """How many of ``ids`` need rendering (the rest are archived copies); stops counting
+    past :data:`FEW_RENDERINGS`."""
+    if print_version:
+        return len(ids)
+    count = 0
+    for start in range(0, len(ids), 500):  # SQLite limits the parameters of one query
+        part = ids[start : start + 500]
+        archived = select(StoredDocument.invoice_id).where(
+            StoredDocument.kind == INVOICE_PDF, StoredDocument.invoice_id.in_(part)
+        )
+        count += len(part) - len(set(session.scalars(archived)))
+        if count > FEW_RENDERINGS:
+            break
+    return count
 
 
 # --------------------------------------------------------------------------- writing
@@ -136,8 +160,6 @@ def write_new_file(folder: Path, filename: str, content: bytes, taken: set[str])
 def _archive_missing(db: Database, items: list[_Item]) -> list[_Item]:
     """Store the PDFs of issued documents that had none (one transaction); where another
     process archived one meanwhile, that version is what gets written."""
-    from invoicedesk.services.pdfs import RenderedPdf, store_missing
-
     if not any(item.archive for item in items):
         return items
     out = []
@@ -186,9 +208,10 @@ def export_pdfs(
     What each file holds is what :func:`~invoicedesk.services.pdfs.pdf_for` gives: the
     archived PDF of issued documents (archived first where missing), previews of
     drafts, fresh print renderings with ``print_version``. ``jobs`` worker processes
-    render (default: one per core). ``progress(done, total)`` follows each chunk; once
-    ``is_cancelled()`` is true, no further chunk is started or written and the result
-    says ``cancelled``. Safe to call from a worker thread of the GUI.
+    render (default: one per core, or none when only a few PDFs need rendering).
+    ``progress(done, total)`` follows each chunk; once ``is_cancelled()`` is true, no
+    further chunk is started or written and the result says ``cancelled``. Safe to call
+    from a worker thread of the GUI.
     """
     ids = list(dict.fromkeys(invoice_ids))  # each invoice once, in the order given
     result = ExportResult()
@@ -204,6 +227,8 @@ def export_pdfs(
         return result
     with db.read() as session:
         layout = read_layout(session)  # one look for the whole export
+        if jobs is None and _renderings(session, ids, print_version) <= FEW_RENDERINGS:
+            jobs = 1  # copies of archived PDFs and a few renderings: faster than starting workers
     workers = jobs or os.cpu_count() or 1
     size = max(1, min(CHUNK, math.ceil(len(ids) / (workers * 4))))
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
@@ -219,7 +244,7 @@ def export_pdfs(
         if progress is not None:
             progress(done, len(ids))
 
-    if workers == 1:  # not worth starting processes
+    if workers == 1:
         for chunk in chunks:
             if cancelled():
                 result.cancelled = True

@@ -145,3 +145,18 @@ def test_failures_are_reported_not_raised(db: Database, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(DomainError):
         export_pdfs(db, [draft.id], tmp_path / "file")
+
+
+def test_few_renderings_stay_in_this_process(
+    db: Database, thirty: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting workers costs more than rendering a handful or copying archived PDFs."""
+    import invoicedesk.services.pdf_export as pdf_export
+
+    def no_pool(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("no worker processes for this")
+
+    monkeypatch.setattr(pdf_export, "ProcessPoolExecutor", no_pool)
+    result = export_pdfs(db, thirty, tmp_path / "out")  # 20 renderings, 10 copies
+    assert len(result.written) == 30 and not result.failed
+    assert len(export_pdfs(db, thirty, tmp_path / "again").written) == 30  # 5 renderings

@@ -1,0 +1,80 @@
+"""How long the batch PDF export takes for 1,000 demo invoices on the process pool.
+
+Run: ``python benchmarks/bench_pdf_batch.py [--invoices N] [--jobs N] [--keep DIR]``.
+Demo invoices have no archived PDF yet, so the first export renders every issued one
+and archives it (the slow path); a second export into a fresh folder copies the
+archived PDFs out. The target is at most 15 s for 1,000 invoices on two cores. This
+is a script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from invoicedesk.db.engine import open_database
+from invoicedesk.db.models import Invoice, StoredDocument
+from invoicedesk.services.demo import generate_demo
+from invoicedesk.services.pdf_export import export_pdfs
+
+TARGET_SECONDS = 15.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=1_000)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=None, help="default: one per core")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
+    args = parser.parse_args()
+
+    root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="invoicedesk-pdf-"))
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = open_database(str(path))
+    generate_demo(db, clients=args.clients, invoices=args.invoices, seed=1, today=dt.date.today())
+    with db.read() as session:
+        ids = list(session.scalars(select(Invoice.id).order_by(Invoice.id)))
+    jobs = args.jobs or os.cpu_count() or 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"documents: {len(ids):,} (demo: {args.invoices:,} invoices + credit notes)")
+    print(f"jobs: {jobs} on {os.cpu_count()} CPUs (load average before: {load:.2f})")
+
+    timings = []
+    for run, label in enumerate(("render + archive", "archived copies")):
+        out = root / f"out-{run}"
+        shutil.rmtree(out, ignore_errors=True)
+        start = time.perf_counter()
+        result = export_pdfs(db, ids, out, jobs=args.jobs)
+        seconds = time.perf_counter() - start
+        timings.append(seconds)
+        size = sum(p.stat().st_size for p in result.written)
+        print(
+            f"{label:17} {seconds:6.2f} s  {1000 * seconds / max(len(ids), 1):5.1f} ms/PDF  "
+            f"{len(result.written):,} written, {len(result.failed)} failed, "
+            f"{size / len(result.written) / 1024 if result.written else 0:.0f} KB average"
+        )
+        for invoice_id, reason in result.failed[:5]:
+            print(f"  failed {invoice_id}: {reason}")
+    with db.read() as session:
+        archived = session.scalar(select(func.count()).select_from(StoredDocument))
+    print(f"archived versions now: {archived:,}")
+    verdict = "OK" if timings[0] <= TARGET_SECONDS * len(ids) / 1000 else "SLOW"
+    print(f"target: {TARGET_SECONDS:.0f} s per 1,000 on two cores -> {verdict}")
+    db.dispose()
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
