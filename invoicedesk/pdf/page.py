@@ -175,10 +175,10 @@ def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageCont
             y - 2,
         )
     lines, size = fit_lines(
-        content.recipient, fonts.regular, 10, inner_width, geo.recipient_height, min_size=7
+        content.recipient, fonts.regular, 10, inner_width, geo.recipient_height - 1.5, min_size=7
     )
     pen = Pen(canvas)
-    y = geo.y(geo.recipient_top) - size
+    y = geo.y(geo.recipient_top) - size * 1.1  # the accents of capitals stay inside
     for line in lines:
         pen.text(inner_x, y, line, fonts.regular, size, TEXT)
         y -= size * 1.2

@@ -72,7 +72,7 @@ def render_pdf(pdf: PdfInput) -> bytes:
         rightMargin=geo.right,
         topMargin=geo.body_top_later,
         bottomMargin=geo.body_bottom,
-        invariant=1,
+        initialFontName=theme.fonts.regular,  # else Helvetica lands in the resources
     )
     later_height = geo.height - geo.body_top_later - geo.body_bottom
     doc.addPageTemplates(

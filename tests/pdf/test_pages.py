@@ -1,0 +1,167 @@
+"""The page itself: paper sizes, window-envelope positions, embedded fonts, the logo and
+the coloured parts of the templates, the print version."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from invoicedesk.pdf.model import Paper, Template
+from invoicedesk.pdf.render import render_pdf
+from tests.pdf.builders import document, logo_png, many_lines, page_images, pdf_input
+from tests.pdf.builders import word_boxes as boxes_of
+
+MM = 72 / 25.4
+INCH = 72
+
+
+def _images(resources: Any, seen: set[int] | None = None) -> int:
+    """Image XObjects reachable from a resource dictionary (also inside form XObjects)."""
+    seen = set() if seen is None else seen
+    count = 0
+    xobjects = resources.get("/XObject") if resources else None
+    for reference in (xobjects or {}).values():
+        key = reference.idnum if hasattr(reference, "idnum") else id(reference)
+        if key in seen:
+            continue
+        seen.add(key)
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") == "/Image":
+            count += 1
+        elif xobject.get("/Subtype") == "/Form":
+            count += _images(xobject.get("/Resources"), seen)
+    return count
+
+
+def test_a4_and_letter_page_sizes() -> None:
+    a4 = PdfReader(BytesIO(render_pdf(pdf_input())))
+    letter = PdfReader(BytesIO(render_pdf(pdf_input(options={"paper": Paper.LETTER}))))
+    assert [round(float(v)) for v in a4.pages[0].mediabox[2:]] == [595, 842]
+    assert [round(float(v)) for v in letter.pages[0].mediabox[2:]] == [612, 792]
+
+
+@pytest.mark.parametrize(
+    ("paper", "window"),
+    [
+        # DIN 5008 form B: the recipient part of the field, 20..105 mm × 62.7..90 mm.
+        (Paper.A4, (20 * MM, 62.7 * MM, 105 * MM, 90 * MM)),
+        # #10 envelope window on a letter folded in thirds: 7/8..5 3/8 in × 2.04..3.17 in.
+        (Paper.LETTER, (0.875 * INCH, 2.042 * INCH, 5.375 * INCH, 3.167 * INCH)),
+    ],
+)
+def test_recipient_address_sits_in_the_envelope_window(
+    paper: Paper, window: tuple[float, float, float, float]
+) -> None:
+    content = render_pdf(pdf_input(options={"paper": paper}))
+    _, words = boxes_of(content)
+    left, top, right, bottom = window
+    address = ["Nordwind", "Buchhaltung", "Kowalski", "Hafen", "20457", "Hamburg"]
+    for text in address:
+        box = next(w for w in words if w.page == 0 and w.text == text)
+        assert left <= box.x0 and box.x1 <= right, (text, box)
+        assert top <= box.y0 and box.y1 <= bottom, (text, box)
+    # On A4 the sender's return line sits above the recipient, inside the field; on
+    # Letter the window shows the recipient only (the letterhead carries the sender).
+    returns = [
+        w.text
+        for w in words
+        if w.page == 0
+        and w.x1 <= right
+        and w.y0 >= (45 * MM if paper is Paper.A4 else top)
+        and w.y1 <= (62.7 * MM if paper is Paper.A4 else bottom)
+    ]
+    if paper is Paper.A4:
+        assert returns[:5] == ["Muster", "Software", "GmbH", "·", "Hauptstraße"], returns
+    else:
+        assert "Muster" not in returns and "Nordwind" in returns
+
+
+def test_fonts_are_embedded_subsets_of_the_noto_families() -> None:
+    for family, stem in (("Noto Sans", "NotoSans"), ("Noto Serif", "NotoSerif")):
+        content = render_pdf(pdf_input(options={"font_family": family}))
+        reader = PdfReader(BytesIO(content))
+        names = set()
+        for page in reader.pages:
+            fonts = page["/Resources"]["/Font"]
+            for reference in fonts.values():
+                font = reference.get_object()
+                names.add(str(font["/BaseFont"]))
+                assert font["/Subtype"] == "/TrueType", font
+                descriptor = font["/FontDescriptor"].get_object()
+                assert isinstance(descriptor, DictionaryObject)
+                assert "/FontFile2" in descriptor, font["/BaseFont"]
+        assert names and all(stem in name for name in names), names
+        assert any(name.endswith("-Bold") for name in names)
+
+
+def test_logo_is_an_image_except_in_the_print_version() -> None:
+    logo = logo_png()
+    normal_pdf = PdfReader(BytesIO(render_pdf(pdf_input(options={"logo": logo}))))
+    print_pdf = PdfReader(
+        BytesIO(render_pdf(pdf_input(options={"logo": logo, "print_version": True})))
+    )
+    plain_pdf = PdfReader(BytesIO(render_pdf(pdf_input())))
+    assert _images(normal_pdf.pages[0]["/Resources"]) == 1
+    assert _images(print_pdf.pages[0]["/Resources"]) == 0
+    assert _images(plain_pdf.pages[0]["/Resources"]) == 0
+
+
+def test_a_broken_logo_is_left_out() -> None:
+    reader = PdfReader(BytesIO(render_pdf(pdf_input(options={"logo": b"not an image"}))))
+    assert _images(reader.pages[0]["/Resources"]) == 0
+
+
+def _pixel(image: Path, x_mm: float, y_mm: float) -> tuple[int, int, int]:
+    with Image.open(image) as page:
+        scale = page.width / 210
+        rgb = page.convert("RGB").getpixel((int(x_mm * scale), int(y_mm * scale)))
+    assert isinstance(rgb, tuple)
+    return rgb[0], rgb[1], rgb[2]
+
+
+def _table_header_y(content: bytes) -> float:
+    _, words = boxes_of(content)
+    box = next(w for w in words if w.page == 0 and w.text == "Description")
+    return box.y0 / MM - 0.4  # above the text, inside the header row's padding
+
+
+def test_modern_uses_the_accent_for_band_and_table_header_the_print_version_does_not(
+    tmp_path: Path,
+) -> None:
+    accent = "#0B7A75"
+    expected = (0x0B, 0x7A, 0x75)
+    modern = render_pdf(pdf_input(options={"template": Template.MODERN, "accent_color": accent}))
+    printed = render_pdf(
+        pdf_input(
+            options={"template": Template.MODERN, "accent_color": accent, "print_version": True}
+        )
+    )
+    classic = render_pdf(pdf_input(options={"accent_color": accent}))
+    for content, coloured in ((modern, True), (printed, False), (classic, False)):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        image = page_images(content, folder, resolution=100)[0]
+        header_y = _table_header_y(content)
+        for x_mm, y_mm in ((100, 1), (60, header_y)):  # the band; the table header
+            rgb = _pixel(image, x_mm, y_mm)
+            close = all(abs(a - b) <= 12 for a, b in zip(rgb, expected, strict=True))
+            assert close == coloured, (x_mm, y_mm, rgb)
+            if not coloured:
+                assert min(rgb) >= 235, (x_mm, y_mm, rgb)  # white: no coloured background
+
+
+def test_later_pages_have_the_running_header_and_the_footer() -> None:
+    content = render_pdf(pdf_input(document(lines=many_lines(80))))
+    _, words = boxes_of(content)
+    pages = max(w.page for w in words) + 1
+    assert pages >= 2
+    for page in range(pages):
+        on_page = [w for w in words if w.page == page]
+        assert any(w.text == "DE123456789" for w in on_page)  # footer: seller's VAT id
+        assert any(w.text == "Muster" and w.y0 < 30 * MM for w in on_page)  # header
