@@ -56,7 +56,6 @@ def build_window(e: InvoiceEditor) -> None:
     strip.addWidget(e.status_text, 1)
     for action in e.ops.state_actions:
         strip.addWidget(e.ops.button(action))
-    e.action_strip = strip  # the PDF buttons join it (ui.pdf.editor)
 
     e.payments_view = record_table(e.payments_model, "Payments")
     e.history_view = record_table(e.history_model, "History")
@@ -88,6 +87,7 @@ def build_window(e: InvoiceEditor) -> None:
     e.issue_button = e.ops.button(e.ops.issue)  # "Issue invoice…" or "Issue credit note…"
     for button in (e.close_button, e.save_button, e.issue_button):
         bottom.addWidget(button)
+    e.button_row = bottom  # Preview PDF joins it (ui.pdf.editor)
 
     central = QWidget()
     outer = QVBoxLayout(central)

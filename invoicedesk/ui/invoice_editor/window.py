@@ -82,7 +82,7 @@ class InvoiceEditor(QMainWindow):
     undo_action: QAction
     redo_action: QAction
     invoice_menu: QMenu
-    action_strip: QHBoxLayout
+    button_row: QHBoxLayout
 
     def __init__(
         self,

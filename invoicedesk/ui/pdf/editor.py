@@ -1,5 +1,5 @@
-"""PDFs in the invoice editor: the PDF actions in its Invoice menu and button strip, and
-the "Archived PDFs" tab of an issued invoice.
+"""PDFs in the invoice editor: the PDF actions in its Invoice menu, Preview PDF beside
+Close, and the "Archived PDFs" tab of an issued invoice.
 
 The editor makes one ``EditorPdf`` after laying itself out; from then on this
 module follows the editor's signals (loaded, saved, issued) on its own.
@@ -53,7 +53,8 @@ class EditorPdf(QObject):
         menu.insertSeparator(before)
 
         self.preview_button = mirror(self.actions["preview"], "Preview PDF")
-        editor.action_strip.addWidget(self.preview_button)
+        row = editor.button_row
+        row.insertWidget(row.indexOf(editor.close_button), self.preview_button)
 
         self.panel = ArchivedPdfsPanel(editor.ctx, editor)
         self.panel.add_button(mirror(self.actions["archive"], "Archive new version…"))
