@@ -160,11 +160,15 @@ class TotalsBlock(Flowable):
             pen.text(left + width - 3, baseline, row.value, font, value_size, color, align="right")
             top -= row_height
         if self.qr is not None:
-            draw_qr(canvas, self.qr, 0, self.height - QR_SIZE, QR_SIZE)
+            # The quiet zone (4 modules) may lie in the margin: the dark modules then
+            # line up with the text's left edge and the top of the totals.
+            quiet = 4 * QR_SIZE / self.qr.symbol_size(scale=1, border=4)[0]
+            bottom = self.height - QR_SIZE + quiet
+            draw_qr(canvas, self.qr, -quiet, bottom, QR_SIZE)
             pen.forget()
             pen.text(
-                QR_SIZE / 2,
-                self.height - QR_SIZE - theme.small_size * 0.8,
+                QR_SIZE / 2 - quiet,
+                bottom + quiet - theme.small_size * 1.6,
                 self.qr_caption,
                 theme.fonts.regular,
                 theme.small_size,

@@ -229,7 +229,7 @@ def _story(
     if pdf.intro.strip():
         story += [Paragraph(markup(pdf.intro), styles["intro"]), Spacer(1, 10)]
     story.append(line_table(pdf, theme, fmt, geo.body_width, page_height))
-    story.append(Spacer(1, 4))
+    story.append(Spacer(1, 8))
     qr = epc_qr_for(pdf)
     caption = label("qr_caption", language)
     totals = TotalsBlock(total_rows(pdf, fmt), theme, min(geo.body_width, 270), qr, caption)

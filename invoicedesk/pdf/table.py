@@ -215,7 +215,7 @@ class LineTable(Flowable):
         x = 0.0
         for column in self.columns:
             lines = self.header_lines[column.key]
-            self._draw_lines(lines, x, top, column, color=theme.header_text)
+            self._draw_lines(lines, x, top, column, color=theme.header_text, header=True)
             x += column.width
         return top - height
 
@@ -251,21 +251,29 @@ class LineTable(Flowable):
             x += column.width
 
     def _draw_lines(
-        self, lines: Sequence[TextLine], x: float, top: float, column: Column, color: object = None
+        self,
+        lines: Sequence[TextLine],
+        x: float,
+        top: float,
+        column: Column,
+        color: object = None,
+        *,
+        header: bool = False,
     ) -> None:
-        y = top - self.theme.row_padding
+        """Draw a cell's lines; the first baselines of all cells in a row line up (a
+        smaller item number sits on the same baseline as the name beside it)."""
+        first = self.theme.table_size - 0.5 if header else self.theme.table_size
+        baseline = top - self.theme.row_padding - first * 1.02
         inner = column.width - 2 * PAD_X
         if column.right:
             x, align = x + column.width - PAD_X, "right"
         else:
             x, align = x + PAD_X, "left"
-        for line in lines:
-            ascent = line.size * 1.02
+        for number, line in enumerate(lines):
+            if number:
+                baseline -= line.leading
             size = line.size if column.wraps else fit_size(line.text, line.font, line.size, inner)
-            self.pen.text(
-                x, y - ascent, line.text, line.font, size, color or line.color, align=align
-            )
-            y -= line.leading
+            self.pen.text(x, baseline, line.text, line.font, size, color or line.color, align=align)
 
 
 def _header_lines(column: Column, font: str, size: float) -> list[TextLine]:
