@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from invoicedesk.services.search import row_ids, rows_by_id
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.model import display_number
-from invoicedesk.ui.pdf import files
-from invoicedesk.ui.pdf.actions import Listing, report
+from invoicedesk.ui.pdf import actions, files
+from invoicedesk.ui.pdf.actions import Listing
 from invoicedesk.ui.worker import Task, run_task
 
 MAX_LISTED = 8  # failures named in the summary; the rest are counted
@@ -240,7 +240,7 @@ class ExportRun(QObject):
         def failed(exc: BaseException, _trace: str) -> None:
             self.task = None
             if shiboken6.isValid(self):
-                report(self._parent, "Export PDFs", f"The list could not be read: {exc}")
+                actions.report(self._parent, "Export PDFs", f"The list could not be read: {exc}")
                 self.finished.emit()
 
         self.task = run_task(listed, done, failed)
@@ -307,11 +307,13 @@ class ExportRun(QObject):
                 progress.setValue(done_count)
 
         def cancel() -> None:
-            if self.task is not None:
-                self.task.cancel()
+            if self.task is None:  # closing the dialog at the end emits canceled, too
+                return
+            self.task.cancel()
             if shiboken6.isValid(progress):
                 progress.setLabelText("Cancelling — finishing the PDFs under way…")
                 progress.setCancelButton(None)  # type: ignore[arg-type]
+                progress.setRange(0, 0)  # busy until the pool has stopped
                 progress.show()
 
         self.task = run_task(work, done, failed, step)

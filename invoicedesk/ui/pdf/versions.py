@@ -37,8 +37,8 @@ from invoicedesk.services import pdfs
 from invoicedesk.services.pdfs import ArchivedVersion
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.pdf import files
-from invoicedesk.ui.pdf.actions import open_preview, report
+from invoicedesk.ui.pdf import actions, files
+from invoicedesk.ui.pdf.actions import open_preview
 from invoicedesk.ui.worker import run_task
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -205,15 +205,13 @@ class ArchivedPdfsPanel(QWidget):
 
     def show_invoice(self, invoice_id: int | None, title: str) -> None:
         """List ``invoice_id``'s versions (None: empty the list)."""
-        changed = invoice_id != self.invoice_id
+        if invoice_id == self.invoice_id:
+            return  # later changes come through the bus
         self.invoice_id = invoice_id
         self.title = title
-        if invoice_id is None:
-            self._generation += 1
-            self.model.set_versions([])
-            return
-        if changed:
-            self.model.set_versions([])
+        self._generation += 1  # whatever is loading is for another invoice
+        self._loading = False
+        self.model.set_versions([])
         self.reload()
 
     def is_loading(self) -> bool:
@@ -315,9 +313,9 @@ class ArchivedPdfsPanel(QWidget):
             try:
                 files.write_pdf(path, content)
             except OSError as exc:
-                report(self, "Not saved", f"The PDF was not saved: {files.error_text(exc)}")
+                actions.report(self, "Not saved", f"The PDF was not saved: {files.error_text(exc)}")
 
         def failed(message: str) -> None:
-            report(self, "Not saved", f"The stored PDF could not be read: {message}")
+            actions.report(self, "Not saved", f"The stored PDF could not be read: {message}")
 
         self._fetch(version, done, failed)
