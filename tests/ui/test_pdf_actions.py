@@ -184,3 +184,17 @@ def test_versions_model_passes_the_model_tester(qtmodeltester, db, books):
     qtmodeltester.check(model)
     model.set_versions([])
     qtmodeltester.check(model)
+
+
+def test_issuing_in_the_editor_shows_the_archived_pdf(qtbot, books, answers, editors, monkeypatch):
+    from invoicedesk.ui.invoice_editor import prompts
+
+    monkeypatch.setattr(prompts, "confirm", lambda *_args: True)
+    editor = editors(books["draft"])
+    panel = editor.pdf.panel
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        editor.ops.issue.trigger()
+    assert editor.tabs.isTabVisible(editor.tabs.indexOf(panel))
+    assert editor.pdf.actions["archive"].isVisible() and editor.pdf.actions["archive"].isEnabled()
+    assert [panel.model.index(0, c).data() for c in (0, 1)] == ["1", "Invoice"]
+    assert panel.title == "Invoice RE-2026-0014"
