@@ -65,18 +65,18 @@ def test_keys_move_between_pages(qtbot, page, books):
     dialog = open_preview(qtbot, page, books["long"])
     view = dialog.view
     pages = view.page_count()
-    bar = view.scroll.verticalScrollBar()
+    bar = view.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
     with qtbot.waitSignal(view.page_changed, timeout=1000) as changed:
-        qtbot.keyClick(view.scroll, Qt.Key.Key_PageDown)
+        qtbot.keyClick(view.scroll_area, Qt.Key.Key_PageDown)
     assert changed.args == [2, pages]
     assert view.page_text() == f"Page 2 of {pages}"
-    qtbot.keyClick(view.scroll, Qt.Key.Key_End)
+    qtbot.keyClick(view.scroll_area, Qt.Key.Key_End)
     assert view.page_text() == f"Page {pages} of {pages}"
     assert bar.value() == bar.maximum()
-    qtbot.keyClick(view.scroll, Qt.Key.Key_PageUp)
+    qtbot.keyClick(view.scroll_area, Qt.Key.Key_PageUp)
     assert view.page_text() == f"Page {pages - 1} of {pages}"
-    qtbot.keyClick(view.scroll, Qt.Key.Key_Home)
+    qtbot.keyClick(view.scroll_area, Qt.Key.Key_Home)
     assert view.page_text() == f"Page 1 of {pages}" and bar.value() == 0
 
 
@@ -97,12 +97,12 @@ def test_zoom_buttons_and_ctrl_wheel(qtbot, page, books):
     assert view.zoom_label.text() == "125 %"
 
     wheel = QWheelEvent(
-        QPointF(50, 50), QPointF(view.scroll.viewport().mapToGlobal(QPoint(50, 50))),
+        QPointF(50, 50), QPointF(view.scroll_area.viewport().mapToGlobal(QPoint(50, 50))),
         QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
     )  # fmt: skip
     with qtbot.waitSignal(view.rendered, timeout=5000):
-        QApplication.sendEvent(view.scroll.viewport(), wheel)
+        QApplication.sendEvent(view.scroll_area.viewport(), wheel)
     assert view.zoom_label.text() == "100 %"
 
     with qtbot.waitSignal(view.rendered, timeout=5000):

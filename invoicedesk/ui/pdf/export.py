@@ -312,7 +312,7 @@ class ExportRun(QObject):
             self.task.cancel()
             if shiboken6.isValid(progress):
                 progress.setLabelText("Cancelling — finishing the PDFs under way…")
-                progress.setCancelButton(None)  # type: ignore[arg-type]
+                progress.setCancelButton(None)
                 progress.setRange(0, 0)  # busy until the pool has stopped
                 progress.show()
 

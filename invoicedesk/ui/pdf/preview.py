@@ -172,19 +172,19 @@ class PdfView(QWidget):
         self._page = 0
         self.canvas = PageCanvas()
         self.canvas.setObjectName("pdf-pages")
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("pdf-scroll")
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.scroll.setAccessibleName("PDF pages")
-        self.scroll.installEventFilter(self)
-        self.scroll.viewport().installEventFilter(self)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._update_page)
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._update_page)
-        self.setFocusProxy(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("pdf-scroll")
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.scroll_area.setAccessibleName("PDF pages")
+        self.scroll_area.installEventFilter(self)
+        self.scroll_area.viewport().installEventFilter(self)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._update_page)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._update_page)
+        self.setFocusProxy(self.scroll_area)
 
         self.rasteriser = Rasteriser(self)
         self.rasteriser.done.connect(self._show_pages)
@@ -229,7 +229,7 @@ class PdfView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.controls)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._show_zoom()
         self._update_page()
 
@@ -280,12 +280,15 @@ class PdfView(QWidget):
 
     def _available_width(self) -> int:
         scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return max(self.scroll.width() - 2 * self.scroll.frameWidth() - scrollbar - 2 * MARGIN, 50)
+        return max(
+            self.scroll_area.width() - 2 * self.scroll_area.frameWidth() - scrollbar - 2 * MARGIN,
+            50,
+        )
 
     def _available_height(self) -> int | None:
         if not self._fit_page:
             return None
-        return max(self.scroll.height() - 2 * self.scroll.frameWidth() - 2 * MARGIN, 50)
+        return max(self.scroll_area.height() - 2 * self.scroll_area.frameWidth() - 2 * MARGIN, 50)
 
     def fit(self) -> None:
         """Zoom to the view's width (or whole pages), and keep doing so as it is resized."""
@@ -310,7 +313,7 @@ class PdfView(QWidget):
 
     def _apply_zoom(self, zoom: float) -> None:
         """Lay out at ``zoom`` at once, keeping the point at the top of the view in place."""
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         height = max(self.canvas.height(), 1)
         anchor = bar.value() / height
         self._zoom = zoom
@@ -345,7 +348,7 @@ class PdfView(QWidget):
         self.canvas.set_pages(pages)
         self._show_zoom()
         if first:
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
         self._update_page()
         self.rendered.emit()
 
@@ -358,13 +361,13 @@ class PdfView(QWidget):
 
     def _update_page(self, *_args: object) -> None:
         count = self.canvas.page_count()
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if count == 0:
             page = 0
         elif bar.maximum() > 0 and bar.value() >= bar.maximum():
             page = count  # scrolled to the end: the last page, however short
         else:
-            page = self.canvas.page_at(bar.value() + self.scroll.viewport().height() // 3) + 1
+            page = self.canvas.page_at(bar.value() + self.scroll_area.viewport().height() // 3) + 1
         self.page_label.setText(f"Page {page} of {count}" if count else "")
         if page != self._page:
             self._page = page
@@ -376,7 +379,7 @@ class PdfView(QWidget):
         if not count:
             return
         page = min(max(page, 1), count)
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if page == 1:
             bar.setValue(0)
         elif page == count:
@@ -388,16 +391,16 @@ class PdfView(QWidget):
     # ------------------------------------------------------------------ events
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if watched is self.scroll and event.type() == QEvent.Type.KeyPress:
+        if watched is self.scroll_area and event.type() == QEvent.Type.KeyPress:
             return self._key(event)  # type: ignore[arg-type]
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Wheel:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Wheel:
             wheel: QWheelEvent = event  # type: ignore[assignment]
             if wheel.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 steps = wheel.angleDelta().y() / 120
                 if steps:
                     self.set_zoom(self._zoom * ZOOM_STEP**steps)
                 return True
-        if watched is self.scroll and event.type() == QEvent.Type.Resize and self._fit:
+        if watched is self.scroll_area and event.type() == QEvent.Type.Resize and self._fit:
             sizes = self.canvas.page_sizes()
             if sizes:
                 self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
