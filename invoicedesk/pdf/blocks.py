@@ -42,9 +42,7 @@ def total_rows(pdf: PdfInput, fmt: Formatter) -> list[TotalRow]:
                 label("line_total.gross" if gross else "line_total", lang), fmt.money(t.line_total)
             )
         )
-    for reason, is_charge, amount in _allowances(pdf):
-        key = "charge" if is_charge else "allowance"
-        text = f"{label(key, lang)}: {reason}" if reason else label(key, lang)
+    for text, is_charge, amount in _allowances(pdf, fmt):
         rows.append(TotalRow(text, fmt.money(amount if is_charge else -amount)))
     if gross:
         rows.append(TotalRow(label("gross.gross", lang), fmt.money(t.gross), "strong"))
@@ -69,14 +67,30 @@ def total_rows(pdf: PdfInput, fmt: Formatter) -> list[TotalRow]:
     return rows
 
 
-def _allowances(pdf: PdfInput) -> list[tuple[str, bool, Decimal]]:
-    """Allowance and charge entries, the parts of a spread entry added back together."""
-    merged: dict[tuple[int, bool], tuple[str, Decimal]] = {}
+def _allowances(pdf: PdfInput, fmt: Formatter) -> list[tuple[str, bool, Decimal]]:
+    """Allowance and charge rows: label, is_charge, amount. The parts an entry was
+    spread into over the tax rates are added back together; a percentage is named."""
+    lang = pdf.language
+    merged: dict[tuple[int, bool], Decimal] = {}
+    reasons: dict[tuple[int, bool], str] = {}
     for entry in pdf.totals.allowances_charges:
         key = (entry.index, entry.is_charge)
-        reason, amount = merged.get(key, (entry.reason, Decimal(0)))
-        merged[key] = (reason, amount + entry.amount)
-    return [(reason, key[1], amount) for key, (reason, amount) in merged.items()]
+        merged[key] = merged.get(key, Decimal(0)) + entry.amount
+        reasons.setdefault(key, entry.reason)
+    rows = []
+    for (index, is_charge), amount in merged.items():
+        if index < 0:  # the document discount of the editor
+            text, value = label("discount", lang), pdf.document.discount
+        else:
+            kind = label("charge" if is_charge else "allowance", lang)
+            reason = reasons[(index, is_charge)].strip()
+            text = f"{kind}: {reason}" if reason else kind
+            entries = pdf.document.allowances_charges
+            value = entries[index].value if index < len(entries) else None
+        if value is not None and value.percent is not None:
+            text += f" {fmt.percent(value.percent)}"
+        rows.append((text, is_charge, amount))
+    return rows
 
 
 def _tax_text(tax: object, fmt: Formatter, lang: str, *, incl: bool) -> str:

@@ -56,6 +56,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "line_total": ("Total of lines", "Summe Positionen"),
     "line_total.gross": ("Total of lines (incl. VAT)", "Summe Positionen (brutto)"),
     "allowance": ("Allowance", "Nachlass"),
+    "discount": ("Discount", "Rabatt"),
     "charge": ("Charge", "Zuschlag"),
     "net": ("Net amount", "Nettobetrag"),
     "tax.on": ("VAT {rate} on {base}", "USt. {rate} auf {base}"),

@@ -267,7 +267,7 @@ def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> list[Flowable]:
         texts.append(label("cancellation_text", language).format(number=reference))
     elif pdf.kind is DocumentKind.CREDIT_NOTE:
         if t.due:
-            texts.append(label("credit_refund", language).format(amount=fmt.money(t.due)))
+            texts.append(label("credit_refund", language).format(amount=fmt.money(abs(t.due))))
     elif t.due <= 0:
         texts.append(label("nothing_due", language))
     else:

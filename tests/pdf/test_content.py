@@ -145,6 +145,15 @@ def test_gross_price_basis_labels_amounts_as_gross() -> None:
     assert "Net amount" not in pdf_words(content)
 
 
+def test_document_discount_is_named_with_its_percentage() -> None:
+    pdf = pdf_input(document(discount=Discount(percent=D(10))), language="de", locale="de_DE")
+    pages = pdf_pages(render_pdf(pdf))
+    fmt = Formatter("de_DE", "EUR")
+    discount = sum(e.amount for e in pdf.totals.allowances_charges if e.index == -1)
+    assert discount == pdf.totals.allowances > 0  # spread over two rates, printed as one
+    assert layout_line(pages, "Rabatt 10 %").endswith(normal(fmt.money(-discount)))
+
+
 def test_prepaid_adjustment_and_allowance_rows() -> None:
     doc = document(
         prepaid=D("100.00"),
@@ -158,7 +167,7 @@ def test_prepaid_adjustment_and_allowance_rows() -> None:
     fmt = Formatter("en_GB", "EUR")
     totals = pdf.totals
     assert totals.allowances > 0 and totals.prepaid > 0
-    assert layout_line(pages, "Allowance: Loyalty").endswith(fmt.money(-totals.allowances))
+    assert layout_line(pages, "Allowance: Loyalty 5%").endswith(fmt.money(-totals.allowances))
     assert layout_line(pages, "Prepaid").endswith(fmt.money(-totals.prepaid))
     assert layout_line(pages, "Rounding").endswith(fmt.money(totals.adjustment))
     assert layout_line(pages, "Amount due").endswith(fmt.money(totals.due))
