@@ -70,4 +70,4 @@ def country_name(code: str, language: str) -> str:
         locale = Locale.parse(language if language in ("en", "de") else "en")
     except ValueError:  # pragma: no cover - both are known locales
         return code
-    return locale.territories.get(code, code)
+    return str(locale.territories.get(code, code))

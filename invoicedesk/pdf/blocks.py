@@ -13,6 +13,7 @@ import segno
 from reportlab.platypus import Flowable
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
+from invoicedesk.core.totals import TaxTotal
 from invoicedesk.pdf.epc_qr import draw_qr
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import DocumentKind, PdfInput
@@ -93,7 +94,7 @@ def _allowances(pdf: PdfInput, fmt: Formatter) -> list[tuple[str, bool, Decimal]
     return rows
 
 
-def _tax_text(tax: object, fmt: Formatter, lang: str, *, incl: bool) -> str:
+def _tax_text(tax: TaxTotal, fmt: Formatter, lang: str, *, incl: bool) -> str:
     category = tax.category
     base = fmt.money(tax.base)
     rate = fmt.percent(tax.rate)
@@ -102,7 +103,7 @@ def _tax_text(tax: object, fmt: Formatter, lang: str, *, incl: bool) -> str:
     return label(f"tax.category.{TaxCategory(category).value}", lang).format(base=base)
 
 
-class TotalsBlock(Flowable):
+class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
     """Label/amount rows at the right edge, under the amount column; the EPC QR code
     (when there is one) at the left, where the space beside the totals is free."""
 
@@ -189,22 +190,3 @@ class TotalsBlock(Flowable):
                 MUTED,
                 align="centre",
             )
-
-
-class Rule(Flowable):
-    """A thin horizontal line across the frame."""
-
-    def __init__(self, color: object = HAIRLINE, width: float = 0.35, space: float = 6) -> None:
-        super().__init__()
-        self.color = color
-        self.line_width = width
-        self.space = space
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        return avail_width, self.space
-
-    def draw(self) -> None:
-        self.canv.setStrokeColor(self.color)
-        self.canv.setLineWidth(self.line_width)
-        self.canv.line(0, self.space / 2, self.width, self.space / 2)

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from invoicedesk.core.document import PriceBasis
+from invoicedesk.core.document import LineItem, PriceBasis
+from invoicedesk.core.totals import LineTotal
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import PdfInput
 from invoicedesk.pdf.table import PAD_X, Column, LineTable, Row, TextLine, column_width
@@ -139,9 +140,9 @@ def _rate(fmt: Formatter, rate: Decimal, category: str) -> str:
     return text if category in ("S", "Z") else f"{text} {category}"
 
 
-def _discount(fmt: Formatter, line: object, total: object) -> str:
-    discount = getattr(line, "discount", None)
-    amount = getattr(total, "discount_amount", Decimal(0))
+def _discount(fmt: Formatter, line: LineItem, total: LineTotal) -> str:
+    discount = line.discount
+    amount = total.discount_amount
     if discount is None or (amount == 0 and not discount.percent):
         return ""
     if discount.percent is not None:

@@ -11,8 +11,9 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -61,7 +62,7 @@ def logo_image(data: bytes | None) -> ImageReader | None:
     try:
         image: ImageReader | None = ImageReader(io.BytesIO(data))
         image.getSize()  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds for bad files
+    except Exception:  # Pillow raises many kinds of errors for bad files
         image = None
     with _logo_lock:
         _logos[key] = image
@@ -257,7 +258,10 @@ def _draw_footer(canvas: Canvas, geo: Geometry, theme: Theme, columns: Sequence[
         x += width + gap
 
 
-def page_number_drawer(geo: Geometry, theme: Theme, page_label: str):  # noqa: ANN201
+NumberDrawer = Callable[[Canvas, int, int], None]
+
+
+def page_number_drawer(geo: Geometry, theme: Theme, page_label: str) -> NumberDrawer:
     """A function drawing "Page X of Y" once the number of pages is known."""
 
     def draw(canvas: Canvas, page: int, pages: int) -> None:
@@ -269,16 +273,16 @@ def page_number_drawer(geo: Geometry, theme: Theme, page_label: str):  # noqa: A
     return draw
 
 
-def numbered_canvas(draw_number) -> type[Canvas]:  # noqa: ANN001
+def numbered_canvas(draw_number: NumberDrawer) -> type[Canvas]:
     """A Canvas class that holds its pages back until ``save`` and then draws
     "Page X of Y" on each, X and Y both known."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        def showPage(self) -> None:  # ReportLab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -72,7 +72,7 @@ def wrap_cell(lines: Sequence[TextLine], width: float) -> list[TextLine]:
     return out
 
 
-class LineTable(Flowable):
+class LineTable(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
     """The invoice lines; see the module docstring for how it splits."""
 
     def __init__(
@@ -149,29 +149,24 @@ class LineTable(Flowable):
             return []  # nothing fits here: platypus moves the whole table on
         base = self.start_sum if self.start_sum is not None else Decimal(0)
         running = base + sum((row.amount for row in taken), Decimal(0))
-        options = {
-            "carried_label": self.carried_label,
-            "brought_label": self.brought_label,
-            "money": self.money,
-            "page_height": self.page_height,
-        }
-        first = LineTable(
-            self.columns,
-            taken,
-            self.theme,
-            start_sum=self.start_sum,
-            carried_sum=running,
-            **options,
-        )
-        second = LineTable(
-            self.columns,
-            rest,
-            self.theme,
-            start_sum=running,
-            carried_sum=self.carried_sum,
-            **options,
-        )
+        first = self._part(taken, start_sum=self.start_sum, carried_sum=running)
+        second = self._part(rest, start_sum=running, carried_sum=self.carried_sum)
         return [first, second]
+
+    def _part(
+        self, rows: list[Row], *, start_sum: Decimal | None, carried_sum: Decimal | None
+    ) -> LineTable:
+        return LineTable(
+            self.columns,
+            rows,
+            self.theme,
+            carried_label=self.carried_label,
+            brought_label=self.brought_label,
+            money=self.money,
+            page_height=self.page_height,
+            start_sum=start_sum,
+            carried_sum=carried_sum,
+        )
 
     # -- drawing ---------------------------------------------------------------------
 

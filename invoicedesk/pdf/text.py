@@ -89,7 +89,7 @@ def fit_lines(
 
 def fit_size(text: str, font: str, size: float, width: float, min_size: float = 4.0) -> float:
     """The font size at which one line of ``text`` fits ``width`` (``size`` if it does)."""
-    natural = stringWidth(text, font, size)
+    natural = float(stringWidth(text, font, size))
     if natural <= width or natural == 0:
         return size
     return max(min_size, size * width / natural)
