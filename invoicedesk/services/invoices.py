@@ -666,7 +666,7 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
         details={"gross": str(invoice.gross), "currency": invoice.currency},
     )
     # The PDF as issued, archived in this transaction: if it cannot be made, nothing is issued.
-    from invoicedesk.services.pdfs import archive_in  # the PDF services import this module
+    from invoicedesk.services.pdf_archive import archive_in  # it imports this module
 
     session.flush()
     archive_in(session, invoice, action="issued")
@@ -760,7 +760,7 @@ def cancel(db: Database, invoice_id: int, today: dt.date | None = None) -> Invoi
             from_state=before,
             to_state=invoice.status,
         )
-        from invoicedesk.services.pdfs import CANCELLATION_PDF, archive_in
+        from invoicedesk.services.pdf_archive import CANCELLATION_PDF, archive_in
 
         # The cancellation notice, archived with the cancellation; the invoice's PDF stays.
         archive_in(

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import StoredDocument
+from invoicedesk.services.pdf_archive import INVOICE_PDF
 from invoicedesk.services.pdf_build import Layout, load_invoice, load_invoices, read_layout
-from invoicedesk.services.pdfs import INVOICE_PDF, RenderedPdf, resolve, store_missing
+from invoicedesk.services.pdfs import RenderedPdf, resolve, store_missing
 
 CHUNK = 25  # ids per task: small enough that cancelling answers within a second
 # Starting the workers (a fresh interpreter each, importing ReportLab and SQLAlchemy) takes

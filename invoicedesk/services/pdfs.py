@@ -17,7 +17,6 @@ ReportLab loads only when something is rendered, so the CLI starts fast.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,13 +26,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from invoicedesk.core.document import InvoiceDocument, LineItem, TaxCategory
-from invoicedesk.core.errors import DomainError, NotFoundError
-from invoicedesk.core.lifecycle import DocType, Status
+from invoicedesk.core.errors import NotFoundError
+from invoicedesk.core.lifecycle import Status
 from invoicedesk.core.numbering import format_number
 from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice, StoredDocument
 from invoicedesk.pdf.model import Buyer, DocumentKind, PdfInput, PostalAddress
+from invoicedesk.services.pdf_archive import (
+    CANCELLATION_PDF,
+    INVOICE_PDF,
+    archive_in,
+    newest,
+    render,
+    require_readable_logo,
+    store_version,
+)
 from invoicedesk.services.pdf_build import (
     Layout,
     build_input,
@@ -47,9 +55,6 @@ from invoicedesk.services.pdf_build import (
 )
 from invoicedesk.services.pdf_names import validate_filename_pattern
 from invoicedesk.services.settings import read_company, read_settings
-
-INVOICE_PDF = "invoice_pdf"
-CANCELLATION_PDF = "cancellation_pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,38 +81,6 @@ class ArchivedVersion:
 
 
 # --------------------------------------------------------------------------- rendering
-
-
-def render(pdf: PdfInput, consequence: str = "") -> bytes:
-    """The PDF of ``pdf``; a failure is a DomainError saying what went wrong and, with
-    ``consequence`` ("the invoice was not issued"), what it stopped."""
-    from invoicedesk.pdf.render import render_pdf  # ReportLab loads here, not at start-up
-
-    suffix = f" — {consequence}" if consequence else ""
-    try:
-        content: bytes = render_pdf(pdf)
-    except DomainError as exc:
-        raise type(exc)(exc.message + suffix, exc.field) from exc
-    except Exception as exc:  # noqa: BLE001 - fonts, images …: reach the user as one line
-        raise DomainError(
-            f"the PDF could not be made ({type(exc).__name__}: {exc}){suffix}", "pdf"
-        ) from exc
-    return content
-
-
-def require_readable_logo(layout: Layout, consequence: str) -> None:
-    """Refuse to archive a PDF without the logo the company set: the renderer leaves an
-    unreadable logo out (fine for a preview), but an archived PDF can never be fixed."""
-    if not layout.logo:
-        return
-    from invoicedesk.pdf.page import logo_image  # parsed once per logo, cached
-
-    if logo_image(layout.logo) is None:
-        raise DomainError(
-            "the company logo is not a readable PNG or JPEG image — choose another one in "
-            f"the company settings or remove it; {consequence}",
-            "company.logo",
-        )
 
 
 def pdf_input(
@@ -160,90 +133,6 @@ def render_preview(
 # --------------------------------------------------------------------------- the archive
 
 
-def _newest(session: Session, invoice_id: int, kind: str = INVOICE_PDF) -> StoredDocument | None:
-    return session.scalar(
-        select(StoredDocument)
-        .where(StoredDocument.invoice_id == invoice_id, StoredDocument.kind == kind)
-        .order_by(StoredDocument.version.desc(), StoredDocument.id.desc())
-        .limit(1)
-    )
-
-
-def has_archive(session: Session, invoice_id: int) -> bool:
-    found = session.scalar(
-        select(StoredDocument.id)
-        .where(StoredDocument.invoice_id == invoice_id, StoredDocument.kind == INVOICE_PDF)
-        .limit(1)
-    )
-    return found is not None
-
-
-def store_version(
-    session: Session, invoice_id: int, kind: str, content: bytes, filename: str, template: str
-) -> StoredDocument:
-    """Add ``content`` as the next version of ``kind`` for the invoice (in the caller's write
-    transaction, which holds the write lock, so two writers never take the same version)."""
-    latest = session.scalar(
-        select(func.max(StoredDocument.version)).where(
-            StoredDocument.invoice_id == invoice_id, StoredDocument.kind == kind
-        )
-    )
-    document = StoredDocument(
-        invoice_id=invoice_id,
-        kind=kind,
-        version=(latest or 0) + 1,
-        filename=filename,
-        mime_type="application/pdf",
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        template=template,
-    )
-    session.add(document)
-    session.flush()
-    return document
-
-
-def archive_in(
-    session: Session,
-    invoice: Invoice,
-    *,
-    kind: str = INVOICE_PDF,
-    template: str | None = None,
-    date: dt.date | None = None,
-    action: str = "",
-) -> StoredDocument:
-    """Render ``invoice`` (issued) and store the PDF as a new version, inside the caller's
-    write transaction. ``kind`` CANCELLATION_PDF stores the notice cancelling it, dated
-    ``date``. A rendering failure raises a DomainError, so the caller's transaction —
-    the issue or cancellation — is rolled back whole."""
-    if invoice.status == Status.DRAFT.value or not invoice.number:
-        raise DomainError(
-            f"draft {invoice.id} has no archive: only issued documents are archived; "
-            "preview the draft instead",
-            "invoice",
-        )
-    layout = read_layout(session)
-    if action == "issued":  # rolled back: the number it drew goes back, so do not name it
-        credit = invoice.doc_type == DocType.CREDIT_NOTE.value
-        consequence = f"the {'credit note' if credit else 'invoice'} was not issued"
-    else:
-        consequence = f"{invoice.number} was not {action or 'archived'}"
-    require_readable_logo(layout, consequence)
-    doc_kind = DocumentKind.CANCELLATION if kind == CANCELLATION_PDF else None
-    pdf = build_input(
-        session, invoice, layout, kind=doc_kind, template=template_of(template), date=date
-    )
-    content = render(pdf, consequence)
-    return store_version(
-        session,
-        invoice.id,
-        kind,
-        content,
-        file_name(pdf, layout, invoice.id),
-        pdf.options.template.value,
-    )
-
-
 def _version(document: StoredDocument) -> ArchivedVersion:
     assert document.invoice_id is not None
     return ArchivedVersion(
@@ -263,7 +152,7 @@ def archived_pdf(db: Database, invoice_id: int) -> RenderedPdf | None:
     """The archived PDF (newest ``invoice_pdf`` version), or None when there is none."""
     with db.read() as session:
         invoice = load_invoice(session, invoice_id)
-        stored = _newest(session, invoice_id)
+        stored = newest(session, invoice_id)
         if stored is None:
             return None
         return _as_rendered(session, invoice, read_layout(session), stored)
@@ -283,7 +172,7 @@ def resolve(
     """The PDF :func:`pdf_for` hands out, and whether it still has to be archived (an issued
     document without an archived PDF; the caller stores it in a write transaction)."""
     is_draft = invoice.status == Status.DRAFT.value
-    stored = None if is_draft else _newest(session, invoice.id)
+    stored = None if is_draft else newest(session, invoice.id)
     if is_draft or print_version:
         template = stored.template if stored is not None else None
         pdf = _rendered(session, invoice, layout, template=template, print_version=print_version)
@@ -296,7 +185,7 @@ def resolve(
 
 def store_missing(session: Session, invoice_id: int, pdf: RenderedPdf) -> RenderedPdf:
     """Archive ``pdf`` as version 1 unless a version appeared meanwhile (then that one wins)."""
-    stored = _newest(session, invoice_id)
+    stored = newest(session, invoice_id)
     if stored is None:
         store_version(session, invoice_id, INVOICE_PDF, pdf.content, pdf.filename, pdf.template)
         return RenderedPdf(pdf.filename, pdf.content, pdf.template, archived=True)
