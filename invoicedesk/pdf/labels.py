@@ -197,6 +197,10 @@ def reference_title(
     return text
 
 
+# Footnote marks linking a line's VAT rate to the legal note of its tax category.
+NOTE_MARKS = "¹²³⁴⁵⁶⁷"
+
+
 def tax_note(category: TaxCategory, language: str) -> str | None:
     """The legal note a category needs on the invoice; None for standard-rated."""
     wording = _TAX_NOTES.get(TaxCategory(category))

@@ -7,6 +7,7 @@ line uses them, and the description takes what is left.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -23,9 +24,16 @@ MAX_TEXT_COLUMN = 62.0  # item number and unit wrap beyond this width (points)
 
 
 def line_table(
-    pdf: PdfInput, theme: Theme, fmt: Formatter, width: float, page_height: float
+    pdf: PdfInput,
+    theme: Theme,
+    fmt: Formatter,
+    width: float,
+    page_height: float,
+    note_marks: Mapping[str, str] | None = None,
 ) -> LineTable:
-    """The line table for ``pdf``, ``width`` points wide."""
+    """The line table for ``pdf``, ``width`` points wide. ``note_marks`` gives the
+    footnote mark printed after the rate of a line whose tax category has a legal note."""
+    marks = note_marks or {}
     language = pdf.language
     gross = pdf.document.price_basis == PriceBasis.GROSS
     doc_lines = pdf.document.lines
@@ -46,7 +54,13 @@ def line_table(
             "quantity": [TextLine(fmt.quantity(line.quantity), fonts.regular, size)],
             "unit": [TextLine(line.unit, fonts.regular, size)],
             "unit_price": [TextLine(fmt.price(line.unit_price), fonts.regular, size)],
-            "tax": [TextLine(_rate(fmt, total.tax_rate, total.tax_category), fonts.regular, size)],
+            "tax": [
+                TextLine(
+                    fmt.percent(total.tax_rate) + marks.get(total.tax_category, ""),
+                    fonts.regular,
+                    size,
+                )
+            ],
             "amount": [TextLine(fmt.money(total.net_amount), fonts.regular, size)],
         }
         if line.description.strip():
@@ -133,11 +147,6 @@ def _widths(
         fixed = width - minimum
     widths["description"] = width - fixed
     return widths
-
-
-def _rate(fmt: Formatter, rate: Decimal, category: str) -> str:
-    text = fmt.percent(rate)
-    return text if category in ("S", "Z") else f"{text} {category}"
 
 
 def _discount(fmt: Formatter, line: LineItem, total: LineTotal) -> str:

@@ -26,6 +26,7 @@ from invoicedesk.pdf.address import address_lines, country_name, one_line
 from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.epc_qr import epc_qr_for
 from invoicedesk.pdf.labels import (
+    NOTE_MARKS,
     Formatter,
     document_title,
     label,
@@ -228,13 +229,14 @@ def _story(
     story.append(Spacer(1, 8))
     if pdf.intro.strip():
         story += [Paragraph(markup(pdf.intro), styles["intro"]), Spacer(1, 10)]
-    story.append(line_table(pdf, theme, fmt, geo.body_width, page_height))
+    markers = note_markers(pdf)
+    story.append(line_table(pdf, theme, fmt, geo.body_width, page_height, markers))
     story.append(Spacer(1, 8))
     qr = epc_qr_for(pdf)
     caption = label("qr_caption", language)
     totals = TotalsBlock(total_rows(pdf, fmt), theme, min(geo.body_width, 270), qr, caption)
     tail: list[Flowable] = [totals, Spacer(1, 12)]
-    for note in _tax_notes(pdf):
+    for note in _tax_notes(pdf, markers):
         tail += [Paragraph(markup(note), styles["legal"]), Spacer(1, 3)]
     story.append(KeepTogether(tail))
     story.append(Spacer(1, 8))
@@ -244,16 +246,17 @@ def _story(
     return story
 
 
-def _tax_notes(pdf: PdfInput) -> list[str]:
+def note_markers(pdf: PdfInput) -> dict[TaxCategory, str]:
+    """A superscript number per tax category that needs a legal note, in the order the
+    notes print; the VAT column marks each line with its note's number."""
     present = {tax.category for tax in pdf.totals.taxes}
     present |= {line.tax_category for line in pdf.totals.lines}
-    notes = []
-    for category in TaxCategory:
-        if category in present:
-            note = tax_note(category, pdf.language)
-            if note:
-                notes.append(note)
-    return notes
+    noted = [c for c in TaxCategory if c in present and tax_note(c, pdf.language)]
+    return {category: NOTE_MARKS[i % len(NOTE_MARKS)] for i, category in enumerate(noted)}
+
+
+def _tax_notes(pdf: PdfInput, markers: dict[TaxCategory, str]) -> list[str]:
+    return [f"{mark}\u2009{tax_note(category, pdf.language)}" for category, mark in markers.items()]
 
 
 def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> list[Flowable]:

@@ -11,7 +11,7 @@ from invoicedesk.pdf.address import address_lines
 from invoicedesk.pdf.labels import Formatter, document_title, label, tax_note
 from invoicedesk.pdf.model import DocumentKind, PostalAddress
 from invoicedesk.pdf.render import render_pdf
-from tests.pdf.builders import LINES, D, document, normal, pdf_input, pdf_words
+from tests.pdf.builders import LINES, D, document, normal, pdf_input, pdf_pages, pdf_words
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,33 @@ def test_reverse_charge_invoice_prints_the_buyer_vat_id() -> None:
     assert "Your VAT ID DE987654321" in words
     assert "Reverse charge on €100.00" in words
     assert label("col.tax", "de") == "USt."
+
+
+def test_lines_point_to_their_legal_note_by_footnote_mark() -> None:
+    """With two noted categories, each line's rate carries the number of its note."""
+    export = LineItem(
+        quantity=D(1),
+        unit_price=D("100.00"),
+        tax_rate=D(0),
+        tax_category=TaxCategory.EXPORT,
+        name="Export goods",
+    )
+    exempt = LineItem(
+        quantity=D(1),
+        unit_price=D("50.00"),
+        tax_rate=D(0),
+        tax_category=TaxCategory.EXEMPT,
+        name="Exempt service",
+    )
+    pages = pdf_pages(render_pdf(pdf_input(document(lines=(*LINES, exempt, export)))))
+    lines = [line for page in pages for line in page.splitlines()]
+
+    def row(name: str) -> str:
+        return next(line for line in lines if name in line)
+
+    # TaxCategory order: E (exempt) before G (export); standard-rated lines carry no mark.
+    assert "0%¹" in row("Exempt service") and "0%²" in row("Export goods")
+    assert all(mark not in row("Wireless keyboard") for mark in "¹²")
+    words = pdf_words(render_pdf(pdf_input(document(lines=(*LINES, exempt, export)))))
+    assert f"¹ {tax_note(TaxCategory.EXEMPT, 'en')}" in words
+    assert f"² {tax_note(TaxCategory.EXPORT, 'en')}" in words
