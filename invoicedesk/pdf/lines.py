@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from invoicedesk.core.document import LineItem, PriceBasis
+from invoicedesk.core.document import LineItem, PriceBasis, TaxCategory
 from invoicedesk.core.totals import LineTotal
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import PdfInput
@@ -29,7 +29,7 @@ def line_table(
     fmt: Formatter,
     width: float,
     page_height: float,
-    note_marks: Mapping[str, str] | None = None,
+    note_marks: Mapping[TaxCategory, str] | None = None,
 ) -> LineTable:
     """The line table for ``pdf``, ``width`` points wide. ``note_marks`` gives the
     footnote mark printed after the rate of a line whose tax category has a legal note."""

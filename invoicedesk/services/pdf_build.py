@@ -61,6 +61,7 @@ class Layout:
     filename_pattern: str
     show_qr: bool
     logo: bytes | None
+    contact: str = ""  # the seller's contact person for the info block
 
     def options(
         self, seller_country: str, *, template: Template | None = None, print_version: bool
@@ -89,6 +90,7 @@ def read_layout(session: Session, overrides: Mapping[str, Any] | None = None) ->
         filename_pattern=str(values["pdf_filename_pattern"]),
         show_qr=bool(values["pdf_show_qr"]),
         logo=read_logo(session),
+        contact=str(values["pdf_contact"]),
     )
 
 
@@ -285,6 +287,7 @@ def build_input(
         reference_date=reference_date,
         language=language,
         locale=locale_of(language, country),
+        contact=layout.contact,
         options=layout.options(
             seller.address.country, template=template, print_version=print_version
         ),

@@ -19,6 +19,7 @@ PDF_KEYS = (
     "pdf_paper",
     "pdf_filename_pattern",
     "pdf_show_qr",
+    "pdf_contact",
 )
 
 

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "pdf_paper": "auto",  # Letter where the company's country uses it, else A4
     "pdf_filename_pattern": DEFAULT_FILENAME_PATTERN,
     "pdf_show_qr": True,
+    # Who answers questions about an invoice: printed as "Contact" in the info block.
+    "pdf_contact": "",
 }
 
 PAPER_CHOICES = ("auto", "A4", "Letter")
@@ -296,6 +298,10 @@ def _validate_pdf(key: str, value: Any, field: str) -> Any:
             raise DomainError(f"the paper size is one of {', '.join(PAPER_CHOICES)}", field)
     elif key == "pdf_filename_pattern":
         value = validate_filename_pattern(value, field)
+    elif key == "pdf_contact":
+        value = " ".join(value.split())  # one line in the info block
+        if len(value) > 60:
+            raise DomainError("keep the contact to 60 characters (a name, perhaps a phone)", field)
     return value
 
 

@@ -107,6 +107,7 @@ def test_fill_pattern() -> None:
         ("pdf_paper", "auto", "auto"),
         ("pdf_filename_pattern", " {number} {client} ", "{number} {client}"),
         ("pdf_show_qr", False, False),
+        ("pdf_contact", "  Erika  Mustermann\n", "Erika Mustermann"),
     ],
 )
 def test_pdf_settings_are_stored(db: Database, key: str, value: Any, stored: Any) -> None:
@@ -124,6 +125,7 @@ def test_pdf_settings_are_stored(db: Database, key: str, value: Any, stored: Any
         ("pdf_paper", "A5", "the paper size is one of auto, A4, Letter"),
         ("pdf_filename_pattern", "{type}-{id}", "unknown placeholder {id}"),
         ("pdf_show_qr", "yes", "expected true or false"),
+        ("pdf_contact", "x" * 61, "keep the contact to 60 characters"),
         ("pdf_template", 1, "expected text"),
     ],
 )

@@ -357,6 +357,14 @@ def test_show_qr_setting(db: Database) -> None:
     assert len(pdfs.version_content(db, without.id)) < len(first)
 
 
+def test_the_contact_setting_prints_in_the_info_block(db: Database) -> None:
+    settings.set_setting(db, "pdf_contact", "Erika Mustermann")
+    issued = issued_invoice(db, *LINES)
+    archived = pdfs.archived_pdf(db, issued.id)
+    assert archived is not None
+    assert "Contact Erika Mustermann" in " ".join(pdf_text(archived.content).split())
+
+
 def test_a_renderer_failure_is_one_clear_message(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,6 +71,7 @@ def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkey
     dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
     dialog.show_qr.setChecked(False)
     dialog.pattern.setText("{number} {client}")
+    dialog.contact.setText("Erika Mustermann")
     assert dialog.example.text() == "Example: RE-2026-0001 Sample Client Ltd.pdf"
     with qtbot.waitSignal(ctx.bus.changed, timeout=5000) as changed:
         with qtbot.waitSignal(dialog.saved, timeout=5000):
@@ -84,6 +85,7 @@ def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkey
         "pdf_paper": "Letter",
         "pdf_filename_pattern": "{number} {client}",
         "pdf_show_qr": False,
+        "pdf_contact": "Erika Mustermann",
     }
 
 

@@ -56,7 +56,9 @@ PAPERS = (
     ("A4", "A4"),
     ("Letter", "US Letter"),
 )
-LOOK_KEYS = ("pdf_template", "pdf_accent_color", "pdf_font", "pdf_paper", "pdf_show_qr")
+LOOK_KEYS = (
+    "pdf_template", "pdf_accent_color", "pdf_font", "pdf_paper", "pdf_show_qr", "pdf_contact"
+)  # fmt: skip
 PLACEHOLDER_HELP = (
     "Placeholders: {type} {number} {client} {customer_number} {date} {year}. "
     "{type} is the document's title in its language. "
@@ -125,6 +127,12 @@ class DocumentLayoutDialog(QDialog):
         self.show_qr.setToolTip(
             "An EPC QR code (GiroCode) for SEPA transfers in euros, where the invoice has an IBAN"
         )
+        self.contact = QLineEdit()
+        self.contact.setObjectName("contact")
+        self.contact.setMaxLength(60)
+        self.contact.setPlaceholderText("e.g. Erika Mustermann, +49 30 1234567")
+        self.contact.setToolTip("Printed as the contact in the info block of every document")
+        self.contact.textChanged.connect(self._look_changed)
         self.pattern = QLineEdit()
         self.pattern.setObjectName("pattern")
         self.pattern.setPlaceholderText(str(DEFAULTS["pdf_filename_pattern"]))
@@ -148,6 +156,7 @@ class DocumentLayoutDialog(QDialog):
         look.addRow("&Font:", self.font_family)
         look.addRow("&Paper:", self.paper)
         look.addRow("", self.show_qr)
+        look.addRow("C&ontact:", self.contact)
         naming = self._naming = QFormLayout()
         naming.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         naming.addRow("Patter&n:", self.pattern)
@@ -253,6 +262,9 @@ class DocumentLayoutDialog(QDialog):
         ):
             widget.blockSignals(blocked)
         self.set_accent(str(values["pdf_accent_color"]), preview=False)
+        self.contact.blockSignals(True)
+        self.contact.setText(str(values["pdf_contact"]))
+        self.contact.blockSignals(False)
         self.pattern.setText(str(values["pdf_filename_pattern"]))
         self._check_pattern()
         self._look_changed()
@@ -270,6 +282,7 @@ class DocumentLayoutDialog(QDialog):
             "pdf_paper": self.paper.currentData(),
             "pdf_filename_pattern": self.pattern.text().strip(),
             "pdf_show_qr": self.show_qr.isChecked(),
+            "pdf_contact": self.contact.text().strip(),
         }
 
     def look(self) -> dict[str, Any]:
