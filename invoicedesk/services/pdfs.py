@@ -290,12 +290,31 @@ def sample_input(
         category = TaxCategory.STANDARD if rate else TaxCategory.ZERO
         return LineItem(Decimal(qty), Decimal(price), rate, category, name=name, unit=unit)
 
+    german = language == "de"  # the sample's made-up content in the labels' language
     document = InvoiceDocument(
         currency=currency,
         lines=(
-            item("Consulting", "8", "95.00", high, "h"),
-            item("Software licence (12 months)", "1", "480.00", high, ""),
-            item("Handbook, printed", "2", "24.90", low, "pcs"),
+            item(
+                "Beratung" if german else "Consulting",
+                "8",
+                "95.00",
+                high,
+                "Std." if german else "h",
+            ),
+            item(
+                "Softwarelizenz (12 Monate)" if german else "Software licence (12 months)",
+                "1",
+                "480.00",
+                high,
+                "",
+            ),
+            item(
+                "Handbuch, gedruckt" if german else "Handbook, printed",
+                "2",
+                "24.90",
+                low,
+                "Stk." if german else "pcs",
+            ),
         ),
         invoice_date=today,
     )
@@ -305,12 +324,15 @@ def sample_input(
         number=format_number(pattern, today, 1),
         seller=seller,
         buyer=Buyer(
-            name="Sample Client Ltd",
+            name="Musterkunde GmbH" if german else "Sample Client Ltd",
             address=PostalAddress(
-                street="1 Example Street", zip="12345", city="Sampletown", country=country
+                street="Musterstraße 1" if german else "1 Example Street",
+                zip="12345",
+                city="Musterstadt" if german else "Sampletown",
+                country=country,
             ),
             customer_number="C-00001",
-            contact="Alex Example",
+            contact="Alex Beispiel" if german else "Alex Example",
         ),
         document=document,
         totals=compute_totals(document),
