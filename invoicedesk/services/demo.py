@@ -1428,9 +1428,9 @@ class _Generator:
             price = price * hundred / (hundred + product.rate if product else hundred)
         if rate != ONE:
             price = price / rate
-        price = price.quantize(
-            quantum if rate != ONE or client.gross else PRICE_QUANTUM, ROUND_HALF_UP
-        )
+        # Cents, as a business quotes them: a net price worked out from a gross catalogue
+        # price would otherwise print with four decimals on the PDF.
+        price = price.quantize(quantum, ROUND_HALF_UP)
         discount = None
         roll = rng.random()
         if roll < 0.10:
