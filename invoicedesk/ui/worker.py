@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class Task(QObject):
@@ -102,6 +102,17 @@ class _Runnable(QRunnable):
 
 
 _running: set[Task] = set()  # keeps each Task alive until its result has been delivered
+_long_jobs: QThreadPool | None = None
+
+
+def long_jobs_pool() -> QThreadPool:
+    """A pool of its own for jobs that run for minutes (batch export): on two cores the
+    global pool has two threads, and the lists need one to load while such a job runs."""
+    global _long_jobs
+    if _long_jobs is None:
+        _long_jobs = QThreadPool(QCoreApplication.instance())
+        _long_jobs.setMaxThreadCount(2)
+    return _long_jobs
 
 
 def run_task(
@@ -109,9 +120,14 @@ def run_task(
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException, str], None],
     on_progress: Callable[[int, int], None] | None = None,
+    *,
+    pool: QThreadPool | None = None,
 ) -> Task:
-    """Run ``fn(task)`` in the background; ``on_done(result)`` or ``on_error`` follow on the GUI."""
+    """Run ``fn(task)`` in the background; ``on_done(result)`` or ``on_error`` follow on the GUI.
+
+    ``pool``: where to run it (default: Qt's global pool; long jobs use long_jobs_pool()).
+    """
     task = Task(on_done, on_error, on_progress)
     _running.add(task)
-    QThreadPool.globalInstance().start(_Runnable(fn, task))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(fn, task))
     return task

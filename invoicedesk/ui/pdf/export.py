@@ -39,7 +39,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.pdf import actions, files
 from invoicedesk.ui.pdf.actions import Listing
-from invoicedesk.ui.worker import Task, run_task
+from invoicedesk.ui.worker import Task, long_jobs_pool, run_task
 
 MAX_LISTED = 8  # failures named in the summary; the rest are counted
 ERROR_COLOUR = "#c62828"
@@ -316,7 +316,7 @@ class ExportRun(QObject):
                 progress.setRange(0, 0)  # busy until the pool has stopped
                 progress.show()
 
-        self.task = run_task(work, done, failed, step)
+        self.task = run_task(work, done, failed, step, pool=long_jobs_pool())
         progress.canceled.connect(cancel)
         self.status_message.emit(f"Exporting {pdfs(total)} to {choice.folder}…")
         self.started.emit()
