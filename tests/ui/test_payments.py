@@ -235,7 +235,7 @@ def test_delete_payment_after_confirmation(qtbot, monkeypatch, ctx, payments_pag
     asked: list[str] = []
     answer = [False]
     monkeypatch.setattr(
-        page_module, "confirm", lambda _p, _t, text, _ok: asked.append(text) or answer[0]
+        page_module, "confirm", lambda _p, _t, text, _ok, **_k: asked.append(text) or answer[0]
     )
     row = page.model.row_of(ledger["cash"])
     page.table.selectRow(row)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -37,24 +36,11 @@ from invoicedesk.ui.clients.models import (
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.worker import run_task
 
 SEARCH_DELAY_MS = 250
 RELOAD_KINDS = {"client", "invoice", "payment", "settings"}
-
-
-def confirm(parent: QWidget, title: str, text: str, action: str, detail: str = "") -> bool:
-    """Ask before something that cannot be undone; Cancel is the default. Tests replace this."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setText(text)
-    box.setInformativeText(detail)
-    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.exec()
-    return box.clickedButton() is yes
 
 
 class ClientsPage(CatalogPage):
@@ -311,6 +297,7 @@ class ClientsPage(CatalogPage):
                 "Archive",
                 "Archive it instead? It disappears from lists and pickers; its invoices stay, "
                 "and you can restore it with “Show archived”.",
+                destructive=True,
             )
         else:
             asked = confirm(
@@ -319,6 +306,7 @@ class ClientsPage(CatalogPage):
                 f"Delete client {label}?",
                 "Delete",
                 "This cannot be undone.",
+                destructive=True,
             )
         if not asked:
             return

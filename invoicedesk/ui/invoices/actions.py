@@ -19,7 +19,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, Status
@@ -27,25 +27,10 @@ from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.model import display_number
+from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.worker import Task, run_task
 
 MAX_LISTED = 8  # failures listed by name in a report; the rest are counted
-
-
-def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
-    """Ask before a step that cannot simply be undone (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(ok)
-    box.exec()
-    return box.clickedButton() is ok
-
-
-def report(parent: QWidget | None, title: str, text: str) -> None:
-    """Tell what went wrong (tests replace this function)."""
-    QMessageBox.warning(parent, title, text)
 
 
 def open_editor(

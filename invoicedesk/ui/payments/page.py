@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import open_editor
 from invoicedesk.ui.invoices.filter_bar import AnyDateEdit, ClientCombo, client_choices
+from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.payments.models import (
     COLUMN,
     METHOD_LABELS,
@@ -41,22 +41,6 @@ from invoicedesk.ui.worker import Task, run_task
 
 COLUMN_WIDTHS = {"date": 95, "invoice": 130, "amount": 130, "method": 120, "reference": 220}
 RELOAD_KINDS = ("payment", "invoice", "client")
-
-
-def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
-    """Ask before removing payments (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.exec()
-    return box.clickedButton() is ok
-
-
-def report(parent: QWidget | None, title: str, text: str) -> None:
-    """Tell what could not be done (tests replace this function)."""
-    QMessageBox.warning(parent, title, text)
 
 
 class PaymentsPage(QWidget):
@@ -257,6 +241,7 @@ class PaymentsPage(QWidget):
             "Remove payment",
             f"Remove {what}?\n\nThe invoice's open amount grows again. This cannot be undone.",
             "Remove",
+            destructive=True,
         ):
             return
         failed: list[str] = []

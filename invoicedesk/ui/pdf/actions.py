@@ -18,32 +18,17 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType, Status
 from invoicedesk.services import pdfs
 from invoicedesk.services.pdfs import RenderedPdf
 from invoicedesk.services.search import InvoiceFilter, InvoiceRow
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.pdf.preview import PdfPreviewDialog
 from invoicedesk.ui.worker import Task, run_task
-
-
-def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
-    """Ask before a step that cannot be undone (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(ok)
-    box.exec()
-    return box.clickedButton() is ok
-
-
-def report(parent: QWidget | None, title: str, text: str) -> None:
-    """Tell what went wrong (tests replace this function)."""
-    QMessageBox.warning(parent, title, text)
 
 
 @dataclass(frozen=True, slots=True)

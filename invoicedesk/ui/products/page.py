@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,26 +19,13 @@ from invoicedesk.services.products import ProductView, archive_product, remove_p
 from invoicedesk.services.search import InvoiceFilter, count_invoices
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.products.models import ProductTableModel
 from invoicedesk.ui.products.product_dialog import ProductDialog
 
 SEARCH_DELAY_MS = 250
 RELOAD_KINDS = {"product", "settings"}
 EMPTY = "No products yet. Create one with “New product…”."
-
-
-def confirm(parent: QWidget, title: str, text: str, action: str, detail: str = "") -> bool:
-    """Ask before something that cannot be undone; Cancel is the default. Tests replace this."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setText(text)
-    box.setInformativeText(detail)
-    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.exec()
-    return box.clickedButton() is yes
 
 
 class ProductsPage(CatalogPage):
@@ -181,6 +167,7 @@ class ProductsPage(CatalogPage):
                 "Archive",
                 "Archive it instead? It is no longer offered for new invoices; the invoices "
                 "keep it, and you can restore it with “Show archived”.",
+                destructive=True,
             )
         else:
             asked = confirm(
@@ -189,6 +176,7 @@ class ProductsPage(CatalogPage):
                 f"Delete product {label}?",
                 "Delete",
                 "This cannot be undone.",
+                destructive=True,
             )
         if not asked:
             return
