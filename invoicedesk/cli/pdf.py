@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -112,15 +113,28 @@ def _single(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _file_mode(path: Path) -> int:
+    """The permissions the file gets: those of the file it replaces, else what the
+    user's umask gives a new file."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def _write(path: Path, content: bytes, shown: str) -> None:
     """Write ``content`` so that readers never see half a file (a file there is replaced)."""
     try:
+        mode = _file_mode(path)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
+            os.chmod(temporary, mode)  # mkstemp makes it private (0600)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

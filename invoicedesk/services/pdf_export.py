@@ -9,7 +9,8 @@ documents that had none, in one write transaction per chunk.
 
 Files are never overwritten: a name that exists gets " (2)", " (3)" … — except
 when the existing file has exactly the same bytes, which then counts as written
-(exporting the same invoices into the same folder twice changes nothing).
+(exporting the same issued invoices into the same folder twice changes nothing; drafts
+and print versions are rendered afresh, with a new creation date, so they do add copies).
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ FALLBACK_STEM = "document"
 # Forbidden on Windows (and ":" on macOS, "/" everywhere), plus control characters.
 _UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 # Names Windows reserves for devices, with any extension ("CON.pdf" cannot be created).
-_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")
+# Windows device names, also with an extension and with blanks before it ("NUL .txt").
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?")
 _TRIM = " ._-"  # left over at the ends when a placeholder is empty (a draft has no date)
 
 
@@ -73,6 +74,9 @@ def validate_filename_pattern(pattern: str, field: str = "settings.pdf_filename_
 def sanitize_stem(text: str) -> str:
     """``text`` as a file name (without extension) valid on Windows, macOS and Linux."""
     text = unicodedata.normalize("NFC", text)
+    # Invisible format characters (bidi overrides, zero-width spaces) could make a name
+    # show as something else ("x\u202efdp.exe" reads as "xexe.pdf"): drop them.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = " ".join(text.split())  # tabs, newlines and runs of blanks: one blank
     text = _UNSAFE.sub("_", text)
     text = text.strip(_TRIM)

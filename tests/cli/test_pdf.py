@@ -4,6 +4,8 @@ runs the export on two spawned worker processes through ``python -m invoicedesk`
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pypdf
@@ -54,6 +56,26 @@ def test_pdf_ref_writes_the_archived_pdf(
     assert cli.out("pdf", "RE-2026-0002", "-o", str(folder)) == (
         f"{folder / 'Invoice_RE-2026-0002.pdf'}\n"
     )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_written_files_get_normal_permissions(
+    cli: Cli, books: dict[str, int], tmp_path: Path
+) -> None:
+    """The atomic write goes through a private temporary file; the result must not be."""
+    mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.pdf"
+        cli.out("pdf", "RE-2026-0001", "-o", str(fresh))
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        shared = tmp_path / "shared.pdf"
+        shared.write_bytes(b"old")
+        shared.chmod(0o664)
+        cli.out("pdf", "RE-2026-0001", "-o", str(shared))
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o664  # a replaced file keeps its mode
+        assert shared.read_bytes().startswith(b"%PDF")
+    finally:
+        os.umask(mask)
 
 
 def test_pdf_template_and_print_are_fresh_copies(

@@ -61,6 +61,10 @@ def test_invalid_patterns(pattern: str, message: str) -> None:
         ("CON", "_CON"),
         ("lpt1.backup", "_lpt1.backup"),
         ("CONSULTING", "CONSULTING"),
+        ("NUL .txt", "_NUL .txt"),  # Windows ignores the blank: still the device
+        ("conout$", "_conout$"),
+        ("x\u202efdp.exe", "xfdp.exe"),  # a bidi override would show "xexe.pdf"
+        ("in\u200bvisible", "invisible"),  # zero-width space
         ("", "document"),
         ("???", "document"),
         ("Müller", "Müller"),
