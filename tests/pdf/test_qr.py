@@ -55,3 +55,47 @@ def test_no_qr_where_a_transfer_makes_no_sense(tmp_path: Path, changes: dict[str
     content = render_pdf(pdf_input(**changes))
     assert qr_payloads(content, tmp_path) == []
     assert "Scan to pay" not in pdf_words(content)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": "Muster Software\nGmbH"},
+        {"account_holder": "Muster\r\nSoftware\t GmbH\x0b"},
+        {"name": "Muster Software\u2028GmbH", "account_holder": " \n "},
+    ],
+    ids=["newline-in-name", "controls-in-account-holder", "blank-account-holder"],
+)
+def test_line_breaks_and_controls_in_the_name_do_not_shift_the_fields(
+    tmp_path: Path, changes: dict[str, str]
+) -> None:
+    seller = dataclasses.replace(SELLER, **changes)
+    payloads = qr_payloads(render_pdf(pdf_input(seller=seller)), tmp_path)
+    assert len(payloads) == 1
+    lines = payloads[0].split("\n")
+    assert len(lines) == 11, lines
+    assert lines[4:7] == ["COBADEFFXXX", "Muster Software GmbH", "DE89370400440532013000"]
+    assert lines[10] == "RE-2026-0042"
+
+
+def test_a_name_too_big_for_the_code_is_cut_to_fit(tmp_path: Path) -> None:
+    # 70 characters, but 280 bytes in UTF-8: with the other fields over the 331 bytes
+    # a version 13-M code holds.
+    seller = dataclasses.replace(SELLER, name="\U0001f600" * 70)
+    content = render_pdf(pdf_input(seller=seller))
+    payloads = qr_payloads(content, tmp_path)
+    assert len(payloads) == 1
+    lines = payloads[0].split("\n")
+    assert len(payloads[0].encode("utf-8")) <= 331
+    assert lines[5] and set(lines[5]) == {"\U0001f600"}, lines[5]
+    assert lines[6:8] == ["DE89370400440532013000", "EUR361.56"]
+    assert lines[10] == "RE-2026-0042"
+
+
+def test_bank_details_that_make_no_valid_code_leave_the_code_out(tmp_path: Path) -> None:
+    seller = dataclasses.replace(SELLER, bic="COBA DE")  # 6 characters: segno refuses it
+    content = render_pdf(pdf_input(seller=seller))
+    assert qr_payloads(content, tmp_path) == []
+    words = pdf_words(content)
+    assert "Scan to pay" not in words
+    assert "Amount due" in words and "IBAN: DE89 3704 0044 0532 0130 00" in words
