@@ -16,7 +16,7 @@ from invoicedesk.core.lifecycle import DocType
 from invoicedesk.services import pdfs
 from invoicedesk.ui.pdf.actions import PdfActions, PdfTarget
 from invoicedesk.ui.pdf.preview import PdfPreviewDialog
-from invoicedesk.ui.pdf.raster import PIXELS_PER_POINT, Rasteriser, Request
+from invoicedesk.ui.pdf.raster import PDFIUM_LOCK, PIXELS_PER_POINT, Rasteriser, Request, rasterise
 from tests.ui.test_pdf_support import (  # noqa: F401 - fixtures
     answers,
     books,
@@ -142,6 +142,28 @@ def test_rasteriser_delivers_only_the_newest_request(qtbot, db, books):
     qtbot.waitUntil(lambda: not rasteriser.is_busy(), timeout=10000)
     assert len(results) == 1
     assert len(results[0].images) == page_count(short) and results[0].zoom == 0.5
+
+
+def test_pdfium_pages_and_bitmaps_are_closed_inside_the_lock(db, books, monkeypatch):
+    """A bitmap has no parent: left to its finalizer it would be freed outside the lock."""
+    import pypdfium2 as pdfium
+
+    content = pdfs.archived_pdf(db, books["long"]).content
+    closed: list[tuple[str, bool]] = []
+
+    def recording(kind, close):
+        def wrapper(self, *args, **kwargs):
+            closed.append((kind, PDFIUM_LOCK.locked()))
+            return close(self, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(pdfium.PdfBitmap, "close", recording("bitmap", pdfium.PdfBitmap.close))
+    monkeypatch.setattr(pdfium.PdfPage, "close", recording("page", pdfium.PdfPage.close))
+    pages = rasterise(Request(content, zoom=0.5))
+    count = page_count(content)
+    assert len(pages.images) == count
+    assert sorted(closed) == [("bitmap", True)] * count + [("page", True)] * count
 
 
 def test_save_and_open_from_the_preview(qtbot, page, books, answers, tmp_path, monkeypatch):

@@ -12,12 +12,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QSizeF, Signal
 from PySide6.QtGui import QImage
 
 from invoicedesk.ui.worker import Task, run_task
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfDocument
 
 PDFIUM_LOCK = threading.Lock()  # one thread in PDFium at a time, across the whole app
 POINT = 1 / 72  # inch
@@ -59,7 +63,7 @@ def page_sizes(content: bytes) -> list[QSizeF]:
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(content)
         try:
-            return [QSizeF(*document[i].get_size()) for i in range(len(document))]
+            return [QSizeF(*document.get_page_size(i)) for i in range(len(document))]
         finally:
             document.close()
 
@@ -84,37 +88,53 @@ def rasterise(request: Request, is_cancelled: Callable[[], bool] = lambda: False
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(request.content)
         try:
-            pages = [document[i] for i in range(len(document))]
-            sizes = [QSizeF(*page.get_size()) for page in pages]
+            sizes = [QSizeF(*document.get_page_size(i)) for i in range(len(document))]
             zoom = request.zoom
             if request.fit_width is not None:
                 zoom = fit_zoom(sizes, request.fit_width, request.fit_height)
             images = []
-            for page, size in zip(pages, sizes, strict=True):
+            for index, size in enumerate(sizes):
                 if is_cancelled():
                     raise Cancelled
-                scale = zoom * PIXELS_PER_POINT * request.ratio
-                area = size.width() * size.height() * scale * scale
-                if area > MAX_PIXELS:
-                    scale *= (MAX_PIXELS / area) ** 0.5
-                bitmap = page.render(
-                    scale=scale,
-                    prefer_bgrx=True,
-                    rev_byteorder=True,  # RGBX: QImage's Format_RGBX8888, no conversion
-                    fill_color=(255, 255, 255, 255),
-                )
-                image = QImage(
-                    bitmap.buffer,
-                    bitmap.width,
-                    bitmap.height,
-                    bitmap.stride,
-                    QImage.Format.Format_RGBX8888,
-                ).copy()  # its own memory; the bitmap's buffer goes with the bitmap
-                image.setDevicePixelRatio(request.ratio)
-                images.append(image)
+                images.append(_render(document, index, size, zoom, request.ratio))
             return Pages(tuple(images), tuple(sizes), zoom)
         finally:
             document.close()
+
+
+def _render(document: PdfDocument, index: int, size: QSizeF, zoom: float, ratio: float) -> QImage:
+    """Page ``index`` as an image; call with :data:`PDFIUM_LOCK` held.
+
+    The page and its bitmap are closed here, inside the lock: a bitmap has no parent,
+    so ``document.close()`` would leave it to its finalizer — which runs whenever the
+    garbage collector gets to it, on whatever thread, with no lock held.
+    """
+    scale = zoom * PIXELS_PER_POINT * ratio
+    area = size.width() * size.height() * scale * scale
+    if area > MAX_PIXELS:
+        scale *= (MAX_PIXELS / area) ** 0.5
+    page = document[index]
+    try:
+        bitmap = page.render(
+            scale=scale,
+            prefer_bgrx=True,
+            rev_byteorder=True,  # RGBX: QImage's Format_RGBX8888, no conversion
+            fill_color=(255, 255, 255, 255),
+        )
+        try:
+            image = QImage(
+                bitmap.buffer,
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_RGBX8888,
+            ).copy()  # its own memory: the bitmap's buffer goes with the bitmap
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    image.setDevicePixelRatio(ratio)
+    return image
 
 
 class Rasteriser(QObject):
