@@ -37,6 +37,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "buyer_vat_id": ("Your VAT ID", "Ihre USt-IdNr."),
     "contact": ("Contact", "Ansprechpartner"),
     "reference": ("Invoice", "Rechnung"),
+    "reference.credit_note": ("Credit note", "Rechnungskorrektur"),
     "attn": ("Attn.", "z. Hd."),
     # line table
     "col.pos": ("Pos.", "Pos."),
@@ -104,6 +105,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Die Rechnung {number} wird storniert. Es ist nichts zu zahlen; bereits geleistete "
         "Zahlungen werden erstattet.",
     ),
+    "cancellation_text.credit_note": (
+        "Credit note {number} is cancelled. The amount will not be refunded or credited "
+        "against open invoices.",
+        "Die Rechnungskorrektur {number} wird storniert. Der Betrag wird weder erstattet "
+        "noch mit offenen Rechnungen verrechnet.",
+    ),
     "bank": ("Bank", "Bank"),
     "account_holder": ("Account holder", "Kontoinhaber"),
     "iban": ("IBAN", "IBAN"),
@@ -126,14 +133,19 @@ _TITLES: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.CANCELLATION: ("Cancellation", "Stornierung"),
 }
 
-_REFERENCE_TITLES: dict[DocumentKind, tuple[str, str]] = {
-    DocumentKind.CREDIT_NOTE: (
+# (kind, kind of the document referred to): title
+_REFERENCE_TITLES: dict[tuple[DocumentKind, DocumentKind], tuple[str, str]] = {
+    (DocumentKind.CREDIT_NOTE, DocumentKind.INVOICE): (
         "Credit note {number} for invoice {reference}",
         "Rechnungskorrektur {number} zur Rechnung {reference}",
     ),
-    DocumentKind.CANCELLATION: (
+    (DocumentKind.CANCELLATION, DocumentKind.INVOICE): (
         "Cancellation of invoice {reference}",
         "Stornierung der Rechnung {reference}",
+    ),
+    (DocumentKind.CANCELLATION, DocumentKind.CREDIT_NOTE): (
+        "Cancellation of credit note {reference}",
+        "Stornierung der Rechnungskorrektur {reference}",
     ),
 }
 _OF_DATE = (" of {date}", " vom {date}")
@@ -187,11 +199,20 @@ def document_title(kind: DocumentKind, language: str) -> str:
 
 
 def reference_title(
-    kind: DocumentKind, language: str, number: str, reference: str, date: str | None
+    kind: DocumentKind,
+    language: str,
+    number: str,
+    reference: str,
+    date: str | None,
+    reference_kind: DocumentKind | None = None,
 ) -> str:
-    """ "Credit note CN-1 for invoice RE-7 of <date>" and the like; ``date`` is formatted."""
+    """ "Credit note CN-1 for invoice RE-7 of <date>", "Cancellation of credit note CN-1"
+    and the like; ``date`` is formatted, ``reference_kind`` (None: an invoice) says what
+    ``reference`` is."""
     index = language_index(language)
-    text = _REFERENCE_TITLES[kind][index].format(number=number, reference=reference)
+    key = (DocumentKind(kind), reference_kind or DocumentKind.INVOICE)
+    wording = _REFERENCE_TITLES.get(key) or _REFERENCE_TITLES[(key[0], DocumentKind.INVOICE)]
+    text = wording[index].format(number=number, reference=reference)
     if date:
         text += _OF_DATE[index].format(date=date)
     return text
@@ -199,6 +220,14 @@ def reference_title(
 
 # Footnote marks linking a line's VAT rate to the legal note of its tax category.
 NOTE_MARKS = "¹²³⁴⁵⁶⁷"
+
+
+def reference_key(key: str, reference_kind: DocumentKind | None) -> str:
+    """The label ``key`` for what a document refers to: ``key`` itself for an invoice,
+    ``key.credit_note`` for a credit note ("reference" → "Credit note")."""
+    if reference_kind is DocumentKind.CREDIT_NOTE:
+        return f"{key}.credit_note"
+    return key
 
 
 def tax_note(category: TaxCategory, language: str) -> str | None:

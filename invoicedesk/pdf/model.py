@@ -104,9 +104,11 @@ class PdfInput:
     title: str = ""  # the user's title; "" prints the kind's own title
     intro: str = ""
     note: str = ""
-    # Credit notes and cancellations: the invoice they refer to.
+    # Credit notes and cancellations: the document they refer to, and what it is: an
+    # invoice (None means an invoice too) or, for a cancellation, a credit note.
     reference_number: str | None = None
     reference_date: dt.date | None = None
+    reference_kind: DocumentKind | None = None
     language: str = "en"  # "en" or "de"; labels and the wording of tax notes
     locale: str = "en"  # Babel locale for numbers and dates, e.g. "de_DE", "en_GB"
     contact: str = ""  # who at the seller handles this invoice (info block)

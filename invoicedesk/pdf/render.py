@@ -31,6 +31,7 @@ from invoicedesk.pdf.labels import (
     document_title,
     label,
     language_index,
+    reference_key,
     reference_title,
     tax_note,
 )
@@ -107,7 +108,12 @@ def title_of(pdf: PdfInput, fmt: Formatter | None = None) -> str:
     if pdf.kind is not DocumentKind.INVOICE and pdf.reference_number:
         fmt = fmt or Formatter(pdf.locale, pdf.totals.currency)
         return reference_title(
-            pdf.kind, language, number, pdf.reference_number, fmt.date(pdf.reference_date)
+            pdf.kind,
+            language,
+            number,
+            pdf.reference_number,
+            fmt.date(pdf.reference_date),
+            pdf.reference_kind,
         )
     return f"{document_title(pdf.kind, language)} {number}"
 
@@ -193,7 +199,7 @@ def _info_rows(pdf: PdfInput, fmt: Formatter) -> list[tuple[str, str]]:
         reference = pdf.reference_number
         if pdf.reference_date:
             reference += f" ({fmt.date(pdf.reference_date)})"
-        rows.append((label("reference", language), reference))
+        rows.append((label(reference_key("reference", pdf.reference_kind), language), reference))
     kind = "service" if pdf.supply_type == "service" else "delivery"
     if pdf.supply_date and pdf.supply_end_date and pdf.supply_end_date != pdf.supply_date:
         period = f"{fmt.date(pdf.supply_date)} – {fmt.date(pdf.supply_end_date)}"
@@ -224,6 +230,7 @@ def _story(
             pdf.number or label("draft", language),
             pdf.reference_number,
             fmt.date(pdf.reference_date),
+            pdf.reference_kind,
         )
         story.append(Paragraph(markup(reference), styles["subtitle"]))
     story.append(Spacer(1, 8))
@@ -267,7 +274,8 @@ def _payment(pdf: PdfInput, theme: Theme, fmt: Formatter) -> list[Flowable]:
     texts: list[str] = []
     if pdf.kind is DocumentKind.CANCELLATION:
         reference = pdf.reference_number or pdf.number or ""
-        texts.append(label("cancellation_text", language).format(number=reference))
+        text = label(reference_key("cancellation_text", pdf.reference_kind), language)
+        texts.append(text.format(number=reference))
     elif pdf.kind is DocumentKind.CREDIT_NOTE:
         if t.due:
             texts.append(label("credit_refund", language).format(amount=fmt.money(abs(t.due))))

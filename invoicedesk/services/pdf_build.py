@@ -257,17 +257,22 @@ def build_input(
         kind = DocumentKind.CREDIT_NOTE if is_credit else DocumentKind.INVOICE
     reference_number: str | None = None
     reference_date: dt.date | None = None
+    reference_kind: DocumentKind | None = None
     title, intro, note = data.title, data.intro, data.note
     doc_date, due_date = data.date, data.due_date
     if kind is DocumentKind.CANCELLATION:
-        # A notice of its own: it names the invoice it cancels, not its texts or terms.
+        # A notice of its own: it names the invoice or credit note it cancels, not its
+        # texts or terms.
         reference_number, reference_date = invoice.number, invoice.date
+        is_credit = invoice.doc_type == DocType.CREDIT_NOTE.value
+        reference_kind = DocumentKind.CREDIT_NOTE if is_credit else DocumentKind.INVOICE
         title = intro = note = ""
         doc_date, due_date = date or dt.date.today(), None
     elif invoice.corrects_id is not None:
         original = session.get(Invoice, invoice.corrects_id)
         if original is not None:
             reference_number, reference_date = original.number, original.date
+            reference_kind = DocumentKind.INVOICE
     return PdfInput(
         kind=kind,
         number=None if invoice.status == Status.DRAFT.value else invoice.number,
@@ -285,6 +290,7 @@ def build_input(
         note=note,
         reference_number=reference_number,
         reference_date=reference_date,
+        reference_kind=reference_kind,
         language=language,
         locale=locale_of(language, country),
         contact=layout.contact,

@@ -236,6 +236,52 @@ def test_cancellation_says_nothing_is_due(
     assert "Amount due" not in words and "Zahlbetrag" not in words
 
 
+@pytest.mark.parametrize(
+    ("language", "locale", "name", "expected", "wrong"),
+    [
+        (
+            "en",
+            "en_GB",
+            "credit note cn-2026-0002",
+            (
+                "Cancellation of credit note CN-2026-0002 of 3 Mar 2026",
+                "Credit note CN-2026-0002 is cancelled. The amount will not be refunded",
+            ),
+            ("invoice cn-", "nothing is due"),
+        ),
+        (
+            "de",
+            "de_DE",
+            "rechnungskorrektur cn-2026-0002",
+            (
+                "Stornierung der Rechnungskorrektur CN-2026-0002 vom 03.03.2026",
+                "Die Rechnungskorrektur CN-2026-0002 wird storniert. Der Betrag wird weder",
+            ),
+            ("rechnung cn-", "gutschrift", "es ist nichts zu zahlen"),
+        ),
+    ],
+)
+def test_cancelling_a_credit_note_names_a_credit_note(
+    language: str, locale: str, name: str, expected: tuple[str, ...], wrong: tuple[str, ...]
+) -> None:
+    pdf = pdf_input(
+        kind=DocumentKind.CANCELLATION,
+        number="CN-2026-0002",
+        reference_number="CN-2026-0002",
+        reference_date=dt.date(2026, 3, 3),
+        reference_kind=DocumentKind.CREDIT_NOTE,
+        language=language,
+        locale=locale,
+    )
+    words = pdf_words(render_pdf(pdf))
+    for text in expected:
+        assert text in words, text
+    # Title, the info block's reference row and the text: a credit note every time.
+    assert words.lower().count(name) == 3, words
+    for text in wrong:
+        assert text not in words.lower(), text
+
+
 def test_user_title_keeps_the_reference_of_a_credit_note() -> None:
     pdf = pdf_input(
         kind=DocumentKind.CREDIT_NOTE,

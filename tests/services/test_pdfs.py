@@ -29,6 +29,7 @@ from tests.factories import (
     line,
     make_client,
     make_draft,
+    pay,
     pdf_text,
     pdf_words,
 )
@@ -239,6 +240,22 @@ def test_credit_note_pdf_names_the_corrected_invoice(db: Database) -> None:
     assert _stored(db, draft.id) == []
     invoices.issue(db, draft.id, today=TODAY)
     assert [d.version for d in _stored(db, draft.id)] == [1]
+
+
+def test_cancelling_a_credit_note_archives_a_notice_naming_a_credit_note(db: Database) -> None:
+    view = issued_invoice(db, *LINES)
+    pay(db, view.id, str(view.totals.due))  # paid: the credit note stays open, cancellable
+    note = invoices.create_credit_note(db, view.id, [1], issue=True, today=TODAY)
+    invoices.cancel(db, note.id, today=TODAY)
+    with db.read() as session:
+        built = pdfs.pdf_input(session, note.id)
+    assert built.reference_kind is DocumentKind.INVOICE  # the credit note's own PDF
+    (notice,) = [v for v in pdfs.list_versions(db, note.id) if v.kind == "cancellation_pdf"]
+    words = pdf_words(pdfs.version_content(db, notice.id))
+    assert "Cancellation of credit note CN-2026-0001" in words
+    assert "Credit note CN-2026-0001 (" in words  # the info block's reference row
+    assert "Credit note CN-2026-0001 is cancelled." in words
+    assert "invoice CN-" not in words.lower()
 
 
 def test_german_client_gets_german_labels_and_name(db: Database) -> None:
