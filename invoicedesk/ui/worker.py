@@ -6,6 +6,10 @@ do that). Its result or exception comes back on the GUI thread through queued
 signals, so a failure reaches the user as a message, never as a silent thread
 death. Long jobs use the ``Task`` they are given to report progress and to
 check for cancellation.
+
+When the app quits, :func:`cancel_all` asks every running job to stop: the thread
+pools wait for their jobs in their destructors, and a batch export would otherwise
+keep the quitting app alive until its last file.
 """
 
 from __future__ import annotations
@@ -103,6 +107,24 @@ class _Runnable(QRunnable):
 
 _running: set[Task] = set()  # keeps each Task alive until its result has been delivered
 _long_jobs: QThreadPool | None = None
+_CANCEL_ON_QUIT = "invoicedesk_cancel_all_on_quit"  # app property: cancel_all is connected
+
+
+def cancel_all() -> None:
+    """Ask every running job to stop (each stops at its next ``is_cancelled()`` check).
+
+    Connected to ``QCoreApplication.aboutToQuit`` by the first ``run_task``.
+    """
+    for task in tuple(_running):  # a copy: results may be delivered meanwhile
+        task.cancel()
+
+
+def _cancel_all_on_quit() -> None:
+    app = QCoreApplication.instance()
+    if app is None or app.property(_CANCEL_ON_QUIT):
+        return  # no app, or connected already: once per application
+    app.setProperty(_CANCEL_ON_QUIT, True)
+    app.aboutToQuit.connect(cancel_all)
 
 
 def long_jobs_pool() -> QThreadPool:
@@ -127,6 +149,7 @@ def run_task(
 
     ``pool``: where to run it (default: Qt's global pool; long jobs use long_jobs_pool()).
     """
+    _cancel_all_on_quit()
     task = Task(on_done, on_error, on_progress)
     _running.add(task)
     (pool or QThreadPool.globalInstance()).start(_Runnable(fn, task))

@@ -6,6 +6,7 @@ from __future__ import annotations
 # The fixtures come from test_pdf_support; as test arguments they shadow the import.
 # ruff: noqa: F811
 import hashlib
+import threading
 
 import pytest
 import shiboken6
@@ -14,7 +15,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from invoicedesk.services import pdfs
 from invoicedesk.ui.pdf import export as export_module
-from invoicedesk.ui.pdf.export import ExportChoice, ExportDialog, ExportOutcome, summary
+from invoicedesk.ui.pdf.export import ExportChoice, ExportDialog, ExportOutcome, ExportRun, summary
+from invoicedesk.ui.worker import cancel_all
 from tests.ui.test_pdf_support import (  # noqa: F401 - fixtures
     BATCH,
     answers,
@@ -104,6 +106,40 @@ def test_cancel_after_the_first_progress(qtbot, page, books, export_to):
     assert run.summary_box.text() == (
         f"Export cancelled: {len(outcome.written)} PDFs of {BATCH} written to {folder}."
     )
+
+
+def test_quitting_stops_the_export_at_the_next_chunk(qtbot, ctx, page, books, tmp_path,
+                                                     monkeypatch):  # fmt: skip
+    """On quit the long-jobs pool waits for its job: cancel_all (aboutToQuit) must end it."""
+    from invoicedesk.services import pdf_export
+
+    export_pdfs = pdf_export.export_pdfs
+    quit_seen = threading.Event()
+
+    def export_until_quit(*args, progress, **kwargs):
+        def report(done, total):
+            progress(done, total)
+            quit_seen.wait(20)  # the worker holds after its first chunk until the app "quits"
+
+        return export_pdfs(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(pdf_export, "export_pdfs", export_until_quit)
+
+    def quitting(*_args) -> None:  # on the GUI thread, as aboutToQuit is
+        cancel_all()
+        quit_seen.set()
+
+    folder = tmp_path / "out"
+    run = ExportRun(ctx, page, jobs=1)
+    run.progressed.connect(quitting)
+    with qtbot.waitSignal(run.finished, timeout=30000):
+        run.run(ExportChoice(tuple(books["batch"]), folder))
+        assert run.task is not None and not run.task.is_cancelled()
+    outcome = run.outcome
+    assert outcome.cancelled
+    assert 1 <= len(outcome.written) < BATCH  # the first chunk only
+    assert sorted(folder.glob("*.pdf")) == sorted(outcome.written)
+    assert run.summary_box.text().startswith("Export cancelled:")
 
 
 def test_one_selected_row_offers_the_whole_list(qtbot, page, books, export_to):
