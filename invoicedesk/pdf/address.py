@@ -17,6 +17,15 @@ from invoicedesk.pdf.model import PostalAddress
 _CITY_REGION_ZIP = frozenset({"US", "CA", "AU"})
 _CITY_THEN_ZIP = frozenset({"GB", "IE"})
 
+# How readily a line may be left out when the address does not fit the window, the
+# highest first. The name, street, postcode and city and the country line (ESSENTIAL)
+# are never left out: without them the letter does not arrive.
+ESSENTIAL = 0
+REGION = 1  # a region or county on a line of its own
+STREET2 = 2
+RECIPIENT = 3  # the extra line, e.g. a department
+ATTN = 4  # "Attn. Jane Doe"
+
 
 def address_lines(
     name: str,
@@ -30,28 +39,58 @@ def address_lines(
 
     ``attn`` is an extra line such as "Attn. Jane Doe". Empty parts are left out.
     """
-    lines = [name.strip()]
+    return [
+        text
+        for text, _ in ranked_address_lines(
+            name, address, sender_country=sender_country, language=language, attn=attn
+        )
+    ]
+
+
+def ranked_address_lines(
+    name: str,
+    address: PostalAddress | None,
+    *,
+    sender_country: str = "",
+    language: str = "en",
+    attn: str = "",
+) -> list[tuple[str, int]]:
+    """:func:`address_lines`, each with its rank: ``ESSENTIAL`` (0) for the lines that
+    must print, higher for the ones to leave out first when the window is too small."""
+    lines = [(name.strip(), ESSENTIAL)]
     if address is None:
-        return [line for line in lines + [attn] if line]
-    lines += [address.recipient.strip(), attn, address.street.strip(), address.street2.strip()]
-    lines += place_lines(address)
+        lines.append((attn.strip(), ATTN))
+        return [(text, rank) for text, rank in lines if text]
+    lines += [
+        (address.recipient.strip(), RECIPIENT),
+        (attn.strip(), ATTN),
+        (address.street.strip(), ESSENTIAL),
+        (address.street2.strip(), STREET2),
+    ]
+    lines += _ranked_place_lines(address)
     country = address.country.strip().upper()
     if country and country != sender_country.strip().upper():
-        lines.append(country_name(country, language).upper())
-    return [line for line in lines if line]
+        lines.append((country_name(country, language).upper(), ESSENTIAL))
+    return [(text, rank) for text, rank in lines if text]
 
 
 def place_lines(address: PostalAddress) -> list[str]:
     """Postcode, city and region as the country writes them."""
+    return [text for text, _ in _ranked_place_lines(address)]
+
+
+def _ranked_place_lines(address: PostalAddress) -> list[tuple[str, int]]:
     country = address.country.strip().upper()
     zip_code, city, region = address.zip.strip(), address.city.strip(), address.region.strip()
     if country in _CITY_REGION_ZIP:
         tail = " ".join(part for part in (region, zip_code) if part)
-        return [", ".join(part for part in (city, tail) if part)]
+        return [(", ".join(part for part in (city, tail) if part), ESSENTIAL)]
     if country in _CITY_THEN_ZIP:
-        return [city.upper(), region, zip_code]
+        return [(city.upper(), ESSENTIAL), (region, REGION), (zip_code, ESSENTIAL)]
     place = " ".join(part for part in (zip_code, city) if part)
-    return [place, region] if region and country not in ("DE", "AT", "CH") else [place]
+    if region and country not in ("DE", "AT", "CH"):
+        return [(place, ESSENTIAL), (region, REGION)]
+    return [(place, ESSENTIAL)]
 
 
 def one_line(name: str, address: PostalAddress | None) -> str:

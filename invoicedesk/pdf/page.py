@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from invoicedesk.pdf.layout import Geometry
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
-from invoicedesk.pdf.text import Pen, clean, fit_lines, fit_size, wrap
+from invoicedesk.pdf.text import Pen, clean, fit_lines, fit_ranked_lines, fit_size, wrap
 
 LOGO_MAX_WIDTH = 150.0  # points
 LOGO_MAX_HEIGHT = 62.0
@@ -34,7 +34,7 @@ class PageContent:
     seller_name: str
     letterhead_line: str  # address and contact under the company name
     sender_line: str  # the return line above the window
-    recipient: list[str]
+    recipient: list[tuple[str, int]]  # lines and their ranks (address.ranked_address_lines)
     info: list[tuple[str, str]]  # label, value
     running_title: str  # later pages: "Invoice RE-2026-0042"
     footer: list[list[str]]  # columns of lines
@@ -175,7 +175,7 @@ def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageCont
             + min(inner_width, canvas.stringWidth(content.sender_line, fonts.regular, size)),
             y - 2,
         )
-    lines, size = fit_lines(
+    lines, size = fit_ranked_lines(
         content.recipient, fonts.regular, 10, inner_width, geo.recipient_height - 1.5, min_size=7
     )
     pen = Pen(canvas)

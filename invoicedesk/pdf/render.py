@@ -22,7 +22,7 @@ from reportlab.platypus import (
 )
 
 from invoicedesk.core.document import TaxCategory
-from invoicedesk.pdf.address import address_lines, country_name, one_line
+from invoicedesk.pdf.address import country_name, one_line, ranked_address_lines
 from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.epc_qr import epc_qr_for
 from invoicedesk.pdf.labels import (
@@ -139,7 +139,7 @@ def _page_content(pdf: PdfInput, fmt: Formatter, title: str) -> PageContent:
     seller, buyer = pdf.seller, pdf.buyer
     seller_country = seller.address.country
     attn = f"{label('attn', language)} {buyer.contact.strip()}" if buyer.contact.strip() else ""
-    recipient = address_lines(
+    recipient = ranked_address_lines(
         buyer.name, buyer.address, sender_country=seller_country, language=lang, attn=attn
     )
     info = _info_rows(pdf, fmt)

@@ -10,6 +10,7 @@ Text drawn straight onto the canvas (``drawString``) is not parsed and needs onl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -85,6 +86,42 @@ def fit_lines(
         size = max(min_size, size - 0.5)
     room = max(1, int(height // (size * leading)))
     return wrapped[:room], size
+
+
+def fit_ranked_lines(
+    lines: Sequence[tuple[str, int]],
+    font: str,
+    size: float,
+    width: float,
+    height: float,
+    *,
+    leading: float = 1.2,
+    min_size: float = 7.0,
+) -> tuple[list[str], float]:
+    """Like :func:`fit_lines` for lines that are not all equally needed (an address):
+    each comes with a rank, 0 for a line that must print, higher for one that may go.
+    Shrink down to ``min_size`` first; then leave out whole lines, the highest rank
+    first (the later of equal ranks first); then the wrapped continuations of the first
+    line (a long name), then those of the other rank-0 lines. Only what cannot fit even
+    so is cut at the end. Returns (lines, size)."""
+    while True:
+        parts = [wrap(text, font, size, width) for text, _ in lines]
+        if sum(map(len, parts)) * size * leading <= height or size <= min_size:
+            break
+        size = max(min_size, size - 0.5)
+    room = max(1, int(height // (size * leading)))
+    kept = list(range(len(lines)))
+    optional = sorted((i for i in kept if lines[i][1] > 0), key=lambda i: (-lines[i][1], -i))
+    for index in optional:
+        if sum(len(parts[i]) for i in kept) <= room:
+            break
+        kept.remove(index)
+    parts = [parts[i] for i in kept]
+    # Continuation lines of the name, then of the other lines, the last ones first.
+    for index in [0, *range(len(parts) - 1, 0, -1)] if parts else []:
+        while sum(map(len, parts)) > room and len(parts[index]) > 1:
+            parts[index].pop()
+    return [part for group in parts for part in group][:room], size
 
 
 def fit_size(text: str, font: str, size: float, width: float, min_size: float = 4.0) -> float:

@@ -3,6 +3,7 @@ the coloured parts of the templates, the print version."""
 
 from __future__ import annotations
 
+import dataclasses
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,17 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from invoicedesk.pdf.model import Paper, Template
+from invoicedesk.pdf.model import Buyer, Paper, PostalAddress, Template
 from invoicedesk.pdf.render import render_pdf
-from tests.pdf.builders import document, logo_png, many_lines, page_images, pdf_input
+from tests.pdf.builders import (
+    SELLER,
+    Word,
+    document,
+    logo_png,
+    many_lines,
+    page_images,
+    pdf_input,
+)
 from tests.pdf.builders import word_boxes as boxes_of
 
 MM = 72 / 25.4
@@ -46,15 +55,25 @@ def test_a4_and_letter_page_sizes() -> None:
     assert [round(float(v)) for v in letter.pages[0].mediabox[2:]] == [612, 792]
 
 
-@pytest.mark.parametrize(
-    ("paper", "window"),
-    [
-        # DIN 5008 form B: the recipient part of the field, 20..105 mm × 62.7..90 mm.
-        (Paper.A4, (20 * MM, 62.7 * MM, 105 * MM, 90 * MM)),
-        # #10 envelope window on a letter folded in thirds: 7/8..5 3/8 in × 2.04..3.17 in.
-        (Paper.LETTER, (0.875 * INCH, 2.042 * INCH, 5.375 * INCH, 3.167 * INCH)),
-    ],
-)
+WINDOWS = {
+    # DIN 5008 form B: the recipient part of the field, 20..105 mm × 62.7..90 mm.
+    Paper.A4: (20 * MM, 62.7 * MM, 105 * MM, 90 * MM),
+    # #10 envelope window on a letter folded in thirds: 7/8..5 3/8 in × 2.04..3.17 in.
+    Paper.LETTER: (0.875 * INCH, 2.042 * INCH, 5.375 * INCH, 3.167 * INCH),
+}
+
+
+def _in_window(words: list[Word], texts: list[str], window: tuple[float, ...]) -> None:
+    """Each of ``texts`` is a word on page one, inside ``window`` (left, top, right, bottom)."""
+    left, top, right, bottom = window
+    for text in texts:
+        box = next((w for w in words if w.page == 0 and w.text == text), None)
+        assert box is not None, f"{text!r} is not on the page"
+        assert left <= box.x0 and box.x1 <= right, (text, box)
+        assert top <= box.y0 and box.y1 <= bottom, (text, box)
+
+
+@pytest.mark.parametrize(("paper", "window"), list(WINDOWS.items()))
 def test_recipient_address_sits_in_the_envelope_window(
     paper: Paper, window: tuple[float, float, float, float]
 ) -> None:
@@ -62,10 +81,7 @@ def test_recipient_address_sits_in_the_envelope_window(
     _, words = boxes_of(content)
     left, top, right, bottom = window
     address = ["Nordwind", "Buchhaltung", "Kowalski", "Hafen", "20457", "Hamburg"]
-    for text in address:
-        box = next(w for w in words if w.page == 0 and w.text == text)
-        assert left <= box.x0 and box.x1 <= right, (text, box)
-        assert top <= box.y0 and box.y1 <= bottom, (text, box)
+    _in_window(words, address, window)
     # On A4 the sender's return line sits above the recipient, inside the field; on
     # Letter the window shows the recipient only (the letterhead carries the sender).
     returns = [
@@ -80,6 +96,62 @@ def test_recipient_address_sits_in_the_envelope_window(
         assert returns[:5] == ["Muster", "Software", "GmbH", "·", "Hauptstraße"], returns
     else:
         assert "Muster" not in returns and "Nordwind" in returns
+
+
+US_SELLER = dataclasses.replace(
+    SELLER,
+    address=PostalAddress(
+        street="1 Main St", zip="10001", city="New York", region="NY", country="US"
+    ),
+)
+LONG_NAME = (
+    "The Worshipful Company of International Merchants, Importers and Exporters "
+    "of Fine Teas, Coffees and Spices of the City of London Ltd"
+)
+# The lines that may be left out, in the order they go: Attn., the extra recipient
+# line, street2, the county.
+OPTIONAL = ["Attn.", "Payable", "Whitehall", "Greater"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Albion Trading Ltd", LONG_NAME, "Gesellschaft " + "sehr " * 55 + "mbH"],
+    ids=["short", "long", "300-characters"],
+)
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.LETTER], ids=["A4", "Letter"])
+def test_a_full_address_keeps_street_postcode_city_and_country_in_the_window(
+    paper: Paper, name: str
+) -> None:
+    buyer = Buyer(
+        name=name,
+        address=PostalAddress(
+            recipient="Accounts Payable",
+            street="10 Downing Street",
+            street2="Whitehall Gardens",
+            zip="SW1A 1AA",
+            city="London",
+            region="Greater London",
+            country="GB",
+        ),
+        contact="Jane Smith",
+    )
+    seller = US_SELLER if paper is Paper.LETTER else SELLER
+    content = render_pdf(pdf_input(buyer=buyer, seller=seller, options={"paper": paper}))
+    _, words = boxes_of(content)
+    window = WINDOWS[paper]
+    first = name.split()[0]
+    _in_window(words, [first, "Downing", "LONDON", "SW1A", "1AA", "UNITED", "KINGDOM"], window)
+    printed = [text for text in OPTIONAL if any(w.page == 0 and w.text == text for w in words)]
+    _in_window(words, printed, window)
+    # Whatever was left out went in order: the least important lines first.
+    assert printed == OPTIONAL[len(OPTIONAL) - len(printed) :], printed
+    if paper is Paper.LETTER or len(name) > 100:
+        assert "Attn." not in printed  # these do not fit whole at 7 pt
+    # Nothing of the address lies below the window, above the title.
+    left, top, right, bottom = window
+    title = min(w.y0 for w in words if w.page == 0 and w.text == "RE-2026-0042" and w.y0 > bottom)
+    below = [w for w in words if w.page == 0 and w.x1 <= right and bottom < w.y1 < title]
+    assert not below, below
 
 
 def test_fonts_are_embedded_subsets_of_the_noto_families() -> None:
