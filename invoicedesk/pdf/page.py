@@ -25,6 +25,7 @@ from invoicedesk.pdf.text import Pen, clean, fit_lines, fit_ranked_lines, fit_si
 
 LOGO_MAX_WIDTH = 150.0  # points
 LOGO_MAX_HEIGHT = 62.0
+INFO_GAP = 8.0  # points between the recipient's lines and the info block
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,9 @@ def _draw_letterhead(canvas: Canvas, geo: Geometry, theme: Theme, content: PageC
 def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
     fonts = theme.fonts
     inner_x = geo.left
-    inner_width = geo.address_x + geo.address_width - inner_x - 4
+    # On Letter the window reaches past the info block's left edge: stop short of it.
+    right = min(geo.address_x + geo.address_width, geo.info_x - INFO_GAP)
+    inner_width = right - inner_x - 4
     if geo.sender_line_bottom is not None and content.sender_line:
         size = fit_size(content.sender_line, fonts.regular, 7, inner_width, min_size=5)
         y = geo.y(geo.sender_line_bottom)

@@ -154,6 +154,23 @@ def test_a_full_address_keeps_street_postcode_city_and_country_in_the_window(
     assert not below, below
 
 
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.LETTER], ids=["A4", "Letter"])
+def test_a_long_address_line_stops_short_of_the_info_block(paper: Paper) -> None:
+    buyer = Buyer(
+        name=LONG_NAME,
+        address=PostalAddress(street="10 Downing Street", zip="SW1A 1AA", city="London"),
+    )
+    content = render_pdf(pdf_input(buyer=buyer, seller=US_SELLER, options={"paper": paper}))
+    _, words = boxes_of(content)
+    info_left = next(w.x0 for w in words if w.page == 0 and w.text == "Invoice")
+    top, bottom = WINDOWS[paper][1], WINDOWS[paper][3]
+    beside = [w for w in words if w.page == 0 and top <= w.y0 and w.y1 <= bottom]
+    address = [w for w in beside if w.x0 < info_left - 1]
+    assert any(w.text == "Worshipful" for w in address)
+    overlapping = [w for w in address if w.x1 > info_left - 4]
+    assert not overlapping, overlapping
+
+
 def test_fonts_are_embedded_subsets_of_the_noto_families() -> None:
     for family, stem in (("Noto Sans", "NotoSans"), ("Noto Serif", "NotoSerif")):
         content = render_pdf(pdf_input(options={"font_family": family}))
