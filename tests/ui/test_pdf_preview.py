@@ -1,4 +1,5 @@
-"""The PDF preview: every page as an image, the page counter, keys, zoom; drafts and errors."""
+"""The PDF preview: pages rasterised where viewed, the page counter, keys, zoom; drafts and
+errors; PDFium kept inside its lock."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from invoicedesk.core.lifecycle import DocType
 from invoicedesk.services import pdfs
 from invoicedesk.ui.pdf.actions import PdfActions, PdfTarget
 from invoicedesk.ui.pdf.preview import PdfPreviewDialog
-from invoicedesk.ui.pdf.raster import PDFIUM_LOCK, PIXELS_PER_POINT, Rasteriser, Request, rasterise
+from invoicedesk.ui.pdf.raster import (
+    PDFIUM_LOCK,
+    PIXEL_BUDGET,
+    PIXELS_PER_POINT,
+    Cancelled,
+    Rasteriser,
+    Request,
+    rasterise,
+)
 from tests.ui.test_pdf_support import (  # noqa: F401 - fixtures
     answers,
     books,
@@ -28,6 +37,38 @@ from tests.ui.test_pdf_support import (  # noqa: F401 - fixtures
 )
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def forty_pages() -> bytes:
+    """A 40-page A4 PDF, made with reportlab directly (no invoice needed)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    for number in range(1, 41):
+        canvas.setFont("Helvetica-Bold", 28)
+        canvas.drawString(72, 760, f"Page {number} of 40")
+        canvas.setFont("Helvetica", 11)
+        for line in range(40):
+            canvas.drawString(72, 720 - 15 * line, f"Line {line + 1} of page {number}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def open_forty_pages(qtbot) -> tuple[PdfPreviewDialog, list[int]]:
+    """The preview of forty_pages(); the page indices rasterised so far, in order."""
+    dialog = PdfPreviewDialog("Forty pages")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    view = dialog.view
+    rasterised: list[int] = []
+    view.rasteriser.done.connect(lambda pages: rasterised.extend(pages.images))
+    view.rasteriser.salvaged.connect(lambda pages: rasterised.extend(pages.images))
+    with qtbot.waitSignal(view.rendered, timeout=10000):
+        dialog.set_pdf("forty.pdf", forty_pages())
+    return dialog, rasterised
 
 
 def open_preview(qtbot, page, invoice_id: int) -> PdfPreviewDialog:
@@ -42,7 +83,7 @@ def open_preview(qtbot, page, invoice_id: int) -> PdfPreviewDialog:
     return dialog
 
 
-def test_preview_shows_every_page_of_a_long_invoice(qtbot, page, books, db):
+def test_preview_shows_the_pages_of_a_long_invoice(qtbot, page, books, db):
     dialog = open_preview(qtbot, page, books["long"])
     assert dialog.windowTitle() == "Invoice RE-2026-0001 — Preview"
     archived = pdfs.archived_pdf(db, books["long"])
@@ -51,14 +92,17 @@ def test_preview_shows_every_page_of_a_long_invoice(qtbot, page, books, db):
     assert pages >= 3
     view = dialog.view
     assert view.page_count() == pages
-    images = view.canvas.images()
-    assert len(images) == pages and not any(image.isNull() for image in images)
+    images = view.canvas.images()  # the pages in and near the view
+    assert 0 in images and not any(image.isNull() for image in images.values())
     # Fit width: every page as wide as the view allows, at the zoom the view reports.
     expected = view.canvas.page_sizes()[0].width() * view.zoom() * PIXELS_PER_POINT
     assert abs(images[0].width() / images[0].devicePixelRatio() - expected) <= 1
     assert view.page_text() == f"Page 1 of {pages}"
     assert "archived" in dialog.note.text()
     assert dialog.save_button.isEnabled() and dialog.open_button.isEnabled()
+    with qtbot.waitSignal(view.rendered, timeout=5000):  # the last page, once scrolled to
+        view.go_to_page(pages)
+    assert pages - 1 in view.canvas.images()
 
 
 def test_keys_move_between_pages(qtbot, page, books):
@@ -110,6 +154,45 @@ def test_zoom_buttons_and_ctrl_wheel(qtbot, page, books):
     assert view.fit_button.isChecked() and view.zoom() != 1.0
 
 
+def test_a_long_pdf_is_rasterised_only_where_it_is_viewed(qtbot):
+    dialog, rasterised = open_forty_pages(qtbot)
+    view = dialog.view
+    assert view.page_count() == 40 and view.page_text() == "Page 1 of 40"
+    assert 0 in view.canvas.images() and len(rasterised) <= 3  # a few, not forty
+    # The others are placeholders of their size: the scroll range is the whole PDF's.
+    last = view.canvas.page_rect(39)
+    assert last.size() == view.canvas.page_rect(0).size()
+    assert last.bottom() > 39 * last.height()
+
+    with qtbot.waitSignal(view.rendered, timeout=10000):
+        qtbot.keyClick(view.scroll_area, Qt.Key.Key_End)
+    assert view.page_text() == "Page 40 of 40"
+    assert 39 in view.canvas.images() and 39 in rasterised
+    assert len(rasterised) <= 6 and not set(rasterised) & set(range(5, 35))  # none between
+
+    with qtbot.waitSignal(view.rendered, timeout=10000):
+        qtbot.keyClick(view.scroll_area, Qt.Key.Key_PageUp)
+    assert view.page_text() == "Page 39 of 40" and 38 in view.canvas.images()
+
+
+def test_zoomed_in_far_pages_give_way_to_the_pixel_budget(qtbot):
+    dialog, rasterised = open_forty_pages(qtbot)
+    view = dialog.view
+    with qtbot.waitSignal(view.rendered, timeout=10000):
+        view.set_zoom(4.0)  # an A4 page is about 14 megapixels now
+    assert view.zoom_label.text() == "400 %"
+    image = view.canvas.images()[0]
+    assert abs(image.width() - view.canvas.page_rect(0).width()) <= 1
+    for number in (10, 20, 30, 40):
+        with qtbot.waitSignal(view.rendered, timeout=20000):
+            view.go_to_page(number)
+        assert view.page_text() == f"Page {number} of 40"
+        assert number - 1 in view.canvas.images()
+        assert view.canvas.cached_pixels() <= PIXEL_BUDGET
+    assert 0 not in view.canvas.images()  # far away: dropped
+    assert len(set(rasterised)) < 15
+
+
 def test_draft_preview_is_watermarked_and_not_stored(qtbot, page, books, db):
     dialog = open_preview(qtbot, page, books["draft"])
     assert dialog.windowTitle() == f"Invoice draft {books['draft']} — Preview"
@@ -142,6 +225,15 @@ def test_rasteriser_delivers_only_the_newest_request(qtbot, db, books):
     qtbot.waitUntil(lambda: not rasteriser.is_busy(), timeout=10000)
     assert len(results) == 1
     assert len(results[0].images) == page_count(short) and results[0].zoom == 0.5
+
+
+def test_a_cancelled_rasterisation_hands_over_the_pages_it_finished(db, books):
+    content = pdfs.archived_pdf(db, books["long"]).content
+    checks = iter([False, False, True])  # a newer request comes during the second page
+    with pytest.raises(Cancelled) as cancelled:
+        rasterise(Request(content, zoom=0.5, pages=(2, 0, 1)), lambda: next(checks))
+    assert list(cancelled.value.pages.images) == [2, 0]  # in the order asked
+    assert cancelled.value.pages.content is content and cancelled.value.pages.zoom == 0.5
 
 
 def test_pdfium_pages_and_bitmaps_are_closed_inside_the_lock(db, books, monkeypatch):

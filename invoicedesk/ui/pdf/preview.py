@@ -1,9 +1,12 @@
 """A PDF shown inside the app: pages stacked in a scroll area, zoom, page counter, keys.
 
 ``PdfView`` shows the bytes it is given (``set_pdf``); the pages are rasterised
-by :class:`~invoicedesk.ui.pdf.raster.Rasteriser` off the GUI thread. While a new
-zoom is being rasterised the old images are drawn stretched, so zooming and
-resizing answer at once. ``PdfPreviewDialog`` adds Save as…, Open in PDF viewer
+by :class:`~invoicedesk.ui.pdf.raster.Rasteriser` off the GUI thread, lazily: only
+the pages in or near the view, at the current zoom (the others are white pages of
+their size until scrolled to), and the images of far pages are dropped once all
+together pass :data:`~invoicedesk.ui.pdf.raster.PIXEL_BUDGET`. While a new zoom
+is being rasterised the old images are drawn stretched, so zooming and resizing
+answer at once. ``PdfPreviewDialog`` adds Save as…, Open in PDF viewer
 and Close around it.
 
 Keys: PgUp/PgDn the previous/next page, Home/End the first/last page,
@@ -11,6 +14,9 @@ Ctrl+plus/minus/0 zoom in/out/100 %, Ctrl+wheel zooms.
 """
 
 from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -36,11 +42,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invoicedesk.ui.pdf import files
-from invoicedesk.ui.pdf.raster import PIXELS_PER_POINT, Pages, Rasteriser, Request, fit_zoom
+from invoicedesk.ui.pdf import files, raster
+from invoicedesk.ui.pdf.raster import (
+    GAP,
+    MARGIN,
+    Pages,
+    Rasteriser,
+    Request,
+    fit_zoom,
+    page_extent,
+    page_spans,
+    plan,
+)
 
-MARGIN = 20  # around the pages
-GAP = 16  # between pages
 MIN_ZOOM, MAX_ZOOM = 0.25, 4.0
 ZOOM_STEP = 1.25
 BACKGROUND = QColor("#d9dce0")
@@ -48,23 +62,40 @@ RERENDER_MS = 150  # after the last zoom or resize step, rasterise crisp images 
 
 
 class PageCanvas(QWidget):
-    """Paints the pages one below the other, centred, each on a soft shadow."""
+    """Paints the pages one below the other, centred, each on a soft shadow.
+
+    A page without an image is a white page of its size; an image made at another
+    zoom is drawn stretched until its replacement comes.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sizes: list[QSizeF] = []
-        self._images: list[QImage] = []
+        self._spans: list[tuple[int, int]] = []  # each page's top and bottom
+        self._images: dict[int, QImage] = {}
+        self._made_at: dict[int, tuple[float, float]] = {}  # page: its image's zoom, ratio
         self._zoom = 1.0
         self._message = ""
 
     # ------------------------------------------------------------------ state
 
-    def set_pages(self, pages: Pages) -> None:
-        self._sizes = list(pages.sizes)
-        self._images = list(pages.images)
-        self._zoom = pages.zoom
+    def set_document(self, sizes: Sequence[QSizeF], zoom: float) -> None:
+        """Lay out the pages of a new PDF at ``zoom``, none rasterised yet."""
+        self._sizes = list(sizes)
+        self._images.clear()
+        self._made_at.clear()
+        self._zoom = zoom
         self._message = ""
         self._relayout()
+
+    def add_images(self, pages: Pages, *, keep_current: bool = False) -> None:
+        """Show the images of ``pages`` (``keep_current``: not over images at this zoom)."""
+        for index, image in pages.images.items():
+            if index >= len(self._sizes) or (keep_current and self.is_current(index, pages.ratio)):
+                continue
+            self._images[index] = image
+            self._made_at[index] = (pages.zoom, pages.ratio)
+        self.update()
 
     def set_zoom(self, zoom: float) -> None:
         """Lay out at ``zoom`` now; the current images are stretched until new ones come."""
@@ -75,7 +106,9 @@ class PageCanvas(QWidget):
         """A line shown instead of the pages (rendering, or why there is nothing)."""
         self._message = text
         if text:
-            self._sizes, self._images = [], []
+            self._sizes = []
+            self._images.clear()
+            self._made_at.clear()
         self._relayout()
 
     @property
@@ -85,43 +118,59 @@ class PageCanvas(QWidget):
     def page_count(self) -> int:
         return len(self._sizes)
 
-    def images(self) -> list[QImage]:
-        return list(self._images)
+    def images(self) -> dict[int, QImage]:
+        """The page images kept, by page index (0-based)."""
+        return dict(self._images)
+
+    def is_current(self, index: int, ratio: float) -> bool:
+        """Page ``index`` has an image made at the current zoom for ``ratio``."""
+        return self._made_at.get(index) == (self._zoom, ratio)
+
+    def cached_pixels(self) -> int:
+        return sum(image.width() * image.height() for image in self._images.values())
+
+    def drop_far(self, keep: Collection[int], centre: int, budget: int) -> None:
+        """Drop the images of pages not in ``keep`` — those made at another zoom first,
+        then the farthest from height ``centre`` — until the rest fit into ``budget``."""
+        total = self.cached_pixels()
+        if total <= budget:
+            return
+
+        def order(index: int) -> tuple[bool, int]:
+            top, bottom = self._spans[index]
+            return self._made_at[index][0] == self._zoom, -abs((top + bottom) // 2 - centre)
+
+        for index in sorted((i for i in self._images if i not in keep), key=order):
+            if total <= budget:
+                break
+            image = self._images.pop(index)
+            del self._made_at[index]
+            total -= image.width() * image.height()
+        self.update()
 
     def page_sizes(self) -> list[QSizeF]:
         return list(self._sizes)
 
     # ------------------------------------------------------------------ geometry
 
-    def _page_size(self, index: int) -> QSize:
-        size = self._sizes[index] * (self._zoom * PIXELS_PER_POINT)
-        return QSize(max(1, round(size.width())), max(1, round(size.height())))
-
     def content_size(self) -> QSize:
         if not self._sizes:
             return QSize(0, 0)
-        sizes = [self._page_size(i) for i in range(len(self._sizes))]
-        width = max(s.width() for s in sizes) + 2 * MARGIN
-        height = sum(s.height() for s in sizes) + GAP * (len(sizes) - 1) + 2 * MARGIN
-        return QSize(width, height)
+        width = max(page_extent(size, self._zoom).width() for size in self._sizes)
+        return QSize(width + 2 * MARGIN, self._spans[-1][1] + MARGIN)
 
     def page_rect(self, index: int) -> QRect:
-        y = MARGIN
-        for i in range(index):
-            y += self._page_size(i).height() + GAP
-        size = self._page_size(index)
-        return QRect((self.width() - size.width()) // 2, y, size.width(), size.height())
+        top, bottom = self._spans[index]
+        width = page_extent(self._sizes[index], self._zoom).width()
+        return QRect((self.width() - width) // 2, top, width, bottom - top)
 
     def page_at(self, y: int) -> int:
         """The page at height ``y`` (or the one just above the gap ``y`` falls in)."""
-        top = MARGIN
-        for i in range(len(self._sizes)):
-            top += self._page_size(i).height() + GAP
-            if y < top:
-                return i
-        return max(len(self._sizes) - 1, 0)
+        index = bisect.bisect_right(self._spans, y, key=lambda span: span[1] + GAP)
+        return min(index, max(len(self._sizes) - 1, 0))
 
     def _relayout(self) -> None:
+        self._spans = page_spans(self._sizes, self._zoom)
         self.setMinimumSize(self.content_size())
         self.updateGeometry()
         self.update()
@@ -139,25 +188,28 @@ class PageCanvas(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._message)
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        for index in range(len(self._sizes)):
+        area = event.rect().adjusted(-8, -8, 8, 8)  # with the shadows
+        first = bisect.bisect_left(self._spans, area.top(), key=lambda span: span[1])
+        for index in range(first, len(self._sizes)):
             rect = self.page_rect(index)
-            if not rect.adjusted(-8, -8, 8, 8).intersects(event.rect()):
-                continue
+            if rect.top() > area.bottom():
+                break
             for spread in range(6, 0, -1):  # a soft shadow, darker near the page
                 painter.fillRect(
                     rect.adjusted(2 - spread, 3 - spread, 2 + spread, 3 + spread),
                     QColor(0, 0, 0, 9 + 5 * (6 - spread)),
                 )
             painter.fillRect(rect, Qt.GlobalColor.white)
-            if index < len(self._images):
-                painter.drawImage(QRectF(rect), self._images[index])
+            image = self._images.get(index)
+            if image is not None:
+                painter.drawImage(QRectF(rect), image)
         painter.end()
 
 
 class PdfView(QWidget):
     """A PDF's pages in a scroll area, with zoom controls and "Page 2 of 5"."""
 
-    rendered = Signal()  # the pages of the latest PDF (or zoom) are on screen
+    rendered = Signal()  # the pages in view of the latest PDF (or zoom) are on screen
     failed = Signal(str)
     page_changed = Signal(int, int)  # current page (1-based), page count
 
@@ -166,6 +218,8 @@ class PdfView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._content: bytes | None = None
+        self._shown: bytes | None = None  # the PDF the canvas lays out (None: none yet)
+        self._asked: tuple[float, float, frozenset[int]] | None = None  # zoom, ratio, pages
         self._fit = True  # follow the view's size (else: a fixed zoom)
         self._fit_page = fit_page  # whole pages, not only their width
         self._zoom = 1.0
@@ -182,17 +236,24 @@ class PdfView(QWidget):
         self.scroll_area.setAccessibleName("PDF pages")
         self.scroll_area.installEventFilter(self)
         self.scroll_area.viewport().installEventFilter(self)
-        self.scroll_area.verticalScrollBar().valueChanged.connect(self._update_page)
-        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._update_page)
         self.setFocusProxy(self.scroll_area)
 
         self.rasteriser = Rasteriser(self)
         self.rasteriser.done.connect(self._show_pages)
+        self.rasteriser.salvaged.connect(self._salvage)
         self.rasteriser.failed.connect(self._show_failure)
         self._rerender = QTimer(self)
         self._rerender.setSingleShot(True)
         self._rerender.setInterval(RERENDER_MS)
         self._rerender.timeout.connect(self._request)
+        self._filler = QTimer(self)  # scrolled: the pages now in view, once per event batch
+        self._filler.setSingleShot(True)
+        self._filler.setInterval(0)
+        self._filler.timeout.connect(self._fill)
+        bar = self.scroll_area.verticalScrollBar()
+        for signal in (bar.valueChanged, bar.rangeChanged):
+            signal.connect(self._update_page)
+            signal.connect(self._schedule_fill)  # not _filler.start: that takes an interval
 
         self.fit_button = self._tool(
             "Fit page" if fit_page else "Fit width",
@@ -254,6 +315,8 @@ class PdfView(QWidget):
     def set_message(self, text: str) -> None:
         """Show ``text`` instead of pages ("Rendering…", or why there is no PDF)."""
         self._content = None
+        self._shown = None
+        self._asked = None
         self.canvas.set_message(text)
         self._update_page()
 
@@ -261,7 +324,7 @@ class PdfView(QWidget):
         return self._content
 
     def is_busy(self) -> bool:
-        return self.rasteriser.is_busy() or self._rerender.isActive()
+        return self.rasteriser.is_busy() or self._rerender.isActive() or self._filler.isActive()
 
     def page_count(self) -> int:
         return self.canvas.page_count()
@@ -294,16 +357,16 @@ class PdfView(QWidget):
         """Zoom to the view's width (or whole pages), and keep doing so as it is resized."""
         self._fit = True
         self.fit_button.setChecked(True)
+        self._rerender.start()  # first: no pages are asked for while the zoom settles
         sizes = self.canvas.page_sizes()
         if sizes:
             self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
-        self._rerender.start()
 
     def set_zoom(self, zoom: float) -> None:
         self._fit = False
         self.fit_button.setChecked(False)
-        self._apply_zoom(min(max(zoom, MIN_ZOOM), MAX_ZOOM))
         self._rerender.start()
+        self._apply_zoom(min(max(zoom, MIN_ZOOM), MAX_ZOOM))
 
     def zoom_in(self) -> None:
         self.set_zoom(self._zoom * ZOOM_STEP)
@@ -328,31 +391,103 @@ class PdfView(QWidget):
         self.in_button.setEnabled(self._zoom < MAX_ZOOM - 1e-6)
 
     def _request(self) -> None:
+        """Rasterise what the view lacks; a new PDF: measure it and render what it shows."""
         if self._content is None:
             return
+        if self._shown is self._content:
+            if self._fill():
+                self.rendered.emit()  # nothing to rasterise: it is on screen already
+            return
         ratio = self.devicePixelRatioF()
+        bar = self.scroll_area.verticalScrollBar()
+        view = (bar.value(), self.scroll_area.viewport().height())
         if self._fit:
             request = Request(
                 self._content,
                 fit_width=self._available_width(),
                 fit_height=self._available_height(),
                 ratio=ratio,
+                view=view,
             )
         else:
-            request = Request(self._content, zoom=self._zoom, ratio=ratio)
+            request = Request(self._content, zoom=self._zoom, ratio=ratio, view=view)
+        self._asked = None
         self.rasteriser.request(request)
 
+    def _wanted(self, ratio: float) -> list[int]:
+        """The pages in or near the view (within the pixel budget), as raster.plan says."""
+        bar = self.scroll_area.verticalScrollBar()
+        height = self.scroll_area.viewport().height()
+        return plan(self.canvas.page_sizes(), self._zoom, ratio, bar.value(), height)
+
+    def _fill(self) -> bool:
+        """Ask for the pages in or near the view that have no image at this zoom yet;
+        True when none is missing."""
+        self._filler.stop()
+        if self._content is None or self._shown is not self._content or self._rerender.isActive():
+            return False  # a new PDF or a new zoom is on its way: _request follows
+        ratio = self.devicePixelRatioF()
+        missing = [i for i in self._wanted(ratio) if not self.canvas.is_current(i, ratio)]
+        if not missing:
+            return True
+        asked = (self._zoom, ratio, frozenset(missing))
+        if (
+            self._asked is not None
+            and self._asked[:2] == asked[:2]
+            and asked[2] <= self._asked[2]
+            and self.rasteriser.is_busy()
+        ):
+            return False  # under way
+        self._asked = asked
+        self.rasteriser.request(
+            Request(self._content, zoom=self._zoom, ratio=ratio, pages=tuple(missing))
+        )
+        return False
+
+    def _schedule_fill(self, *_args: object) -> None:
+        self._filler.start()
+
+    def _drop_far(self) -> None:
+        """Keep the page images within the pixel budget: far pages' go first."""
+        ratio = self.devicePixelRatioF()
+        bar = self.scroll_area.verticalScrollBar()
+        centre = bar.value() + self.scroll_area.viewport().height() // 2
+        self.canvas.drop_far(set(self._wanted(ratio)), centre, raster.PIXEL_BUDGET)
+
     def _show_pages(self, pages: Pages) -> None:
-        first = self.canvas.page_count() == 0
-        self._zoom = pages.zoom
-        self.canvas.set_pages(pages)
-        self._show_zoom()
-        if first:
-            self.scroll_area.verticalScrollBar().setValue(0)
+        if pages.content is not self._content:
+            return  # a message replaced the PDF meanwhile
+        self._asked = None
+        if pages.content is not self._shown:  # a new PDF: lay its pages out
+            first = self.canvas.page_count() == 0
+            self._shown = pages.content
+            zoom = self._zoom  # the user may have zoomed since the request
+            if self._fit:  # or resized the view
+                sizes = list(pages.sizes)
+                zoom = fit_zoom(sizes, self._available_width(), self._available_height())
+            self._zoom = zoom  # images made at another zoom are stretched, then replaced
+            self.canvas.set_document(pages.sizes, zoom)
+            self.canvas.add_images(pages)
+            self.canvas.adjustSize()
+            self._show_zoom()
+            if first:
+                self.scroll_area.verticalScrollBar().setValue(0)
+        else:
+            self.canvas.add_images(pages)
         self._update_page()
-        self.rendered.emit()
+        self._drop_far()
+        if self._fill():
+            self.rendered.emit()
+
+    def _salvage(self, pages: Pages) -> None:
+        """Pages an outdated request had finished: keep them, they may save a rendering."""
+        if pages.content is self._shown and pages.content is self._content:
+            self.canvas.add_images(pages, keep_current=True)
+            self._drop_far()
 
     def _show_failure(self, message: str) -> None:
+        self._shown = None
+        self._asked = None
         self.canvas.set_message(message)
         self._update_page()
         self.failed.emit(message)
@@ -403,8 +538,10 @@ class PdfView(QWidget):
         if watched is self.scroll_area and event.type() == QEvent.Type.Resize and self._fit:
             sizes = self.canvas.page_sizes()
             if sizes:
-                self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
                 self._rerender.start()
+                self._apply_zoom(fit_zoom(sizes, self._available_width(), self._available_height()))
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            self._schedule_fill()  # taller: more pages in view
         return super().eventFilter(watched, event)
 
     def _key(self, event: QKeyEvent) -> bool:
