@@ -188,29 +188,51 @@ def _draw_address(canvas: Canvas, geo: Geometry, theme: Theme, content: PageCont
         y -= size * 1.2
 
 
-def _draw_info(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
-    fonts = theme.fonts
-    pen = Pen(canvas)
-    label_size, value_size, step = 7.8, 8.5, 11.0
-    x = geo.info_x
-    widest = max(
-        (stringWidth(text, fonts.regular, label_size) for text, _ in content.info), default=0
-    )
+INFO_LABEL_SIZE, INFO_VALUE_SIZE, INFO_STEP = 7.8, 8.5, 11.0
+INFO_CLEARANCE = 14.0  # points from the info block's last baseline down to the body
+
+
+def _info_layout(
+    geo: Geometry, font: str, info: Sequence[tuple[str, str]]
+) -> tuple[float, list[tuple[float, list[str], list[str]]]]:
+    """The width of the label column and, per row, the first baseline (points from the
+    top), the label's and the value's lines. Every row is there: the block grows
+    downward as far as it needs (see :func:`first_body_top`)."""
+    widest = max((stringWidth(text, font, INFO_LABEL_SIZE) for text, _ in info), default=0)
     label_width = min(widest + 8, geo.info_width * 0.45)
     value_width = geo.info_width - label_width
-    y = geo.y(geo.info_top) - value_size
-    limit = geo.y(geo.body_top_first) + 14
-    for text, value in content.info:
-        values = wrap(value, fonts.regular, value_size, value_width)
-        labels = wrap(text, fonts.regular, label_size, label_width - 6)
-        height = max(len(values), len(labels))
-        if y - (height - 1) * step < limit:
-            break
+    rows = []
+    baseline = geo.info_top + INFO_VALUE_SIZE
+    for text, value in info:
+        values = wrap(value, font, INFO_VALUE_SIZE, value_width)
+        labels = wrap(text, font, INFO_LABEL_SIZE, label_width - 6)
+        rows.append((baseline, labels, values))
+        baseline += max(len(values), len(labels)) * INFO_STEP + 2
+    return label_width, rows
+
+
+def first_body_top(geo: Geometry, theme: Theme, info: Sequence[tuple[str, str]]) -> float:
+    """Where the body starts on page one, in points from the top: where the geometry
+    puts it, or lower when the info block needs more room (many rows, long values)."""
+    _, rows = _info_layout(geo, theme.fonts.regular, info)
+    if not rows:
+        return geo.body_top_first
+    baseline, labels, values = rows[-1]
+    last = baseline + (max(len(labels), len(values)) - 1) * INFO_STEP
+    return max(geo.body_top_first, last + INFO_CLEARANCE)
+
+
+def _draw_info(canvas: Canvas, geo: Geometry, theme: Theme, content: PageContent) -> None:
+    font = theme.fonts.regular
+    pen = Pen(canvas)
+    x = geo.info_x
+    label_width, rows = _info_layout(geo, font, content.info)
+    for baseline, labels, values in rows:
+        y = geo.y(baseline)
         for number, line in enumerate(labels):
-            pen.text(x, y - number * step, line, fonts.regular, label_size, MUTED)
+            pen.text(x, y - number * INFO_STEP, line, font, INFO_LABEL_SIZE, MUTED)
         for number, line in enumerate(values):
-            pen.text(x + label_width, y - number * step, line, fonts.regular, value_size, TEXT)
-        y -= height * step + 2
+            pen.text(x + label_width, y - number * INFO_STEP, line, font, INFO_VALUE_SIZE, TEXT)
 
 
 def _draw_marks(canvas: Canvas, geo: Geometry) -> None:

@@ -42,6 +42,7 @@ from invoicedesk.pdf.page import (
     PageContent,
     draw_first_page,
     draw_later_page,
+    first_body_top,
     logo_image,
     numbered_canvas,
     page_number_drawer,
@@ -81,7 +82,7 @@ def render_pdf(pdf: PdfInput) -> bytes:
         [
             PageTemplate(
                 id="first",
-                frames=[_frame(geo, geo.body_top_first, "first")],
+                frames=[_frame(geo, first_body_top(geo, theme, content.info), "first")],
                 onPage=lambda canvas, _doc: draw_first_page(canvas, geo, theme, content),
                 autoNextPageTemplate="later",
             ),

@@ -4,6 +4,7 @@ the coloured parts of the templates, the print version."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from invoicedesk.pdf.model import Buyer, Paper, PostalAddress, Template
+from invoicedesk.pdf.model import Buyer, DocumentKind, Paper, PostalAddress, Template
 from invoicedesk.pdf.render import render_pdf
 from tests.pdf.builders import (
+    BUYER,
     SELLER,
     Word,
     document,
@@ -169,6 +171,58 @@ def test_a_long_address_line_stops_short_of_the_info_block(paper: Paper) -> None
     assert any(w.text == "Worshipful" for w in address)
     overlapping = [w for w in address if w.x1 > info_left - 4]
     assert not overlapping, overlapping
+
+
+def _title_top(words: list[Word]) -> float:
+    """The top of the document's title on page one (the tallest text below the window)."""
+    return min(w.y0 for w in words if w.page == 0 and w.y1 - w.y0 > 14 and w.y0 > 60 * MM)
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE])
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.LETTER], ids=["A4", "Letter"])
+def test_the_info_block_prints_every_row_and_the_body_starts_below_it(
+    paper: Paper, kind: DocumentKind
+) -> None:
+    contact = "Erika Mustermann-Schulze, Accounts Receivable, +49 30 123456"
+    assert len(contact) == 60  # the longest contact the settings accept
+    buyer = dataclasses.replace(
+        BUYER, customer_number="KD-2026-" + "7" * 22, vat_id="DE" + "1" * 28
+    )
+    credit = kind is DocumentKind.CREDIT_NOTE
+    pdf = pdf_input(
+        kind=kind,
+        number="CN-2026-0002" if credit else "RE-2026-0042",
+        reference_number="RE-2026-0042" if credit else None,
+        reference_date=dt.date(2026, 3, 3) if credit else None,
+        supply_date=dt.date(2026, 2, 1),
+        supply_end_date=dt.date(2026, 2, 28),
+        supply_type="service",
+        buyer=buyer,
+        contact=contact,
+        options={"paper": paper},
+    )
+    content = render_pdf(pdf)
+    _, words = boxes_of(content)
+    info_x = next(w.x0 for w in words if w.page == 0 and w.text == "Date")
+    info = [w for w in words if w.page == 0 and w.x0 >= info_x - 1 and w.y0 < _title_top(words)]
+    text = " ".join(w.text for w in info)
+    labels = ["Date", "Service period", "Customer no.", "Your VAT ID", "Contact"]
+    labels += ["Credit note no.", "Invoice"] if credit else ["Invoice no.", "Due date"]
+    for label in labels:
+        assert label in text, label
+    for value in [*contact.split(), "1 Feb 2026", "28 Feb 2026"]:
+        assert value in text, value
+    compact = text.replace(" ", "")  # long numbers wrap inside the word
+    assert buyer.customer_number in compact and buyer.vat_id in compact
+    # The body starts below the block: nothing of it runs into the title.
+    assert max(w.y1 for w in info) < _title_top(words) - 4
+
+
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.LETTER], ids=["A4", "Letter"])
+def test_an_ordinary_info_block_leaves_the_body_where_it_was(paper: Paper) -> None:
+    _, words = boxes_of(render_pdf(pdf_input(options={"paper": paper})))
+    body_top = (98.5 * MM) if paper is Paper.A4 else (3.55 * INCH)
+    assert abs(_title_top(words) - body_top) < 2
 
 
 def test_fonts_are_embedded_subsets_of_the_noto_families() -> None:
