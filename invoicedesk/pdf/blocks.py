@@ -1,6 +1,13 @@
 """The blocks below the line table: the totals with the EPC QR code beside them.
 
 Every amount printed here is a field of ``PdfInput.totals``; nothing is recomputed.
+
+The totals usually stay together (``render`` keeps them with the tax notes). A block
+taller than a page (dozens of allowances, long reasons, many tax rates) splits between
+rows: the amount due keeps at least two rows before it, a part at the foot of a page
+has at least two rows, and the QR code goes with the last part. A row taller than
+40 % of a page (a reason with many line breaks) is cut between its lines; its amount
+prints with the first part.
 """
 
 from __future__ import annotations
@@ -17,10 +24,13 @@ from invoicedesk.core.totals import TaxTotal
 from invoicedesk.pdf.epc_qr import draw_qr
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import DocumentKind, PdfInput
+from invoicedesk.pdf.table import SPLIT_FRACTION
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
 from invoicedesk.pdf.text import Pen, fit_size, wrap
 
 QR_SIZE = 82.0  # points, quiet zone included (29 mm; the code itself about 24 mm)
+KEEP_WITH_LAST = 2  # rows that stay with the last one (the amount due) at a page break
+MIN_PART = 2  # rows a part at the foot of a page has at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +38,7 @@ class TotalRow:
     text: str
     value: str
     style: str = "normal"  # normal | small | strong | due
+    continued: bool = False  # the rest of a row cut at a page break: no rule above it
 
 
 def total_rows(pdf: PdfInput, fmt: Formatter) -> list[TotalRow]:
@@ -114,6 +125,7 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
         width: float,
         qr: segno.QRCode | None = None,
         qr_caption: str = "",
+        page_height: float = 0.0,
     ) -> None:
         super().__init__()
         self.rows = list(rows)
@@ -121,6 +133,8 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
         self.block_width = width
         self.qr = qr
         self.qr_caption = qr_caption
+        self.page_height = page_height  # a frame's height: which rows are tall
+        self.continuation = False  # a later part of a block split across pages
         self.value_width = 0.0
         self.layout: list[tuple[TotalRow, list[str], str, float, float]] = []
 
@@ -146,6 +160,51 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
         self.width, self.height = avail_width, max(height + 2, qr_height)
         return self.width, self.height
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        heights = [laid[4] for laid in self.layout]
+        movable = len(heights) - 1 - KEEP_WITH_LAST  # rows that may end a first part
+        room = avail_height - 2
+        taken, used = 0, 0.0
+        while taken < movable and used + heights[taken] <= room:
+            used += heights[taken]
+            taken += 1
+        rows = list(self.rows)
+        tall = SPLIT_FRACTION * self.page_height
+        if taken < movable and self.page_height and heights[taken] > tall:
+            cut = self._cut(taken, room - used)
+            if cut is not None:
+                rows[taken : taken + 1] = cut
+                taken += 1
+        frame = getattr(self, "_frame", None)
+        at_top = bool(getattr(frame, "_atTop", False))
+        if taken == 0 or (taken < min(MIN_PART, movable) and not at_top):
+            return []  # too little fits here: platypus moves the block on
+        return [self._part(rows[:taken], later=False), self._part(rows[taken:], later=True)]
+
+    def _cut(self, index: int, room: float) -> list[TotalRow] | None:
+        """Row ``index`` cut between its lines so that the first part fits ``room``."""
+        row, lines, _font, size, _height = self.layout[index]
+        pad = 4.0 if row.style == "due" else 1.8
+        count = int((room - 2 * pad) // (size * 1.3))
+        if count < 2 or count >= len(lines):  # not one line alone at the foot of a page
+            return None
+        head = TotalRow("\n".join(lines[:count]), row.value, row.style, row.continued)
+        tail = TotalRow("\n".join(lines[count:]), "", row.style, continued=True)
+        return [head, tail]
+
+    def _part(self, rows: list[TotalRow], *, later: bool) -> TotalsBlock:
+        part = TotalsBlock(
+            rows,
+            self.theme,
+            self.block_width,
+            self.qr if later else None,
+            self.qr_caption,
+            self.page_height,
+        )
+        part.continuation = later
+        return part
+
     def draw(self) -> None:
         canvas = self.canv
         theme = self.theme
@@ -159,10 +218,11 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
                     canvas.setFillColor(theme.due_fill)
                     canvas.rect(left, top - row_height, width, row_height, stroke=0, fill=1)
                     pen.forget()
-                canvas.setStrokeColor(theme.rule_color)
-                canvas.setLineWidth(0.9)
-                canvas.line(left, top, left + width, top)
-            elif row.style == "strong":
+                if not row.continued:
+                    canvas.setStrokeColor(theme.rule_color)
+                    canvas.setLineWidth(0.9)
+                    canvas.line(left, top, left + width, top)
+            elif row.style == "strong" and not row.continued:
                 canvas.setStrokeColor(HAIRLINE)
                 canvas.setLineWidth(0.35)
                 canvas.line(left, top, left + width, top)
@@ -171,14 +231,20 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
             color = MUTED if row.style == "small" else TEXT
             for number, line in enumerate(lines):
                 pen.text(left + 3, baseline - number * size * 1.3, line, font, size, color)
-            value_size = fit_size(row.value, font, size, self.value_width - 3)
-            pen.text(left + width - 3, baseline, row.value, font, value_size, color, align="right")
+            if row.value:
+                value_size = fit_size(row.value, font, size, self.value_width - 3)
+                pen.text(
+                    left + width - 3, baseline, row.value, font, value_size, color, align="right"
+                )
             top -= row_height
         if self.qr is not None:
             # The quiet zone (4 modules) may lie in the margin: the dark modules then
-            # line up with the text's left edge and the top of the totals.
+            # line up with the text's left edge and the top of the totals; in the last
+            # part of a split block, with the top of the block's lowest QR-high stretch,
+            # beside the amount due.
             quiet = 4 * QR_SIZE / self.qr.symbol_size(scale=1, border=4)[0]
-            bottom = self.height - QR_SIZE + quiet
+            top = QR_SIZE + theme.small_size * 2 if self.continuation else self.height
+            bottom = top - QR_SIZE + quiet
             draw_qr(canvas, self.qr, -quiet, bottom, QR_SIZE)
             pen.forget()
             pen.text(

@@ -20,8 +20,10 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from invoicedesk.core.document import TaxCategory
+from invoicedesk.core.errors import DomainError
 from invoicedesk.pdf.address import country_name, one_line, ranked_address_lines
 from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.epc_qr import epc_qr_for
@@ -50,7 +52,12 @@ from invoicedesk.pdf.page import (
 from invoicedesk.pdf.templates import MUTED, Theme, theme_for
 from invoicedesk.pdf.text import clean, markup
 
-__all__ = ["render_pdf", "title_of"]
+__all__ = ["PdfLayoutError", "render_pdf", "title_of"]
+
+
+class PdfLayoutError(DomainError):
+    """A part of the document cannot be placed on any page (ReportLab's LayoutError),
+    said in words a user can act on."""
 
 
 def render_pdf(pdf: PdfInput) -> bytes:
@@ -95,7 +102,14 @@ def render_pdf(pdf: PdfInput) -> bytes:
     )
     story = _story(pdf, theme, fmt, geo, title, later_height)
     drawer = page_number_drawer(geo, theme, content.page_label)
-    doc.build(story, canvasmaker=numbered_canvas(drawer))
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(drawer))
+    except LayoutError as exc:  # its message names Python objects: "<TotalsBlock at 0x…>"
+        raise PdfLayoutError(
+            "the PDF could not be laid out: a part of the document does not fit on a page "
+            "even when broken up — shorten the longest texts (descriptions, notes, reasons)",
+            "pdf",
+        ) from exc
     return buffer.getvalue()
 
 
@@ -242,11 +256,15 @@ def _story(
     story.append(Spacer(1, 8))
     qr = epc_qr_for(pdf)
     caption = label("qr_caption", language)
-    totals = TotalsBlock(total_rows(pdf, fmt), theme, min(geo.body_width, 270), qr, caption)
+    width = min(geo.body_width, 270)
+    totals = TotalsBlock(total_rows(pdf, fmt), theme, width, qr, caption, page_height)
     tail: list[Flowable] = [totals, Spacer(1, 12)]
     for note in _tax_notes(pdf, markers):
         tail += [Paragraph(markup(note), styles["legal"]), Spacer(1, 3)]
-    story.append(KeepTogether(tail))
+    if sum(part.wrap(geo.body_width, page_height)[1] for part in tail) <= page_height:
+        story.append(KeepTogether(tail))  # on the next page whole if it must move
+    else:
+        story += tail  # taller than a page: it starts under the table and splits
     story.append(Spacer(1, 8))
     story.append(KeepTogether(_payment(pdf, theme, fmt)))
     if pdf.note.strip():

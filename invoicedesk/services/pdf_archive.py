@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,10 +35,20 @@ def render(pdf: PdfInput, consequence: str = "") -> bytes:
     except DomainError as exc:
         raise type(exc)(exc.message + suffix, exc.field) from exc
     except Exception as exc:  # noqa: BLE001 - fonts, images …: reach the user as one line
-        raise DomainError(
-            f"the PDF could not be made ({type(exc).__name__}: {exc}){suffix}", "pdf"
-        ) from exc
+        raise DomainError(f"the PDF could not be made ({_reason(exc)}){suffix}", "pdf") from exc
     return content
+
+
+_REPR = re.compile(r"<[^<>]*\bat 0x[0-9a-fA-F]+[^<>]*>")  # "<TotalsBlock at 0x7f…>"
+
+
+def _reason(exc: Exception) -> str:
+    """The error as one short line for a person: its kind and message, with Python
+    object reprs left out."""
+    text = " ".join(_REPR.sub("…", str(exc)).split())
+    if len(text) > 160:
+        text = text[:159].rstrip() + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def require_readable_logo(layout: Layout, consequence: str) -> None:

@@ -171,9 +171,10 @@ def page_images(content: bytes, tmp_path: Path, resolution: int = 200) -> list[P
     return sorted(tmp_path.glob("page*.png"))
 
 
-def qr_payloads(content: bytes, tmp_path: Path) -> list[str]:
-    """What zbarimg decodes from the first page (an empty list when it finds no code)."""
-    image = page_images(content, tmp_path)[0]
+def qr_payloads(content: bytes, tmp_path: Path, page: int = 0) -> list[str]:
+    """What zbarimg decodes from a page, the first unless ``page`` (from 0) says
+    otherwise (an empty list when it finds no code)."""
+    image = page_images(content, tmp_path)[page]
     result = subprocess.run(
         ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
         capture_output=True,

@@ -4,14 +4,18 @@ carried-forward / brought-forward sums that equal the exact running sums."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from invoicedesk.core.document import LineItem
+from invoicedesk.core.document import AllowanceCharge, Discount, InvoiceDocument, LineItem
+from invoicedesk.core.errors import DomainError
+from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.labels import Formatter
 from invoicedesk.pdf.model import PdfInput
-from invoicedesk.pdf.render import render_pdf
+from invoicedesk.pdf.render import PdfLayoutError, render_pdf
 from tests.pdf.builders import (
     D,
     document,
@@ -20,6 +24,7 @@ from tests.pdf.builders import (
     pdf_input,
     pdf_pages,
     pdf_words,
+    qr_payloads,
     word_boxes,
 )
 
@@ -152,3 +157,105 @@ def test_nothing_leaves_the_page_or_its_column() -> None:
 
 def _y_of(boxes: list, text: str) -> float:
     return next(b.y0 for b in boxes if b.text == text)
+
+
+# -- totals taller than a page -----------------------------------------------------------
+
+
+def _allowances(count: int, reason: str) -> tuple[AllowanceCharge, ...]:
+    return tuple(
+        AllowanceCharge(
+            is_charge=number % 2 == 1,
+            value=Discount(amount=D("1.00") + D(number) / 100),
+            reason=reason.format(number=number),
+            tax_rate=D(19),
+        )
+        for number in range(count)
+    )
+
+
+TALL_TOTALS = {
+    # ~200 characters each: every allowance row is eight lines high.
+    "9-long-reasons": document(
+        allowances_charges=_allowances(9, "{number:02d} " + "Long reason text " * 11 + "end")
+    ),
+    "45-allowances-and-charges": document(allowances_charges=_allowances(45, "R{number:02d}")),
+    "40-tax-rates": document(
+        lines=tuple(
+            LineItem(quantity=D(1), unit_price=D("10.00"), tax_rate=D(n) + D("0.5"), name=f"L{n}")
+            for n in range(40)
+        ),
+        allowances_charges=(),
+    ),
+}
+
+
+@pytest.mark.parametrize("doc", list(TALL_TOTALS.values()), ids=list(TALL_TOTALS))
+def test_totals_taller_than_a_page_split_between_rows(doc: InvoiceDocument, tmp_path: Path) -> None:
+    pdf = pdf_input(doc)
+    content = render_pdf(pdf)
+    pages = pdf_pages(content)
+    fmt = Formatter(pdf.locale, "EUR")
+    rows = total_rows(pdf, fmt)
+    assert len(rows) >= 11
+    # Every row once, in order: (page, line) of the line with its amount.
+    found: list[tuple[int, int]] = []
+    for row in rows:
+        wrapped = len(row.text) > 40  # a long reason: its amount is on its first line
+        label = re.escape(row.text[:16]) + r"[^\n]*?" if wrapped else re.escape(row.text)
+        pattern = re.compile(rf"(?:^|\s{{2,}}){label}\s{{2,}}{re.escape(row.value)}$")
+        hits = [
+            (number, index)
+            for number, page in enumerate(pages)
+            for index, line in enumerate(page.splitlines())
+            if pattern.search(line.rstrip())
+        ]
+        assert len(hits) == 1, (row, hits)
+        found += hits
+    assert found == sorted(found)
+    per_page = Counter(page for page, _ in found)
+    assert len(per_page) >= 2  # it did split
+    assert all(count >= 2 for count in per_page.values()), per_page  # no row left alone
+    due_page = found[-1][0]
+    assert rows[-1].style == "due" and per_page[due_page] >= 3  # two rows with the amount due
+    # The long reasons print whole (between them, the amounts of their first lines).
+    words = re.sub(r" -?€[\d,.]+", "", pdf_words(content))
+    for entry in doc.allowances_charges:
+        assert entry.reason in words
+    # The QR code is with the amount due and asks for it.
+    payloads = qr_payloads(content, tmp_path, page=due_page)
+    amount = f"EUR{pdf.totals.due:.2f}".rstrip("0").rstrip(".")
+    assert len(payloads) == 1 and payloads[0].split("\n")[7] == amount
+    assert "Scan to pay" not in "".join(pages[:due_page])
+
+
+def test_a_totals_row_taller_than_a_page_is_cut_between_its_lines() -> None:
+    reason = "\n".join(f"part{number:03d}" for number in range(120))
+    doc = document(
+        allowances_charges=(
+            AllowanceCharge(
+                is_charge=True, value=Discount(amount=D("4.90")), reason=reason, tax_rate=D(19)
+            ),
+        )
+    )
+    pdf = pdf_input(doc)
+    content = render_pdf(pdf)
+    pages = pdf_pages(content)
+    assert len(pages) >= 3
+    words = pdf_words(content)
+    assert re.findall(r"\bpart\d{3}\b", words) == reason.split("\n")
+    money = normal(Formatter(pdf.locale, "EUR").money(D("4.90")))
+    assert normal(words).count(money) == 1  # the charge's amount, once, with its first part
+    assert normal(Formatter(pdf.locale, "EUR").money(pdf.totals.due)) in normal(pages[-1])
+
+
+def test_a_layout_that_cannot_be_made_is_a_readable_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(TotalsBlock, "split", lambda self, width, height: [])
+    with pytest.raises(PdfLayoutError) as error:
+        render_pdf(pdf_input(TALL_TOTALS["45-allowances-and-charges"]))
+    assert isinstance(error.value, DomainError) and error.value.field == "pdf"
+    message = error.value.message
+    assert message.startswith("the PDF could not be laid out: a part of the document")
+    assert "0x" not in message and "<" not in message and "TotalsBlock" not in message

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 from sqlalchemy import delete, func, select
 
+from invoicedesk.core.document import AllowanceCharge, Discount
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import Status
 from invoicedesk.db.engine import Database
@@ -409,3 +410,64 @@ def test_a_renderer_failure_is_one_clear_message(
     # Nothing of the failed credit note was written.
     assert invoices.get_invoice(db, issued.id).credit_note_numbers == ()
     assert [d.kind for d in _stored(db, issued.id)] == ["invoice_pdf"]
+
+
+# --------------------------------------------------------------------------- tall totals
+
+
+def _many_allowances(count: int) -> tuple[AllowanceCharge, ...]:
+    return tuple(
+        AllowanceCharge(
+            is_charge=number % 2 == 1,
+            value=Discount(amount=Decimal("1.00")),
+            reason=f"Adjustment {number:02d}",
+            tax_rate=Decimal(19),
+        )
+        for number in range(count)
+    )
+
+
+def test_an_invoice_with_totals_taller_than_a_page_issues(db: Database) -> None:
+    draft = make_draft(db, *LINES, allowances_charges=_many_allowances(45))
+    issued = invoices.issue(db, draft.id, today=TODAY)
+    archived = pdfs.archived_pdf(db, issued.id)
+    assert archived is not None
+    assert len(pypdf.PdfReader(io.BytesIO(archived.content)).pages) >= 2
+    words = pdf_words(archived.content)
+    assert "Adjustment 00" in words and "Adjustment 44" in words
+    assert "Amount due" in words and _shows(words, issued.totals.due)
+
+
+def test_a_layout_failure_is_a_sentence_and_issues_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoicedesk.pdf.blocks import TotalsBlock
+
+    monkeypatch.setattr(TotalsBlock, "split", lambda self, width, height: [])
+    draft = make_draft(db, *LINES, allowances_charges=_many_allowances(45))
+    with pytest.raises(DomainError) as error:
+        invoices.issue(db, draft.id, today=TODAY)
+    assert error.value.field == "pdf"
+    message = error.value.message
+    assert message.startswith("the PDF could not be laid out: a part of the document")
+    assert message.endswith(" — the invoice was not issued")
+    assert "0x" not in message and "<" not in message and "Flowable" not in message
+    assert invoices.get_invoice(db, draft.id).status is Status.DRAFT
+    with pytest.raises(DomainError) as error:
+        pdfs.render_preview(db, draft.id)
+    assert "0x" not in error.value.message
+
+
+def test_an_unexpected_failure_names_no_python_object(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import invoicedesk.pdf.render
+
+    def broken(_pdf: object) -> bytes:
+        raise ValueError(f"cannot draw {object()!r} in {object()!r}")
+
+    draft = make_draft(db, *LINES)
+    monkeypatch.setattr(invoicedesk.pdf.render, "render_pdf", broken)
+    with pytest.raises(DomainError) as error:
+        pdfs.render_preview(db, draft.id)
+    assert error.value.message == "the PDF could not be made (ValueError: cannot draw … in …)"
