@@ -15,7 +15,8 @@ window is 4 1/2 × 1 1/8 in, 7/8 in from the left and 1/2 in from the bottom edg
 folded letter sits at the bottom of the envelope, so the window shows the page from
 2.04 in to 3.17 in from its top; keeping the 1/8 in clearance USPS asks for on every
 side, the address goes 1 in from the left and 2 1/6 in from the top, at most 7/8 in
-high and 4 1/4 in wide. No return line in the window: the letterhead carries it.
+high and 4 1/4 in wide. No return line in the window: the letterhead carries it. The info
+block starts right of the window (5 1/2 in) so none of it shows through the envelope.
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ LETTER_NO10 = Geometry(
     sender_line_bottom=None,
     recipient_top=2.042 * inch + 0.125 * inch,
     recipient_height=0.875 * inch,
-    info_x=4.9 * inch,
+    # Right of the window (which ends 5 3/8 in from the left) with 1/8 in to spare, so no
+    # label of the info block shows through the envelope window.
+    info_x=5.5 * inch,
     info_top=2.042 * inch,
     body_top_first=3.55 * inch,
     body_top_later=1.2 * inch,
