@@ -26,7 +26,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "watermark": ("DRAFT", "ENTWURF"),
     "number.invoice": ("Invoice no.", "Rechnungsnr."),
     "number.credit_note": ("Credit note no.", "Korrekturnr."),
-    "number.cancellation": ("Cancellation no.", "Stornonr."),
     "date": ("Date", "Datum"),
     "date.delivery": ("Delivery date", "Lieferdatum"),
     "date.service": ("Service date", "Leistungsdatum"),

@@ -207,7 +207,13 @@ def _page_content(pdf: PdfInput, fmt: Formatter, title: str) -> PageContent:
 
 def _info_rows(pdf: PdfInput, fmt: Formatter) -> list[tuple[str, str]]:
     language = pdf.language
-    rows = [(label(f"number.{pdf.kind.value}", language), pdf.number or label("draft", language))]
+    rows: list[tuple[str, str]] = []
+    if pdf.kind is not DocumentKind.CANCELLATION:
+        # A cancellation notice has no number of its own; the reference row below names
+        # the document it cancels (a "cancellation no." would suggest a second document).
+        rows.append(
+            (label(f"number.{pdf.kind.value}", language), pdf.number or label("draft", language))
+        )
     if pdf.date:
         rows.append((label("date", language), fmt.date(pdf.date)))
     if pdf.reference_number and pdf.kind is not DocumentKind.INVOICE:

@@ -224,7 +224,7 @@ def test_cancellation_says_nothing_is_due(
 ) -> None:
     pdf = pdf_input(
         kind=DocumentKind.CANCELLATION,
-        number="ST-2026-0001",
+        number="RE-2026-0042",  # the services pass the cancelled invoice's own number
         reference_number="RE-2026-0042",
         language=language,
         locale=locale,
@@ -232,7 +232,9 @@ def test_cancellation_says_nothing_is_due(
     words = pdf_words(render_pdf(pdf))
     assert title in words
     assert nothing_due in words
-    assert "ST-2026-0001" in words
+    # The notice has no number of its own: one reference row, no "cancellation no." row.
+    assert words.count("RE-2026-0042") == 3  # title, reference row, payment text
+    assert "Cancellation no" not in words and "Stornonr" not in words
     assert "Amount due" not in words and "Zahlbetrag" not in words
 
 
