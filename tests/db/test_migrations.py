@@ -17,21 +17,22 @@ from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 
 from invoicedesk.db import migrate
-from invoicedesk.db.engine import Database, open_database
+from invoicedesk.db.engine import SCHEMA_HEAD, Database, open_database
 from invoicedesk.db.models import Base
 from invoicedesk.db.search_index import is_search_table
 from invoicedesk.services import clients
 from tests.factories import client_input
 
-# A second revision for the upgrade tests: adds one column to an existing table.
-REVISION_0002 = '''
+# One more revision on top of the real head, for the upgrade tests: adds a column.
+TEST_REVISION = "9000"
+REVISION_TEST = f'''
 """test: add clients.nickname"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{TEST_REVISION}"
+down_revision = "{SCHEMA_HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -95,7 +96,7 @@ def test_revision_chain_is_linear_with_one_head(db: Database) -> None:
 
 
 def test_database_is_at_head_after_opening(db: Database) -> None:
-    assert migrate.current_revision(db) == migrate.head_revision(db) == "0001"
+    assert migrate.current_revision(db) == migrate.head_revision(db) == SCHEMA_HEAD
 
 
 def test_up_to_date_database_is_not_upgraded_or_backed_up(db: Database, tmp_path: Path) -> None:
@@ -108,7 +109,7 @@ def test_new_database_gets_no_backup(tmp_path: Path) -> None:
     try:
         assert migrate.current_revision(database) is None
         assert migrate.upgrade_database(database) is None
-        assert migrate.current_revision(database) == "0001"
+        assert migrate.current_revision(database) == SCHEMA_HEAD
         assert not list(tmp_path.glob("*.bak"))
     finally:
         database.dispose()
@@ -131,8 +132,8 @@ def pending_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the migrations with one more revision, used by ``upgrade_database``."""
     directory = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, directory, ignore=shutil.ignore_patterns("__pycache__"))
-    (directory / "versions" / "0002_test_nickname.py").write_text(
-        textwrap.dedent(REVISION_0002), encoding="utf-8"
+    (directory / "versions" / f"{TEST_REVISION}_test_nickname.py").write_text(
+        textwrap.dedent(REVISION_TEST), encoding="utf-8"
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", directory)
     return directory
@@ -146,21 +147,23 @@ def test_pending_migration_backs_the_file_up_first(tmp_path: Path, pending_migra
             config = migrate.alembic_config(old)
             config.set_main_option("script_location", str(pending_migration))
             config.attributes["connection"] = connection
-            command.upgrade(config, "0001")  # an installation of the previous version
+            command.upgrade(config, SCHEMA_HEAD)  # an installation of the previous version
         clients.create_client(old, client_input("Kept GmbH"))
-        assert migrate.current_revision(old) == "0001"
+        assert migrate.current_revision(old) == SCHEMA_HEAD
 
         backup = migrate.upgrade_database(old)
 
-        assert backup == tmp_path / "old.sqlite.before-0002.bak"
-        assert migrate.current_revision(old) == "0002"
+        assert backup == tmp_path / f"old.sqlite.before-{TEST_REVISION}.bak"
+        assert migrate.current_revision(old) == TEST_REVISION
         assert "nickname" in {c["name"] for c in inspect(old.engine).get_columns("clients")}
     finally:
         old.dispose()
     # The backup is a complete, readable copy of the database before the upgrade.
     with closing(sqlite3.connect(backup)) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (SCHEMA_HEAD,)
+        ]
         assert copy.execute("SELECT name FROM clients").fetchall() == [("Kept GmbH",)]
         columns = {row[1] for row in copy.execute("PRAGMA table_info(clients)")}
     assert "nickname" not in columns
@@ -176,7 +179,7 @@ def test_upgrade_runs_on_open_and_then_is_a_no_op(tmp_path: Path, pending_migrat
     path = tmp_path / "db.sqlite"
     first = open_database(str(path))
     try:
-        assert migrate.current_revision(first) == "0002"
+        assert migrate.current_revision(first) == TEST_REVISION
         assert migrate.upgrade_database(first) is None
     finally:
         first.dispose()
@@ -193,3 +196,35 @@ def test_database_from_a_newer_version_is_refused_readably(tmp_path: Path) -> No
         open_database(str(path)).dispose()
     assert not isinstance(error.value, CommandError)
     assert not list(tmp_path.glob("*.bak"))
+
+
+def test_0002_keeps_the_search_triggers_on_invoices(tmp_path: Path) -> None:
+    """0002 adds columns to ``invoices`` with ALTER TABLE: a batch copy of the table
+    would have dropped the triggers that keep the search index current."""
+    from tests.factories import issued_invoice, line, make_client
+
+    path = tmp_path / "v1.sqlite"
+    old = open_database(str(path), upgrade=False)
+    try:
+        with old.engine.begin() as connection:
+            config = migrate.alembic_config(old)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        migrate.upgrade_database(old)
+        assert migrate.current_revision(old) == "0002"
+        triggers = {
+            name
+            for (name,) in old.engine.connect().exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+        assert {"invoice_search_insert", "invoice_search_update"} <= triggers
+        client = make_client(old, "Neu GmbH")
+        issued_invoice(old, line(name="Searchable widget"), client_id=client.id)
+        with old.engine.connect() as connection:
+            hits = connection.exec_driver_sql(
+                "SELECT count(*) FROM invoice_search WHERE text LIKE '%Neu GmbH%'"
+            ).scalar()
+        assert hits == 1
+    finally:
+        old.dispose()

@@ -1,6 +1,6 @@
 """All models, imported here so ``Base.metadata`` knows every table."""
 
-from invoicedesk.db.models.archive import AuditEntry, OutgoingMail, StoredDocument
+from invoicedesk.db.models.archive import AuditEntry, MailTemplate, OutgoingMail, StoredDocument
 from invoicedesk.db.models.base import Base
 from invoicedesk.db.models.client import (
     Client,
@@ -34,6 +34,7 @@ __all__ = [
     "InvoiceAllowanceCharge",
     "InvoiceLine",
     "InvoiceTax",
+    "MailTemplate",
     "NumberSequence",
     "OutgoingMail",
     "Payment",

@@ -1,10 +1,10 @@
-"""Stored documents (immutable PDF versions), outgoing mail and the audit log."""
+"""Stored documents (immutable PDF versions), outgoing mail, mail templates and the audit log."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from invoicedesk.db.models.base import Base
@@ -34,7 +34,16 @@ class StoredDocument(Base):
 
 
 class OutgoingMail(Base):
+    """One message in the outbox. ``eml`` holds the exact bytes queued (Message-ID
+    included), so every attempt sends the same message and the sent one can be kept.
+
+    status: queued → sending → sent, or failed (permanent), cancelled (by the user),
+    unknown (the connection dropped after the message was handed over: whether it
+    arrived cannot be known; the user checks, we never resend on our own).
+    """
+
     __tablename__ = "outgoing_mail"
+    __table_args__ = (Index("ix_outgoing_mail_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int | None] = mapped_column(
@@ -52,6 +61,29 @@ class OutgoingMail(Base):
     message_id: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sender: Mapped[str] = mapped_column(String(300), default="")
+    eml: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    size: Mapped[int] = mapped_column(Integer, default=0)  # bytes of ``eml``
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    server_reply: Mapped[str] = mapped_column(Text, default="")  # the last reply, verbatim
+
+
+class MailTemplate(Base):
+    """Subject and body of one named template in one language. Templates with the
+    same ``name`` form a set (one text per language) for one document type."""
+
+    __tablename__ = "mail_templates"
+    __table_args__ = (UniqueConstraint("name", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    doc_type: Mapped[str] = mapped_column(String(30))  # invoice, credit_note, reminder
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditEntry(Base):

@@ -132,6 +132,9 @@ class Invoice(TimestampMixin, Base):
 
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The last time it went out by email, and to whom (comma-separated addresses).
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sent_to: Mapped[str] = mapped_column(Text, default="")
     paid_at: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
     client: Mapped[Client] = relationship()
