@@ -64,6 +64,7 @@ from invoicedesk.db.models import (
 from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.types import ExactDecimal, UTCDateTime
 from invoicedesk.services.inputs import PaymentMethod
+from invoicedesk.services.invoices import credit_note_intro
 from invoicedesk.services.numbering import pattern_for
 from invoicedesk.services.settings import company_profile, get_setting, load_company
 
@@ -1969,8 +1970,8 @@ class _Generator:
                 "date": date,
                 "due_date": date,
                 "due_days": 0,
-                "title": f"Credit note for invoice {original}",
-                "intro": f"We credit you the following items of invoice {original}:",
+                "title": "",
+                "intro": credit_note_intro({"language": plan.client.language}, original),
                 "note": "",
                 "discount_percent": doc.discount.percent if doc.discount else None,
                 "discount_amount": doc.discount.amount if doc.discount else None,

@@ -500,6 +500,18 @@ def delete_draft(db: Database, invoice_id: int) -> None:
 # --------------------------------------------------------------------------- issuing
 
 
+CREDIT_NOTE_INTROS = {
+    "en": "We credit you the following items of invoice {number}:",
+    "de": "Wir schreiben Ihnen die folgenden Positionen der Rechnung {number} gut:",
+}
+
+
+def credit_note_intro(client_snapshot: dict[str, object] | None, number: str) -> str:
+    """The opening sentence of a credit note, in the language the invoice went out in."""
+    language = str((client_snapshot or {}).get("language") or "en")[:2].lower()
+    return CREDIT_NOTE_INTROS.get(language, CREDIT_NOTE_INTROS["en"]).format(number=number)
+
+
 def _client_snapshot(client: Client) -> dict[str, object]:
     billing = next((a for a in client.addresses if a.kind == "billing"), None)
     billing = billing or (client.addresses[0] if client.addresses else None)
@@ -862,8 +874,10 @@ def create_credit_note(
             prepaid=Decimal(0),
             adjustment=Decimal(0),
             cash_discount=None,
-            title=f"Credit note for invoice {source.number}",
-            intro=f"We credit you the following items of invoice {source.number}:",
+            # No title of our own: the PDF prints "Credit note CN-… for invoice RE-… of …"
+            # in the client's language; the intro follows that language too.
+            title="",
+            intro=credit_note_intro(source.client_snapshot, source.number or ""),
             note="",
         )
         credit_note = add_draft(session, data, DocType.CREDIT_NOTE)

@@ -46,7 +46,9 @@ def test_whole_credit_note_draft_copies_every_line(
     assert draft.corrects_number == "RE-2026-0001"
     assert draft.data.lines == original.data.lines
     assert draft.gross == original.gross == D("226.00")
-    assert draft.data.title == "Credit note for invoice RE-2026-0001"
+    # No title of its own: the PDF prints the reference title in the client's language.
+    assert draft.data.title == ""
+    assert draft.data.intro == "We credit you the following items of invoice RE-2026-0001:"
     assert _get(db, original.id).history[-1].action == "credit_note_created"
 
 
@@ -254,3 +256,10 @@ def test_credit_note_stays_in_the_invoices_currency(db: Database) -> None:
         _issue(db, draft.id)
     credit = _get(db, draft.id)
     assert credit.status is Status.DRAFT or credit.data.currency == "EUR"
+
+
+def test_credit_note_intro_follows_the_invoice_language() -> None:
+    intro = invoices.credit_note_intro({"language": "de"}, "RE-2026-0007")
+    assert intro == "Wir schreiben Ihnen die folgenden Positionen der Rechnung RE-2026-0007 gut:"
+    assert invoices.credit_note_intro({"language": "fr"}, "X").startswith("We credit you")
+    assert invoices.credit_note_intro(None, "X").startswith("We credit you")
