@@ -1,0 +1,1 @@
+"""Email in the desktop app: settings and templates, composing, the outbox and its runner."""

@@ -1,0 +1,288 @@
+"""The Outbox screen: every mail the app sends, its state, and what to do about it.
+
+The list reloads whenever the bus says ``"mail"`` (queued, sent, failed …); a line
+above it counts what waits and what needs the user's attention. Resend and
+Cancel go through ``services.outbox`` and tell the bus, which also wakes the
+outbox runner; Open .eml hands the stored message to the desktop's mail program.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.services import mail_settings, outbox
+from invoicedesk.services.mail_types import MailState, OutboxEntry
+from invoicedesk.ui.clients.views import ListTable, mirror, shown_elsewhere
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail import password
+from invoicedesk.ui.mail.outbox_model import COLUMN, STATE_LABELS, OutboxTableModel
+from invoicedesk.ui.messages import confirm, report
+from invoicedesk.ui.pdf import files
+
+WAITING = (MailState.QUEUED, MailState.SENDING)
+ATTENTION = (MailState.FAILED, MailState.UNKNOWN)
+FILTERS = (
+    ("All mail", ()),
+    ("Waiting", WAITING),
+    ("Needs attention", ATTENTION),
+    ("Sent", (MailState.SENT,)),
+    ("Cancelled", (MailState.CANCELLED,)),
+)
+RESENDABLE = {MailState.FAILED, MailState.UNKNOWN, MailState.CANCELLED, MailState.SENT}
+CANCELLABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN}
+EMPTY = "No mail yet. Send an invoice with “Send by email…” (Ctrl+M) on the Invoices screen."
+WIDTHS = {COLUMN["state"]: 11, COLUMN["to"]: 26, COLUMN["invoice"]: 13, COLUMN["time"]: 16,
+          COLUMN["attempts"]: 8, COLUMN["error"]: 30}  # fmt: skip
+
+
+def status_text(waiting: int, attention: int) -> str:
+    """ "3 waiting · 1 needs your attention (unknown/failed)"."""
+    parts = [f"{waiting} waiting"] if waiting else []
+    if attention:
+        verb = "needs" if attention == 1 else "need"
+        parts.append(f"{attention} {verb} your attention (unknown/failed)")
+    return " · ".join(parts) or "Nothing waiting to be sent"
+
+
+def eml_name(entry: OutboxEntry) -> str:
+    return f"{entry.invoice_number or f'mail-{entry.id}'}.eml"
+
+
+class OutboxPage(QWidget):
+    """The outbox list with its filter, counts and actions."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+
+        self.filter = QComboBox()
+        self.filter.setObjectName("outbox-filter")
+        for label, states in FILTERS:
+            self.filter.addItem(label, states)
+        self.counts = QLabel()
+        self.counts.setObjectName("outbox-counts")
+        self.setup_hint = QLabel(
+            "Email is not set up yet — <a href='settings'>open Email Settings…</a>"
+        )
+        self.setup_hint.setObjectName("outbox-setup-hint")
+        self.setup_hint.linkActivated.connect(lambda _link: self.open_settings())
+
+        self.resend_action = self._action("&Resend", "Send the selected mail again", self.resend)
+        self.cancel_action = self._action(
+            "Cancel &mail", "Do not send the selected mail (Del)", self.cancel_selected
+        )
+        self.eml_action = self._action(
+            "Open .&eml", "Open the message as it was sent, in your mail program", self.open_eml
+        )
+        self.refresh_action = self._action("Re&fresh", "Load the outbox again (F5)", self.refresh)
+        self.new_action = self.resend_action  # what tells whether the window shows our actions
+        self.buttons = QWidget()
+        buttons = QHBoxLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for action in (*self.actions(), self.refresh_action):
+            button = QPushButton()
+            mirror(button, action)
+            buttons.addWidget(button)
+
+        self.model = OutboxTableModel(ctx.db, self)
+        self.table = ListTable(EMPTY)
+        self.table.setObjectName("outbox-table")
+        self.table.setModel(self.model)
+        self.table.set_widths(WIDTHS, stretch=(COLUMN["subject"],))
+        self.table.horizontalHeader().setSectionResizeMode(
+            COLUMN["state"], QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.verticalHeader().setDefaultSectionSize(max(self.fontMetrics().height() + 12, 26))
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("&Show:", buddy=self.filter))
+        bar.addWidget(self.filter)
+        bar.addSpacing(12)
+        bar.addWidget(self.counts, 1)
+        bar.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.setup_hint)
+        layout.addWidget(self.table, 1)
+
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.open_requested.connect(self.open_eml)
+        self.table.delete_requested.connect(self.cancel_selected)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.model.modelReset.connect(self._update_actions)
+        ctx.bus.changed.connect(self._on_bus)
+        self.refresh()
+
+    def _action(self, text: str, tip: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        return action
+
+    # ------------------------------------------------------------------ page API
+
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        """The page's commands, for the main window's toolbar (which adds Refresh)."""
+        return [self.resend_action, self.cancel_action, self.eml_action]
+
+    def refresh(self) -> None:
+        """Reload the list and the counts, keeping the selected mail."""
+        self._stale = False
+        keep = self.selected()
+        states = self.filter.currentData() or ()
+        self.model.reload(tuple(states))
+        if keep is not None:
+            self.select(keep.id)
+        db = self.ctx.db
+        self.counts.setText(
+            status_text(outbox.count_outbox(db, WAITING), outbox.count_outbox(db, ATTENTION))
+        )
+        configured = mail_settings.is_configured(mail_settings.get_account(db))
+        self.setup_hint.setVisible(not configured)
+        label = self.filter.currentText()
+        self.table.set_placeholder(EMPTY if not states else f"No mail in “{label}”.")
+        self._update_actions()
+
+    def focus_search(self) -> None:
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def new_record(self) -> None:
+        self.status_message.emit("Send an invoice by email from the Invoices screen (Ctrl+M)")
+
+    def delete_selected(self) -> None:
+        self.cancel_selected()
+
+    def open_settings(self) -> None:
+        from invoicedesk.ui.mail.settings_dialog import edit_mail_settings
+
+        edit_mail_settings(self.ctx, self, self.status_message.emit)
+
+    # ------------------------------------------------------------------ selection
+
+    def selected(self) -> OutboxEntry | None:
+        index = self.table.currentIndex()
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def select(self, mail_id: int) -> bool:
+        row = self.model.row_of(mail_id)
+        if row is None:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def _update_actions(self) -> None:
+        entry = self.selected()
+        self.resend_action.setEnabled(entry is not None and entry.state in RESENDABLE)
+        self.cancel_action.setEnabled(entry is not None and entry.state in CANCELLABLE)
+        self.eml_action.setEnabled(entry is not None)
+
+    # ------------------------------------------------------------------ actions
+
+    def resend(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.state not in RESENDABLE:
+            return
+        what = entry.invoice_number or f"“{entry.subject}”"
+        warning = {
+            MailState.UNKNOWN: "It may have arrived already: the connection dropped while it "
+            "was handed over. Check with the recipient before you send it again.",
+            MailState.SENT: "It was sent already; the recipients get it a second time.",
+        }.get(entry.state, "")
+        if warning and not confirm(
+            self, "Resend mail", f"Send {what} to {', '.join(entry.to)} again?", "Resend", warning
+        ):
+            return
+        account = mail_settings.get_account(self.ctx.db)
+        if not password.ensure(self, account):
+            self.status_message.emit("Not resent: the mail server's password is needed")
+            return
+        self._change(entry, outbox.resend, f"{what} queued to be sent again", "Not resent")
+
+    def cancel_selected(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.state not in CANCELLABLE:
+            return
+        what = entry.invoice_number or f"“{entry.subject}”"
+        if entry.state is MailState.QUEUED and not confirm(
+            self,
+            "Cancel mail",
+            f"Cancel the mail of {what} to {', '.join(entry.to)}?",
+            "Cancel mail",
+            "It will not be sent. You can send it again later with Resend.",
+            destructive=True,
+        ):
+            return
+        self._change(entry, outbox.cancel, f"Mail of {what} cancelled", "Not cancelled")
+
+    def _change(self, entry: OutboxEntry, call: object, done: str, failure: str) -> None:
+        try:
+            changed: OutboxEntry = call(self.ctx.db, entry.id)  # type: ignore[operator]
+        except DomainError as exc:
+            report(self, failure, exc.message)
+            self.refresh()
+            return
+        self.ctx.bus.notify("mail", [entry.id, changed.id])  # the runner hears it, too
+        self.select(changed.id)
+        self.status_message.emit(f"{done} ({STATE_LABELS[changed.state].lower()})")
+
+    def open_eml(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        try:
+            content = outbox.eml_bytes(self.ctx.db, entry.id)
+            path = files.temp_copy(eml_name(entry), content)
+        except (DomainError, OSError) as exc:
+            report(self, "Message not opened", files.error_text(exc))
+            return
+        if not files.open_url(QUrl.fromLocalFile(str(path))):
+            report(self, "Message not opened", f"No program to show .eml files was found. "
+                   f"The file is at {path}.")  # fmt: skip
+            return
+        self.status_message.emit(f"{path.name} opened in your mail program")
+
+    # ------------------------------------------------------------------ events
+
+    def _on_bus(self, kind: str, _ids: list[int]) -> None:
+        if kind not in ("mail", "settings"):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._place_buttons)
+        if self._stale:
+            self.refresh()
+
+    def _place_buttons(self) -> None:
+        self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
+
+    def keyPressEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+        if event.matches(QKeySequence.StandardKey.Refresh):  # type: ignore[attr-defined]
+            self.refresh()
+        else:
+            super().keyPressEvent(event)  # type: ignore[arg-type]

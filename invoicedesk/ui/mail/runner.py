@@ -1,0 +1,278 @@
+"""The outbox runner: delivers queued mail in the background while the app runs.
+
+At start it marks mail that was being handed over when the app last stopped
+(``recover_interrupted``: it may or may not have arrived, so it is never resent on
+its own), then delivers what is due. After that it runs whenever mail is queued
+(any ``"mail"`` notice on the bus) and every minute while anything waits; never two
+runs at once — a request during a run starts one more run after it. A run is one
+``outbox.deliver_due`` in ``run_task`` on the long-jobs pool, cancelled with every
+other job when the app quits (``worker.cancel_all``).
+
+The password is looked up by the worker (``secrets.get_password``). When none is
+available the user is asked once, on the GUI thread before the run; declining
+leaves the mail waiting and the runner stops asking until someone sends again.
+
+After each run the bus hears ``("mail", ids)`` and ``("invoice", ids)`` of the
+invoices sent, and the status bar says what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from invoicedesk.db.engine import Database
+from invoicedesk.services import mail_settings, outbox, secrets
+from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail import password
+from invoicedesk.ui.worker import Task, long_jobs_pool, run_task
+
+INTERVAL_MS = 60_000
+LOOKUP_LIMIT = 200  # outbox rows searched for the entries a run touched
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    report: DeliveryReport
+    entries: dict[int, OutboxEntry]  # the entries the run touched, as they are now
+
+
+def find_entries(db: Database, ids: Iterable[int]) -> dict[int, OutboxEntry]:
+    """The outbox entries of ``ids`` (recent ones: a run touches the newest mail)."""
+    wanted = set(ids)
+    found: dict[int, OutboxEntry] = {}
+    offset = 0
+    while wanted - found.keys():
+        page = outbox.list_outbox(db, limit=LOOKUP_LIMIT, offset=offset)
+        found.update((e.id, e) for e in page if e.id in wanted)
+        if len(page) < LOOKUP_LIMIT or offset >= 5 * LOOKUP_LIMIT:
+            break
+        offset += LOOKUP_LIMIT
+    return found
+
+
+def _recipients(entry: OutboxEntry) -> str:
+    shown = ", ".join(entry.to[:2])
+    return shown + (f" and {len(entry.to) - 2} more" if len(entry.to) > 2 else "")
+
+
+def _what(entry: OutboxEntry | None) -> str:
+    if entry is None:
+        return "a mail"
+    return entry.invoice_number or f"“{entry.subject}”"
+
+
+def summary(result: RunResult) -> str:
+    """One status-bar line for a run ("Sent RE-2026-0001 to a@b · 1 mail failed: …")."""
+    report, entries = result.report, result.entries
+    parts = []
+    if len(report.sent) == 1:
+        entry = entries.get(report.sent[0])
+        parts.append(f"Sent {_what(entry)}" + (f" to {_recipients(entry)}" if entry else ""))
+    elif report.sent:
+        names = ", ".join(_what(entries.get(i)) for i in report.sent[:4])
+        parts.append(f"Sent {len(report.sent)} mails: {names}" + (" …" if len(report.sent) > 4
+                                                                  else ""))  # fmt: skip
+    for ids, word in ((report.failed, "failed"), (report.unknown, "may not have arrived")):
+        if ids:
+            entry = entries.get(ids[0])
+            reason = (entry.error or entry.server_reply) if entry else ""
+            noun = "mail" if len(ids) == 1 else "mails"
+            parts.append(f"{len(ids)} {noun} {word}" + (f": {reason}" if reason else ""))
+    if report.retrying:
+        entry = entries.get(report.retrying[0])
+        reason = entry.error if entry else ""
+        noun = "mail waits" if len(report.retrying) == 1 else "mails wait"
+        parts.append(f"{len(report.retrying)} {noun} to be tried again"
+                     + (f": {reason}" if reason else ""))  # fmt: skip
+    if report.error:
+        parts.append(f"Mail could not be sent: {report.error}")
+    return " · ".join(parts)
+
+
+class OutboxRunner(QObject):
+    """Delivers the outbox of ``ctx.db``; a child of ``ctx`` (see :func:`runner_of`)."""
+
+    status_message = Signal(str)
+    ran = Signal(object)  # the RunResult of a finished run (or None: it failed)
+
+    def __init__(self, ctx: AppContext, window: QWidget | None = None) -> None:
+        super().__init__(ctx)
+        self.setObjectName("outbox-runner")
+        self.ctx = ctx
+        self._window = window  # parent of the password question
+        self._task: Task | None = None
+        self._again = False
+        self._started = False
+        self._stopped = False
+        self._notifying = False
+        self._declined = False  # the user gave no password; do not ask on every tick
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.run_now)
+        ctx.bus.changed.connect(self._on_bus)
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> None:
+        """On app start: mark interrupted hand-overs, then deliver what is due."""
+        if self._started or self._stopped:
+            return
+        self._started = True
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+        db = self.ctx.db
+
+        def recovered(count: int) -> None:
+            self._task = None
+            if not shiboken6.isValid(self) or self._stopped:
+                return
+            if count:
+                noun = "mail was" if count == 1 else "mails were"
+                self.status_message.emit(
+                    f"{count} {noun} being sent when InvoiceDesk stopped and may not have "
+                    "arrived — check the Outbox"
+                )
+                self._notify("mail", [])
+            self.run_now()
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self._task = None
+            if shiboken6.isValid(self) and not self._stopped:
+                self.status_message.emit(f"The outbox could not be checked: {exc}")
+                self.run_now()
+
+        self._task = run_task(
+            lambda _task: outbox.recover_interrupted(db), recovered, failed, pool=long_jobs_pool()
+        )
+
+    def stop(self) -> None:
+        """No more runs (the window closes, the app quits); a running one is cancelled."""
+        self._stopped = True
+        self.timer.stop()
+        if self._task is not None:
+            self._task.cancel()
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def wake(self) -> None:
+        """Someone queued or resent mail: ask for the password again if it was declined."""
+        self._declined = False
+        self.run_now()
+
+    def run_now(self) -> None:
+        """Deliver what is due now (after the current run, if one is under way)."""
+        if self._stopped or not shiboken6.isValid(self):
+            return
+        if self._task is not None:
+            self._again = True
+            return
+        db = self.ctx.db
+        try:
+            due = outbox.due_count(db)
+            account = mail_settings.get_account(db) if due else None
+        except Exception as exc:  # noqa: BLE001 - the database went away; say so, stay alive
+            self.status_message.emit(f"The outbox could not be checked: {exc}")
+            return
+        if account is None:
+            self._schedule()
+            return
+        if not password.available(account):
+            if self._declined or not password.ensure(self._window, account):
+                if not self._declined:
+                    self.status_message.emit(
+                        "Mail waits in the Outbox: no password for the mail server was given"
+                    )
+                self._declined = True
+                self._schedule()
+                return
+        self._declined = False
+        self._task = run_task(
+            lambda task: self._deliver(db, task),
+            self._finished,
+            self._failed,
+            pool=long_jobs_pool(),
+        )
+
+    # ------------------------------------------------------------------ the run
+
+    @staticmethod
+    def _deliver(db: Database, task: Task) -> RunResult:
+        report = outbox.deliver_due(
+            db, password_provider=secrets.get_password, is_cancelled=task.is_cancelled
+        )
+        touched = (*report.sent, *report.failed, *report.unknown, *report.retrying)
+        return RunResult(report, find_entries(db, touched) if touched else {})
+
+    def _finished(self, result: RunResult) -> None:
+        self._task = None
+        if not shiboken6.isValid(self):
+            return
+        report = result.report
+        touched = [*report.sent, *report.failed, *report.unknown, *report.retrying]
+        if touched:
+            self._notify("mail", touched)
+        invoices = sorted(
+            {e.invoice_id for i, e in result.entries.items() if i in report.sent and e.invoice_id}
+        )
+        if invoices:
+            self._notify("invoice", invoices)
+        message = summary(result)
+        if message:
+            self.status_message.emit(message)
+        self.ran.emit(result)
+        self._next()
+
+    def _failed(self, exc: BaseException, _trace: str) -> None:
+        self._task = None
+        if not shiboken6.isValid(self):
+            return
+        self.status_message.emit(f"The outbox could not be delivered: {exc}")
+        self._notify("mail", [])
+        self.ran.emit(None)
+        self._next()
+
+    def _next(self) -> None:
+        if self._again and not self._stopped:
+            self._again = False
+            self.run_now()
+        else:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        """Tick every minute while mail waits (also mail to be retried later)."""
+        if self._stopped:
+            return
+        try:
+            waiting = outbox.count_outbox(self.ctx.db, (MailState.QUEUED,))
+        except Exception:  # noqa: BLE001 - checked again at the next request
+            waiting = 0
+        if waiting and not self.timer.isActive():
+            self.timer.start()
+        elif not waiting:
+            self.timer.stop()
+
+    # ------------------------------------------------------------------ the bus
+
+    def _notify(self, kind: str, ids: list[int]) -> None:
+        self._notifying = True
+        try:
+            self.ctx.bus.notify(kind, ids)
+        finally:
+            self._notifying = False
+
+    def _on_bus(self, kind: str, _ids: list) -> None:
+        if kind == "mail" and not self._notifying:
+            self.run_now()
+
+
+def runner_of(ctx: AppContext) -> OutboxRunner | None:
+    """The runner delivering ``ctx``'s outbox, if the window made one."""
+    return ctx.findChild(OutboxRunner, "outbox-runner")

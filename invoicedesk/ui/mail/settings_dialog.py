@@ -1,0 +1,485 @@
+"""File › Email Settings…: the SMTP account, its password, its certificate, a test email.
+
+OK stores the whole account in one call (``mail_settings.save_account``); a
+``DomainError`` is shown at the field it names and nothing is stored. The password
+goes only to the system keyring (``secrets.store_password``); where no keyring
+works the dialog says so in plain words and the password is kept for this session.
+Choosing no encryption shows a red warning and needs the "I understand…" box.
+
+"Fetch certificate…" reads the server's certificate fingerprint in a worker and
+asks before pinning it (a self-signed certificate is trusted only when pinned).
+"Send test email…" sends with the values as typed (saved or not) in a worker and
+shows the server's answer verbatim, success or not.
+
+``confirm``, ``ask_recipient`` and ``password.ask_password`` are module functions
+so tests can answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.services import mail_settings, secrets, smtp
+from invoicedesk.services.mail_types import Security, SmtpAccount
+from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase
+from invoicedesk.ui.clients.table import warning_colour
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail import password
+from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.worker import run_task
+
+SECURITY = (
+    (Security.STARTTLS, "STARTTLS (port 587)"),
+    (Security.SSL, "SSL/TLS (port 465)"),
+    (Security.NONE, "None — unencrypted"),
+)
+DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.NONE: 25}
+OK_COLOUR = "#2e7d32"
+INSECURE_TEXT = (
+    "Without encryption your password, the invoices and your clients' addresses travel "
+    "across the network in plain text. Use this only for a server on your own network."
+)
+
+
+def ask_recipient(parent: QWidget, default: str) -> str | None:
+    """Where the test email goes (the sender address unless changed); None: cancelled."""
+    text, ok = QInputDialog.getText(
+        parent, "Send test email", "Send a test email to:", QLineEdit.EchoMode.Normal, default
+    )
+    return text.strip() if ok and text.strip() else None
+
+
+def spaced(fingerprint: str) -> str:
+    """ "sha256:ab12…" in groups of four, readable enough to compare by eye."""
+    digits = fingerprint.removeprefix("sha256:")
+    return "SHA-256 " + " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+class EmailSettingsDialog(QDialog):
+    saved = Signal(str)  # the account was stored; what to tell the user
+    test_finished = Signal(bool, str)  # a test email: sent?, the text shown
+    fetched = Signal(str)  # a certificate fingerprint was read ("" when that failed)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Email Settings")
+        self.setObjectName("email-settings")
+        self._loaded = mail_settings.get_account(ctx.db)
+        self._busy: set[str] = set()
+        self.banner = error_label()
+        self.errors = FieldErrors(self.banner)
+
+        layout = QVBoxLayout(self)
+        for group in (self._server_group(), self._login_group(), self._sender_group(),
+                      self._certificate_group()):  # fmt: skip
+            layout.addWidget(group)
+        layout.addLayout(self._bottom())
+        self._load(self._loaded)
+        self._security_changed()
+        self.host.setFocus(Qt.FocusReason.OtherFocusReason)
+        chars = self.fontMetrics().averageCharWidth()
+        self.resize(max(chars * 90, self.sizeHint().width()), self.sizeHint().height())
+
+    # ------------------------------------------------------------------ building
+
+    def _form(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        group = QGroupBox(title)
+        form = QFormLayout(group)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return group, form
+
+    def _field(self, form: QFormLayout, label: str, widget: QWidget, path: str) -> FieldBox:
+        box = FieldBox(widget)
+        form.addRow(label, box)
+        self.errors.add(path, box, label.replace("&", "").rstrip(":"))
+        return box
+
+    def _server_group(self) -> QGroupBox:
+        group, form = self._form("Server")
+        self.host = QLineEdit(placeholderText="e.g. smtp.example.com")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 8 + 40)
+        self.security = QComboBox()
+        for value, label in SECURITY:
+            self.security.addItem(label, value)
+        self._security_before = Security.STARTTLS
+        self._field(form, "&Host:", self.host, "smtp.host")
+        self._field(form, "&Port:", self.port, "smtp.port")
+        self._field(form, "&Security:", self.security, "smtp.security")
+        self.insecure_warning = QLabel(INSECURE_TEXT)
+        self.insecure_warning.setObjectName("insecure-warning")
+        self.insecure_warning.setWordWrap(True)
+        self.insecure_warning.setStyleSheet(f"color: {warning_colour().name()};")
+        self.allow_insecure = QCheckBox(
+            "I &understand that my password and invoices are sent unencrypted"
+        )
+        form.addRow("", self.insecure_warning)
+        form.addRow("", self.allow_insecure)
+        self._server_form = form
+        self.security.currentIndexChanged.connect(self._security_changed)
+        self.allow_insecure.toggled.connect(self._update_ok)
+        return group
+
+    def _login_group(self) -> QGroupBox:
+        group, form = self._form("Login")
+        self.username = QLineEdit(placeholderText="Leave empty if the server needs no login")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.forget_button = QPushButton("&Forget")
+        self.forget_button.setToolTip("Remove the stored password")
+        self.forget_button.clicked.connect(self.forget_password)
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.password, 1)
+        row_layout.addWidget(self.forget_button)
+        self._field(form, "&User name:", self.username, "smtp.username")
+        self._field(form, "Pass&word:", row, "password")
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("keyring-note")
+        self.keyring_note.setWordWrap(True)
+        form.addRow("", self.keyring_note)
+        return group
+
+    def _sender_group(self) -> QGroupBox:
+        group, form = self._form("Sender")
+        self.sender_name = QLineEdit(placeholderText="e.g. Muster Software GmbH")
+        self.sender = QLineEdit(placeholderText="e.g. billing@example.com")
+        self.reply_to = QLineEdit(placeholderText="Replies go to the sender address if empty")
+        self.bcc_self = QCheckBox("Send a blind &copy of every email to the sender address")
+        self._field(form, "&Name:", self.sender_name, "smtp.sender_name")
+        self._field(form, "&Address:", self.sender, "smtp.sender")
+        self._field(form, "&Reply-to:", self.reply_to, "smtp.reply_to")
+        form.addRow("", self.bcc_self)
+        return group
+
+    def _certificate_group(self) -> QGroupBox:
+        group, form = self._form("Certificate")
+        self.trust_system = QRadioButton("Trust the system's certificate a&uthorities")
+        self.trust_pinned = QRadioButton("Trust only &this certificate:")
+        self._trust = QButtonGroup(self)
+        self._trust.addButton(self.trust_system)
+        self._trust.addButton(self.trust_pinned)
+        self.pinned = QLineEdit(
+            placeholderText="sha256:… — fetch it, or paste it from your provider"
+        )
+        self.fetch_button = QPushButton("F&etch certificate…")
+        self.fetch_button.setToolTip("Connect to the server and show its certificate to pin it")
+        self.fetch_button.clicked.connect(self.fetch_certificate)
+        pinned_row = QWidget()
+        pinned_layout = QHBoxLayout(pinned_row)
+        pinned_layout.setContentsMargins(0, 0, 0, 0)
+        pinned_layout.addWidget(self.trust_pinned)
+        pinned_layout.addWidget(self.pinned, 1)
+        pinned_layout.addWidget(self.fetch_button)
+        form.addRow(self.trust_system)
+        box = FieldBox(pinned_row)
+        form.addRow(box)
+        self.errors.add("smtp.pinned_certificate", box, "The certificate")
+        hint = QLabel("Pin a certificate only for a server with a self-signed certificate.")
+        hint.setEnabled(False)
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.trust_system.toggled.connect(self._trust_changed)
+        return group
+
+    def _bottom(self) -> QVBoxLayout:
+        self.test_button = QPushButton("Send &test email…")
+        self.test_button.clicked.connect(self.send_test)
+        self.templates_button = QPushButton("Te&mplates…")
+        self.templates_button.setToolTip("Edit the subject and text of the emails")
+        self.templates_button.clicked.connect(self._open_templates)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("test-result")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addWidget(self.templates_button)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        bottom = QVBoxLayout()
+        bottom.addWidget(self.test_result)
+        bottom.addWidget(self.banner)
+        bottom.addLayout(row)
+        return bottom
+
+    # ------------------------------------------------------------------ values
+
+    def _load(self, account: SmtpAccount) -> None:
+        self.host.setText(account.host)
+        self.security.blockSignals(True)
+        self.security.setCurrentIndex(max(self.security.findData(account.security), 0))
+        self.security.blockSignals(False)
+        self._security_before = account.security
+        self.port.setValue(account.port)
+        self.allow_insecure.setChecked(account.allow_insecure)
+        self.username.setText(account.username)
+        self.sender_name.setText(account.sender_name)
+        self.sender.setText(account.sender)
+        self.reply_to.setText(account.reply_to)
+        self.bcc_self.setChecked(account.bcc_self)
+        self.pinned.setText(account.pinned_certificate)
+        (self.trust_pinned if account.pinned_certificate else self.trust_system).setChecked(True)
+        self._trust_changed()
+        self._show_password_state()
+
+    def account(self) -> SmtpAccount:
+        """The account as the form shows it (unchecked, unsaved)."""
+        security = Security(self.security.currentData())
+        return replace(
+            self._loaded,
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            security=security,
+            username=self.username.text().strip(),
+            sender=self.sender.text().strip(),
+            sender_name=self.sender_name.text().strip(),
+            reply_to=self.reply_to.text().strip(),
+            bcc_self=self.bcc_self.isChecked(),
+            allow_insecure=security is Security.NONE and self.allow_insecure.isChecked(),
+            pinned_certificate=self.pinned.text().strip() if self.trust_pinned.isChecked()
+            else "",
+        )  # fmt: skip
+
+    def _show_password_state(self) -> None:
+        usable, sentence = secrets.keyring_status()
+        stored = secrets.get_password(self._loaded) is not None if self._loaded.host else False
+        self.password.setPlaceholderText(
+            "•••••••• stored — type a new one to replace it" if stored else ""
+        )
+        self.forget_button.setVisible(stored)
+        if usable:
+            self.keyring_note.setText("The password is stored in your system keyring.")
+            self.keyring_note.setStyleSheet("")
+        else:
+            self.keyring_note.setText(sentence)
+            self.keyring_note.setStyleSheet(f"color: {warning_colour().name()};")
+
+    # ------------------------------------------------------------------ reacting
+
+    def _security_changed(self, *_args: object) -> None:
+        security = Security(self.security.currentData())
+        if self.port.value() == DEFAULT_PORTS.get(self._security_before):
+            self.port.setValue(DEFAULT_PORTS[security])
+        self._security_before = security
+        insecure = security is Security.NONE
+        self._server_form.setRowVisible(self.insecure_warning, insecure)
+        self._server_form.setRowVisible(self.allow_insecure, insecure)
+        self._update_ok()
+
+    def _trust_changed(self, *_args: object) -> None:
+        self.pinned.setEnabled(self.trust_pinned.isChecked())
+
+    def _update_ok(self, *_args: object) -> None:
+        insecure = Security(self.security.currentData()) is Security.NONE
+        blocked = insecure and not self.allow_insecure.isChecked()
+        self.ok_button.setEnabled(not blocked)
+        self.ok_button.setToolTip(
+            "Tick “I understand…” to send without encryption" if blocked else ""
+        )
+
+    def is_busy(self) -> bool:
+        return bool(self._busy)
+
+    def _open_templates(self) -> None:
+        from invoicedesk.ui.mail.templates_dialog import edit_templates
+
+        edit_templates(self.ctx, self)
+
+    # ------------------------------------------------------------------ password
+
+    def forget_password(self) -> None:
+        try:
+            secrets.forget_password(self._loaded)
+        except DomainError as exc:
+            self.errors.show_banner(phrase("The password", exc.message))
+            return
+        self.password.clear()
+        self._show_password_state()
+
+    def _store_password(self, saved: SmtpAccount) -> str:
+        """Store a typed password (or move the stored one to a changed login); a note."""
+        typed = self.password.text()
+        if typed:
+            if secrets.store_password(saved, typed):
+                return ""
+            return " — the password is kept for this session only (no keyring)"
+        old = self._loaded
+        if secrets.account_key(old) != secrets.account_key(saved) and old.host:
+            previous = secrets.get_password(old)
+            if previous is not None:
+                secrets.store_password(saved, previous)
+                secrets.forget_password(old)
+        return ""
+
+    # ------------------------------------------------------------------ saving
+
+    def accept(self) -> None:
+        self.errors.clear()
+        try:
+            saved = mail_settings.save_account(self.ctx.db, self.account())
+            note = self._store_password(saved)
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self._loaded = saved
+        self.ctx.bus.notify("settings")
+        self.saved.emit("Email settings saved" + note)
+        super().accept()
+
+    # ------------------------------------------------------------------ the server
+
+    def _checked_account(self) -> SmtpAccount | None:
+        self.errors.clear()
+        try:
+            return mail_settings.validated_account(self.account())
+        except DomainError as exc:
+            self.errors.show(exc)
+            return None
+
+    def _run(
+        self, key: str, button: QPushButton, work: Callable[[], Any],
+        done: Callable[[Any], None], failed: Callable[[BaseException], None],
+    ) -> None:  # fmt: skip
+        self._busy.add(key)
+        button.setEnabled(False)
+
+        def finish(callback: Callable[[Any], None], value: Any) -> None:
+            if shiboken6.isValid(self):
+                self._busy.discard(key)
+                button.setEnabled(True)
+                callback(value)
+
+        run_task(
+            lambda _task: work(),
+            lambda result: finish(done, result),
+            lambda exc, _trace: finish(failed, exc),
+        )
+
+    def fetch_certificate(self) -> None:
+        self.errors.clear()
+        host, port = self.host.text().strip(), self.port.value()
+        security = Security(self.security.currentData())
+        if not host:
+            self.errors.show(DomainError("enter the server's host name first", "smtp.host"))
+            return
+        if security is Security.NONE:
+            self.errors.show(
+                DomainError("without encryption the server shows no certificate", "smtp.security")
+            )
+            return
+        timeout = self._loaded.timeout
+
+        def done(fingerprint: str) -> None:
+            self.fetched.emit(fingerprint)
+            if confirm(
+                self,
+                "Pin certificate",
+                f"{host} presents this certificate:\n\n{spaced(fingerprint)}",
+                "Pin certificate",
+                "Compare it with the one your provider or administrator gives you. Once "
+                "pinned, InvoiceDesk sends through this server only while it presents "
+                "exactly this certificate.",
+            ):
+                self.pinned.setText(fingerprint)
+                self.trust_pinned.setChecked(True)
+
+        def failed(exc: BaseException) -> None:
+            self.fetched.emit("")
+            message = exc.message if isinstance(exc, DomainError | smtp.MailError) else str(exc)
+            box = self.errors.box("smtp.pinned_certificate")
+            box.set_error(f"The certificate could not be read: {message}")
+
+        self._run(
+            "fetch", self.fetch_button,
+            lambda: smtp.certificate_fingerprint(host, port, security, timeout), done, failed,
+        )  # fmt: skip
+
+    def send_test(self) -> None:
+        account = self._checked_account()
+        if account is None:
+            return
+        secret = self.password.text() or None
+        if password.needed(account) and secret is None:
+            secret = secrets.get_password(account) or password.ask_password(self, account)
+            if secret is None:
+                self._show_test(False, "Not sent: the password is needed for a test email.")
+                return
+        to = ask_recipient(self, account.sender)
+        if to is None:
+            return
+        self.test_result.setText(f"Sending a test email to {to}…")
+        self.test_result.setStyleSheet("")
+        self.test_result.show()
+
+        def done(reply: str) -> None:
+            answer = f"\nThe server answered: {reply}" if reply else ""
+            self._show_test(True, f"Test email sent to {to}.{answer}")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, smtp.MailError):
+                text = f"The test email was not sent: {exc.message}"
+                if exc.reply:
+                    text += f"\nThe server answered: {exc.reply}"
+            elif isinstance(exc, DomainError):
+                text = f"The test email was not sent: {exc.message}"
+            else:
+                text = f"The test email was not sent: {type(exc).__name__}: {exc}"
+            self._show_test(False, text)
+
+        self._run(
+            "test", self.test_button,
+            lambda: smtp.send_test_email(account, secret, to), done, failed,
+        )  # fmt: skip
+
+    def _show_test(self, ok: bool, text: str) -> None:
+        self.test_result.setText(text)
+        colour = OK_COLOUR if ok else warning_colour().name()
+        self.test_result.setStyleSheet(f"color: {colour};")
+        self.test_result.show()
+        self.test_finished.emit(ok, text)
+
+
+def edit_mail_settings(
+    ctx: AppContext, parent: QWidget, say: Callable[[str], None]
+) -> EmailSettingsDialog:
+    """Show the dialog (window-modal); ``say`` reports a save."""
+    dialog = EmailSettingsDialog(ctx, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(say)
+    dialog.open()
+    return dialog
