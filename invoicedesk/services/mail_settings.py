@@ -3,7 +3,8 @@
 Each field is one row of ``settings`` under its key (``smtp.host``, ``smtp.port`` …),
 kept apart from :data:`invoicedesk.services.settings.DEFAULTS` so that the general
 settings (and their exports) never carry the mail account along. The password is
-not here: it lives in the operating system's keyring (:mod:`.secrets`).
+not here: it lives in the operating system's keyring (:mod:`.secrets`), under a key
+made of user name, host and port; when one of them changes, the password moves along.
 
 :func:`save_account` (the settings dialog) checks a whole account and stores it in one
 transaction; :func:`set_config` (``invoicedesk config set``) changes one key from text,
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Setting
+from invoicedesk.services import secrets
 from invoicedesk.services.mail_types import Security, SmtpAccount
 
 CONFIG_KEYS = (
@@ -257,7 +259,9 @@ def save_account(db: Database, account: SmtpAccount) -> SmtpAccount:
     (``smtp.host`` …) and nothing is stored."""
     account = validated_account(account)
     with db.write() as session:
+        previous = read_account(session)
         _store(session, _stored_values(account))
+    secrets.move_password(previous, account)
     return account
 
 
@@ -327,6 +331,7 @@ def set_config(db: Database, key: str, value: str) -> str:
         )
         stored = _stored_values(account)
         _store(session, {key: stored[key]})
+    secrets.move_password(current, account)
     return config_text(account)[key]
 
 

@@ -180,6 +180,22 @@ def forget_password(account: SmtpAccount) -> None:
         ) from None
 
 
+def move_password(old: SmtpAccount, new: SmtpAccount) -> None:
+    """Keep the password when the account's host, port or user name change (they make up
+    its keyring entry). Best effort: nothing to move, or a keyring that refuses, leaves
+    the person to enter the password again."""
+    if account_key(old) == account_key(new) or not old.host.strip() or not new.host.strip():
+        return
+    password = get_password(old)
+    if password is None or get_password(new) is not None:
+        return
+    store_password(new, password)
+    try:
+        forget_password(old)
+    except DomainError as exc:
+        log.warning("The old keyring entry %s stays (%s)", account_key(old), exc.message)
+
+
 __all__ = [
     "SERVICE",
     "account_key",
@@ -187,6 +203,7 @@ __all__ = [
     "forget_password",
     "get_password",
     "keyring_status",
+    "move_password",
     "remember_for_session",
     "store_password",
 ]

@@ -13,6 +13,11 @@ from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, settings
 from invoicedesk.services.mail_settings import CONFIG_KEYS
 from invoicedesk.services.mail_types import Security, SmtpAccount
+from tests.services.test_secrets import MemoryKeyring, memory_keyring, use_keyring
+
+# Changing host, port or user moves the password: never in the machine's real keyring.
+pytestmark = pytest.mark.usefixtures("memory_keyring")
+__all__ = ["MemoryKeyring", "memory_keyring", "use_keyring"]  # fixtures used by name
 
 ACCOUNT = SmtpAccount(
     host="smtp.muster.example",

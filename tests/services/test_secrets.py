@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 
 import keyring
 import pytest
@@ -13,7 +14,8 @@ from keyring.backends import fail
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.services import secrets
+from invoicedesk.db.engine import Database
+from invoicedesk.services import mail_settings, secrets
 from invoicedesk.services.mail_types import SmtpAccount
 
 ACCOUNT = SmtpAccount(host="smtp.muster.example", port=587, username="billing")
@@ -160,3 +162,24 @@ def test_refused_input(memory_keyring: MemoryKeyring) -> None:
         secrets.store_password(SmtpAccount(), PASSWORD)
     assert secrets.get_password(SmtpAccount()) is None
     assert memory_keyring.passwords == {}
+
+
+def test_the_password_moves_with_the_account(memory_keyring: MemoryKeyring, db: Database) -> None:
+    account = mail_settings.save_account(
+        db, replace(ACCOUNT, sender="billing@muster.example", port=587)
+    )
+    assert secrets.store_password(account, PASSWORD) is True
+    mail_settings.set_config(db, "smtp.port", "465")
+    moved = mail_settings.get_account(db)
+    assert secrets.get_password(moved) == PASSWORD
+    assert list(memory_keyring.passwords) == [(secrets.SERVICE, "billing@smtp.muster.example:465")]
+    mail_settings.save_account(db, replace(moved, username="office"))
+    assert list(memory_keyring.passwords) == [(secrets.SERVICE, "office@smtp.muster.example:465")]
+
+
+def test_the_session_password_moves_too(no_keyring: None, db: Database) -> None:
+    account = mail_settings.save_account(db, replace(ACCOUNT, sender="billing@muster.example"))
+    secrets.remember_for_session(account, PASSWORD)
+    mail_settings.set_config(db, "smtp.host", "mail.muster.example")
+    assert secrets.get_password(mail_settings.get_account(db)) == PASSWORD
+    assert secrets.get_password(account) is None
