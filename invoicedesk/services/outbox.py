@@ -1,0 +1,614 @@
+"""The durable outbox: mail is queued in the database first, then delivered, exactly once.
+
+:func:`queue` checks a draft, builds the message once and commits its bytes (with
+its Message-ID) before anything touches the network; a crash after that loses
+nothing. :func:`deliver_due` sends what is due over one connection. Each message is
+marked ``sending`` in a committed transaction of its own just before it is handed
+over, and ``sent`` (with the invoice's sent date and an audit entry) in one more
+after the server confirmed it, so after a crash a message is either still queued
+(never handed over: sent later), ``sending`` (:func:`recover_interrupted` makes it
+``unknown`` at start-up) or done.
+
+Retries never send a message twice: only failures *before* the data was handed
+over are retried (4xx, refused or lost connections), with growing delays. A
+connection lost *after* the whole message went out leaves it ``unknown``; the
+person checks and resends or cancels. 5xx answers and messages larger than the
+server accepts are ``failed`` and never retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from email_validator import EmailNotValidError
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, defer
+
+from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
+from invoicedesk.db.engine import Database
+from invoicedesk.db.models import Invoice, OutgoingMail, Setting
+from invoicedesk.db.types import utcnow
+from invoicedesk.services.audit import record
+from invoicedesk.services.mail_message import (
+    build_message,
+    check_addresses,
+    check_header,
+    message_bytes,
+    wire_address,
+)
+from invoicedesk.services.mail_types import (
+    DeliveryReport,
+    MailDraft,
+    MailState,
+    OutboxEntry,
+    SmtpAccount,
+)
+from invoicedesk.services.smtp import MailError, SmtpConnection, too_big_message
+
+log = logging.getLogger(__name__)
+
+# The wait after the n-th failed attempt: 1, 5, 15, 60 minutes, then every 4 hours.
+RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
+# Attempt 17 comes 49 hours after the first: a message still failing then is given up.
+MAX_ATTEMPTS = 17
+MAX_SUBJECT = 300
+INTERRUPTED = "the app stopped while sending; check your Sent folder, then resend or cancel"
+# The largest message the server announced (EHLO SIZE), remembered per server so that
+# queue() can refuse a message that is too big before it ever goes out.
+SIZE_SETTING = "outbox.size_limit"
+_SEPARATOR = ", "
+
+
+class Connection(Protocol):
+    """What deliver_due needs of a connection (:class:`SmtpConnection` is the real one)."""
+
+    size_limit: int | None
+
+    @property
+    def is_open(self) -> bool: ...
+
+    def open(self) -> None: ...
+
+    def send(self, message_bytes: bytes, sender: str, recipients: Sequence[str]) -> str: ...
+
+    def close(self) -> None: ...
+
+
+ConnectionFactory = Callable[[SmtpAccount, str | None], Connection]
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed attempt (1, 2, …)."""
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
+
+
+# --------------------------------------------------------------------------- queueing
+
+
+def checked_draft(draft: MailDraft, account: SmtpAccount) -> tuple[MailDraft, SmtpAccount]:
+    """The draft and account with every address and header checked and normalised, or a
+    DomainError naming the field. Nothing user-typed reaches a header unchecked."""
+    if not account.sender.strip():
+        raise DomainError("enter the sender address in the mail settings", "sender")
+    (sender,) = check_addresses([account.sender], "sender")
+    reply_to = check_addresses([account.reply_to], "reply_to")[0] if account.reply_to else ""
+    account = replace(
+        account,
+        sender=sender,
+        sender_name=check_header(account.sender_name, "sender_name").strip(),
+        reply_to=reply_to,
+    )
+    to = check_addresses(draft.to, "to")
+    if not to:
+        raise DomainError("add at least one recipient", "to")
+    subject = check_header(draft.subject, "subject").strip()
+    if len(subject) > MAX_SUBJECT:
+        raise DomainError(f"keep the subject to {MAX_SUBJECT} characters", "subject")
+    for index, attachment in enumerate(draft.attachments):
+        where = f"attachments[{index}]"
+        if not attachment.filename.strip():
+            raise DomainError("an attachment needs a file name", where)
+        check_header(attachment.filename, "attachment's file name")
+        maintype, _, subtype = attachment.mime_type.partition("/")
+        if not (maintype and subtype) or not attachment.mime_type.isascii():
+            raise DomainError(f"'{attachment.mime_type}' is not a MIME type", where)
+        check_header(attachment.mime_type, where)
+    draft = replace(
+        draft,
+        to=to,
+        cc=check_addresses(draft.cc, "cc"),
+        bcc=check_addresses(draft.bcc, "bcc"),
+        subject=subject,
+    )
+    return draft, account
+
+
+def queue(db: Database, draft: MailDraft, account: SmtpAccount) -> OutboxEntry:
+    """Check ``draft``, build its message once and store it as ``queued`` (committed).
+
+    Raises DomainError (nothing is stored) for a bad address, a line break in a
+    header, or a message larger than the server is known to accept.
+    """
+    draft, account = checked_draft(draft, account)
+    data = message_bytes(build_message(draft, account))
+    message_id = _message_id(data)
+    bcc = draft.bcc
+    if account.bcc_self and account.sender.casefold() not in {a.casefold() for a in bcc}:
+        bcc = (*bcc, account.sender)  # shown in the outbox: a blind copy goes there
+    with db.write() as session:
+        limit = _known_size_limit(session, account)
+        if limit is not None and len(data) > limit:
+            raise DomainError(
+                too_big_message(len(data), limit, f"{account.host}:{account.port}"),
+                "attachments",
+            )
+        number = None
+        if draft.invoice_id is not None:
+            invoice = session.get(Invoice, draft.invoice_id)
+            if invoice is None:
+                raise NotFoundError(f"invoice {draft.invoice_id} does not exist", "invoice_id")
+            number = invoice.number
+        row = OutgoingMail(
+            invoice_id=draft.invoice_id,
+            reminder_id=draft.reminder_id,
+            to_addrs=_SEPARATOR.join(draft.to),
+            cc_addrs=_SEPARATOR.join(draft.cc),
+            bcc_addrs=_SEPARATOR.join(bcc),
+            subject=draft.subject,
+            body=draft.body,
+            attachment_ids=[],
+            status=MailState.QUEUED.value,
+            message_id=message_id,
+            sender=account.sender,
+            eml=data,
+            size=len(data),
+            created_at=utcnow(),
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            "mail",
+            row.id,
+            "queued",
+            f"Queued for {_SEPARATOR.join(draft.to)}",
+            to_state=MailState.QUEUED.value,
+        )
+        return _entry(row, number)
+
+
+def _message_id(data: bytes) -> str:
+    head = data.split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"message-id:"):
+            return line.split(b":", 1)[1].strip().decode("ascii")
+    raise AssertionError("build_message always sets a Message-ID")
+
+
+def _server_key(account: SmtpAccount) -> str:
+    return f"{account.host.lower()}:{account.port}"
+
+
+def _known_size_limit(session: Session, account: SmtpAccount) -> int | None:
+    stored = session.get(Setting, SIZE_SETTING)
+    value = stored.value if stored is not None else None
+    if isinstance(value, dict) and value.get("server") == _server_key(account):
+        size = value.get("size")
+        return size if isinstance(size, int) and size > 0 else None
+    return None
+
+
+def _remember_size_limit(db: Database, account: SmtpAccount, size: int | None) -> None:
+    value = {"server": _server_key(account), "size": size}
+    with db.read() as session:
+        stored = session.get(Setting, SIZE_SETTING)
+        if stored is not None and stored.value == value:
+            return
+    with db.write() as session:
+        stored = session.get(Setting, SIZE_SETTING)
+        if stored is None:
+            session.add(Setting(key=SIZE_SETTING, value=value))
+        else:
+            stored.value = value
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+@dataclass
+class _Tally:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    error: str = ""
+
+    def add(self, mail_id: int, state: MailState) -> None:
+        {
+            MailState.SENT: self.sent,
+            MailState.QUEUED: self.retrying,
+            MailState.FAILED: self.failed,
+            MailState.UNKNOWN: self.unknown,
+        }[state].append(mail_id)
+
+    def report(self) -> DeliveryReport:
+        return DeliveryReport(
+            sent=tuple(self.sent),
+            retrying=tuple(self.retrying),
+            failed=tuple(self.failed),
+            unknown=tuple(self.unknown),
+            error=self.error,
+        )
+
+
+def _due_filter(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        OutgoingMail.status == MailState.QUEUED.value,
+        or_(OutgoingMail.next_attempt_at.is_(None), OutgoingMail.next_attempt_at <= now),
+    )
+
+
+def _configured_account(db: Database) -> SmtpAccount:
+    from invoicedesk.services.mail_settings import get_account
+
+    return get_account(db)
+
+
+def deliver_due(
+    db: Database,
+    *,
+    password_provider: Callable[[SmtpAccount], str | None],
+    now: dt.datetime | None = None,
+    connection_factory: ConnectionFactory = SmtpConnection,
+    limit: int | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    account: SmtpAccount | None = None,
+) -> DeliveryReport:
+    """Send every queued message that is due, over one connection; returns what happened.
+
+    ``now`` fixes the clock (tests); ``account`` defaults to the stored mail settings.
+    ``is_cancelled`` is asked before each message: a cancelled run stops between
+    messages, and what was not handed over stays queued. A run that cannot connect
+    says why in ``DeliveryReport.error``; problems with the settings themselves (no
+    server, no password) leave the messages untouched.
+    """
+    clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else utcnow
+    with db.read() as session:
+        query = select(OutgoingMail.id).where(_due_filter(clock())).order_by(OutgoingMail.id)
+        pending = list(session.scalars(query.limit(limit) if limit is not None else query))
+    if not pending:
+        return DeliveryReport()
+    account = account if account is not None else _configured_account(db)
+    tally = _Tally()
+    try:
+        password = password_provider(account)
+    except Exception as exc:  # noqa: BLE001 - a keyring failure is reported, not a crash
+        tally.error = f"the password could not be read: {exc}"
+        return tally.report()
+    connection: Connection | None = None
+    try:
+        while pending:
+            if is_cancelled is not None and is_cancelled():
+                break
+            if connection is None:
+                connection = connection_factory(account, password)
+                try:
+                    connection.open()
+                except DomainError as exc:
+                    tally.error = exc.message
+                    break
+                except MailError as exc:
+                    # Nothing was handed over: everything still pending waits its turn.
+                    tally.error = exc.message
+                    for mail_id in pending:
+                        _attempt_failed(db, mail_id, exc, clock(), tally, claimed=False)
+                    connection = None
+                    break
+                _remember_size_limit(db, account, connection.size_limit)
+            _deliver_one(db, connection, pending.pop(0), clock, tally)
+            if not connection.is_open:  # dropped: the next message gets a new connection
+                connection = None
+    finally:
+        if connection is not None:
+            connection.close()
+    log.info(
+        "outbox: %d sent, %d retrying, %d failed, %d unknown",
+        len(tally.sent),
+        len(tally.retrying),
+        len(tally.failed),
+        len(tally.unknown),
+    )
+    return tally.report()
+
+
+def _deliver_one(
+    db: Database,
+    connection: Connection,
+    mail_id: int,
+    clock: Callable[[], dt.datetime],
+    tally: _Tally,
+) -> None:
+    # 1. Claim: SENDING, committed before a byte goes out. The write transaction holds
+    #    SQLite's write lock, so a second process running the outbox cannot claim it too.
+    with db.write() as session:
+        row = session.get(OutgoingMail, mail_id)
+        if row is None or row.status != MailState.QUEUED.value:
+            return  # cancelled, or taken by another run in between
+        now = clock()
+        row.attempts += 1
+        row.last_attempt_at = now
+        if row.eml is None:
+            _finish(session, row, MailState.FAILED, "the message was stored without its content")
+            tally.add(mail_id, MailState.FAILED)
+            return
+        limit = connection.size_limit
+        if limit is not None and row.size > limit:
+            message = too_big_message(row.size, limit, "the server")
+            _finish(session, row, MailState.FAILED, message)
+            tally.add(mail_id, MailState.FAILED)
+            return
+        row.status = MailState.SENDING.value
+        data, sender, recipients = row.eml, row.sender, _envelope(row)
+    # 2. Hand it over.
+    try:
+        reply = connection.send(data, sender, recipients)
+    except MailError as exc:
+        _attempt_failed(db, mail_id, exc, clock(), tally, claimed=True)
+        return
+    except Exception:
+        # Not knowing how far it got, it may have gone out: never send it again on our own.
+        with db.write() as session:
+            row = session.get(OutgoingMail, mail_id)
+            if row is not None:
+                _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
+        raise
+    # 3. Sent: the row, the invoice and the audit log in one transaction.
+    with db.write() as session:
+        row = session.get(OutgoingMail, mail_id)
+        assert row is not None
+        row.server_reply = reply
+        row.sent_at = clock()
+        _finish(session, row, MailState.SENT, "")
+        _mark_document_sent(session, row)
+    tally.add(mail_id, MailState.SENT)
+
+
+def _envelope(row: OutgoingMail) -> tuple[str, ...]:
+    result: list[str] = []
+    for address in _split(row.to_addrs) + _split(row.cc_addrs) + _split(row.bcc_addrs):
+        try:
+            address = wire_address(address)
+        except EmailNotValidError:
+            pass  # checked when queued; the server will judge it
+        if address.casefold() not in {a.casefold() for a in result}:
+            result.append(address)
+    return tuple(result)
+
+
+def _attempt_failed(
+    db: Database,
+    mail_id: int,
+    exc: MailError,
+    now: dt.datetime,
+    tally: _Tally,
+    *,
+    claimed: bool,
+) -> None:
+    """Record a failed attempt: unknown, failed, or queued again after a delay."""
+    with db.write() as session:
+        row = session.get(OutgoingMail, mail_id)
+        expected = MailState.SENDING if claimed else MailState.QUEUED
+        if row is None or row.status != expected.value:
+            return
+        if not claimed:
+            row.attempts += 1
+            row.last_attempt_at = now
+        row.server_reply = exc.reply
+        if exc.uncertain:
+            state = MailState.UNKNOWN
+        elif not exc.temporary:
+            state = MailState.FAILED
+        elif row.attempts >= MAX_ATTEMPTS:
+            state = MailState.FAILED
+            exc = MailError(f"still failing after {row.attempts} attempts in two days: {exc}")
+        else:
+            state = MailState.QUEUED
+            row.next_attempt_at = now + retry_delay(row.attempts)
+        _finish(session, row, state, exc.message)
+    tally.add(mail_id, state)
+
+
+def _finish(session: Session, row: OutgoingMail, state: MailState, error: str) -> None:
+    before = row.status
+    row.status = state.value
+    row.error = error
+    if state is not MailState.QUEUED:
+        row.next_attempt_at = None
+    if state is MailState.QUEUED:
+        return  # a retry is not a change anyone needs in the history
+    summary = {
+        MailState.SENT: f"Sent to {row.to_addrs}",
+        MailState.FAILED: f"Not sent: {error}",
+        MailState.UNKNOWN: f"Perhaps not sent: {error}",
+        MailState.CANCELLED: "Cancelled",
+    }.get(state, state.value)
+    record(session, "mail", row.id, state.value, summary, from_state=before, to_state=state.value)
+
+
+def _mark_document_sent(session: Session, row: OutgoingMail) -> None:
+    """The invoice was sent: its sent date and recipients, and an entry in its history."""
+    if row.invoice_id is None:
+        return
+    invoice = session.get(Invoice, row.invoice_id)
+    if invoice is None:
+        return
+    visible = _split(row.to_addrs) + _split(row.cc_addrs)
+    details: dict[str, object] = {
+        "mail_id": row.id,
+        "to": _split(row.to_addrs),
+        "cc": _split(row.cc_addrs),
+        "bcc": _split(row.bcc_addrs),
+        "message_id": row.message_id,
+    }
+    if row.reminder_id is not None:
+        details["reminder_id"] = row.reminder_id
+        summary = f"Reminder sent by e-mail to {_SEPARATOR.join(visible)}"
+        record(session, "invoice", invoice.id, "reminder_sent", summary, details=details)
+        return
+    invoice.sent_at = row.sent_at
+    invoice.sent_to = _SEPARATOR.join(visible)
+    summary = f"Sent by e-mail to {_SEPARATOR.join(visible)}"
+    record(session, "invoice", invoice.id, "sent", summary, details=details)
+
+
+def recover_interrupted(db: Database) -> int:
+    """At start-up: messages left ``sending`` by a crash become ``unknown`` (they may have
+    gone out; never resent on our own). Returns how many."""
+    with db.write() as session:
+        rows = session.scalars(
+            select(OutgoingMail).where(OutgoingMail.status == MailState.SENDING.value)
+        ).all()
+        for row in rows:
+            _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
+        return len(rows)
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(a for a in text.split(_SEPARATOR) if a) if text else ()
+
+
+def _entry(row: OutgoingMail, invoice_number: str | None) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id,
+        state=MailState(row.status),
+        invoice_id=row.invoice_id,
+        invoice_number=invoice_number,
+        to=_split(row.to_addrs),
+        cc=_split(row.cc_addrs),
+        bcc=_split(row.bcc_addrs),
+        subject=row.subject,
+        message_id=row.message_id,
+        size=row.size,
+        attempts=row.attempts,
+        created_at=row.created_at,
+        last_attempt_at=row.last_attempt_at,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+        error=row.error,
+        server_reply=row.server_reply,
+    )
+
+
+def _state_values(states: Sequence[MailState]) -> list[str]:
+    return [MailState(s).value for s in states]
+
+
+def list_outbox(
+    db: Database,
+    *,
+    states: Sequence[MailState] = (),
+    invoice_id: int | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[OutboxEntry]:
+    """Outbox entries, newest first, optionally of some states or of one invoice."""
+    query = (
+        select(OutgoingMail, Invoice.number)
+        .outerjoin(Invoice, Invoice.id == OutgoingMail.invoice_id)
+        .options(defer(OutgoingMail.eml), defer(OutgoingMail.body))
+        .order_by(OutgoingMail.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if states:
+        query = query.where(OutgoingMail.status.in_(_state_values(states)))
+    if invoice_id is not None:
+        query = query.where(OutgoingMail.invoice_id == invoice_id)
+    with db.read() as session:
+        return [_entry(row, number) for row, number in session.execute(query)]
+
+
+def count_outbox(db: Database, states: Sequence[MailState] = ()) -> int:
+    query = select(func.count()).select_from(OutgoingMail)
+    if states:
+        query = query.where(OutgoingMail.status.in_(_state_values(states)))
+    with db.read() as session:
+        return int(session.scalar(query) or 0)
+
+
+def due_count(db: Database, now: dt.datetime | None = None) -> int:
+    """How many queued messages are due now (for a status bar)."""
+    query = select(func.count()).select_from(OutgoingMail).where(_due_filter(now or utcnow()))
+    with db.read() as session:
+        return int(session.scalar(query) or 0)
+
+
+def _get(session: Session, mail_id: int) -> OutgoingMail:
+    row = session.get(OutgoingMail, mail_id)
+    if row is None:
+        raise NotFoundError(f"mail {mail_id} does not exist", "mail_id")
+    return row
+
+
+def _invoice_number(session: Session, row: OutgoingMail) -> str | None:
+    if row.invoice_id is None:
+        return None
+    return session.scalar(select(Invoice.number).where(Invoice.id == row.invoice_id))
+
+
+def cancel(db: Database, mail_id: int) -> OutboxEntry:
+    """Queued, failed or unknown → cancelled (kept in the list, never sent)."""
+    with db.write() as session:
+        row = _get(session, mail_id)
+        state = MailState(row.status)
+        if state is MailState.SENDING:
+            raise ConflictError("the message is being sent right now and cannot be cancelled")
+        if state is MailState.SENT:
+            raise ConflictError("the message was sent already and cannot be cancelled")
+        if state is not MailState.CANCELLED:
+            _finish(session, row, MailState.CANCELLED, "")
+        return _entry(row, _invoice_number(session, row))
+
+
+def resend(db: Database, mail_id: int) -> OutboxEntry:
+    """Failed, unknown, cancelled or sent → queued now, with the same bytes and Message-ID
+    (the person decided). A queued message is made due now."""
+    with db.write() as session:
+        row = _get(session, mail_id)
+        if row.status == MailState.SENDING.value:
+            raise ConflictError("the message is being sent right now")
+        if row.eml is None:
+            raise ConflictError("the message was stored without its content; compose it again")
+        before = row.status
+        row.status = MailState.QUEUED.value
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.error = ""
+        row.server_reply = ""
+        if before != MailState.QUEUED.value:
+            record(
+                session,
+                "mail",
+                row.id,
+                "resent",
+                "Queued again",
+                from_state=before,
+                to_state=MailState.QUEUED.value,
+            )
+        return _entry(row, _invoice_number(session, row))
+
+
+def eml_bytes(db: Database, mail_id: int) -> bytes:
+    """The message exactly as queued and sent (an .eml file)."""
+    with db.read() as session:
+        row = _get(session, mail_id)
+        if row.eml is None:
+            raise ConflictError("the message was stored without its content")
+        return row.eml
