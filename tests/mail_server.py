@@ -78,6 +78,7 @@ class Handler:
     require_auth: bool = False  # 530 to MAIL FROM before a successful AUTH
     received: list[Received] = field(default_factory=list)
     data_attempts: int = 0  # DATA transactions seen, accepted or not
+    rcpt_attempts: list[str] = field(default_factory=list)  # every RCPT TO, refused or not
     connections: int = 0  # TCP connections opened by clients
     logins: list[tuple[str, str]] = field(default_factory=list)  # (mechanism, user) that passed
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -96,6 +97,8 @@ class Handler:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
+        with self.lock:
+            self.rcpt_attempts.append(address)
         reply = self.reject.get(address.lower())
         if reply:
             return reply
