@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from typing import TextIO, cast
 
 from invoicedesk import __version__
-from invoicedesk.cli import catalog, data, demo, invoices, payments, pdf, report
+from invoicedesk.cli import catalog, config, data, demo, invoices, mail, payments, pdf, report
 from invoicedesk.cli.common import (
     DB_ENV,
     DEBUG_ENV,
@@ -123,11 +123,13 @@ COMMANDS: list[Registrar] = [
     data.register_export,
     invoices.register,
     pdf.register,
+    mail.register,
     payments.register,
     report.register,
     catalog.register_clients,
     catalog.register_products,
     demo.register,
+    config.register,
 ]
 
 

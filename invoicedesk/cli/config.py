@@ -1,0 +1,225 @@
+"""``invoicedesk config get|set|set-password|forget-password``: the settings from the shell.
+
+``config set KEY VALUE`` takes the SMTP account's keys (``smtp.host`` …, checked as the
+settings dialog checks them) and the general settings (``default_due_days``,
+``pdf_accent_color`` …; lists and mappings as JSON). The SMTP password is never a
+setting: ``config set-password smtp`` reads it from the terminal without echo (or one
+line from standard input) and stores it in the system keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from typing import Any
+
+from invoicedesk.cli.common import (
+    EXIT_OK,
+    PROG,
+    SubParsers,
+    add_command,
+    add_group,
+    open_db,
+)
+from invoicedesk.core.errors import DomainError
+
+PASSWORD_ENV = "INVOICEDESK_SMTP_PASSWORD"  # the password for one run, where no keyring works
+ACCOUNTS = ("smtp",)
+
+
+def register(subparsers: SubParsers) -> None:
+    group = add_group(subparsers, "config", help="show and change settings, store the password")
+
+    parser = add_command(
+        group,
+        "get",
+        _get,
+        help="print one setting's value, or every setting",
+        description=(
+            "With KEY: print its value alone. Without: every SMTP setting and general "
+            "setting, one 'KEY  VALUE' line each, and where the SMTP password is kept."
+        ),
+    )
+    parser.add_argument("key", nargs="?", metavar="KEY", help="e.g. smtp.host")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="default: table"
+    )
+
+    parser = add_command(
+        group,
+        "set",
+        _set,
+        help="change one setting (checked first); prints the value as stored",
+        description=(
+            "Keys: smtp.host, smtp.port, smtp.security (starttls, ssl, none), smtp.username, "
+            "smtp.sender, smtp.sender_name, smtp.reply_to, smtp.bcc_self, "
+            "smtp.allow_insecure, smtp.pinned_certificate, and the general settings "
+            f"('{PROG} config get' lists them; lists and mappings as JSON)."
+        ),
+    )
+    parser.add_argument("key", metavar="KEY")
+    parser.add_argument("value", metavar="VALUE")
+
+    parser = add_command(
+        group,
+        "set-password",
+        _set_password,
+        help="store the SMTP password in the system keyring (read without echo)",
+        description=(
+            "Reads the password from the terminal without showing it (or one line from "
+            "standard input) and stores it in the system keyring for the account's user, "
+            f"host and port. Where no keyring works nothing is stored: then '{PROG} mail' "
+            f"reads ${PASSWORD_ENV} or asks on each run."
+        ),
+    )
+    parser.add_argument("account", choices=ACCOUNTS, help="smtp")
+
+    parser = add_command(
+        group, "forget-password", _forget_password, help="remove the SMTP password from the keyring"
+    )
+    parser.add_argument("account", choices=ACCOUNTS, help="smtp")
+
+
+# --------------------------------------------------------------------------- get / set
+
+
+def _general_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _get(args: argparse.Namespace) -> int:
+    from invoicedesk.services import mail_settings, secrets, settings
+
+    with open_db(args) as db:
+        account = mail_settings.get_account(db)
+        values = mail_settings.config_text(account)
+        general = settings.all_settings(db)
+    values.update({key: _general_text(value) for key, value in general.items()})
+    if args.key is not None:
+        if args.key not in values:
+            raise DomainError(f"unknown setting '{args.key}' (one of {', '.join(values)})", "KEY")
+        print(values[args.key])
+        return EXIT_OK
+    if args.format == "json":
+        from invoicedesk.cli.output import print_json
+
+        print_json({**mail_settings.config_text(account), **general})
+        return EXIT_OK
+    width = max(len(key) for key in values)
+    for key, text in values.items():
+        print(f"{key:<{width}}  {text}".rstrip())
+    usable, sentence = secrets.keyring_status()
+    stored = usable and mail_settings.is_configured(account) and secrets.get_password(account)
+    if account.username:
+        print(f"# password: {'stored. ' if stored else 'not stored. '}{sentence}")
+    return EXIT_OK
+
+
+def _general_value(key: str, text: str, default: Any) -> Any:
+    """The text of a general setting as the type its default has."""
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise DomainError(f"'{text}' is not true or false", key)
+    if isinstance(default, int):
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise DomainError(f"'{text}' is not a whole number", key) from None
+    if isinstance(default, list | dict):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            example = '["19", "7", "0"]' if isinstance(default, list) else '{"invoice": "..."}'
+            raise DomainError(f"not JSON ({exc.msg}); e.g. {example}", key) from None
+    return text
+
+
+def _set(args: argparse.Namespace) -> int:
+    from invoicedesk.services import mail_settings, settings
+
+    key = args.key.strip()
+    with open_db(args) as db:
+        if key in mail_settings.CONFIG_KEYS or key.startswith("smtp."):
+            print(mail_settings.set_config(db, key, args.value))
+            return EXIT_OK
+        if key not in settings.DEFAULTS:
+            known = ", ".join((*mail_settings.CONFIG_KEYS, *settings.DEFAULTS))
+            raise DomainError(f"unknown setting '{key}' (one of {known})", "KEY")
+        value = _general_value(key, args.value, settings.DEFAULTS[key])
+        try:
+            stored = settings.set_setting(db, key, value)
+        except DomainError as exc:
+            raise DomainError(exc.message, key) from None
+    print(_general_text(stored))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- password
+
+
+def read_password(prompt: str) -> str:
+    """The password typed at the terminal (no echo), or the first line of standard input
+    when it is not a terminal (``printf '%s\\n' "$PW" | invoicedesk config set-password``)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            return ""
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    from invoicedesk.services import mail_settings, secrets
+
+    with open_db(args) as db:
+        account = mail_settings.get_account(db)
+    if not account.host:
+        raise DomainError(
+            f"set the server first ('{PROG} config set smtp.host …', smtp.port, smtp.username): "
+            "the password is stored for that account",
+            "smtp.host",
+        )
+    if not account.username:
+        raise DomainError(
+            "set smtp.username first: without a user name the server is used without a login",
+            "smtp.username",
+        )
+    usable, _sentence = secrets.keyring_status()
+    if not usable:
+        raise DomainError(_no_keyring(), "password")
+    password = read_password(f"SMTP password for {account.username} at {account.host}: ")
+    if not password:
+        raise DomainError("no password given; nothing was stored", "password")
+    if not secrets.store_password(account, password):
+        raise DomainError(_no_keyring(), "password")
+    print(f"Stored the SMTP password for {secrets.account_key(account)} in the system keyring.")
+    return EXIT_OK
+
+
+def _no_keyring() -> str:
+    return (
+        "no keyring backend is available on this system, so the password was not stored; "
+        f"'{PROG} mail' and '{PROG} outbox run' read it from ${PASSWORD_ENV} "
+        "or ask for it on each run"
+    )
+
+
+def _forget_password(args: argparse.Namespace) -> int:
+    from invoicedesk.services import mail_settings, secrets
+
+    with open_db(args) as db:
+        account = mail_settings.get_account(db)
+    secrets.forget_password(account)
+    print(f"Removed the SMTP password for {secrets.account_key(account)} from the keyring.")
+    return EXIT_OK

@@ -1,0 +1,358 @@
+"""``invoicedesk mail REF`` and ``invoicedesk outbox list|run``: send invoices by e-mail.
+
+``mail`` composes the mail of an issued invoice (the client's addresses, the template in
+the client's language, the archived PDF), queues it in the outbox and delivers what is
+due once. The outbox is durable: what was not sent stays queued, and ``outbox run``
+(or the app) tries again later.
+
+The password comes from the system keyring (``config set-password smtp``), else from
+``$INVOICEDESK_SMTP_PASSWORD``, else it is asked for at the terminal. It is never
+printed, logged or part of an error line.
+
+Exit codes beyond the usual ones: 75 (``EX_TEMPFAIL``, as sendmail uses it) when the
+mail is queued but could not be sent yet and will be tried again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from invoicedesk.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    PROG,
+    SubParsers,
+    add_command,
+    add_format,
+    add_group,
+    invoice_id,
+    open_db,
+    split_list,
+)
+from invoicedesk.cli.config import PASSWORD_ENV, read_password
+from invoicedesk.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from invoicedesk.db.engine import Database
+    from invoicedesk.services.mail_types import (
+        DeliveryReport,
+        MailState,
+        OutboxEntry,
+        SmtpAccount,
+    )
+
+EXIT_QUEUED = 75  # queued, not sent yet: tried again later (sysexits EX_TEMPFAIL)
+STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
+OPEN_STATES = ("queued", "sending", "failed", "unknown")  # what `outbox list` shows by default
+COLUMNS = ("id", "state", "to", "subject", "time", "error")
+JSON_COLUMNS = (
+    "id",
+    "state",
+    "invoice",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "size",
+    "attempts",
+    "created_at",
+    "last_attempt_at",
+    "next_attempt_at",
+    "sent_at",
+    "error",
+    "server_reply",
+)
+LOOKUP_PAGE = 200
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "mail",
+        _mail,
+        help="send an issued invoice by e-mail (through the outbox)",
+        description=(
+            "Compose the mail of invoice REF (to the client's addresses unless --to is "
+            "given; text from the template in the client's language; the archived PDF "
+            "attached), queue it in the outbox and deliver what is due. Exit 75: queued, "
+            "but not sent yet (tried again by 'outbox run' or the app)."
+        ),
+    )
+    parser.add_argument("ref", metavar="REF", help="invoice number or id")
+    for option, what in (("--to", "recipient"), ("--cc", "copy to"), ("--bcc", "blind copy to")):
+        parser.add_argument(
+            option,
+            action="append",
+            metavar="ADDR",
+            help=f"{what} (repeat or give a comma list)",
+        )
+    parser.add_argument("--template", metavar="NAME", help="the mail template set to use")
+    parser.add_argument(
+        "--attach", action="append", metavar="FILE", help="attach a file too (repeatable)"
+    )
+    parser.add_argument(
+        "--queue-only", action="store_true", help="only queue it ('outbox run' sends it)"
+    )
+
+    group = add_group(subparsers, "outbox", help="list the outbox or deliver what is due")
+    parser = add_command(
+        group,
+        "list",
+        _list,
+        help="list outgoing mail (by default what is not sent yet or needs attention)",
+    )
+    parser.add_argument(
+        "--state",
+        action="append",
+        metavar="STATE",
+        help=f"{', '.join(STATES)}; repeat or give a comma list",
+    )
+    parser.add_argument("--all", action="store_true", help="every state, sent ones too")
+    add_format(parser)
+    add_command(group, "run", _run, help="deliver the mail that is due now and print the result")
+
+
+# --------------------------------------------------------------------------- password
+
+
+def password_provider(account: SmtpAccount) -> str | None:
+    """The password for ``account``: keyring (or this run's memory), else
+    ``$INVOICEDESK_SMTP_PASSWORD``, else asked at the terminal (once per run)."""
+    from invoicedesk.services import secrets
+
+    password = secrets.get_password(account) or os.environ.get(PASSWORD_ENV) or None
+    if password is None and sys.stdin is not None and sys.stdin.isatty():
+        password = read_password(f"SMTP password for {account.username} at {account.host}: ")
+        if password:
+            secrets.remember_for_session(account, password)
+    return password or None
+
+
+def _require_account(db: Database) -> SmtpAccount:
+    from invoicedesk.services import mail_settings
+
+    account = mail_settings.get_account(db)
+    if not mail_settings.is_configured(account):
+        raise DomainError(
+            f"set up the mail server first: '{PROG} config set smtp.host smtp.example.com', "
+            "smtp.sender, smtp.username, then 'config set-password smtp'",
+            "smtp",
+        )
+    return account
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def _addresses(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
+    from invoicedesk.services.mail_compose import checked_addresses
+
+    return checked_addresses(split_list(values), option)
+
+
+def _mail(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from invoicedesk.services import mail_compose, outbox
+
+    with open_db(args) as db:
+        account = _require_account(db)
+        target = invoice_id(db, args.ref, "REF")
+        to = _addresses(args.to, "--to")
+        cc = _addresses(args.cc, "--cc")
+        bcc = _addresses(args.bcc, "--bcc")
+        draft = mail_compose.compose_for_invoice(db, target, template=args.template, to=to)
+        if args.cc is not None:
+            draft = replace(draft, cc=cc)
+        if bcc:
+            draft = replace(draft, bcc=bcc)
+        if args.attach:
+            draft = mail_compose.add_files(draft, [Path(p) for p in args.attach])
+        entry_id = outbox.queue(db, draft, account).id
+        if args.queue_only:
+            print(
+                f"Queued {_name(db, target)} for {', '.join(draft.to)} "
+                f"(outbox #{entry_id}; '{PROG} outbox run' sends it)"
+            )
+            return EXIT_OK
+        report = outbox.deliver_due(db, password_provider=password_provider)
+        entry = _entry(db, entry_id)
+    return _result(report, entry_id, entry)
+
+
+def _name(db: Database, target: int) -> str:
+    from invoicedesk.services.invoices import get_invoice
+
+    return get_invoice(db, target).display_number
+
+
+def _all_entries(db: Database, states: Sequence[MailState] = ()) -> list[OutboxEntry]:
+    """Every outbox entry of ``states`` (all: empty), newest first, page by page."""
+    from invoicedesk.services import outbox
+
+    entries: list[OutboxEntry] = []
+    while True:
+        page = outbox.list_outbox(db, states=states, limit=LOOKUP_PAGE, offset=len(entries))
+        entries += page
+        if len(page) < LOOKUP_PAGE:
+            return entries
+
+
+def _entry(db: Database, entry_id: int) -> OutboxEntry | None:
+    """The entry ``entry_id`` (a run touches recent mail: searched from the newest)."""
+    from invoicedesk.services import outbox
+
+    offset = 0
+    while True:
+        page = outbox.list_outbox(db, limit=LOOKUP_PAGE, offset=offset)
+        for entry in page:
+            if entry.id == entry_id:
+                return entry
+        if len(page) < LOOKUP_PAGE:
+            return None
+        offset += LOOKUP_PAGE
+
+
+def _what(entry: OutboxEntry | None, entry_id: int) -> str:
+    if entry is None:
+        return f"outbox #{entry_id}"
+    return entry.invoice_number or f"outbox #{entry_id}"
+
+
+def _why(entry: OutboxEntry | None, report: DeliveryReport) -> str:
+    parts = []
+    if entry is not None and entry.error:
+        parts.append(entry.error)
+    elif report.error:
+        parts.append(report.error)
+    if entry is not None and entry.server_reply and entry.server_reply not in " ".join(parts):
+        parts.append(f"the server replied: {entry.server_reply}")
+    return " ".join(" — ".join(parts).split()) or "no reason was given"
+
+
+def _local(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _result(report: DeliveryReport, entry_id: int, entry: OutboxEntry | None) -> int:
+    what = _what(entry, entry_id)
+    others = len([i for i in report.sent if i != entry_id])
+    also = f" (and {others} more queued mail)" if others else ""
+    if entry_id in report.sent:
+        to = ", ".join(entry.to) if entry is not None else ""
+        print(f"Sent {what} to {to}{also}" if to else f"Sent {what}{also}")
+        return EXIT_OK
+    if entry_id in report.failed:
+        raise DomainError(f"not sent: {_why(entry, report)}", what)
+    if entry_id in report.unknown:
+        raise DomainError(
+            "the connection broke after the message was handed over, so it may or may not "
+            f"have arrived ({_why(entry, report)}); check with the recipient, then resend or "
+            f"cancel it in the outbox",
+            what,
+        )
+    when = _local(entry.next_attempt_at) if entry is not None else ""
+    retry = f"tried again from {when}" if when else "tried again later"
+    sys.stderr.write(
+        f"{PROG}: {what}: not sent yet — {_why(entry, report)}; it stays in the outbox and is "
+        f"{retry} ('{PROG} outbox run' or the app)\n"
+    )
+    return EXIT_QUEUED
+
+
+# --------------------------------------------------------------------------- outbox
+
+
+def _states(args: argparse.Namespace) -> tuple[str, ...] | None:
+    if args.all:
+        if args.state:
+            raise DomainError("give --all or --state, not both", "--all")
+        return None
+    if not args.state:
+        return OPEN_STATES
+    states = []
+    for value in split_list(args.state):
+        state = value.lower()
+        if state not in STATES:
+            raise DomainError(f"'{value}' is not a state (one of {', '.join(STATES)})", "--state")
+        if state not in states:
+            states.append(state)
+    return tuple(states)
+
+
+def _time(entry: OutboxEntry) -> dt.datetime | None:
+    """The moment that matters for the entry's state."""
+    state = str(entry.state)
+    if state == "sent":
+        return entry.sent_at
+    if state == "queued":
+        return entry.next_attempt_at or entry.created_at
+    return entry.last_attempt_at or entry.created_at
+
+
+def _list(args: argparse.Namespace) -> int:
+    from invoicedesk.cli.output import print_rows
+    from invoicedesk.services.mail_types import MailState
+
+    states = _states(args)
+    with open_db(args) as db:
+        wanted = tuple(MailState(s) for s in states) if states is not None else ()
+        entries = _all_entries(db, wanted)
+    rows = [
+        {
+            "id": entry.id,
+            "state": str(entry.state),
+            "invoice": entry.invoice_number,
+            "to": ", ".join(entry.to) if args.format != "json" else list(entry.to),
+            "cc": list(entry.cc),
+            "bcc": list(entry.bcc),
+            "subject": entry.subject,
+            "size": entry.size,
+            "attempts": entry.attempts,
+            "created_at": entry.created_at,
+            "last_attempt_at": entry.last_attempt_at,
+            "next_attempt_at": entry.next_attempt_at,
+            "sent_at": entry.sent_at,
+            "time": _local(_time(entry)),
+            "error": " ".join((entry.error or entry.server_reply).split()),
+            "server_reply": entry.server_reply,
+        }
+        for entry in entries
+    ]
+    print_rows(rows, JSON_COLUMNS if args.format == "json" else COLUMNS, args.format)
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from invoicedesk.services import outbox
+
+    with open_db(args) as db:
+        report = outbox.deliver_due(db, password_provider=password_provider)
+        touched = (*report.sent, *report.retrying, *report.failed, *report.unknown)
+        entries = {i: _entry(db, i) for i in touched}
+    print(
+        f"Sent {len(report.sent)}, to be retried {len(report.retrying)}, "
+        f"failed {len(report.failed)}, unknown {len(report.unknown)}"
+    )
+    for i in report.sent:
+        entry = entries[i]
+        print(f"  sent {_what(entry, i)} to {', '.join(entry.to) if entry else ''}".rstrip())
+    problems = [(i, "to be retried") for i in report.retrying]
+    problems += [(i, "failed") for i in report.failed]
+    problems += [(i, "may or may not have arrived") for i in report.unknown]
+    for i, what in problems:
+        reason = _why(entries[i], report)
+        sys.stderr.write(f"{PROG}: error: {_what(entries[i], i)}: {what}: {reason}\n")
+    if report.error and not problems:
+        sys.stderr.write(f"{PROG}: error: {' '.join(report.error.split())}\n")
+    return EXIT_ERROR if report.failed or report.unknown or report.error else EXIT_OK
