@@ -410,7 +410,9 @@ def _attempt_failed(
         row.server_reply = exc.reply
         if exc.uncertain:
             state = MailState.UNKNOWN
-        elif not exc.temporary:
+        elif claimed and not exc.temporary:
+            # Refused for this message. A connection that could not be opened (even a
+            # refused login or certificate) says nothing about the message: that waits.
             state = MailState.FAILED
         elif row.attempts >= MAX_ATTEMPTS:
             state = MailState.FAILED

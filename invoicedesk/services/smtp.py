@@ -12,12 +12,13 @@ be told apart: refused before the data went out (nothing was delivered; safe to 
 again) or connection lost after the whole message went out but before the server
 answered (it may have been delivered: :attr:`MailError.uncertain`).
 
-The password is only passed to ``smtplib.SMTP.login`` and dropped from the
-``smtplib`` object right after; no message, log line or ``repr`` contains it.
+The password is only encoded into the AUTH exchange (smtplib's debug output stays
+off); no message, log line or ``repr`` contains it.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
@@ -263,33 +264,43 @@ class SmtpConnection:
             )
 
     def _login(self) -> None:
+        """AUTH PLAIN, else LOGIN, with the user name and password as UTF-8.
+
+        Not ``smtplib.SMTP.login``: it encodes the password as ASCII (a "ä" fails with
+        an exception that carries the password) and keeps it on the object.
+        """
         smtp = self._require()
         account = self.account
-        try:
-            smtp.login(account.username, self._password or "")
-        except smtplib.SMTPAuthenticationError as exc:
-            reply = _reply_text(exc.smtp_code, exc.smtp_error)
+        offered = (
+            smtp.esmtp_features.get("auth", "").upper().split() if smtp.has_extn("auth") else []
+        )
+        if not offered:
+            raise MailError(
+                f"{_where(account)} offers no login (AUTH) on this connection; check the "
+                "security setting, or leave the user name empty if the server needs none"
+            )
+        user = account.username.encode("utf-8")
+        secret = (self._password or "").encode("utf-8", "replace")
+        if "PLAIN" in offered:
+            token = base64.b64encode(b"\0" + user + b"\0" + secret).decode("ascii")
+            code, text = smtp.docmd("AUTH", "PLAIN " + token)
+        elif "LOGIN" in offered:
+            code, text = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(user).decode("ascii"))
+            if code == 334:
+                code, text = smtp.docmd(base64.b64encode(secret).decode("ascii"))
+        else:
+            raise MailError(
+                f"{_where(account)} offers no login method InvoiceDesk knows (it offers "
+                f"{' '.join(offered)}; InvoiceDesk uses PLAIN or LOGIN over TLS)"
+            )
+        if code not in (235, 503):  # 503: already logged in
+            reply = _reply_text(code, text)
             raise MailError(
                 f"{_where(account)} did not accept the user name or password of "
                 f"{account.username}: {reply}",
                 reply=reply,
-                temporary=400 <= exc.smtp_code < 500,
-            ) from None
-        except smtplib.SMTPNotSupportedError:
-            raise MailError(
-                f"{_where(account)} offers no login (AUTH) on this connection; check the "
-                "security setting, or leave the user name empty if the server needs none"
-            ) from None
-        except smtplib.SMTPException as exc:
-            if isinstance(exc, smtplib.SMTPServerDisconnected):
-                raise
-            raise MailError(
-                f"{_where(account)} offers no login method InvoiceDesk knows "
-                f"(it offers {smtp.esmtp_features.get('auth', 'none')}): {exc}"
-            ) from None
-        finally:
-            # smtplib keeps the password on the object for its auth callbacks.
-            smtp.password = ""
+                temporary=400 <= code < 500,
+            )
         log.debug("logged in to %s as %s", _where(account), account.username)
 
     def _require(self) -> smtplib.SMTP:

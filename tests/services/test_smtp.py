@@ -24,7 +24,7 @@ from tests.mail_server import (  # noqa: F401 - fixtures
     tls_cert_fixture,
 )
 
-USER, PASSWORD = "billing", "Tr0ub4dor&3-geheim"
+USER, PASSWORD = "billing", "Tr0ub4dor&3-Schlüssel"  # not ASCII: smtplib.login fails on it
 MESSAGE = b"Subject: Hi\r\nFrom: billing@muster.example\r\n\r\n.hello\r\n"
 OTHER_PIN = "sha256:" + "ab" * 32
 

@@ -1,0 +1,477 @@
+"""The durable outbox against a real SMTP server and a real SQLite file.
+
+``deliver_due`` is synchronous: when it returns, the server (a thread) has answered
+every message, so nothing here waits or sleeps. Time moves by passing ``now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from invoicedesk.core.errors import ConflictError, DomainError
+from invoicedesk.db.engine import Database, open_database
+from invoicedesk.db.models import Invoice
+from invoicedesk.services import audit, mail_settings, outbox
+from invoicedesk.services.mail_types import (
+    Attachment,
+    MailDraft,
+    MailState,
+    SmtpAccount,
+)
+from invoicedesk.services.smtp import MailError, SmtpConnection
+from tests.factories import issued_invoice
+from tests.mail_server import (  # noqa: F401 - fixtures
+    MailServer,
+    MakeServer,
+    TlsCert,
+    free_port,
+    mail_server_fixture,
+    make_mail_server_fixture,
+    tls_cert_fixture,
+)
+
+NOW = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 140 + b"\n%%EOF\n"  # ~35 KB
+USER, PASSWORD = "billing@muster.example", "S3cret-Pässwort!42"
+
+
+def draft(**fields: Any) -> MailDraft:
+    fields.setdefault("to", ("kunde@acme.example",))
+    fields.setdefault("subject", "Rechnung RE-2026-0001")
+    fields.setdefault("body", "Guten Tag,\n\nanbei die Rechnung.\n")
+    return MailDraft(**fields)
+
+
+def no_password(_account: SmtpAccount) -> str | None:
+    return None
+
+
+def deliver(db: Database, account: SmtpAccount, now: dt.datetime = NOW, **kwargs: Any) -> Any:
+    kwargs.setdefault("password_provider", no_password)
+    return outbox.deliver_due(db, account=account, now=now, **kwargs)
+
+
+def state_of(db: Database, mail_id: int) -> MailState:
+    (entry,) = [e for e in outbox.list_outbox(db) if e.id == mail_id]
+    return entry.state
+
+
+def entry_of(db: Database, mail_id: int) -> Any:
+    return next(e for e in outbox.list_outbox(db) if e.id == mail_id)
+
+
+class SimulatedCrash(BaseException):
+    """The process dying in the middle of a send (not an Exception: nothing catches it)."""
+
+
+class CrashingConnection(SmtpConnection):
+    def send(self, message_bytes: bytes, sender: str, recipients: Sequence[str]) -> str:
+        raise SimulatedCrash
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def test_delivered_message_read_back(db: Database, mail_server: MailServer) -> None:
+    invoice = issued_invoice(db)
+    account = mail_server.account(bcc_self=True, reply_to="office@muster.example")
+    entry = outbox.queue(
+        db,
+        draft(
+            to=("kunde@acme.example",),
+            cc=("buchhaltung@acme.example",),
+            bcc=("archiv@muster.example",),
+            subject=f"Rechnung {invoice.number} – Müller",
+            attachments=(Attachment(f"Rechnung {invoice.number} Müller.pdf", PDF),),
+            invoice_id=invoice.id,
+        ),
+        account,
+    )
+    assert entry.state is MailState.QUEUED
+    assert entry.invoice_number == invoice.number
+    assert entry.bcc == ("archiv@muster.example", "billing@muster.example")
+
+    report = deliver(db, account)
+
+    assert report.sent == (entry.id,) and report.error == ""
+    (received,) = mail_server.received
+    assert received.sender == "billing@muster.example"
+    assert set(received.recipients) == {
+        "kunde@acme.example",
+        "buchhaltung@acme.example",
+        "archiv@muster.example",
+        "billing@muster.example",
+    }
+    assert received.data == outbox.eml_bytes(db, entry.id)
+    message = received.message()
+    assert message["From"].addresses[0].addr_spec == "billing@muster.example"
+    assert message["From"].addresses[0].display_name == "Muster Software GmbH"
+    assert [a.addr_spec for a in message["To"].addresses] == ["kunde@acme.example"]
+    assert [a.addr_spec for a in message["Cc"].addresses] == ["buchhaltung@acme.example"]
+    assert message["Bcc"] is None
+    assert message["Subject"] == f"Rechnung {invoice.number} – Müller"
+    assert message["Message-ID"] == entry.message_id
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == f"Rechnung {invoice.number} Müller.pdf"
+    assert attachment.get_content() == PDF
+
+    sent = entry_of(db, entry.id)
+    assert sent.state is MailState.SENT and sent.attempts == 1
+    assert sent.sent_at == NOW and sent.server_reply == "250 2.0.0 Ok: queued as TEST"
+    with db.read() as session:
+        row = session.get(Invoice, invoice.id)
+        assert row is not None
+        assert row.sent_at == NOW
+        assert row.sent_to == "kunde@acme.example, buchhaltung@acme.example"
+    history = audit.history(db, "invoice", invoice.id)
+    assert history[-1].action == "sent"
+    assert "kunde@acme.example" in history[-1].summary
+    assert [h.action for h in audit.history(db, "mail", entry.id)] == ["queued", "sent"]
+
+
+def test_batch_reuses_one_connection(db: Database, mail_server: MailServer) -> None:
+    account = mail_server.account()
+    ids = [outbox.queue(db, draft(subject=f"Mail {i}"), account).id for i in range(5)]
+    assert outbox.due_count(db, NOW) == 5
+
+    report = deliver(db, account)
+
+    assert report.sent == tuple(ids)
+    assert mail_server.connections == 1
+    assert [r.message()["Subject"] for r in mail_server.received] == [f"Mail {i}" for i in range(5)]
+    assert outbox.due_count(db, NOW) == 0
+    assert deliver(db, account) == outbox.DeliveryReport()  # nothing due: no connection
+    assert mail_server.connections == 1
+
+
+def test_rejected_recipient_fails_and_is_never_retried(
+    db: Database, mail_server: MailServer
+) -> None:
+    reply = "550 5.1.1 <weg@acme.example>: Recipient address rejected"
+    mail_server.handler.reject["weg@acme.example"] = reply
+    account = mail_server.account()
+    bad = outbox.queue(db, draft(to=("weg@acme.example",)), account)
+    good = outbox.queue(db, draft(), account)
+
+    report = deliver(db, account)
+    later = deliver(db, account, NOW + dt.timedelta(days=3))
+
+    assert report.failed == (bad.id,) and report.sent == (good.id,)
+    assert later.sent == later.failed == later.retrying == ()
+    failed = entry_of(db, bad.id)
+    assert failed.state is MailState.FAILED and failed.server_reply == reply
+    assert "refused the recipient weg@acme.example" in failed.error
+    assert mail_server.handler.rcpt_attempts.count("weg@acme.example") == 1
+    assert [r.recipients for r in mail_server.received] == [("kunde@acme.example",)]
+
+
+def test_temporary_failure_is_retried_later_and_delivered_once(
+    db: Database, mail_server: MailServer
+) -> None:
+    mail_server.handler.temporary_failures = 2
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+
+    first = deliver(db, account)
+    waiting = entry_of(db, mail_id)
+    too_early = deliver(db, account, NOW + dt.timedelta(seconds=59))
+    second = deliver(db, account, NOW + dt.timedelta(minutes=1))
+    third = deliver(db, account, NOW + dt.timedelta(minutes=6))
+    after = deliver(db, account, NOW + dt.timedelta(days=1))
+
+    assert first.retrying == (mail_id,) and second.retrying == (mail_id,)
+    assert waiting.state is MailState.QUEUED and waiting.attempts == 1
+    assert waiting.next_attempt_at == NOW + dt.timedelta(minutes=1)
+    assert waiting.server_reply == mail_server.handler.temporary_reply
+    assert too_early == outbox.DeliveryReport()
+    assert third.sent == (mail_id,) and after == outbox.DeliveryReport()
+    assert mail_server.handler.data_attempts == 3
+    assert len(mail_server.received) == 1
+    assert entry_of(db, mail_id).attempts == 3
+
+
+def test_retry_delays_grow_and_give_up_after_about_two_days(db: Database) -> None:
+    account = MailServer(port=free_port()).account()  # never started: refused every time
+    mail_id = outbox.queue(db, draft(), account).id
+    now, waits = NOW, []
+    while (entry := entry_of(db, mail_id)).state is MailState.QUEUED:
+        report = deliver(db, account, now)
+        assert "refused the connection" in report.error
+        entry = entry_of(db, mail_id)
+        if entry.next_attempt_at is not None:
+            waits.append(entry.next_attempt_at - now)
+            now = entry.next_attempt_at
+    minutes = [int(w.total_seconds() // 60) for w in waits]
+    assert minutes[:5] == [1, 5, 15, 60, 240] and set(minutes[4:]) == {240}
+    assert entry.state is MailState.FAILED
+    assert entry.attempts == outbox.MAX_ATTEMPTS
+    assert dt.timedelta(hours=44) <= now - NOW <= dt.timedelta(hours=52)
+    assert "still failing after 17 attempts" in entry.error
+
+
+def test_server_down_then_up_gets_exactly_one_copy(
+    db: Database, make_mail_server: MakeServer
+) -> None:
+    server = make_mail_server(start=False)
+    account = server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+
+    down = deliver(db, account)
+    server.start()
+    up = deliver(db, account, NOW + dt.timedelta(minutes=1))
+    again = deliver(db, account, NOW + dt.timedelta(hours=1))
+
+    assert down.retrying == (mail_id,) and "refused the connection" in down.error
+    assert up.sent == (mail_id,)
+    assert again == outbox.DeliveryReport()
+    assert len(server.received) == 1
+
+
+def test_queued_mail_survives_a_restart(db: Database, mail_server: MailServer) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    assert db.path is not None
+    db.dispose()  # the app quits (or dies) before the outbox ran
+
+    restarted = open_database(str(db.path))
+    try:
+        assert outbox.recover_interrupted(restarted) == 0
+        assert deliver(restarted, account).sent == (mail_id,)
+    finally:
+        restarted.dispose()
+    assert len(mail_server.received) == 1
+
+
+def test_crash_while_sending_is_unknown_after_restart_and_not_resent(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    with pytest.raises(SimulatedCrash):
+        deliver(db, account, connection_factory=CrashingConnection)
+    assert state_of(db, mail_id) is MailState.SENDING
+    assert db.path is not None
+    db.dispose()
+
+    restarted = open_database(str(db.path))
+    try:
+        assert outbox.recover_interrupted(restarted) == 1
+        entry = entry_of(restarted, mail_id)
+        assert entry.state is MailState.UNKNOWN
+        assert entry.error == outbox.INTERRUPTED
+        assert deliver(restarted, account, NOW + dt.timedelta(days=1)) == outbox.DeliveryReport()
+        assert mail_server.received == []
+        # The person checked: it did not arrive. Resending sends the same message once.
+        resent = outbox.resend(restarted, mail_id)
+        assert resent.state is MailState.QUEUED and resent.attempts == 0
+        assert deliver(restarted, account).sent == (mail_id,)
+        assert mail_server.received[0].message()["Message-ID"] == entry.message_id
+    finally:
+        restarted.dispose()
+
+
+def test_connection_lost_after_data_is_unknown_and_never_resent(
+    db: Database, mail_server: MailServer
+) -> None:
+    mail_server.handler.drop_after_data = True
+    account = mail_server.account()
+    first = outbox.queue(db, draft(subject="First"), account).id
+    second = outbox.queue(db, draft(subject="Second"), account).id
+
+    report = deliver(db, account)
+    mail_server.handler.drop_after_data = False
+    later = deliver(db, account, NOW + dt.timedelta(days=2))
+
+    # The first may have arrived (it did): unknown. The second needs a new connection.
+    assert report.unknown == (first, second)
+    assert later == outbox.DeliveryReport()
+    assert "may or may not have arrived" in entry_of(db, first).error
+    assert [r.message()["Subject"] for r in mail_server.received] == ["First", "Second"]
+    assert mail_server.connections == 2
+
+
+def test_message_larger_than_the_server_accepts(db: Database, make_mail_server: MakeServer) -> None:
+    server = make_mail_server(data_size_limit=20_000)
+    account = server.account()
+    big = outbox.queue(db, draft(attachments=(Attachment("big.pdf", PDF),)), account).id
+
+    report = deliver(db, account)
+
+    assert report.failed == (big,)
+    entry = entry_of(db, big)
+    assert entry.state is MailState.FAILED
+    assert "accepts at most 20 kB" in entry.error and "smaller attachments" in entry.error
+    assert server.handler.rcpt_attempts == []
+    # Now the size is known: the next one is refused before it is queued.
+    with pytest.raises(DomainError, match="accepts at most 20 kB"):
+        outbox.queue(db, draft(attachments=(Attachment("big.pdf", PDF),)), account)
+    assert outbox.count_outbox(db) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"subject": "Rechnung\r\nBcc: spion@evil.example"}, "line breaks are not allowed"),
+        ({"to": ("kunde@acme.example\nBcc: spion@evil.example",)}, "line breaks are not allowed"),
+        ({"cc": ("not an address",)}, "'not an address' is not a valid e-mail address"),
+        ({"to": ()}, "add at least one recipient"),
+        (
+            {"attachments": (Attachment("a\r\nContent-Type: text/html.pdf", PDF),)},
+            "line breaks are not allowed",
+        ),
+    ],
+)
+def test_bad_drafts_are_refused_and_nothing_is_written(
+    db: Database, mail_server: MailServer, change: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(DomainError, match=message):
+        outbox.queue(db, draft(**change), mail_server.account())
+    assert outbox.count_outbox(db) == 0
+
+
+def test_header_injection_through_the_senders_name_is_refused(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account(sender_name="Muster\r\nBcc: spion@evil.example")
+    with pytest.raises(DomainError, match="line breaks are not allowed in the sender name"):
+        outbox.queue(db, draft(), account)
+    assert outbox.count_outbox(db) == 0
+
+
+def test_the_password_is_stored_nowhere(
+    db: Database,
+    make_mail_server: MakeServer,
+    tls_cert: TlsCert,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server = make_mail_server(tls="starttls", auth=(USER, PASSWORD))
+    account = server.account(username=USER, pinned_certificate=tls_cert.fingerprint)
+    mail_settings.save_account(db, account)
+    ok = outbox.queue(db, draft(), account).id
+
+    sent = outbox.deliver_due(db, password_provider=lambda _a: PASSWORD, now=NOW)
+    outbox.queue(db, draft(), account)
+    refused = outbox.deliver_due(db, password_provider=lambda _a: PASSWORD + "x", now=NOW)
+
+    assert sent.sent == (ok,)
+    assert server.handler.logins == [("PLAIN", USER)]
+    assert "535 5.7.8" in refused.error and len(refused.retrying) == 1
+    texts = [refused.error, caplog.text, repr(outbox.list_outbox(db))]
+    assert db.path is not None
+    db.dispose()  # checkpoint the WAL into the file
+    with sqlite3.connect(db.path) as connection:
+        texts.append("\n".join(connection.iterdump()))
+    raw = db.path.read_bytes()
+    for text in texts:
+        assert PASSWORD not in text
+    assert PASSWORD.encode() not in raw and PASSWORD.encode("utf-16-le") not in raw
+
+
+def test_login_failure_keeps_the_messages_waiting(
+    db: Database, make_mail_server: MakeServer, tls_cert: TlsCert
+) -> None:
+    server = make_mail_server(tls="ssl", auth=(USER, PASSWORD))
+    account = server.account(username=USER, pinned_certificate=tls_cert.fingerprint)
+    ids = tuple(outbox.queue(db, draft(), account).id for _ in range(2))
+
+    report = deliver(db, account, password_provider=lambda _a: "wrong")
+
+    assert report.retrying == ids and report.sent == report.failed == ()
+    assert "did not accept the user name or password" in report.error
+    entry = entry_of(db, ids[0])
+    assert entry.state is MailState.QUEUED and entry.server_reply.startswith("535")
+    # The password is fixed: the next due run sends both over one new connection.
+    fixed = deliver(
+        db, account, NOW + dt.timedelta(minutes=1), password_provider=lambda _a: PASSWORD
+    )
+    assert fixed.sent == ids and len(server.received) == 2
+
+
+def test_settings_problems_leave_the_messages_untouched(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    insecure = replace(account, allow_insecure=False)
+
+    report = deliver(db, insecure)
+
+    assert "without encryption" in report.error
+    entry = entry_of(db, mail_id)
+    assert entry.state is MailState.QUEUED and entry.attempts == 0
+    assert entry.next_attempt_at is None
+    assert mail_server.connections == 0
+
+
+def test_the_stored_settings_are_used_by_default(db: Database, mail_server: MailServer) -> None:
+    mail_settings.save_account(db, mail_server.account())
+    mail_id = outbox.queue(db, draft(), mail_settings.get_account(db)).id
+    assert outbox.deliver_due(db, password_provider=no_password).sent == (mail_id,)
+
+
+def test_limit_and_cancellation_stop_between_messages(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    ids = [outbox.queue(db, draft(subject=f"Mail {i}"), account).id for i in range(4)]
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 2
+
+    assert deliver(db, account, limit=1).sent == (ids[0],)
+    assert deliver(db, account, is_cancelled=cancelled).sent == (ids[1], ids[2])
+    assert [state_of(db, i) for i in ids] == [MailState.SENT] * 3 + [MailState.QUEUED]
+    assert outbox.due_count(db, NOW) == 1
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def test_list_count_cancel_resend(db: Database, mail_server: MailServer) -> None:
+    invoice = issued_invoice(db)
+    account = mail_server.account()
+    first = outbox.queue(db, draft(invoice_id=invoice.id), account)
+    second = outbox.queue(db, draft(subject="Other"), account)
+
+    assert [e.id for e in outbox.list_outbox(db)] == [second.id, first.id]
+    assert [e.id for e in outbox.list_outbox(db, invoice_id=invoice.id)] == [first.id]
+    assert [e.id for e in outbox.list_outbox(db, limit=1, offset=1)] == [first.id]
+    assert outbox.count_outbox(db) == 2
+
+    cancelled = outbox.cancel(db, second.id)
+    assert cancelled.state is MailState.CANCELLED
+    assert outbox.count_outbox(db, (MailState.QUEUED,)) == 1
+    assert outbox.list_outbox(db, states=(MailState.CANCELLED,)) == [cancelled]
+    assert deliver(db, account).sent == (first.id,)
+    with pytest.raises(ConflictError, match="sent already"):
+        outbox.cancel(db, first.id)
+
+    # Resending a sent message: the same bytes, the same Message-ID, sent once more.
+    outbox.resend(db, first.id)
+    outbox.resend(db, second.id)
+    assert deliver(db, account).sent == (first.id, second.id)
+    assert mail_server.received[0].data == mail_server.received[1].data
+    assert outbox.eml_bytes(db, first.id) == mail_server.received[0].data
+    actions = [h.action for h in audit.history(db, "mail", second.id)]
+    assert actions == ["queued", "cancelled", "resent", "sent"]
+
+
+def test_unknown_mail_ids(db: Database) -> None:
+    for call in (outbox.cancel, outbox.resend, outbox.eml_bytes):
+        with pytest.raises(DomainError, match="mail 999 does not exist"):
+            call(db, 999)
+
+
+def test_a_mail_error_is_readable() -> None:
+    error = MailError("the server refused it", reply="554 5.7.1 no", temporary=False)
+    assert str(error) == "the server refused it" and error.reply == "554 5.7.1 no"
