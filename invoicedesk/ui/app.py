@@ -97,4 +97,5 @@ def run(db_value: str | None = None) -> int:
             db = demo
     window = MainWindow(db)
     window.show()
+    window.mail_runner.start()  # mail interrupted last time, then what is due
     return int(app.exec())

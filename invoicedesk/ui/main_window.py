@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from invoicedesk import __version__
 from invoicedesk.db.engine import Database
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail.runner import OutboxRunner
 
 MAX_RECENT = 8
 
@@ -57,9 +58,11 @@ PAGES = (
              QStyle.StandardPixmap.SP_FileDialogListView),
     PageSpec("payments", "Payments", "invoicedesk.ui.payments.page", "PaymentsPage", "Ctrl+4",
              QStyle.StandardPixmap.SP_DialogApplyButton),
+    PageSpec("outbox", "Outbox", "invoicedesk.ui.mail.outbox_page", "OutboxPage", "Ctrl+5",
+             QStyle.StandardPixmap.SP_ArrowForward),
 )  # fmt: skip
 # Screens that later issues fill in; shown greyed out so the place is known.
-LATER = ("Dashboard", "Reminders", "Outbox", "Reports")
+LATER = ("Dashboard", "Reminders", "Reports")
 
 
 class _Placeholder(QWidget):
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.ctx = AppContext(db, self)
+        # Delivers the outbox in the background; app.py starts it once the window shows.
+        self.mail_runner = OutboxRunner(self.ctx, self)
+        self.mail_runner.status_message.connect(self._show_status)
         self.setWindowTitle(self._title())
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
@@ -158,6 +164,8 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
         self.company_action = self._action("&Company Settings…", self.edit_company)
         self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
+        self.mail_settings_action = self._action("&Email Settings…", self.edit_mail_settings)
+        self.mail_templates_action = self._action("Email &Templates…", self.edit_mail_templates)
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
@@ -165,6 +173,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.company_action)
         file_menu.addAction(self.layout_action)
+        file_menu.addAction(self.mail_settings_action)
+        file_menu.addAction(self.mail_templates_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self._fill_recent_menu()
@@ -250,6 +260,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(db)
         window = MainWindow(db, settings=self.settings)
         window.show()
+        window.mail_runner.start()
         self._replacement = window
         self.close()
 
@@ -341,6 +352,16 @@ class MainWindow(QMainWindow):
 
         edit_layout(self.ctx, self, self._show_status)
 
+    def edit_mail_settings(self) -> None:
+        from invoicedesk.ui.mail.settings_dialog import edit_mail_settings
+
+        edit_mail_settings(self.ctx, self, self._show_status)
+
+    def edit_mail_templates(self) -> None:
+        from invoicedesk.ui.mail.templates_dialog import edit_templates
+
+        edit_templates(self.ctx, self)
+
     def about(self) -> None:
         QMessageBox.about(
             self,
@@ -384,4 +405,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         for key, header in self._tables():
             self.settings.setValue(key, header.saveState())
+        self.mail_runner.stop()
         super().closeEvent(event)

@@ -57,6 +57,7 @@ from invoicedesk.ui.invoice_editor.problem_display import ProblemDisplay
 from invoicedesk.ui.invoice_editor.record_models import HistoryModel, PaymentsModel
 from invoicedesk.ui.invoice_editor.texts_form import TextsForm
 from invoicedesk.ui.invoice_editor.totals_panel import TotalsPanel
+from invoicedesk.ui.mail.actions import EditorMail
 from invoicedesk.ui.pdf.editor import EditorPdf
 
 PICKER_LIMIT = 10_000  # clients and products loaded for completion
@@ -126,6 +127,7 @@ class InvoiceEditor(QMainWindow):
         self.ops = Operations(self)
         build_window(self)
         self.pdf = EditorPdf(self)  # PDF actions and the Archived PDFs tab
+        self.mail = EditorMail(self)  # Send by email…
         self.problem_display = ProblemDisplay(
             self.problem_label, self.widget_for, self.lines_model, self.charges_model
         )

@@ -38,6 +38,7 @@ from invoicedesk.ui.invoices.actions import InvoiceActions
 from invoicedesk.ui.invoices.filter_bar import FilterBar, client_choices
 from invoicedesk.ui.invoices.footer import TotalsFooter
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, is_sortable
+from invoicedesk.ui.mail.actions import MailAction
 from invoicedesk.ui.pdf.actions import Listing, PdfActions, PdfTarget
 from invoicedesk.ui.worker import Task, run_task
 
@@ -147,6 +148,9 @@ class InvoicesPage(QWidget):
             listing=lambda: Listing(self.filter_bar.filter(self.today), *self.model.sort_key),
         )  # fmt: skip
         self.pdf_actions.status_message.connect(self.status_message)
+        self.mail_action = MailAction(ctx, self, self.selected_rows)
+        self.mail_action.status_message.connect(self.status_message)
+        self.table.addAction(self.mail_action.action)  # Ctrl+M while the list has focus
         self._pdf_separator = QAction(self)
         self._pdf_separator.setSeparator(True)
 
@@ -161,6 +165,7 @@ class InvoicesPage(QWidget):
                 self.toolbar.addAction(self.actions_[key])
         self.toolbar.addSeparator()
         self.toolbar.addActions(self._pdf_toolbar_actions())
+        self.toolbar.addAction(self.mail_action.action)
 
         self.footer = TotalsFooter(self.table, COLUMN)
         self.footer.setObjectName("invoice-totals")
@@ -205,7 +210,12 @@ class InvoicesPage(QWidget):
 
     def actions(self) -> list[QAction]:  # type: ignore[override]
         """The state-dependent actions, for the window's toolbar and menus."""
-        return [*self.actions_.all(), self._pdf_separator, *self._pdf_toolbar_actions()]
+        return [
+            *self.actions_.all(),
+            self._pdf_separator,
+            *self._pdf_toolbar_actions(),
+            self.mail_action.action,
+        ]
 
     def _pdf_toolbar_actions(self) -> list[QAction]:
         return [self.pdf_actions[key] for key in ("preview", "save", "export")]
@@ -229,6 +239,7 @@ class InvoicesPage(QWidget):
             or self.filter_bar.is_pending()
             or self.actions_.busy()
             or self.pdf_actions.busy()
+            or self.mail_action.busy()
         )
 
     def new_record(self) -> None:
@@ -393,6 +404,7 @@ class InvoicesPage(QWidget):
         rows = self.selected_rows()
         self.actions_.update_for(rows)
         self.pdf_actions.update_for([PdfTarget.of_row(r) for r in rows])
+        self.mail_action.update(rows)
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         if not is_sortable(column):  # not sortable: keep the indicator where the order is
@@ -416,6 +428,8 @@ class InvoicesPage(QWidget):
         menu.addSeparator()
         for key in ("preview", "save", "open", "archive", "export"):
             menu.addAction(self.pdf_actions[key])
+        menu.addSeparator()
+        menu.addAction(self.mail_action.action)
         current = self.table.currentIndex()
         if not self.table.indexAt(pos).isValid() and current.isValid():
             pos = self.table.visualRect(current).center()  # the menu key: at the current row

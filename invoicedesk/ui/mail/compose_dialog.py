@@ -99,6 +99,13 @@ def size_text(size: int) -> str:
     return f"{format_decimal(kilobytes, locale=formatting.user_locale())} KB"
 
 
+def plain_text(edit: QPlainTextEdit) -> str:
+    """The text as typed. ``toPlainText()`` would turn the no-break spaces that money
+    ("119,00\u00a0€") and dates carry into plain ones; the raw text keeps them."""
+    raw = edit.document().toRawText()
+    return raw.replace("\u2029", "\n").replace("\u2028", "\n")
+
+
 def choose_files(parent: QWidget) -> list[Path]:
     """Ask for files to attach (tests replace this function)."""
     chosen, _filter = QFileDialog.getOpenFileNames(parent, "Attach files")
@@ -273,7 +280,7 @@ class ComposeDialog(QDialog):
             cc=self.fields["cc"].addresses,
             bcc=self.fields["bcc"].addresses,
             subject=self.subject.text().strip(),
-            body=self.body.toPlainText(),
+            body=plain_text(self.body),
             attachments=tuple(self._attachments),
         )
 
@@ -282,7 +289,7 @@ class ComposeDialog(QDialog):
     def _template_chosen(self, index: int) -> None:
         if index < 0 or index == self._template_index:
             return
-        edited = (self.subject.text(), self.body.toPlainText()) != self._shown_text
+        edited = (self.subject.text(), plain_text(self.body)) != self._shown_text
         if edited and not confirm(
             self,
             "Use another template",

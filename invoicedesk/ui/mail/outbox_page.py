@@ -39,7 +39,8 @@ FILTERS = (
     ("Sent", (MailState.SENT,)),
     ("Cancelled", (MailState.CANCELLED,)),
 )
-RESENDABLE = {MailState.FAILED, MailState.UNKNOWN, MailState.CANCELLED, MailState.SENT}
+RESENDABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN, MailState.CANCELLED,
+              MailState.SENT}  # fmt: skip
 CANCELLABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN}
 EMPTY = "No mail yet. Send an invoice with “Send by email…” (Ctrl+M) on the Invoices screen."
 WIDTHS = {COLUMN["state"]: 11, COLUMN["to"]: 26, COLUMN["invoice"]: 13, COLUMN["time"]: 16,

@@ -332,19 +332,12 @@ class EmailSettingsDialog(QDialog):
         self._show_password_state()
 
     def _store_password(self, saved: SmtpAccount) -> str:
-        """Store a typed password (or move the stored one to a changed login); a note."""
+        """Store a typed password; a note for the status bar when no keyring took it.
+        (A stored one follows a changed host, port or user name: ``save_account``.)"""
         typed = self.password.text()
-        if typed:
-            if secrets.store_password(saved, typed):
-                return ""
-            return " — the password is kept for this session only (no keyring)"
-        old = self._loaded
-        if secrets.account_key(old) != secrets.account_key(saved) and old.host:
-            previous = secrets.get_password(old)
-            if previous is not None:
-                secrets.store_password(saved, previous)
-                secrets.forget_password(old)
-        return ""
+        if not typed or secrets.store_password(saved, typed):
+            return ""
+        return " — the password is kept for this session only (no keyring)"
 
     # ------------------------------------------------------------------ saving
 

@@ -38,6 +38,7 @@ from invoicedesk.services.mail_types import DocKind
 from invoicedesk.ui.clients.client_dialog import LANGUAGES
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail.compose_dialog import plain_text
 from invoicedesk.ui.messages import confirm
 
 KIND_LABELS = {
@@ -232,7 +233,7 @@ class TemplatesDialog(QDialog):
 
     def snapshot(self) -> tuple[str, ...]:
         return (self.name.text(), str(self.kind.currentData()), str(self.language.currentData()),
-                self.subject.text(), self.body.toPlainText())  # fmt: skip
+                self.subject.text(), plain_text(self.body))  # fmt: skip
 
     def is_dirty(self) -> bool:
         return self.snapshot() != self._baseline
@@ -316,7 +317,7 @@ class TemplatesDialog(QDialog):
         try:
             view = mail_templates.save_template(
                 self.ctx.db, self.name.text(), self.kind.currentData(),
-                self.language.currentData(), self.subject.text(), self.body.toPlainText(),
+                self.language.currentData(), self.subject.text(), plain_text(self.body),
             )  # fmt: skip
         except DomainError as exc:
             self.errors.show(exc)
