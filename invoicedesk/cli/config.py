@@ -13,7 +13,7 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicedesk.cli.common import (
     EXIT_OK,
@@ -24,6 +24,9 @@ from invoicedesk.cli.common import (
     open_db,
 )
 from invoicedesk.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from invoicedesk.services.mail_types import SmtpAccount
 
 PASSWORD_ENV = "INVOICEDESK_SMTP_PASSWORD"  # the password for one run, where no keyring works
 ACCOUNTS = ("smtp",)
@@ -94,7 +97,7 @@ def _general_text(value: Any) -> str:
 
 
 def _get(args: argparse.Namespace) -> int:
-    from invoicedesk.services import mail_settings, secrets, settings
+    from invoicedesk.services import mail_settings, settings
 
     with open_db(args) as db:
         account = mail_settings.get_account(db)
@@ -109,16 +112,25 @@ def _get(args: argparse.Namespace) -> int:
     if args.format == "json":
         from invoicedesk.cli.output import print_json
 
-        print_json({**mail_settings.config_text(account), **general})
+        print_json({**mail_settings.config_values(account), **general})
         return EXIT_OK
     width = max(len(key) for key in values)
     for key, text in values.items():
         print(f"{key:<{width}}  {text}".rstrip())
-    usable, sentence = secrets.keyring_status()
-    stored = usable and mail_settings.is_configured(account) and secrets.get_password(account)
     if account.username:
-        print(f"# password: {'stored. ' if stored else 'not stored. '}{sentence}")
+        print(f"# password: {_password_state(account)}")
     return EXIT_OK
+
+
+def _password_state(account: SmtpAccount) -> str:
+    from invoicedesk.services import secrets
+
+    usable, sentence = secrets.keyring_status()
+    if not usable:
+        return f"{sentence} The command line reads ${PASSWORD_ENV} or asks."
+    if account.host and secrets.get_password(account):
+        return sentence.replace("The password is kept", "stored", 1)
+    return f"not stored yet ('{PROG} config set-password smtp')"
 
 
 def _general_value(key: str, text: str, default: Any) -> Any:

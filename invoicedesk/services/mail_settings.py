@@ -207,7 +207,8 @@ def is_configured(account: SmtpAccount) -> bool:
 # --------------------------------------------------------------------------- storage
 
 
-def _stored_values(account: SmtpAccount) -> dict[str, object]:
+def config_values(account: SmtpAccount) -> dict[str, object]:
+    """Every key of the account with its value as stored (numbers, booleans, text)."""
     values = {key: getattr(account, name) for key, name in _FIELD.items()}
     values["smtp.security"] = account.security.value
     return values
@@ -260,7 +261,7 @@ def save_account(db: Database, account: SmtpAccount) -> SmtpAccount:
     account = validated_account(account)
     with db.write() as session:
         previous = read_account(session)
-        _store(session, _stored_values(account))
+        _store(session, config_values(account))
     secrets.move_password(previous, account)
     return account
 
@@ -298,7 +299,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
 def config_text(account: SmtpAccount) -> dict[str, str]:
     """Every key of the account as the text ``invoicedesk config get`` prints."""
     text: dict[str, str] = {}
-    for key, value in _stored_values(account).items():
+    for key, value in config_values(account).items():
         text[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return text
 
@@ -329,7 +330,7 @@ def set_config(db: Database, key: str, value: str) -> str:
                 "to accept that, set smtp.allow_insecure true first"
             ),
         )
-        stored = _stored_values(account)
+        stored = config_values(account)
         _store(session, {key: stored[key]})
     secrets.move_password(current, account)
     return config_text(account)[key]
@@ -340,6 +341,7 @@ __all__ = [
     "DESCRIPTIONS",
     "checked_address",
     "config_text",
+    "config_values",
     "get_account",
     "is_configured",
     "normalise_fingerprint",
