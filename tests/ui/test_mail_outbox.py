@@ -1,0 +1,277 @@
+"""The Outbox screen (model, counts, filter, Resend, Cancel, Open .eml), the outbox
+runner (recovery at start, one run at a time, retries on a timer, the password asked
+once, what the status bar says) and the window's mail entries."""
+
+from __future__ import annotations
+
+# The fixtures come from test_mail_support; as test arguments they shadow the import.
+# ruff: noqa: F811
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPixmap
+from sqlalchemy import update
+
+from invoicedesk.db.models import OutgoingMail
+from invoicedesk.services import outbox
+from invoicedesk.services.mail_types import DeliveryReport, MailDraft, MailState, OutboxEntry
+from invoicedesk.ui.mail.outbox_model import COLUMN, OutboxTableModel, StateRole
+from invoicedesk.ui.mail.outbox_page import OutboxPage, status_text
+from invoicedesk.ui.mail.runner import OutboxRunner, RunResult, runner_of, summary
+from invoicedesk.ui.main_window import PAGES, MainWindow
+from tests.mail_server import (  # noqa: F401 - fixtures
+    Handler,
+    mail_server_fixture,
+    make_mail_server_fixture,
+    tls_cert_fixture,
+)
+from tests.ui.test_mail_support import (  # noqa: F401 - fixtures
+    CLIENT_MAIL,
+    answers,
+    books,
+    books_file,
+    configure,
+    ctx,
+    db,
+    keep_keyring,
+    memory_keyring,
+    no_keyring,
+)
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+REFUSED = "refused@acme.example"
+REPLY = "550 5.1.1 <refused@acme.example>: Recipient address rejected: User unknown"
+
+
+def draft(
+    to: str = CLIENT_MAIL, invoice_id: int | None = None, subject: str = "Hello"
+) -> MailDraft:
+    return MailDraft(to=(to,), subject=subject, body="Text", invoice_id=invoice_id)
+
+
+@pytest.fixture
+def server(make_mail_server):
+    return make_mail_server(handler=Handler(reject={REFUSED: REPLY}))
+
+
+@pytest.fixture
+def mixed(ctx, books, server, memory_keyring) -> dict[str, int]:
+    """One mail in each of sent, failed, cancelled and queued (newest last)."""
+    account = configure(ctx.db, server)
+    sent = outbox.queue(ctx.db, draft(invoice_id=books["invoice"]), account)
+    failed = outbox.queue(ctx.db, draft(REFUSED, subject="Refused"), account)
+    report = outbox.deliver_due(ctx.db, password_provider=lambda _a: None)
+    assert report.sent == (sent.id,) and report.failed == (failed.id,)
+    cancelled = outbox.cancel(ctx.db, outbox.queue(ctx.db, draft(), account).id)
+    queued = outbox.queue(ctx.db, draft(subject="Waiting"), account)
+    return {"sent": sent.id, "failed": failed.id, "cancelled": cancelled.id, "queued": queued.id}
+
+
+@pytest.fixture
+def page(qtbot, ctx, mixed, answers):
+    widget = OutboxPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.show()
+    return widget
+
+
+def select(page: OutboxPage, mail_id: int) -> None:
+    assert page.select(mail_id)
+
+
+def test_status_text():
+    assert status_text(3, 1) == "3 waiting · 1 needs your attention (unknown/failed)"
+    assert status_text(0, 2) == "2 need your attention (unknown/failed)"
+    assert status_text(0, 0) == "Nothing waiting to be sent"
+
+
+def test_the_model_passes_the_model_tester_and_shows_each_state(qtbot, qtmodeltester, ctx, mixed):
+    model = OutboxTableModel(ctx.db)
+    model.reload()
+    qtmodeltester.check(model)
+    states = [model.index(r, 0).data(StateRole) for r in range(model.rowCount())]
+    assert states == [MailState.QUEUED, MailState.CANCELLED, MailState.FAILED, MailState.SENT]
+    failed = model.index(2, COLUMN["error"])
+    assert REPLY in failed.data()
+    state = model.index(2, COLUMN["state"])
+    assert isinstance(state.data(Qt.ItemDataRole.DecorationRole), QPixmap)
+    assert state.data(Qt.ItemDataRole.AccessibleTextRole) == "Failed"
+    assert "not tried again" in state.data(Qt.ItemDataRole.ToolTipRole)
+    sent = model.index(3, COLUMN["invoice"])
+    assert sent.data() == "RE-2026-0001"
+    assert model.index(3, COLUMN["time"]).data()  # the time it was sent
+    assert model.index(3, COLUMN["to"]).data() == CLIENT_MAIL
+    model.reload([MailState.FAILED, MailState.UNKNOWN])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+
+
+def test_counts_and_filter(page):
+    assert page.counts.text() == "1 waiting · 1 needs your attention (unknown/failed)"
+    assert page.setup_hint.isHidden()  # the account is set up
+    page.filter.setCurrentIndex(page.filter.findText("Needs attention"))
+    assert page.model.rowCount() == 1 and page.model.entry(0).state is MailState.FAILED
+    page.filter.setCurrentIndex(page.filter.findText("Sent"))
+    assert [page.model.entry(r).state for r in range(page.model.rowCount())] == [MailState.SENT]
+
+
+def test_resend_and_cancel_change_the_state(page, ctx, mixed, answers):
+    told: list[tuple[str, list]] = []
+    ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
+    select(page, mixed["failed"])
+    assert page.resend_action.isEnabled() and page.cancel_action.isEnabled()
+    page.resend_action.trigger()
+    assert answers.asked == []  # failed: resent without asking
+    assert page.selected().state is MailState.QUEUED and page.selected().error == ""
+    assert ("mail", [mixed["failed"], mixed["failed"]]) in told
+    assert page.counts.text() == "2 waiting"
+
+    select(page, mixed["queued"])
+    page.cancel_action.trigger()
+    assert answers.asked == ["Cancel mail"]
+    assert page.selected().state is MailState.CANCELLED
+
+    select(page, mixed["sent"])
+    assert not page.cancel_action.isEnabled()
+    answers.confirm = False
+    page.resend_action.trigger()
+    assert answers.asked[-1] == "Resend mail"
+    assert page.selected().state is MailState.SENT  # declined: unchanged
+
+
+def test_open_eml_hands_the_stored_message_to_the_desktop(page, ctx, mixed, answers):
+    select(page, mixed["sent"])
+    page.eml_action.trigger()
+    (opened,) = answers.opened
+    assert opened.name == "RE-2026-0001.eml"
+    assert opened.read_bytes() == outbox.eml_bytes(ctx.db, mixed["sent"])
+
+
+def test_the_page_reloads_on_mail_notices(qtbot, page, ctx, mixed):
+    outbox.cancel(ctx.db, mixed["queued"])
+    ctx.bus.notify("mail", [mixed["queued"]])
+    assert page.model.entry(0).state is MailState.CANCELLED
+    assert page.counts.text() == "1 needs your attention (unknown/failed)"
+
+
+# ---------------------------------------------------------------------------- the runner
+
+
+def test_summary_lines():
+    def entry(mail_id: int, number: str | None, error: str = "") -> OutboxEntry:
+        now = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+        return OutboxEntry(mail_id, MailState.SENT, 1, number, ("a@b.example",), (), (),
+                           "Subject", "<id>", 100, 1, now, now, None, now, error, "")  # fmt: skip
+
+    sent = RunResult(DeliveryReport(sent=(1,)), {1: entry(1, "RE-2026-0001")})
+    assert summary(sent) == "Sent RE-2026-0001 to a@b.example"
+    failed = RunResult(DeliveryReport(failed=(2,)), {2: entry(2, None, "refused")})
+    assert summary(failed) == "1 mail failed: refused"
+    assert summary(RunResult(DeliveryReport(error="no connection"), {})) == (
+        "Mail could not be sent: no connection"
+    )
+    assert summary(RunResult(DeliveryReport(), {})) == ""
+
+
+def test_start_marks_interrupted_mail_unknown(qtbot, ctx, mixed):
+    with ctx.db.write() as session:
+        session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.id == mixed["cancelled"])
+            .values(status="sending")
+        )
+    runner = OutboxRunner(ctx)
+    said: list[str] = []
+    runner.status_message.connect(said.append)
+    with qtbot.wait_signal(runner.ran, timeout=20000):  # recovery, then the queued mail
+        runner.start()
+    assert said[0].startswith("1 mail was being sent when InvoiceDesk stopped")
+    (unknown,) = outbox.list_outbox(ctx.db, states=[MailState.UNKNOWN])
+    assert unknown.id == mixed["cancelled"]
+    assert outbox.count_outbox(ctx.db, [MailState.QUEUED]) == 0
+    runner.stop()
+
+
+def test_a_refused_mail_is_reported_and_a_request_during_a_run_runs_again(
+    qtbot, ctx, books, server, memory_keyring
+):
+    account = configure(ctx.db, server)
+    runner = OutboxRunner(ctx)
+    said: list[str] = []
+    runner.status_message.connect(said.append)
+    outbox.queue(ctx.db, draft(REFUSED), account)
+    with qtbot.wait_signal(runner.ran, timeout=20000) as first:
+        ctx.bus.notify("mail", [])  # mail queued elsewhere: the runner hears it
+        assert runner.is_running()
+        outbox.queue(ctx.db, draft(), account)
+        ctx.bus.notify("mail", [])  # during the run: one more run after it
+    assert first.args[0].report.failed
+    assert said[-1].startswith("1 mail failed: ") and "550" in said[-1]
+    if runner.is_running():  # the first run had not seen the second mail yet
+        with qtbot.wait_signal(runner.ran, timeout=20000):
+            pass
+    assert [e.state for e in outbox.list_outbox(ctx.db)] == [MailState.SENT, MailState.FAILED]
+    assert not runner.timer.isActive()  # nothing waits
+
+
+def test_a_temporary_failure_waits_for_the_timer(qtbot, ctx, books, make_mail_server,
+                                                 memory_keyring):  # fmt: skip
+    server = make_mail_server(handler=Handler(temporary_failures=1))
+    account = configure(ctx.db, server)
+    runner = OutboxRunner(ctx)
+    said: list[str] = []
+    runner.status_message.connect(said.append)
+    outbox.queue(ctx.db, draft(), account)
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        runner.run_now()
+    assert ran.args[0].report.retrying
+    assert said[-1].startswith("1 mail waits to be tried again")
+    assert runner.timer.isActive() and runner.timer.interval() == 60_000
+    runner.stop()
+    assert not runner.timer.isActive()
+
+
+def test_a_declined_password_is_not_asked_for_on_every_tick(
+    qtbot, ctx, books, answers, no_keyring, make_mail_server, tls_cert
+):
+    server = make_mail_server(tls="starttls", auth=("billing", "right"))
+    account = configure(ctx.db, server, username="billing", allow_insecure=False,
+                        pinned_certificate=tls_cert.fingerprint)  # fmt: skip
+    outbox.queue(ctx.db, draft(), account)
+    runner = OutboxRunner(ctx)
+    said: list[str] = []
+    runner.status_message.connect(said.append)
+    runner.run_now()
+    assert answers.asked_password == 1 and not runner.is_running()
+    assert said == ["Mail waits in the Outbox: no password for the mail server was given"]
+    assert runner.timer.isActive()
+    runner.run_now()  # the timer's tick
+    assert answers.asked_password == 1
+    answers.password = "right"
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        runner.wake()  # the user sent or resent something: ask again
+    assert answers.asked_password == 2 and ran.args[0].report.sent
+    assert len(server.received) == 1
+
+
+# ---------------------------------------------------------------------------- the window
+
+
+def test_the_window_has_the_outbox_page_the_menu_entries_and_a_runner(qtbot, ctx, tmp_path):
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx.db, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    keys = [spec.key for spec in PAGES]
+    window.page_actions[keys.index("outbox")].trigger()
+    assert isinstance(window.current_page(), OutboxPage)
+    assert window.page_actions[keys.index("outbox")].shortcut().toString() == "Ctrl+5"
+    assert window.pages["outbox"].resend_action in window.page_toolbar.actions()
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "&Email Settings…" in texts and "Email &Templates…" in texts
+    assert runner_of(window.ctx) is window.mail_runner
+    window.close()
+    assert window.mail_runner._stopped
