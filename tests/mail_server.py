@@ -81,7 +81,7 @@ class Handler:
     rcpt_attempts: list[str] = field(default_factory=list)  # every RCPT TO, refused or not
     connections: int = 0  # TCP connections opened by clients
     logins: list[tuple[str, str]] = field(default_factory=list)  # (mechanism, user) that passed
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)  # notified on connect
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -128,8 +128,10 @@ class Handler:
 class _CountingSMTP(SMTP):
     def connection_made(self, transport: Any) -> None:
         handler = self.event_handler
-        with handler.lock:
-            handler.connections += 1
+        if self._original_transport is None:  # not the same connection after STARTTLS
+            with handler.lock:
+                handler.connections += 1
+                handler.lock.notify_all()
         super().connection_made(transport)
 
 
@@ -297,9 +299,16 @@ class MailServer:
             ssl_context=self._ssl_context,
             **self._kwargs,
         )
+        connections = self.handler.connections
         controller.start()  # returns once the server has answered a first connection
         with self.handler.lock:
-            self.handler.connections = 0  # that first connection was the Controller's own
+            # That first connection was the Controller's own: not a client's. start() may
+            # return before the server thread has counted it, so wait for it, then forget it.
+            counted = self.handler.lock.wait_for(
+                lambda: self.handler.connections > connections, timeout=10
+            )
+            assert counted, "the server never counted the Controller's own connection"
+            self.handler.connections = connections
         self._controller = controller
         return self
 

@@ -62,6 +62,7 @@ def test_pinned_certificate_accepted_and_login(
         connection.send(MESSAGE, "billing@muster.example", ["kunde@acme.example"])
     assert server.handler.logins == [(mechanism, USER)]
     assert len(server.received) == 1
+    assert server.connections == 1
 
 
 @pytest.mark.parametrize("tls", ["starttls", "ssl"])
