@@ -17,6 +17,9 @@ Each screen is saved once its background loads have finished:
     record-payment.png  the Record payment dialog for that invoice
     pdf-preview.png     the PDF preview of an issued invoice (its archived PDF)
     layout-settings.png the Document Layout dialog with its live preview
+    mail-settings.png   File › Email Settings…, after a successful test email
+    compose.png         Send by email… on an issued invoice
+    outbox.png          the Outbox with sent, waiting, failed and unknown mail
     wizard.png          the set-up wizard's company page, on an empty database
 
 The Qt platform is ``offscreen`` unless QT_QPA_PLATFORM says otherwise.
@@ -130,6 +133,7 @@ class Screenshots:
                 self.pages(window)
                 self.editors(window)
                 self.pdf_windows(window)
+                self.mail(window)
             finally:
                 QThreadPool.globalInstance().waitForDone(int(TIMEOUT_S * 1000))
                 window.close()
@@ -236,6 +240,66 @@ class Screenshots:
         layout.reject()
         self.settle(lambda: True, "closing the PDF windows")
 
+    def mail(self, window: Any) -> None:
+        from invoicedesk.core.lifecycle import DocType, State
+        from invoicedesk.services import mail_settings, outbox
+        from invoicedesk.services.mail_compose import compose_for_invoice
+        from invoicedesk.services.mail_types import Security, SmtpAccount
+        from invoicedesk.services.search import InvoiceFilter, list_invoices
+        from invoicedesk.services.settings import get_company
+        from invoicedesk.ui.mail.settings_dialog import EmailSettingsDialog
+
+        db, ctx, page = window.ctx.db, window.ctx, window.pages["invoices"]
+        window.mail_runner.stop()  # the demo's server does not exist: nothing is delivered
+        company = get_company(db)
+        sender = company.email or "billing@muster-software.example"
+        account = mail_settings.save_account(
+            db,
+            SmtpAccount(host="smtp.mailbox.example", port=587, security=Security.STARTTLS,
+                        username=sender, sender=sender, sender_name=company.name,
+                        bcc_self=True),
+        )  # fmt: skip
+        settings = EmailSettingsDialog(ctx, window)
+        settings.show()
+        settings._show_test(
+            True, f"Test email sent to {sender}.\n"
+            "The server answered: 250 2.0.0 Ok: queued as 4F2A1C03B7",
+        )  # fmt: skip
+        self.settle(settings.isVisible, "the email settings")
+        self.save(settings, "mail-settings.png")
+        settings.reject()
+
+        issued = list_invoices(
+            db, InvoiceFilter(states=(State.OPEN, State.PAID, State.OVERDUE),
+                              doc_types=(DocType.INVOICE,)), limit=12,
+        )  # fmt: skip
+        window.show_page(0)
+        self.settle(lambda: not page.is_busy(), "the invoice list")
+        page.select_ids([issued[0].id])
+        page.mail_action.action.trigger()
+        self.settle(lambda: page.mail_action.dialog is not None, "composing")
+        compose = page.mail_action.dialog
+        self.settle(lambda: compose.isVisible(), "the compose dialog")
+        self.save(compose, "compose.png")
+        compose.reject()
+
+        # An outbox with a history: a scripted server answers each recipient in turn.
+        answers = iter(("sent", "sent", "refused", "sent", "lost", "busy", "sent"))
+        for row in issued[1:8]:
+            outbox.queue(db, compose_for_invoice(db, row.id), account)
+        outbox.deliver_due(db, password_provider=lambda _a: "secret",
+                           connection_factory=lambda _a, _p: ScriptedServer(answers))  # fmt: skip
+        for row in issued[8:10]:
+            outbox.queue(db, compose_for_invoice(db, row.id), account)
+        keys = list(window.pages)  # in sidebar order
+        window.show_page(keys.index("outbox"))
+        outbox_page = window.pages["outbox"]
+        outbox_page.refresh()
+        outbox_page.select(outbox_page.model.entry(2).id)
+        self.settle(lambda: outbox_page.model.rowCount() > 0, "the outbox")
+        self.save(window, "outbox.png")
+        self.settle(lambda: True, "closing the mail windows")
+
     def wizard(self) -> None:
         from invoicedesk.db.engine import open_database
         from invoicedesk.ui.setup_wizard import SetupWizard
@@ -251,6 +315,39 @@ class Screenshots:
             self.settle(lambda: True, "closing the wizard")
         finally:
             db.dispose()
+
+
+class ScriptedServer:
+    """Stands in for the SMTP server in the outbox screenshot: each message gets the next
+    answer — accepted, refused (550), connection lost after the data, busy (451)."""
+
+    size_limit = None
+    is_open = True
+
+    def __init__(self, answers: Any) -> None:
+        self._answers = answers
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def send(self, _data: bytes, _sender: str, recipients: Any) -> str:
+        from invoicedesk.services.smtp import MailError
+
+        answer = next(self._answers, "sent")
+        if answer == "refused":
+            reply = f"550 5.1.1 <{recipients[0]}>: Recipient address rejected: User unknown"
+            raise MailError("the server refused the recipient", reply=reply)
+        if answer == "lost":
+            raise MailError(
+                "the connection was lost after the message was handed over; it may have "
+                "arrived", uncertain=True,
+            )  # fmt: skip
+        if answer == "busy":
+            reply = "451 4.3.0 Temporary local problem, try again later"
+            raise MailError("the server is busy; trying again later", reply=reply,
+                            temporary=True)  # fmt: skip
+        return "250 2.0.0 Ok: queued as 4F2A1C03B7"
 
 
 if __name__ == "__main__":

@@ -43,8 +43,8 @@ RESENDABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN, MailState.C
               MailState.SENT}  # fmt: skip
 CANCELLABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN}
 EMPTY = "No mail yet. Send an invoice with “Send by email…” (Ctrl+M) on the Invoices screen."
-WIDTHS = {COLUMN["state"]: 11, COLUMN["to"]: 26, COLUMN["invoice"]: 13, COLUMN["time"]: 16,
-          COLUMN["attempts"]: 8, COLUMN["error"]: 30}  # fmt: skip
+WIDTHS = {COLUMN["state"]: 11, COLUMN["to"]: 26, COLUMN["invoice"]: 11, COLUMN["time"]: 16,
+          COLUMN["attempts"]: 7}  # fmt: skip
 
 
 def status_text(waiting: int, attention: int) -> str:
@@ -103,7 +103,7 @@ class OutboxPage(QWidget):
         self.table = ListTable(EMPTY)
         self.table.setObjectName("outbox-table")
         self.table.setModel(self.model)
-        self.table.set_widths(WIDTHS, stretch=(COLUMN["subject"],))
+        self.table.set_widths(WIDTHS, stretch=(COLUMN["subject"], COLUMN["error"]))
         self.table.horizontalHeader().setSectionResizeMode(
             COLUMN["state"], QHeaderView.ResizeMode.ResizeToContents
         )

@@ -103,7 +103,7 @@ class EmailSettingsDialog(QDialog):
         self._security_changed()
         self.host.setFocus(Qt.FocusReason.OtherFocusReason)
         chars = self.fontMetrics().averageCharWidth()
-        self.resize(max(chars * 90, self.sizeHint().width()), self.sizeHint().height())
+        self.resize(max(chars * 115, self.sizeHint().width()), self.sizeHint().height())
 
     # ------------------------------------------------------------------ building
 
@@ -186,9 +186,7 @@ class EmailSettingsDialog(QDialog):
         self._trust = QButtonGroup(self)
         self._trust.addButton(self.trust_system)
         self._trust.addButton(self.trust_pinned)
-        self.pinned = QLineEdit(
-            placeholderText="sha256:… — fetch it, or paste it from your provider"
-        )
+        self.pinned = QLineEdit(placeholderText="sha256:… (fetch it, or paste it)")
         self.fetch_button = QPushButton("F&etch certificate…")
         self.fetch_button.setToolTip("Connect to the server and show its certificate to pin it")
         self.fetch_button.clicked.connect(self.fetch_certificate)
@@ -284,10 +282,8 @@ class EmailSettingsDialog(QDialog):
         self.forget_button.setVisible(stored)
         if usable:
             self.keyring_note.setText("The password is stored in your system keyring.")
-            self.keyring_note.setStyleSheet("")
         else:
-            self.keyring_note.setText(sentence)
-            self.keyring_note.setStyleSheet(f"color: {warning_colour().name()};")
+            self.keyring_note.setText(sentence)  # plainly: no error, the way it is here
 
     # ------------------------------------------------------------------ reacting
 
