@@ -304,8 +304,7 @@ def deliver_due(
                 except MailError as exc:
                     # Nothing was handed over: everything still pending waits its turn.
                     tally.error = exc.message
-                    for mail_id in pending:
-                        _attempt_failed(db, mail_id, exc, clock(), tally, claimed=False)
+                    _attempt_failed(db, pending, exc, clock(), tally, claimed=False)
                     connection = None
                     break
                 _remember_size_limit(db, account, connection.size_limit)
@@ -357,7 +356,7 @@ def _deliver_one(
     try:
         reply = connection.send(data, sender, recipients)
     except MailError as exc:
-        _attempt_failed(db, mail_id, exc, clock(), tally, claimed=True)
+        _attempt_failed(db, [mail_id], exc, clock(), tally, claimed=True)
         return
     except Exception:
         # Not knowing how far it got, it may have gone out: never send it again on our own.
@@ -391,37 +390,45 @@ def _envelope(row: OutgoingMail) -> tuple[str, ...]:
 
 def _attempt_failed(
     db: Database,
-    mail_id: int,
+    mail_ids: Sequence[int],
     exc: MailError,
     now: dt.datetime,
     tally: _Tally,
     *,
     claimed: bool,
 ) -> None:
-    """Record a failed attempt: unknown, failed, or queued again after a delay."""
+    """Record a failed attempt (one transaction): unknown, failed, or queued again later.
+
+    ``claimed``: the messages were marked sending and this was their own attempt;
+    else the connection could not be opened for them.
+    """
+    expected = MailState.SENDING if claimed else MailState.QUEUED
     with db.write() as session:
-        row = session.get(OutgoingMail, mail_id)
-        expected = MailState.SENDING if claimed else MailState.QUEUED
-        if row is None or row.status != expected.value:
-            return
-        if not claimed:
-            row.attempts += 1
-            row.last_attempt_at = now
-        row.server_reply = exc.reply
-        if exc.uncertain:
-            state = MailState.UNKNOWN
-        elif claimed and not exc.temporary:
-            # Refused for this message. A connection that could not be opened (even a
-            # refused login or certificate) says nothing about the message: that waits.
-            state = MailState.FAILED
-        elif row.attempts >= MAX_ATTEMPTS:
-            state = MailState.FAILED
-            exc = MailError(f"still failing after {row.attempts} attempts in two days: {exc}")
-        else:
-            state = MailState.QUEUED
-            row.next_attempt_at = now + retry_delay(row.attempts)
-        _finish(session, row, state, exc.message)
-    tally.add(mail_id, state)
+        rows = session.scalars(
+            select(OutgoingMail)
+            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == expected.value)
+            .order_by(OutgoingMail.id)
+        ).all()
+        for row in rows:
+            if not claimed:
+                row.attempts += 1
+                row.last_attempt_at = now
+            row.server_reply = exc.reply
+            error = exc.message
+            if exc.uncertain:
+                state = MailState.UNKNOWN
+            elif claimed and not exc.temporary:
+                # Refused for this message. A connection that could not be opened (even a
+                # refused login or certificate) says nothing about the message: that waits.
+                state = MailState.FAILED
+            elif row.attempts >= MAX_ATTEMPTS:
+                state = MailState.FAILED
+                error = f"still failing after {row.attempts} attempts in two days: {error}"
+            else:
+                state = MailState.QUEUED
+                row.next_attempt_at = now + retry_delay(row.attempts)
+            _finish(session, row, state, error)
+            tally.add(row.id, state)
 
 
 def _finish(session: Session, row: OutgoingMail, state: MailState, error: str) -> None:
@@ -469,7 +476,11 @@ def _mark_document_sent(session: Session, row: OutgoingMail) -> None:
 
 def recover_interrupted(db: Database) -> int:
     """At start-up: messages left ``sending`` by a crash become ``unknown`` (they may have
-    gone out; never resent on our own). Returns how many."""
+    gone out; never resent on our own). Returns how many.
+
+    Call it before the outbox runs, in this process or another one on the same file:
+    a message another process is sending right now would be called unknown too.
+    """
     with db.write() as session:
         rows = session.scalars(
             select(OutgoingMail).where(OutgoingMail.status == MailState.SENDING.value)

@@ -216,6 +216,25 @@ def test_retry_delays_grow_and_give_up_after_about_two_days(db: Database) -> Non
     assert "still failing after 17 attempts" in entry.error
 
 
+def test_server_closing_before_the_data_retries_that_message_only(
+    db: Database, mail_server: MailServer
+) -> None:
+    reply = "421 4.3.2 Too many messages on this connection, closing"
+    mail_server.handler.reject["busy@acme.example"] = reply
+    account = mail_server.account()
+    busy = outbox.queue(db, draft(to=("busy@acme.example",)), account).id
+    other = outbox.queue(db, draft(), account).id
+
+    report = deliver(db, account)
+
+    assert report.retrying == (busy,) and report.sent == (other,)
+    entry = entry_of(db, busy)
+    assert entry.server_reply == reply
+    assert entry.next_attempt_at == NOW + dt.timedelta(minutes=1)
+    assert mail_server.connections == 2  # the server said 421: a new connection for the next
+    assert [r.recipients for r in mail_server.received] == [("kunde@acme.example",)]
+
+
 def test_server_down_then_up_gets_exactly_one_copy(
     db: Database, make_mail_server: MakeServer
 ) -> None:
