@@ -208,7 +208,7 @@ def test_a_refused_mail_is_reported_and_a_request_during_a_run_runs_again(
         outbox.queue(ctx.db, draft(), account)
         ctx.bus.notify("mail", [])  # during the run: one more run after it
     assert first.args[0].report.failed
-    assert said[-1].startswith("1 mail failed: ") and "550" in said[-1]
+    assert "1 mail failed: " in said[-1] and "550" in said[-1]  # the run may send both
     if runner.is_running():  # the first run had not seen the second mail yet
         with qtbot.wait_signal(runner.ran, timeout=20000):
             pass
