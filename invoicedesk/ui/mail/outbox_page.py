@@ -8,8 +8,10 @@ outbox runner; Open .eml hands the stored message to the desktop's mail program.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, outbox
 from invoicedesk.services.mail_types import MailState, OutboxEntry
 from invoicedesk.ui.clients.views import ListTable, mirror, shown_elsewhere
@@ -128,11 +131,11 @@ class OutboxPage(QWidget):
         ctx.bus.changed.connect(self._on_bus)
         self.refresh()
 
-    def _action(self, text: str, tip: str, slot: object) -> QAction:
+    def _action(self, text: str, tip: str, slot: Callable[[], None]) -> QAction:
         action = QAction(text, self)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     # ------------------------------------------------------------------ page API
@@ -234,9 +237,12 @@ class OutboxPage(QWidget):
             return
         self._change(entry, outbox.cancel, f"Mail of {what} cancelled", "Not cancelled")
 
-    def _change(self, entry: OutboxEntry, call: object, done: str, failure: str) -> None:
+    def _change(
+        self, entry: OutboxEntry, call: Callable[[Database, int], OutboxEntry], done: str,
+        failure: str,
+    ) -> None:  # fmt: skip
         try:
-            changed: OutboxEntry = call(self.ctx.db, entry.id)  # type: ignore[operator]
+            changed = call(self.ctx.db, entry.id)
         except DomainError as exc:
             report(self, failure, exc.message)
             self.refresh()
@@ -273,8 +279,6 @@ class OutboxPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(0, self._place_buttons)
         if self._stale:
             self.refresh()
@@ -282,8 +286,9 @@ class OutboxPage(QWidget):
     def _place_buttons(self) -> None:
         self.buttons.setVisible(not shown_elsewhere(self.new_action, self))
 
-    def keyPressEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
-        if event.matches(QKeySequence.StandardKey.Refresh):  # type: ignore[attr-defined]
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        # Reached only when no window-wide shortcut took the key (the page on its own).
+        if event.matches(QKeySequence.StandardKey.Refresh) or event.key() == Qt.Key.Key_F5:
             self.refresh()
         else:
-            super().keyPressEvent(event)  # type: ignore[arg-type]
+            super().keyPressEvent(event)
