@@ -13,8 +13,24 @@ import pytest
 # Qt widgets in later GUI tests must never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring  # noqa: E402
+
 from invoicedesk.db.engine import Database, open_database  # noqa: E402
+from invoicedesk.services import secrets  # noqa: E402
 from tests.factories import TODAY, new_database  # noqa: E402
+from tests.keyrings import MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def private_keyring() -> Iterator[None]:
+    """No test reads or writes the machine's real keyring: every test starts with an empty
+    in-memory one (tests of the no-keyring path set their own) and no session passwords."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    secrets.clear_session()
+    yield
+    secrets.clear_session()
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

@@ -11,36 +11,16 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import KeyringLocked, PasswordDeleteError
+from keyring.errors import KeyringLocked
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, secrets
 from invoicedesk.services.mail_types import SmtpAccount
+from tests.keyrings import MemoryKeyring
 
 ACCOUNT = SmtpAccount(host="smtp.muster.example", port=587, username="billing")
 PASSWORD = "s3cr3t-Pässwort!"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, so no test ever touches the machine's real keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise PasswordDeleteError("no such password")
-        del self.passwords[(service, username)]
 
 
 class LockedKeyring(MemoryKeyring):
