@@ -32,7 +32,7 @@ _LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 def check_header(value: str, field: str) -> str:
     """``value`` unchanged, or a DomainError if it holds a line break or another control
     character (a tab is allowed: it is ordinary white space in a header)."""
-    label = field.replace("_", " ")
+    label = field.rpartition(".")[2].replace("_", " ")  # "smtp.sender_name": "sender name"
     for char in value:
         if char in _LINE_BREAKS or unicodedata.category(char) in ("Zl", "Zp"):
             raise DomainError(f"line breaks are not allowed in the {label}", field)

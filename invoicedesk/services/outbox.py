@@ -93,13 +93,13 @@ def checked_draft(draft: MailDraft, account: SmtpAccount) -> tuple[MailDraft, Sm
     """The draft and account with every address and header checked and normalised, or a
     DomainError naming the field. Nothing user-typed reaches a header unchecked."""
     if not account.sender.strip():
-        raise DomainError("enter the sender address in the mail settings", "sender")
-    (sender,) = check_addresses([account.sender], "sender")
-    reply_to = check_addresses([account.reply_to], "reply_to")[0] if account.reply_to else ""
+        raise DomainError("enter the sender address in the mail settings", "smtp.sender")
+    (sender,) = check_addresses([account.sender], "smtp.sender")
+    reply_to = check_addresses([account.reply_to], "smtp.reply_to")[0] if account.reply_to else ""
     account = replace(
         account,
         sender=sender,
-        sender_name=check_header(account.sender_name, "sender_name").strip(),
+        sender_name=check_header(account.sender_name, "smtp.sender_name").strip(),
         reply_to=reply_to,
     )
     to = check_addresses(draft.to, "to")

@@ -182,17 +182,17 @@ class SmtpConnection:
     def open(self) -> None:
         account = self.account
         if not account.host:
-            raise DomainError("enter the SMTP server in the mail settings", "host")
+            raise DomainError("enter the SMTP server in the mail settings", "smtp.host")
         if account.security is Security.NONE and not account.allow_insecure:
             raise DomainError(
                 "sending without encryption exposes the password and every invoice; choose "
                 "STARTTLS or SSL/TLS, or explicitly allow an unencrypted connection",
-                "security",
+                "smtp.security",
             )
         if account.username and not self._password:
             raise DomainError(
                 f"no password is stored for {account.username}; enter it in the mail settings",
-                "password",
+                "smtp.password",
             )
         pinned = normalise_fingerprint(account.pinned_certificate)
         log.debug("connecting to %s (%s)", _where(account), account.security.value)
@@ -418,7 +418,7 @@ def send_test_email(account: SmtpAccount, password: str | None, to: str) -> str:
     for settings that cannot work (no server, no sender, bad address).
     """
     (recipient,) = check_addresses([to], "to")
-    check_addresses([account.sender], "sender")
+    check_addresses([account.sender], "smtp.sender")
     draft = MailDraft(
         to=(recipient,),
         subject="InvoiceDesk test message",
@@ -439,7 +439,7 @@ def certificate_fingerprint(host: str, port: int, security: Security, timeout: f
     the person to compare and pin."""
     account = SmtpAccount(host=host, port=port, security=security, timeout=timeout)
     if security is Security.NONE:
-        raise DomainError("an unencrypted connection has no certificate", "security")
+        raise DomainError("an unencrypted connection has no certificate", "smtp.security")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE

@@ -102,7 +102,7 @@ def test_server_without_starttls_is_refused_not_used_in_the_clear(
 def test_no_encryption_needs_the_explicit_permission(mail_server: MailServer) -> None:
     with pytest.raises(DomainError) as info:
         SmtpConnection(mail_server.account(allow_insecure=False), None).open()
-    assert info.value.field == "security"
+    assert info.value.field == "smtp.security"
 
 
 def test_a_user_name_without_password_is_a_settings_problem(mail_server: MailServer) -> None:
