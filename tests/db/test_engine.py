@@ -45,6 +45,8 @@ def test_wal_and_foreign_keys_are_on(db: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        # FULL (2): commits survive a power cut (issued numbers, the outbox's sending mark).
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
