@@ -133,6 +133,8 @@ class InvoiceView:
     payments: tuple[PaymentView, ...]
     history: tuple[AuditView, ...]
     issued_at: dt.datetime | None
+    sent_at: dt.datetime | None = None  # the last time it went out by email
+    sent_to: tuple[str, ...] = ()  # to whom, then
 
     @property
     def is_draft(self) -> bool:
@@ -947,6 +949,8 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
         payments=tuple(payment_view(p) for p in payments),
         history=tuple(audit_entries(session, "invoice", invoice.id)),
         issued_at=invoice.issued_at,
+        sent_at=invoice.sent_at,
+        sent_to=tuple(a.strip() for a in invoice.sent_to.split(",") if a.strip()),
     )
 
 

@@ -18,7 +18,7 @@ import pytest
 from invoicedesk.core.errors import ConflictError, DomainError
 from invoicedesk.db.engine import Database, open_database
 from invoicedesk.db.models import Invoice
-from invoicedesk.services import audit, mail_settings, outbox
+from invoicedesk.services import audit, invoices, mail_settings, outbox
 from invoicedesk.services.mail_types import (
     Attachment,
     MailDraft,
@@ -130,6 +130,9 @@ def test_delivered_message_read_back(db: Database, mail_server: MailServer) -> N
         assert row is not None
         assert row.sent_at == NOW
         assert row.sent_to == "kunde@acme.example, buchhaltung@acme.example"
+    view = invoices.get_invoice(db, invoice.id)
+    assert view.sent_at == NOW
+    assert view.sent_to == ("kunde@acme.example", "buchhaltung@acme.example")
     history = audit.history(db, "invoice", invoice.id)
     assert history[-1].action == "sent"
     assert "kunde@acme.example" in history[-1].summary

@@ -140,3 +140,19 @@ def test_issue_refused_by_the_service_keeps_the_saved_draft(qtbot, db, open_edit
     assert editor.editable and editor.invoice_id == draft.id
     assert "archived" in editor.problem_label.text()
     assert invoices.get_invoice(db, draft.id).is_draft
+
+
+def test_status_line_says_when_and_to_whom_it_was_emailed(db):
+    import dataclasses
+    import datetime as dt
+
+    from invoicedesk.ui import formatting
+    from invoicedesk.ui.invoice_editor.status import status_line
+
+    view = invoices.get_invoice(db, issued_invoice(db, make_line()).id)
+    assert "emailed" not in status_line(view, "EUR")
+    sent = dataclasses.replace(
+        view, sent_at=dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC), sent_to=("a@b.example",)
+    )
+    day = formatting.date(sent.sent_at.astimezone().date())
+    assert status_line(sent, "EUR").endswith(f"emailed {day} to a@b.example")

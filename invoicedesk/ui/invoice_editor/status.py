@@ -66,4 +66,7 @@ def status_line(view: InvoiceView | None, currency: str) -> str:
         )
     if view.credit_note_numbers:
         parts.append("credit notes " + ", ".join(view.credit_note_numbers))
+    if view.sent_at is not None:
+        sent_on = formatting.date(view.sent_at.astimezone().date())
+        parts.append(f"emailed {sent_on} to {', '.join(view.sent_to)}")
     return " · ".join(parts)
