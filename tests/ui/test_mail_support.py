@@ -25,9 +25,7 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QThreadPool, QUrl
 from PySide6.QtWidgets import QApplication
 
@@ -46,35 +44,11 @@ from invoicedesk.ui.mail import (
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.worker import long_jobs_pool
 from tests.factories import TODAY, issued_invoice, make_client, make_draft
+from tests.keyrings import MemoryKeyring
 from tests.mail_server import MailServer
 
 CLIENT_MAIL = "buyer@acme.example"
 COPY_MAIL = "accounts@acme.example"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise PasswordDeleteError("no such password")
-        del self.passwords[(service, username)]
-
-
-# Defining a backend registers it with keyring; keep it out of keyring's own choice.
-KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
