@@ -9,7 +9,8 @@ from __future__ import annotations
 # ruff: noqa: F811
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from invoicedesk.services import mail_templates, outbox
 from invoicedesk.services.mail_types import DocKind, MailState
@@ -235,6 +236,35 @@ def test_send_queues_the_runner_delivers_and_the_outbox_shows_it_sent(
     entry = outbox_view.model.entry(0)
     assert entry.state is MailState.SENT and entry.invoice_number == number
     assert outbox_view.counts.text() == "Nothing waiting to be sent"
+
+
+def test_closing_while_queueing_waits_and_the_runner_still_delivers(
+    qtbot, ctx, page, books, configured, mail_server
+):
+    runner = OutboxRunner(ctx)
+    dialog = compose(qtbot, page, books["invoice"])
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        dialog.send_button.click()  # queued in a worker; its answer comes as an event
+        assert dialog.is_busy() and dialog.send_button.text() == "Sending…"
+        assert not cancel.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        dialog.reject()
+        dialog.close()  # the window's close button
+        assert dialog.isVisible() and dialog.is_busy()
+    assert ran.args[0].report.sent and len(mail_server.received) == 1
+    assert not shiboken6.isValid(dialog)  # closed once queued
+
+
+def test_a_dialog_gone_while_queueing_still_wakes_the_runner(
+    qtbot, ctx, page, books, configured, mail_server
+):
+    runner = OutboxRunner(ctx)
+    dialog = compose(qtbot, page, books["invoice"])
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        dialog.send_button.click()
+        shiboken6.delete(dialog)  # e.g. its window was closed meanwhile
+    assert ran.args[0].report.sent and len(mail_server.received) == 1
 
 
 def test_without_a_keyring_the_password_is_asked_once_per_session(

@@ -7,7 +7,9 @@ the subject too (``check_header``: a pasted line break would start a header of
 its own); a problem is shown in red under its field and keeps Send disabled with
 the reason as its tooltip. Choosing another template fills in its text, asking
 first when the user has changed the current one. Send queues the mail in the
-outbox (a worker) and tells the bus, which wakes the outbox runner.
+outbox (a worker) and tells the bus, which wakes the outbox runner — also when the
+dialog is gone by then. While it is being queued, Cancel, Esc and the close button
+wait (the mail may be stored already).
 
 ``confirm`` and ``choose_files`` are module functions so tests can answer them.
 """
@@ -376,24 +378,22 @@ class ComposeDialog(QDialog):
             self.show_problem("Not sent: the password for the mail server is needed.")
             return
         draft = self.draft()
-        self._sending = True
-        self.send_button.setEnabled(False)
-        self.send_button.setText("Sending…")
+        bus = self.ctx.bus  # told even if the dialog is gone by the time the mail is queued
+        self._set_sending(True)
 
         def done(entry: OutboxEntry) -> None:
+            if shiboken6.isValid(bus):
+                bus.notify("mail", [entry.id])  # the outbox runner delivers it
             if not shiboken6.isValid(self):
                 return
             self._sending = False
-            self.ctx.bus.notify("mail", [entry.id])  # the outbox runner delivers it
             self.queued.emit(entry)
             self.accept()
 
         def failed(exc: BaseException, _trace: str) -> None:
             if not shiboken6.isValid(self):
                 return
-            self._sending = False
-            self.send_button.setText("&Send")
-            self.update_state()
+            self._set_sending(False)
             if isinstance(exc, DomainError):
                 box = self.boxes.get(str(exc.field or "").lower())
                 message = phrase("This", exc.message)
@@ -404,6 +404,19 @@ class ComposeDialog(QDialog):
                 self.show_problem(f"Not sent: unexpected error ({type(exc).__name__}: {exc})")
 
         run_task(lambda _task: outbox.queue(db, draft, account), done, failed)
+
+    def _set_sending(self, sending: bool) -> None:
+        """While the mail is being queued the dialog stays: Cancel, Esc and the window's
+        close button wait for the queue to answer (the mail may be stored already)."""
+        self._sending = sending
+        self.send_button.setText("Sending…" if sending else "&Send")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not sending)
+        self.update_state()
+
+    def reject(self) -> None:
+        if self._sending:
+            return  # Esc, Cancel or the close button while queueing: wait for the answer
+        super().reject()
 
     def is_busy(self) -> bool:
         return self._sending
