@@ -16,6 +16,7 @@ from sqlalchemy import update
 from invoicedesk.db.models import OutgoingMail
 from invoicedesk.services import outbox
 from invoicedesk.services.mail_types import DeliveryReport, MailDraft, MailState, OutboxEntry
+from invoicedesk.ui.mail import password
 from invoicedesk.ui.mail.outbox_model import COLUMN, OutboxTableModel, StateRole
 from invoicedesk.ui.mail.outbox_page import OutboxPage, status_text
 from invoicedesk.ui.mail.runner import OutboxRunner, RunResult, runner_of, summary
@@ -254,6 +255,34 @@ def test_a_declined_password_is_not_asked_for_on_every_tick(
         runner.wake()  # the user sent or resent something: ask again
     assert answers.asked_password == 2 and ran.args[0].report.sent
     assert len(server.received) == 1
+
+
+def test_a_tick_or_a_notice_during_the_password_question_neither_asks_nor_runs_again(
+    qtbot, ctx, books, answers, no_keyring, make_mail_server, tls_cert, monkeypatch
+):
+    server = make_mail_server(tls="starttls", auth=("billing", "right"))
+    account = configure(ctx.db, server, username="billing", allow_insecure=False,
+                        pinned_certificate=tls_cert.fingerprint)  # fmt: skip
+    outbox.queue(ctx.db, draft(), account)
+    runner = OutboxRunner(ctx)
+    busy_while_asked: list[bool] = []
+
+    def ask(_parent: object, _account: object) -> str:
+        # The question is modal: its event loop delivers the timer's tick and bus notices.
+        busy_while_asked.append(runner.is_running())
+        if len(busy_while_asked) == 1:
+            runner.run_now()  # the minute's tick
+            outbox.queue(ctx.db, draft(subject="Second"), account)
+            ctx.bus.notify("mail", [])  # a mail queued meanwhile
+        return "right"
+
+    monkeypatch.setattr(password, "ask_password", ask)
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        runner.run_now()
+    assert busy_while_asked == [True]  # asked once, busy meanwhile
+    assert len(ran.args[0].report.sent) == 2  # one run took both mails
+    assert len(server.received) == 2 and not runner.is_running()
+    assert not runner._again  # the run covered what was asked for during the question
 
 
 # ---------------------------------------------------------------------------- the window

@@ -10,7 +10,8 @@ other job when the app quits (``worker.cancel_all``).
 
 The password is looked up by the worker (``secrets.get_password``). When none is
 available the user is asked once, on the GUI thread before the run; declining
-leaves the mail waiting and the runner stops asking until someone sends again.
+leaves the mail waiting and the runner stops asking until someone sends again. The
+runner is busy while it asks: a tick or a notice meanwhile only asks for one more run.
 
 After each run the bus hears ``("mail", ids)`` and ``("invoice", ids)`` of the
 invoices sent, and the status bar says what happened.
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, outbox, secrets
-from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry
+from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry, SmtpAccount
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password
 from invoicedesk.ui.worker import Task, long_jobs_pool, run_task
@@ -112,6 +113,7 @@ class OutboxRunner(QObject):
         self._stopped = False
         self._notifying = False
         self._declined = False  # the user gave no password; do not ask on every tick
+        self._asking = False  # the password question is open: busy, as during a run
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.run_now)
@@ -160,7 +162,7 @@ class OutboxRunner(QObject):
             self._task.cancel()
 
     def is_running(self) -> bool:
-        return self._task is not None
+        return self._task is not None or self._asking
 
     def wake(self) -> None:
         """Someone queued or resent mail: ask for the password again if it was declined."""
@@ -171,8 +173,8 @@ class OutboxRunner(QObject):
         """Deliver what is due now (after the current run, if one is under way)."""
         if self._stopped or not shiboken6.isValid(self):
             return
-        if self._task is not None:
-            self._again = True
+        if self._task is not None or self._asking:
+            self._again = True  # a tick or a notice during a run or the password question
             return
         db = self.ctx.db
         try:
@@ -185,7 +187,10 @@ class OutboxRunner(QObject):
             self._schedule()
             return
         if not password.available(account):
-            if self._declined or not password.ensure(self._window, account):
+            if self._declined or not self._ensure_password(account):
+                if self._stopped or not shiboken6.isValid(self):
+                    return
+                self._again = False  # a tick during the question: it was answered
                 if not self._declined:
                     self.status_message.emit(
                         "Mail waits in the Outbox: no password for the mail server was given"
@@ -193,13 +198,26 @@ class OutboxRunner(QObject):
                 self._declined = True
                 self._schedule()
                 return
+        if self._stopped or not shiboken6.isValid(self):
+            return  # stopped while the password was asked for
         self._declined = False
+        self._again = False  # this run covers the requests made while it was asked for
         self._task = run_task(
             lambda task: self._deliver(db, task),
             self._finished,
             self._failed,
             pool=long_jobs_pool(),
         )
+
+    def _ensure_password(self, account: SmtpAccount) -> bool:
+        """Ask for the password; busy meanwhile (the question runs an event loop, in which
+        a tick or a bus notice must not ask again or start a run of its own)."""
+        self._asking = True
+        try:
+            return password.ensure(self._window, account)
+        finally:
+            if shiboken6.isValid(self):
+                self._asking = False
 
     # ------------------------------------------------------------------ the run
 
