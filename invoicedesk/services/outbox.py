@@ -590,31 +590,78 @@ def cancel(db: Database, mail_id: int) -> OutboxEntry:
         return _entry(row, _invoice_number(session, row))
 
 
-def resend(db: Database, mail_id: int) -> OutboxEntry:
-    """Failed, unknown, cancelled or sent → queued now, with the same bytes and Message-ID
-    (the person decided). A queued message is made due now."""
+def _changed_meanwhile(row: OutgoingMail, expected: MailState) -> ConflictError:
+    """The row is no longer in the state the person decided on (a stale list)."""
+    state = MailState(row.status)
+    if state is MailState.SENT:
+        return ConflictError("this mail was sent in the meantime; it was not queued again")
+    if state is MailState.SENDING:
+        return ConflictError("this mail is being sent right now")
+    return ConflictError(
+        f"this mail changed in the meantime (it is {state.value} now, not {expected.value}); "
+        "look at it again before you decide"
+    )
+
+
+def resend(
+    db: Database,
+    mail_id: int,
+    *,
+    expected: MailState | None = None,
+    allow_sent: bool = False,
+) -> OutboxEntry:
+    """Failed, unknown or cancelled → queued now, with the same bytes and Message-ID (the
+    person decided). A sent mail only with ``allow_sent`` (a second copy, confirmed).
+
+    ``expected``: the state the person saw when deciding. When the row is in another
+    state by now (a list shown a while ago; the outbox delivered it meanwhile), nothing
+    changes and a ConflictError says so — a mail delivered in the meantime never goes
+    out twice because of a stale confirmation. A queued mail is made due now (as
+    :func:`send_now`).
+    """
     with db.write() as session:
         row = _get(session, mail_id)
-        if row.status == MailState.SENDING.value:
+        state = MailState(row.status)
+        if expected is not None and state is not MailState(expected):
+            raise _changed_meanwhile(row, MailState(expected))
+        if state is MailState.SENDING:
             raise ConflictError("the message is being sent right now")
+        if state is MailState.SENT and not allow_sent:
+            raise ConflictError(
+                "the message was sent already; sending it a second time needs your explicit "
+                "confirmation"
+            )
         if row.eml is None:
             raise ConflictError("the message was stored without its content; compose it again")
-        before = row.status
+        if state is MailState.QUEUED:
+            row.next_attempt_at = None
+            return _entry(row, _invoice_number(session, row))
         row.status = MailState.QUEUED.value
         row.attempts = 0
         row.next_attempt_at = None
         row.error = ""
         row.server_reply = ""
-        if before != MailState.QUEUED.value:
-            record(
-                session,
-                "mail",
-                row.id,
-                "resent",
-                "Queued again",
-                from_state=before,
-                to_state=MailState.QUEUED.value,
-            )
+        record(
+            session,
+            "mail",
+            row.id,
+            "resent",
+            "Queued again",
+            from_state=state.value,
+            to_state=MailState.QUEUED.value,
+        )
+        return _entry(row, _invoice_number(session, row))
+
+
+def send_now(db: Database, mail_id: int) -> OutboxEntry:
+    """A queued mail waiting for its next attempt → due now (the outbox's next run takes
+    it). Anything but a queued mail raises ConflictError: it was sent, failed or
+    cancelled in the meantime, and :func:`resend` is the person's other decision."""
+    with db.write() as session:
+        row = _get(session, mail_id)
+        if row.status != MailState.QUEUED.value:
+            raise _changed_meanwhile(row, MailState.QUEUED)
+        row.next_attempt_at = None
         return _entry(row, _invoice_number(session, row))
 
 

@@ -479,7 +479,7 @@ def test_list_count_cancel_resend(db: Database, mail_server: MailServer) -> None
         outbox.cancel(db, first.id)
 
     # Resending a sent message: the same bytes, the same Message-ID, sent once more.
-    outbox.resend(db, first.id)
+    outbox.resend(db, first.id, allow_sent=True)
     outbox.resend(db, second.id)
     assert deliver(db, account).sent == (first.id, second.id)
     assert mail_server.received[0].data == mail_server.received[1].data
@@ -488,8 +488,67 @@ def test_list_count_cancel_resend(db: Database, mail_server: MailServer) -> None
     assert actions == ["queued", "cancelled", "resent", "sent"]
 
 
+def test_a_stale_resend_never_sends_a_delivered_mail_twice(
+    db: Database, mail_server: MailServer
+) -> None:
+    mail_server.handler.drop_after_data = True
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    assert deliver(db, account).unknown == (mail_id,)
+    mail_server.handler.drop_after_data = False
+    shown = entry_of(db, mail_id)  # the outbox list the person is looking at
+
+    # Meanwhile someone else (another window, the CLI) resent it and it went out.
+    outbox.resend(db, mail_id, expected=MailState.UNKNOWN)
+    assert deliver(db, account).sent == (mail_id,)
+
+    # Now the person confirms "resend" from the stale row.
+    with pytest.raises(ConflictError, match="this mail was sent in the meantime"):
+        outbox.resend(db, mail_id, expected=shown.state)
+    with pytest.raises(ConflictError, match="sent already"):
+        outbox.resend(db, mail_id)  # a sent mail only with allow_sent
+    assert state_of(db, mail_id) is MailState.SENT
+    assert deliver(db, account, NOW + dt.timedelta(days=1)) == outbox.DeliveryReport()
+    assert len(mail_server.received) == 2  # the unknown first copy and the resent one
+    # A deliberate second copy of a sent mail, confirmed as such:
+    again = outbox.resend(db, mail_id, expected=MailState.SENT, allow_sent=True)
+    assert again.state is MailState.QUEUED
+    assert deliver(db, account).sent == (mail_id,) and len(mail_server.received) == 3
+
+
+def test_a_stale_resend_of_a_cancelled_or_failed_mail_changes_nothing(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    outbox.cancel(db, mail_id)
+    with pytest.raises(ConflictError, match="it is cancelled now, not failed"):
+        outbox.resend(db, mail_id, expected=MailState.FAILED)
+    assert state_of(db, mail_id) is MailState.CANCELLED
+    assert outbox.resend(db, mail_id, expected=MailState.CANCELLED).state is MailState.QUEUED
+
+
+def test_send_now_makes_a_waiting_mail_due_and_nothing_else(
+    db: Database, mail_server: MailServer
+) -> None:
+    mail_server.handler.temporary_failures = 1
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    assert deliver(db, account).retrying == (mail_id,)
+    assert entry_of(db, mail_id).next_attempt_at == NOW + dt.timedelta(minutes=1)
+
+    waiting = outbox.send_now(db, mail_id)
+
+    assert waiting.state is MailState.QUEUED and waiting.next_attempt_at is None
+    assert waiting.attempts == 1  # still counted towards giving up
+    assert deliver(db, account).sent == (mail_id,)
+    with pytest.raises(ConflictError, match="this mail was sent in the meantime"):
+        outbox.send_now(db, mail_id)
+    assert len(mail_server.received) == 1
+
+
 def test_unknown_mail_ids(db: Database) -> None:
-    for call in (outbox.cancel, outbox.resend, outbox.eml_bytes):
+    for call in (outbox.cancel, outbox.resend, outbox.send_now, outbox.eml_bytes):
         with pytest.raises(DomainError, match="mail 999 does not exist"):
             call(db, 999)
 
