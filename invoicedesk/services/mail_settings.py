@@ -26,6 +26,7 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Setting
 from invoicedesk.services import secrets
+from invoicedesk.services.mail_message import check_addresses
 from invoicedesk.services.mail_types import Security, SmtpAccount
 
 CONFIG_KEYS = (
@@ -73,18 +74,18 @@ INSECURE_WARNING = (
 
 def checked_address(value: str, field: str, *, required: bool = False) -> str:
     """``value`` as a normalised e-mail address (domain in lower case), "" when empty
-    and not ``required``; a DomainError naming ``field`` otherwise."""
-    from email_validator import EmailNotValidError, validate_email
+    and not ``required``; a DomainError naming ``field`` otherwise.
 
+    Checked exactly as the outbox checks it when a mail is queued
+    (:func:`~.mail_message.check_addresses`: no SMTPUTF8, so a name before the @ with
+    accents is refused here already, with the same message)."""
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         if required:
             raise DomainError("enter an e-mail address (e.g. billing@example.com)", field)
         return ""
-    try:
-        return str(validate_email(text, check_deliverability=False).normalized)
-    except EmailNotValidError as exc:
-        raise DomainError(f"'{text}' is not a valid e-mail address: {exc}", field) from None
+    (address,) = check_addresses([text], field)
+    return address
 
 
 def _host(value: str, field: str) -> str:

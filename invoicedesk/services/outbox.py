@@ -64,7 +64,12 @@ _SEPARATOR = ", "
 
 
 class Connection(Protocol):
-    """What deliver_due needs of a connection (:class:`SmtpConnection` is the real one)."""
+    """What deliver_due needs of a connection (:class:`SmtpConnection` is the real one).
+
+    A connection may also have ``data_started`` (bool): whether the last ``send`` began to
+    transmit the message's data. Without it, any unexpected error in ``send`` is taken
+    to mean the message may have gone out.
+    """
 
     size_limit: int | None
 
@@ -163,7 +168,7 @@ def queue(db: Database, draft: MailDraft, account: SmtpAccount) -> OutboxEntry:
             attachment_ids=[],
             status=MailState.QUEUED.value,
             message_id=message_id,
-            sender=account.sender,
+            sender=wire_address(account.sender),  # the envelope's form: IDNA domain
             eml=data,
             size=len(data),
             created_at=utcnow(),
@@ -350,15 +355,30 @@ def _deliver_one(
             _finish(session, row, MailState.FAILED, message)
             tally.add(mail_id, MailState.FAILED)
             return
+        try:
+            sender, recipients = _envelope(row)
+        except _Unsendable as exc:
+            _finish(session, row, MailState.FAILED, str(exc))
+            tally.add(mail_id, MailState.FAILED)
+            return
         row.status = MailState.SENDING.value
-        data, sender, recipients = row.eml, row.sender, _envelope(row)
+        data = row.eml
     # 2. Hand it over.
     try:
         reply = connection.send(data, sender, recipients)
     except MailError as exc:
         _attempt_failed(db, [mail_id], exc, clock(), tally, claimed=True)
         return
-    except Exception:
+    except Exception as exc:
+        if not getattr(connection, "data_started", True):
+            # Nothing of the message went out (an encoding error, a bug before DATA): it
+            # cannot have arrived, so not "unknown". It fails, and the run goes on over a
+            # new connection (this one is in no known state).
+            log.exception("outbox: mail %d could not be handed over", mail_id)
+            connection.close()
+            error = MailError(f"the message could not be handed over: {exc}")
+            _attempt_failed(db, [mail_id], error, clock(), tally, claimed=True)
+            return
         # Not knowing how far it got, it may have gone out: never send it again on our own.
         with db.write() as session:
             row = session.get(OutgoingMail, mail_id)
@@ -376,16 +396,32 @@ def _deliver_one(
     tally.add(mail_id, MailState.SENT)
 
 
-def _envelope(row: OutgoingMail) -> tuple[str, ...]:
+class _Unsendable(Exception):
+    """An envelope address that cannot go over SMTP without SMTPUTF8."""
+
+
+def _wire(address: str) -> str:
+    """The envelope form (IDNA domain, ASCII) of a stored address, or _Unsendable."""
+    try:
+        address = wire_address(address)
+    except EmailNotValidError:
+        pass  # checked when queued; the server will judge it
+    if not address.isascii():
+        raise _Unsendable(
+            f"the address {address} cannot be sent: the part before the @ is not ASCII, which "
+            "needs SMTPUTF8 on every server on the way; use another address"
+        )
+    return address
+
+
+def _envelope(row: OutgoingMail) -> tuple[str, tuple[str, ...]]:
+    """The envelope sender and recipients in their wire form (IDNA domains, ASCII)."""
     result: list[str] = []
     for address in _split(row.to_addrs) + _split(row.cc_addrs) + _split(row.bcc_addrs):
-        try:
-            address = wire_address(address)
-        except EmailNotValidError:
-            pass  # checked when queued; the server will judge it
+        address = _wire(address)
         if address.casefold() not in {a.casefold() for a in result}:
             result.append(address)
-    return tuple(result)
+    return _wire(row.sender), tuple(result)
 
 
 def _attempt_failed(

@@ -155,6 +155,9 @@ class SmtpConnection:
         self._password = password
         self._smtp: smtplib.SMTP | None = None
         self.size_limit: int | None = None  # the server's SIZE (EHLO), None if it gave none
+        # Whether the last send() began to transmit the message's data: an interruption
+        # before that cannot have delivered anything.
+        self.data_started = False
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"
@@ -328,7 +331,17 @@ class SmtpConnection:
         where = _where(self.account)
         if self.size_limit is not None and len(message_bytes) > self.size_limit:
             raise MailError(too_big_message(len(message_bytes), self.size_limit, where))
+        self.data_started = False
         handed_over = False
+        for address in (sender, *recipients):
+            if not address.isascii():
+                # smtplib would fail with UnicodeEncodeError halfway through the envelope.
+                # Nothing was said to the server: refused for good, never "unknown".
+                raise MailError(
+                    f"the address {address} cannot be sent: it is not in its ASCII form (an "
+                    "international domain must go out as xn--…, and a name before the @ with "
+                    "accents needs SMTPUTF8, which InvoiceDesk does not use)"
+                )
         try:
             options = [f"SIZE={len(message_bytes)}"] if smtp.has_extn("size") else []
             code, text = smtp.mail(sender, options)
@@ -341,6 +354,7 @@ class SmtpConnection:
             code, text = smtp.docmd("DATA")
             if code != 354:
                 self._refused(code, text, f"{where} refused the message")
+            self.data_started = True  # from here on it may arrive (see outbox)
             smtp.send(_dot_stuffed(message_bytes))
             handed_over = True
             code, text = smtp.getreply()

@@ -11,6 +11,7 @@ import pytest
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, settings
+from invoicedesk.services.mail_message import check_addresses
 from invoicedesk.services.mail_settings import CONFIG_KEYS
 from invoicedesk.services.mail_types import Security, SmtpAccount
 from tests.services.test_secrets import MemoryKeyring, memory_keyring, use_keyring
@@ -107,6 +108,22 @@ def test_save_refuses(db: Database, change: dict[str, object], field: str, messa
     assert error.value.field == field
     assert error.value.message.startswith(message)
     assert mail_settings.get_account(db) == ACCOUNT  # nothing of it was stored
+
+
+@pytest.mark.parametrize("address", ["jürgen@muster.example", "billing", "a@@b.example"])
+def test_the_settings_check_addresses_as_the_outbox_does(db: Database, address: str) -> None:
+    with pytest.raises(DomainError) as queued:
+        check_addresses([address], "smtp.sender")
+    with pytest.raises(DomainError) as saved:
+        mail_settings.save_account(db, replace(ACCOUNT, sender=address))
+    assert saved.value.message == queued.value.message
+    assert saved.value.field == "smtp.sender"
+
+
+def test_an_international_sender_domain_is_accepted_by_both(db: Database) -> None:
+    stored = mail_settings.save_account(db, replace(ACCOUNT, sender="Rechnung@Bücher.Example"))
+    assert stored.sender == "Rechnung@bücher.example"
+    assert check_addresses([stored.sender], "smtp.sender") == (stored.sender,)
 
 
 def test_insecure_only_when_accepted(db: Database) -> None:

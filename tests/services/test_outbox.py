@@ -17,7 +17,7 @@ import pytest
 
 from invoicedesk.core.errors import ConflictError, DomainError
 from invoicedesk.db.engine import Database, open_database
-from invoicedesk.db.models import Invoice
+from invoicedesk.db.models import Invoice, OutgoingMail
 from invoicedesk.services import audit, invoices, mail_settings, outbox
 from invoicedesk.services.mail_types import (
     Attachment,
@@ -317,6 +317,70 @@ def test_connection_lost_after_data_is_unknown_and_never_resent(
     assert "may or may not have arrived" in entry_of(db, first).error
     assert [r.message()["Subject"] for r in mail_server.received] == ["First", "Second"]
     assert mail_server.connections == 2
+
+
+def test_a_sender_with_an_international_domain_goes_out_as_idna(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account(sender="rechnung@bücher.example", bcc_self=True)
+    mail_id = outbox.queue(db, draft(to=("kunde@müller.example",)), account).id
+
+    report = deliver(db, account)
+
+    assert report.sent == (mail_id,) and report.error == ""
+    (received,) = mail_server.received
+    assert received.sender == "rechnung@xn--bcher-kva.example"
+    assert set(received.recipients) == {
+        "kunde@xn--mller-kva.example",
+        "rechnung@xn--bcher-kva.example",
+    }
+    assert received.message()["From"].addresses[0].addr_spec == "rechnung@xn--bcher-kva.example"
+
+
+class BrokenBeforeData(SmtpConnection):
+    """Fails as smtplib did with a non-ASCII envelope address: before a byte went out."""
+
+    def send(self, message_bytes: bytes, sender: str, recipients: Sequence[str]) -> str:
+        if b"Subject: Broken" in message_bytes:
+            self.data_started = False
+            "rechnung@bücher.example".encode("ascii")  # UnicodeEncodeError
+        return super().send(message_bytes, sender, recipients)
+
+
+def test_an_error_before_the_data_fails_that_mail_and_the_run_goes_on(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    broken = outbox.queue(db, draft(subject="Broken"), account).id
+    fine = outbox.queue(db, draft(subject="Fine"), account).id
+
+    report = deliver(db, account, connection_factory=BrokenBeforeData)
+
+    assert report.failed == (broken,) and report.sent == (fine,)
+    entry = entry_of(db, broken)
+    assert entry.state is MailState.FAILED  # never "unknown": nothing went out
+    assert entry.error.startswith("the message could not be handed over: 'ascii' codec")
+    assert [r.message()["Subject"] for r in mail_server.received] == ["Fine"]
+
+
+def test_a_stored_address_that_needs_smtputf8_fails_with_a_clear_text(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    bad = outbox.queue(db, draft(subject="Bad"), account).id
+    good = outbox.queue(db, draft(subject="Good"), account).id
+    with db.write() as session:  # e.g. queued by an older version, or edited by hand
+        row = session.get(OutgoingMail, bad)
+        assert row is not None
+        row.sender = "jürgen@muster.example"
+
+    report = deliver(db, account)
+
+    assert report.failed == (bad,) and report.sent == (good,)
+    entry = entry_of(db, bad)
+    assert entry.state is MailState.FAILED
+    assert entry.error.startswith("the address jürgen@muster.example cannot be sent")
+    assert [r.message()["Subject"] for r in mail_server.received] == ["Good"]
 
 
 def test_message_larger_than_the_server_accepts(db: Database, make_mail_server: MakeServer) -> None:

@@ -136,6 +136,27 @@ def test_refused_recipient_refuses_the_message_and_keeps_the_connection(
     assert mail_server.connections == 1
 
 
+@pytest.mark.parametrize(
+    ("sender", "recipient"),
+    [
+        ("rechnung@bücher.example", "kunde@acme.example"),
+        ("billing@muster.example", "kunde@müller.example"),
+    ],
+)
+def test_a_non_ascii_envelope_address_is_refused_before_anything_is_said(
+    mail_server: MailServer, sender: str, recipient: str
+) -> None:
+    with SmtpConnection(mail_server.account(), None) as connection:
+        with pytest.raises(MailError, match="is not in its ASCII form") as info:
+            connection.send(MESSAGE, sender, ["ok@acme.example", recipient])
+        assert not info.value.temporary and not info.value.uncertain
+        assert not connection.data_started
+        assert connection.is_open  # nothing half-said: the connection goes on
+        connection.send(MESSAGE, "billing@muster.example", ["ok@acme.example"])
+    assert mail_server.handler.rcpt_attempts == ["ok@acme.example"]
+    assert len(mail_server.received) == 1
+
+
 def test_temporary_reply_after_data(mail_server: MailServer) -> None:
     mail_server.handler.temporary_failures = 1
     with SmtpConnection(mail_server.account(), None) as connection:
