@@ -7,20 +7,24 @@ from __future__ import annotations
 # The fixtures come from test_mail_support; as test arguments they shadow the import.
 # ruff: noqa: F811
 import datetime as dt
+import threading
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPixmap
 from sqlalchemy import update
 
 from invoicedesk.db.models import OutgoingMail
-from invoicedesk.services import outbox
+from invoicedesk.services import outbox, secrets
 from invoicedesk.services.mail_types import DeliveryReport, MailDraft, MailState, OutboxEntry
 from invoicedesk.ui.mail import password
 from invoicedesk.ui.mail.outbox_model import COLUMN, OutboxTableModel, StateRole
 from invoicedesk.ui.mail.outbox_page import OutboxPage, status_text
 from invoicedesk.ui.mail.runner import OutboxRunner, RunResult, runner_of, summary
 from invoicedesk.ui.main_window import PAGES, MainWindow
+from tests.keyrings import MemoryKeyring
 from tests.mail_server import (  # noqa: F401 - fixtures
     Handler,
     mail_server_fixture,
@@ -244,12 +248,15 @@ def test_a_declined_password_is_not_asked_for_on_every_tick(
     runner = OutboxRunner(ctx)
     said: list[str] = []
     runner.status_message.connect(said.append)
-    runner.run_now()
+    with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+        runner.run_now()  # the worker finds no password; then the question
     assert answers.asked_password == 1 and not runner.is_running()
+    assert ran.args[0].missing_password is not None and not ran.args[0].report.sent
     assert said == ["Mail waits in the Outbox: no password for the mail server was given"]
     assert runner.timer.isActive()
-    runner.run_now()  # the timer's tick
-    assert answers.asked_password == 1
+    with qtbot.wait_signal(runner.ran, timeout=20000):
+        runner.run_now()  # the timer's tick
+    assert answers.asked_password == 1 and len(said) == 1
     answers.password = "right"
     with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
         runner.wake()  # the user sent or resent something: ask again
@@ -283,6 +290,44 @@ def test_a_tick_or_a_notice_during_the_password_question_neither_asks_nor_runs_a
     assert len(ran.args[0].report.sent) == 2  # one run took both mails
     assert len(server.received) == 2 and not runner.is_running()
     assert not runner._again  # the run covered what was asked for during the question
+
+
+class WatchedKeyring(MemoryKeyring):
+    """Records, for each read, whether it happened on the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_on_gui_thread: list[bool] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.read_on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return super().get_password(service, username)
+
+
+KeyringBackend._classes.discard(WatchedKeyring)  # type: ignore[attr-defined]
+
+
+def test_the_keyring_is_read_once_per_run_and_never_on_the_gui_thread(
+    qtbot, ctx, books, answers, keep_keyring, make_mail_server, tls_cert
+):
+    backend = WatchedKeyring()
+    keyring.set_keyring(backend)
+    server = make_mail_server(tls="starttls", auth=("billing", "right"))
+    account = configure(ctx.db, server, username="billing", allow_insecure=False,
+                        pinned_certificate=tls_cert.fingerprint)  # fmt: skip
+    assert secrets.store_password(account, "right")
+    runner = OutboxRunner(ctx)
+    for subject in ("First", "Second"):
+        outbox.queue(ctx.db, draft(subject=subject), account)
+        backend.read_on_gui_thread.clear()
+        with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
+            runner.run_now()  # a tick, or the bus after Send
+        assert ran.args[0].report.sent
+        assert backend.read_on_gui_thread == [False]  # once, in the worker
+    backend.read_on_gui_thread.clear()
+    runner.run_now()  # a tick with nothing due
+    assert backend.read_on_gui_thread == [] and not runner.is_running()
+    assert answers.asked_password == 0 and len(server.received) == 2
 
 
 # ---------------------------------------------------------------------------- the window

@@ -45,13 +45,16 @@ def ask_password(parent: QWidget | None, account: SmtpAccount) -> str | None:
     return value if accepted and value else None
 
 
-def ensure(parent: QWidget | None, account: SmtpAccount) -> bool:
-    """Make the password available for this session, asking if needed; False: the user
-    declined."""
-    if available(account):
-        return True
+def ask_for_session(parent: QWidget | None, account: SmtpAccount) -> bool:
+    """Ask for the password and keep it for this session; False: the user declined."""
     value = ask_password(parent, account)
     if value is None:
         return False
     secrets.remember_for_session(account, value)
     return True
+
+
+def ensure(parent: QWidget | None, account: SmtpAccount) -> bool:
+    """Make the password available for this session, asking if needed; False: the user
+    declined."""
+    return available(account) or ask_for_session(parent, account)

@@ -8,10 +8,12 @@ runs at once — a request during a run starts one more run after it. A run is o
 ``outbox.deliver_due`` in ``run_task`` on the long-jobs pool, cancelled with every
 other job when the app quits (``worker.cancel_all``).
 
-The password is looked up by the worker (``secrets.get_password``). When none is
-available the user is asked once, on the GUI thread before the run; declining
-leaves the mail waiting and the runner stops asking until someone sends again. The
-runner is busy while it asks: a tick or a notice meanwhile only asks for one more run.
+The password is looked up once per run by the worker (``secrets.get_password``: a
+locked keyring may take its time, never on the GUI thread). When none is available
+the run stops before connecting and says so; then the user is asked, on the GUI
+thread, and the run starts again with the answer. Declining leaves the mail waiting
+and the runner stops asking until someone sends again. The runner is busy while it
+asks: a tick or a notice meanwhile only asks for one more run.
 
 After each run the bus hears ``("mail", ids)`` and ``("invoice", ids)`` of the
 invoices sent, and the status bar says what happened.
@@ -27,7 +29,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from invoicedesk.db.engine import Database
-from invoicedesk.services import mail_settings, outbox, secrets
+from invoicedesk.services import outbox, secrets
 from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry, SmtpAccount
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password
@@ -41,6 +43,12 @@ LOOKUP_LIMIT = 200  # outbox rows searched for the entries a run touched
 class RunResult:
     report: DeliveryReport
     entries: dict[int, OutboxEntry]  # the entries the run touched, as they are now
+    # The account whose password the run did not find (nothing was sent), else None.
+    missing_password: SmtpAccount | None = None
+
+
+class _NoPassword(Exception):
+    """The run's password provider found no password: stop before connecting."""
 
 
 def find_entries(db: Database, ids: Iterable[int]) -> dict[int, OutboxEntry]:
@@ -100,7 +108,8 @@ class OutboxRunner(QObject):
     """Delivers the outbox of ``ctx.db``; a child of ``ctx`` (see :func:`runner_of`)."""
 
     status_message = Signal(str)
-    ran = Signal(object)  # the RunResult of a finished run (or None: it failed)
+    # The RunResult of a finished run (also one that waits for a password), or None: it failed.
+    ran = Signal(object)
 
     def __init__(self, ctx: AppContext, window: QWidget | None = None) -> None:
         super().__init__(ctx)
@@ -179,29 +188,17 @@ class OutboxRunner(QObject):
         db = self.ctx.db
         try:
             due = outbox.due_count(db)
-            account = mail_settings.get_account(db) if due else None
         except Exception as exc:  # noqa: BLE001 - the database went away; say so, stay alive
             self.status_message.emit(f"The outbox could not be checked: {exc}")
             return
-        if account is None:
+        if not due:
             self._schedule()
             return
-        if not password.available(account):
-            if self._declined or not self._ensure_password(account):
-                if self._stopped or not shiboken6.isValid(self):
-                    return
-                self._again = False  # a tick during the question: it was answered
-                if not self._declined:
-                    self.status_message.emit(
-                        "Mail waits in the Outbox: no password for the mail server was given"
-                    )
-                self._declined = True
-                self._schedule()
-                return
-        if self._stopped or not shiboken6.isValid(self):
-            return  # stopped while the password was asked for
-        self._declined = False
-        self._again = False  # this run covers the requests made while it was asked for
+        self._start()
+
+    def _start(self) -> None:
+        db = self.ctx.db
+        self._again = False  # this run covers the requests made before it
         self._task = run_task(
             lambda task: self._deliver(db, task),
             self._finished,
@@ -209,12 +206,29 @@ class OutboxRunner(QObject):
             pool=long_jobs_pool(),
         )
 
-    def _ensure_password(self, account: SmtpAccount) -> bool:
+    def _password_missing(self, result: RunResult, account: SmtpAccount) -> None:
+        """The run found no password: ask (unless declined before), then run again."""
+        if not self._declined:
+            if self._ask_password(account):
+                if not self._stopped and shiboken6.isValid(self):
+                    self._start()  # with the session's password
+                return
+            if self._stopped or not shiboken6.isValid(self):
+                return
+            self.status_message.emit(
+                "Mail waits in the Outbox: no password for the mail server was given"
+            )
+            self._declined = True
+        self._again = False  # a tick during the question: it was answered
+        self.ran.emit(result)
+        self._schedule()
+
+    def _ask_password(self, account: SmtpAccount) -> bool:
         """Ask for the password; busy meanwhile (the question runs an event loop, in which
         a tick or a bus notice must not ask again or start a run of its own)."""
         self._asking = True
         try:
-            return password.ensure(self._window, account)
+            return password.ask_for_session(self._window, account)
         finally:
             if shiboken6.isValid(self):
                 self._asking = False
@@ -223,9 +237,25 @@ class OutboxRunner(QObject):
 
     @staticmethod
     def _deliver(db: Database, task: Task) -> RunResult:
-        report = outbox.deliver_due(
-            db, password_provider=secrets.get_password, is_cancelled=task.is_cancelled
-        )
+        missing: list[SmtpAccount] = []
+
+        def provider(account: SmtpAccount) -> str | None:
+            if not password.needed(account):
+                return None
+            secret = secrets.get_password(account)  # the keyring, once per run, in here
+            if secret is None:
+                missing.append(account)
+                raise _NoPassword  # no connection without it
+            return secret
+
+        try:
+            report = outbox.deliver_due(
+                db, password_provider=provider, is_cancelled=task.is_cancelled
+            )
+        except _NoPassword:
+            report = DeliveryReport()
+        if missing:
+            return RunResult(DeliveryReport(), {}, missing_password=missing[0])
         touched = (*report.sent, *report.failed, *report.unknown, *report.retrying)
         return RunResult(report, find_entries(db, touched) if touched else {})
 
@@ -233,6 +263,11 @@ class OutboxRunner(QObject):
         self._task = None
         if not shiboken6.isValid(self):
             return
+        if result.missing_password is not None:
+            if not self._stopped:
+                self._password_missing(result, result.missing_password)
+            return
+        self._declined = False  # a password was found: ask again should it go missing
         report = result.report
         touched = [*report.sent, *report.failed, *report.unknown, *report.retrying]
         if touched:
