@@ -146,6 +146,51 @@ def test_resend_and_cancel_change_the_state(page, ctx, mixed, answers):
     assert page.selected().state is MailState.SENT  # declined: unchanged
 
 
+def set_state(ctx, mail_id: int, **values: object) -> None:
+    """Change a row behind the page's back (another process: the CLI, a second window)."""
+    with ctx.db.write() as session:
+        session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
+
+
+def test_resending_a_sent_mail_needs_the_second_copy_confirmed(page, ctx, mixed, answers):
+    select(page, mixed["sent"])
+    page.resend_action.trigger()
+    assert answers.asked == ["Resend mail"] and answers.reports == []
+    assert page.selected().state is MailState.QUEUED
+
+
+def test_resend_of_a_mail_that_changed_meanwhile_changes_nothing_and_says_why(
+    page, ctx, mixed, answers
+):
+    select(page, mixed["failed"])  # the list shows it failed …
+    outbox.cancel(ctx.db, mixed["failed"])  # … someone cancelled it meanwhile
+    page.resend_action.trigger()
+    (said,) = answers.reports
+    assert "changed in the meantime" in said and "cancelled" in said
+    assert page.selected().state is MailState.CANCELLED  # not queued; the list reloaded
+
+    select(page, mixed["queued"])  # the list shows it waiting …
+    set_state(ctx, mixed["queued"], status=MailState.SENT.value)  # … the outbox sent it
+    page.resend_action.trigger()
+    assert answers.asked == []  # a waiting mail is sent now without asking
+    assert "sent in the meantime" in answers.reports[-1]
+    assert page.selected().state is MailState.SENT
+    assert outbox.count_outbox(ctx.db, [MailState.QUEUED]) == 0
+
+
+def test_resend_of_a_waiting_mail_sends_it_now(page, ctx, mixed, answers):
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    set_state(ctx, mixed["queued"], next_attempt_at=later, attempts=2, error="421 busy")
+    page.refresh()
+    select(page, mixed["queued"])
+    assert page.resend_action.toolTip() == "Send the selected mail now"
+    assert outbox.due_count(ctx.db) == 0
+    page.resend_action.trigger()
+    assert answers.asked == [] and answers.reports == []
+    assert outbox.due_count(ctx.db) == 1  # due now, the attempts it took kept
+    assert page.selected().state is MailState.QUEUED and page.selected().attempts == 2
+
+
 def test_open_eml_hands_the_stored_message_to_the_desktop(page, ctx, mixed, answers):
     select(page, mixed["sent"])
     page.eml_action.trigger()

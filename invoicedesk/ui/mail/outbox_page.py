@@ -4,6 +4,9 @@ The list reloads whenever the bus says ``"mail"`` (queued, sent, failed …); a 
 above it counts what waits and what needs the user's attention. Resend and
 Cancel go through ``services.outbox`` and tell the bus, which also wakes the
 outbox runner; Open .eml hands the stored message to the desktop's mail program.
+Resend passes the state the list showed: a mail that changed meanwhile is not
+touched and the person is told why. Resend of a waiting mail sends it now; a sent
+mail is resent only after the person confirms a second copy.
 """
 
 from __future__ import annotations
@@ -196,12 +199,21 @@ class OutboxPage(QWidget):
     def _update_actions(self) -> None:
         entry = self.selected()
         self.resend_action.setEnabled(entry is not None and entry.state in RESENDABLE)
+        waiting = entry is not None and entry.state is MailState.QUEUED
+        tip = "Send the selected mail now" if waiting else "Send the selected mail again"
+        self.resend_action.setToolTip(tip)
+        self.resend_action.setStatusTip(tip)
         self.cancel_action.setEnabled(entry is not None and entry.state in CANCELLABLE)
         self.eml_action.setEnabled(entry is not None)
 
     # ------------------------------------------------------------------ actions
 
     def resend(self) -> None:
+        """Resend the selected mail as the list shows it (a waiting one: send it now).
+
+        The service changes it only while it is still in the state shown here: a mail
+        the outbox delivered (or someone cancelled) meanwhile is not queued again on a
+        stale decision; the person is told and the list is loaded again."""
         entry = self.selected()
         if entry is None or entry.state not in RESENDABLE:
             return
@@ -219,7 +231,15 @@ class OutboxPage(QWidget):
         if not password.ensure(self, account):
             self.status_message.emit("Not resent: the mail server's password is needed")
             return
-        self._change(entry, outbox.resend, f"{what} queued to be sent again", "Not resent")
+        if entry.state is MailState.QUEUED:
+            self._change(entry, outbox.send_now, f"{what} will be sent now", "Not sent")
+            return
+        shown = entry.state
+
+        def resend(db: Database, mail_id: int) -> OutboxEntry:
+            return outbox.resend(db, mail_id, expected=shown, allow_sent=shown is MailState.SENT)
+
+        self._change(entry, resend, f"{what} queued to be sent again", "Not resent")
 
     def cancel_selected(self) -> None:
         entry = self.selected()
