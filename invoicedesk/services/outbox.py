@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from secrets import token_hex
 from typing import Protocol
 
 from email_validator import EmailNotValidError
@@ -57,6 +61,12 @@ RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
 MAX_ATTEMPTS = 17
 MAX_SUBJECT = 300
 INTERRUPTED = "the app stopped while sending; check your Sent folder, then resend or cancel"
+# A ``sending`` claim older than this is stale whoever holds it (another machine, a pid
+# reused since). Far longer than any send takes: each network step waits at most
+# SmtpAccount.timeout (30 s), and a message of the largest size (25 MB of attachments)
+# takes minutes even over a slow uplink. Should a send still outlast it, recovery calls
+# the mail unknown, and the sender's own confirmation turns it into sent after all.
+CLAIM_LEASE = dt.timedelta(minutes=30)
 # The largest message the server announced (EHLO SIZE), remembered per server so that
 # queue() can refuse a message that is too big before it ever goes out.
 SIZE_SETTING = "outbox.size_limit"
@@ -221,6 +231,56 @@ def _remember_size_limit(db: Database, account: SmtpAccount, size: int | None) -
             stored.value = value
 
 
+# --------------------------------------------------------------------------- claims
+
+_token: tuple[int, str] | None = None
+
+
+def _host_name() -> str:
+    return (socket.gethostname() or "localhost")[:60]
+
+
+def claim_token() -> str:
+    """This process's mark on the mail it is sending: "host:pid:random" (a new one after
+    a fork). Written with ``sending``; every later change of that row checks it."""
+    global _token
+    pid = os.getpid()
+    if _token is None or _token[0] != pid:
+        _token = (pid, f"{_host_name()}:{pid}:{token_hex(8)}")
+    return _token[1]
+
+
+def _pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill() would end the process there: the lease alone decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, under another user
+        return True
+    return True
+
+
+def _claim_is_stale(row: OutgoingMail, now: dt.datetime) -> bool:
+    """Whether the process that marked ``row`` sending is gone: the claim is older than
+    :data:`CLAIM_LEASE`, or it was made on this machine by a process that has ended."""
+    if row.last_attempt_at is None or row.last_attempt_at <= now - CLAIM_LEASE:
+        return True
+    host, _, rest = row.claimed_by.rpartition(":")[0].rpartition(":")
+    if not host or host != _host_name() or not rest.isdigit() or int(rest) <= 0:
+        return False  # another machine (or no claim at all): only the lease can tell
+    return not _pid_alive(int(rest))
+
+
+def _claimed(token: str, *states: MailState) -> ColumnElement[bool]:
+    """Rows this process claimed and that are still in one of ``states``."""
+    return and_(
+        OutgoingMail.claimed_by == token,
+        OutgoingMail.status.in_([s.value for s in states or (MailState.SENDING,)]),
+    )
+
+
 # --------------------------------------------------------------------------- delivery
 
 
@@ -336,8 +396,9 @@ def _deliver_one(
     clock: Callable[[], dt.datetime],
     tally: _Tally,
 ) -> None:
-    # 1. Claim: SENDING, committed before a byte goes out. The write transaction holds
-    #    SQLite's write lock, so a second process running the outbox cannot claim it too.
+    # 1. Claim: SENDING with our token, committed before a byte goes out. The write
+    #    transaction holds SQLite's write lock, so a second process cannot claim it too.
+    token = claim_token()
     with db.write() as session:
         row = session.get(OutgoingMail, mail_id)
         if row is None or row.status != MailState.QUEUED.value:
@@ -362,6 +423,7 @@ def _deliver_one(
             tally.add(mail_id, MailState.FAILED)
             return
         row.status = MailState.SENDING.value
+        row.claimed_by = token
         data = row.eml
     # 2. Hand it over.
     try:
@@ -381,19 +443,29 @@ def _deliver_one(
             return
         # Not knowing how far it got, it may have gone out: never send it again on our own.
         with db.write() as session:
-            row = session.get(OutgoingMail, mail_id)
+            row = _own_row(session, mail_id, token)
             if row is not None:
                 _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
         raise
-    # 3. Sent: the row, the invoice and the audit log in one transaction.
+    # 3. Sent: the row, the invoice and the audit log in one transaction — if the row is
+    #    still ours. "unknown" by a recovery that took our claim for stale is corrected:
+    #    the server confirmed it.
     with db.write() as session:
-        row = session.get(OutgoingMail, mail_id)
-        assert row is not None
-        row.server_reply = reply
-        row.sent_at = clock()
-        _finish(session, row, MailState.SENT, "")
-        _mark_document_sent(session, row)
+        row = _own_row(session, mail_id, token, MailState.SENDING, MailState.UNKNOWN)
+        if row is None:
+            log.warning("outbox: mail %d was sent, but changed meanwhile; left as it is", mail_id)
+        else:
+            row.server_reply = reply
+            row.sent_at = clock()
+            _finish(session, row, MailState.SENT, "")
+            _mark_document_sent(session, row)
     tally.add(mail_id, MailState.SENT)
+
+
+def _own_row(session: Session, mail_id: int, token: str, *states: MailState) -> OutgoingMail | None:
+    """The row ``mail_id`` if this process claimed it and it is in ``states`` (sending)."""
+    query = select(OutgoingMail).where(OutgoingMail.id == mail_id, _claimed(token, *states))
+    return session.scalars(query).one_or_none()
 
 
 class _Unsendable(Exception):
@@ -438,11 +510,11 @@ def _attempt_failed(
     ``claimed``: the messages were marked sending and this was their own attempt;
     else the connection could not be opened for them.
     """
-    expected = MailState.SENDING if claimed else MailState.QUEUED
+    mine = _claimed(claim_token()) if claimed else OutgoingMail.status == MailState.QUEUED.value
     with db.write() as session:
         rows = session.scalars(
             select(OutgoingMail)
-            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == expected.value)
+            .where(OutgoingMail.id.in_(mail_ids), mine)
             .order_by(OutgoingMail.id)
         ).all()
         for row in rows:
@@ -510,20 +582,23 @@ def _mark_document_sent(session: Session, row: OutgoingMail) -> None:
     record(session, "invoice", invoice.id, "sent", summary, details=details)
 
 
-def recover_interrupted(db: Database) -> int:
-    """At start-up: messages left ``sending`` by a crash become ``unknown`` (they may have
-    gone out; never resent on our own). Returns how many.
+def recover_interrupted(db: Database, *, now: dt.datetime | None = None) -> int:
+    """Messages left ``sending`` by a process that is gone become ``unknown`` (they may
+    have gone out; never resent on our own). Returns how many.
 
-    Call it before the outbox runs, in this process or another one on the same file:
-    a message another process is sending right now would be called unknown too.
+    Safe while other processes send: a claim is taken only when it is stale — made on
+    this machine by a process that has ended, or older than :data:`CLAIM_LEASE` (the
+    only test for a claim from another machine, and on Windows).
     """
+    moment = now if now is not None else utcnow()
     with db.write() as session:
         rows = session.scalars(
             select(OutgoingMail).where(OutgoingMail.status == MailState.SENDING.value)
         ).all()
-        for row in rows:
+        stale = [row for row in rows if _claim_is_stale(row, moment)]
+        for row in stale:
             _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
-        return len(rows)
+        return len(stale)
 
 
 # --------------------------------------------------------------------------- the list

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,32 +276,151 @@ def test_queued_mail_survives_a_restart(db: Database, mail_server: MailServer) -
     assert len(mail_server.received) == 1
 
 
+# A process that dies while it sends (power cut, kill -9): nothing of it runs any more.
+DYING_PROCESS = """
+import datetime as dt, os, sys
+from invoicedesk.db.engine import open_database
+from invoicedesk.services import outbox
+from invoicedesk.services.mail_types import Security, SmtpAccount
+from invoicedesk.services.smtp import SmtpConnection
+
+class Dying(SmtpConnection):
+    def send(self, message_bytes, sender, recipients):
+        os._exit(3)
+
+account = SmtpAccount(host="127.0.0.1", port=int(sys.argv[2]), security=Security.NONE,
+                      allow_insecure=True, sender="billing@muster.example", timeout=5.0)
+outbox.deliver_due(open_database(sys.argv[1]), account=account, connection_factory=Dying,
+                   password_provider=lambda _a: None, now=dt.datetime.fromisoformat(sys.argv[3]))
+"""
+
+
 def test_crash_while_sending_is_unknown_after_restart_and_not_resent(
     db: Database, mail_server: MailServer
 ) -> None:
     account = mail_server.account()
     mail_id = outbox.queue(db, draft(), account).id
-    with pytest.raises(SimulatedCrash):
-        deliver(db, account, connection_factory=CrashingConnection)
-    assert state_of(db, mail_id) is MailState.SENDING
     assert db.path is not None
     db.dispose()
+    crashed = subprocess.run(
+        [sys.executable, "-c", DYING_PROCESS, str(db.path), str(mail_server.port), NOW.isoformat()],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert crashed.returncode == 3, crashed.stderr
 
     restarted = open_database(str(db.path))
     try:
-        assert outbox.recover_interrupted(restarted) == 1
+        assert state_of(restarted, mail_id) is MailState.SENDING
+        # A minute later: well within the lease; the claim's process is gone, though.
+        assert outbox.recover_interrupted(restarted, now=NOW + dt.timedelta(minutes=1)) == 1
         entry = entry_of(restarted, mail_id)
         assert entry.state is MailState.UNKNOWN
         assert entry.error == outbox.INTERRUPTED
         assert deliver(restarted, account, NOW + dt.timedelta(days=1)) == outbox.DeliveryReport()
         assert mail_server.received == []
         # The person checked: it did not arrive. Resending sends the same message once.
-        resent = outbox.resend(restarted, mail_id)
+        resent = outbox.resend(restarted, mail_id, expected=MailState.UNKNOWN)
         assert resent.state is MailState.QUEUED and resent.attempts == 0
         assert deliver(restarted, account).sent == (mail_id,)
         assert mail_server.received[0].message()["Message-ID"] == entry.message_id
     finally:
         restarted.dispose()
+
+
+def claim_as(db: Database, mail_id: int, token: str, at: dt.datetime) -> None:
+    """Mark ``mail_id`` sending as the process ``token`` would (and then died or hangs)."""
+    with db.write() as session:
+        row = session.get(OutgoingMail, mail_id)
+        assert row is not None
+        row.status, row.claimed_by, row.last_attempt_at = "sending", token, at
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+class RecoveringMeanwhile(SmtpConnection):
+    """While this process sends, another one starts up and recovers (at ``recover_at``)."""
+
+    db: Database
+    recover_at = NOW
+    recovered: list[int] = []
+
+    def send(self, message_bytes: bytes, sender: str, recipients: Sequence[str]) -> str:
+        self.recovered.append(outbox.recover_interrupted(self.db, now=self.recover_at))
+        return super().send(message_bytes, sender, recipients)
+
+
+def test_recovery_leaves_a_live_claim_alone_and_takes_a_dead_one(
+    db: Database, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = mail_server.account()
+    dead = outbox.queue(db, draft(subject="Dead"), account).id
+    live = outbox.queue(db, draft(subject="Live"), account).id
+    host = socket.gethostname()
+    claim_as(db, dead, f"{host}:{dead_pid()}:b", NOW)  # process B died while sending
+    monkeypatch.setattr(outbox, "claim_token", lambda: f"{host}:{os.getpid()}:a")  # A lives
+    monkeypatch.setattr(RecoveringMeanwhile, "db", db, raising=False)
+    monkeypatch.setattr(RecoveringMeanwhile, "recovered", [])
+
+    report = deliver(db, account, connection_factory=RecoveringMeanwhile)
+
+    assert RecoveringMeanwhile.recovered == [1]
+    assert report.sent == (live,)
+    assert state_of(db, dead) is MailState.UNKNOWN
+    assert state_of(db, live) is MailState.SENT
+    assert [h.action for h in audit.history(db, "mail", live)] == ["queued", "sent"]
+    assert [r.message()["Subject"] for r in mail_server.received] == ["Live"]
+
+
+def test_a_claim_from_another_machine_is_only_taken_after_the_lease(db: Database) -> None:
+    mail_id = outbox.queue(db, draft(), SmtpAccount(sender="billing@muster.example")).id
+    claim_as(db, mail_id, "other-host:4242:c", NOW)
+
+    assert outbox.recover_interrupted(db, now=NOW + dt.timedelta(minutes=29)) == 0
+    assert state_of(db, mail_id) is MailState.SENDING
+    assert outbox.recover_interrupted(db, now=NOW + outbox.CLAIM_LEASE) == 1
+    assert state_of(db, mail_id) is MailState.UNKNOWN
+
+
+def test_a_send_outlasting_the_lease_is_still_confirmed_as_sent(
+    db: Database, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+    monkeypatch.setattr(RecoveringMeanwhile, "db", db, raising=False)
+    monkeypatch.setattr(RecoveringMeanwhile, "recovered", [])
+    monkeypatch.setattr(RecoveringMeanwhile, "recover_at", NOW + dt.timedelta(hours=1))
+
+    report = deliver(db, account, connection_factory=RecoveringMeanwhile)
+
+    # Recovery took the old claim for stale ("unknown"); the server's answer corrects it.
+    assert RecoveringMeanwhile.recovered == [1] and report.sent == (mail_id,)
+    assert state_of(db, mail_id) is MailState.SENT
+    assert [h.action for h in audit.history(db, "mail", mail_id)] == ["queued", "unknown", "sent"]
+
+
+def test_the_result_is_only_written_to_a_row_this_process_still_holds(
+    db: Database, mail_server: MailServer
+) -> None:
+    mail_server.handler.temporary_failures = 1
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+
+    class TakenOver(SmtpConnection):
+        def send(self, message_bytes: bytes, sender: str, recipients: Sequence[str]) -> str:
+            claim_as(db, mail_id, "other-host:77:d", NOW)  # e.g. a lease taken over
+            return super().send(message_bytes, sender, recipients)
+
+    report = deliver(db, account, connection_factory=TakenOver)
+
+    assert report.retrying == () and state_of(db, mail_id) is MailState.SENDING
+    assert entry_of(db, mail_id).next_attempt_at is None
 
 
 def test_connection_lost_after_data_is_unknown_and_never_resent(

@@ -40,6 +40,7 @@ class OutgoingMail(Base):
     status: queued → sending → sent, or failed (permanent), cancelled (by the user),
     unknown (the connection dropped after the message was handed over: whether it
     arrived cannot be known; the user checks, we never resend on our own).
+    ``claimed_by`` names the process that marked it sending.
     """
 
     __tablename__ = "outgoing_mail"
@@ -68,6 +69,9 @@ class OutgoingMail(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     server_reply: Mapped[str] = mapped_column(Text, default="")  # the last reply, verbatim
+    # Who marked it ``sending``: "host:pid:random" of that process (services/outbox.py),
+    # so that recovery after a crash never takes a message another process is sending.
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
 
 
 class MailTemplate(Base):

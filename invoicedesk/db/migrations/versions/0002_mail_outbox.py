@@ -35,6 +35,9 @@ def upgrade() -> None:
         sa.Column("last_attempt_at", invoicedesk.db.types.UTCDateTime(length=32), nullable=True),
     )
     op.add_column("outgoing_mail", sa.Column("server_reply", sa.Text(), nullable=False, server_default=""))
+    op.add_column(
+        "outgoing_mail", sa.Column("claimed_by", sa.String(100), nullable=False, server_default="")
+    )
     op.create_index("ix_outgoing_mail_status_next", "outgoing_mail", ["status", "next_attempt_at"])
 
     op.add_column("invoices", sa.Column("sent_at", invoicedesk.db.types.UTCDateTime(length=32), nullable=True))
@@ -62,6 +65,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE invoices DROP COLUMN sent_at")
     op.drop_index("ix_outgoing_mail_status_next", table_name="outgoing_mail")
     for column in (
-        "server_reply", "last_attempt_at", "next_attempt_at", "attempts", "size", "eml", "sender"
+        "claimed_by", "server_reply", "last_attempt_at", "next_attempt_at", "attempts", "size", "eml", "sender"
     ):
         op.execute(f"ALTER TABLE outgoing_mail DROP COLUMN {column}")
