@@ -9,6 +9,7 @@ from __future__ import annotations
 # ruff: noqa: F811
 import pytest
 import shiboken6
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -135,6 +136,17 @@ def test_a_bad_address_disables_send_with_a_message(qtbot, page, books, configur
     dialog.fields["to"].clear()
     assert not dialog.send_button.isEnabled()
     assert dialog.problem.text() == "Enter at least one recipient."
+
+
+def test_what_was_typed_is_shown_as_written_not_as_html(qtbot, page, books, configured):
+    dialog = compose(qtbot, page, books["invoice"])
+    dialog.fields["cc"].setText("<b>boss</b>")
+    message = dialog.boxes["cc"].message.text()
+    assert "<b>boss</b>" in message and QtGui.Qt.mightBeRichText(message)
+    labels = [dialog.note, dialog.problem, *(box.message for box in dialog.boxes.values())]
+    assert {label.textFormat() for label in labels} == {Qt.TextFormat.PlainText}
+    tip = dialog.send_button.toolTip()  # a tooltip has no format: the text is escaped
+    assert "&lt;b&gt;boss&lt;/b&gt;" in tip and "<b>" not in tip
 
 
 def test_line_breaks_in_headers_are_refused(qtbot, page, books, configured):

@@ -12,6 +12,7 @@ import threading
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6 import QtGui
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPixmap
 from sqlalchemy import update
@@ -111,6 +112,18 @@ def test_the_model_passes_the_model_tester_and_shows_each_state(qtbot, qtmodelte
     model.reload([MailState.FAILED, MailState.UNKNOWN])
     qtmodeltester.check(model)
     assert model.rowCount() == 1
+
+
+def test_tooltips_show_server_replies_and_subjects_as_written(qtbot, ctx, mixed):
+    reply = "550 <b>No</b> such user <refused@acme.example>"
+    set_state(ctx, mixed["failed"], server_reply=reply, error="")
+    model = OutboxTableModel(ctx.db)
+    model.reload([MailState.FAILED])
+    assert model.index(0, COLUMN["error"]).data() == reply and QtGui.Qt.mightBeRichText(reply)
+    tip = model.index(0, COLUMN["error"]).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;No&lt;/b&gt; such user &lt;refused@acme.example&gt;" in tip
+    assert "<b>" not in tip
+    assert model.index(0, COLUMN["subject"]).data(Qt.ItemDataRole.ToolTipRole) == "Refused"
 
 
 def test_counts_and_filter(page):

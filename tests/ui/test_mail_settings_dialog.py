@@ -7,9 +7,12 @@ from __future__ import annotations
 # The fixtures come from test_mail_support; as test arguments they shadow the import.
 # ruff: noqa: F811
 import pytest
+from PySide6 import QtGui
+from PySide6.QtCore import Qt
 
 from invoicedesk.services import mail_settings, secrets
 from invoicedesk.services.mail_types import Security
+from invoicedesk.ui.clients.field_errors import FieldBox
 from invoicedesk.ui.mail.settings_dialog import EmailSettingsDialog
 from tests.mail_server import (  # noqa: F401 - fixtures
     SENDER,
@@ -154,6 +157,26 @@ def test_a_refused_recipient_shows_the_servers_exact_answer(
     assert not ok
     assert f"The server answered: {reply}" in text
     assert "c62828" in dialog.test_result.styleSheet()
+
+
+def test_the_servers_answer_is_shown_as_written_not_as_html(
+    qtbot, dialog, make_mail_server, memory_keyring, answers
+):
+    reply = "550 5.1.1 <b>nobody</b> here: <nobody@acme.example> unknown"
+    server = make_mail_server(handler=Handler(reject={"nobody@acme.example": reply}))
+    fill(dialog, host=server.host, sender=SENDER)
+    dialog.port.setValue(server.port)
+    dialog.security.setCurrentIndex(dialog.security.findData(Security.NONE))
+    dialog.allow_insecure.setChecked(True)
+    answers.recipient = "nobody@acme.example"
+    with qtbot.wait_signal(dialog.test_finished, timeout=15000) as finished:
+        dialog.send_test()
+    assert QtGui.Qt.mightBeRichText(finished.args[1])  # the automatic format would render it
+    assert dialog.test_result.text() == finished.args[1] and reply in finished.args[1]
+    labels = [dialog.test_result, dialog.keyring_note, dialog.banner]
+    labels += [box.message for box in dialog.findChildren(FieldBox)]
+    assert len(labels) > 8
+    assert {label.textFormat() for label in labels} == {Qt.TextFormat.PlainText}
 
 
 def test_a_wrong_password_shows_the_535_answer(

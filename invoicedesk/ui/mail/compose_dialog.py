@@ -50,7 +50,7 @@ from invoicedesk.services.mail_types import Attachment, MailDraft, OutboxEntry
 from invoicedesk.ui import formatting
 from invoicedesk.ui.clients.field_errors import FieldBox, error_label, phrase
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.mail import password
+from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.worker import run_task
 
@@ -233,6 +233,9 @@ class ComposeDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_attachment)
         self.attachments.itemDoubleClicked.connect(self.preview)
         self.attachments.currentRowChanged.connect(lambda _row: self._update_remove())
+        # Addresses and file names as typed (an error quotes them), never as HTML.
+        plain.plain_labels(self.note, self.problem, self.attach_label)
+        plain.plain_field_messages(self, self.boxes.values())
         self._fill_attachments()
         self.update_state()
         self.resize(760, 680)
@@ -269,7 +272,9 @@ class ComposeDialog(QDialog):
     def update_state(self, *_args: object) -> None:
         problems = self.problems()
         self.send_button.setEnabled(not problems and not self._sending)
-        self.send_button.setToolTip("\n".join(problems) or "Put the mail in the outbox and send it")
+        self.send_button.setToolTip(
+            plain.plain_tooltip("\n".join(problems)) or "Put the mail in the outbox and send it"
+        )
         self.problem.setText(problems[0] if problems else "")
         self.problem.setVisible(bool(problems))
         self.checked.emit()

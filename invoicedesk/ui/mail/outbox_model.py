@@ -28,6 +28,7 @@ from invoicedesk.services import outbox
 from invoicedesk.services.mail_types import MailState, OutboxEntry
 from invoicedesk.ui import formatting
 from invoicedesk.ui.invoices.delegates import is_dark
+from invoicedesk.ui.mail.plain import plain_tooltip
 
 PAGE = 200
 STATE_LABELS = {
@@ -224,7 +225,8 @@ class OutboxTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return badge(entry.state) if key == "state" else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(entry, key)
+            tip = _tooltip(entry, key)  # server replies, subjects, addresses: as written
+            return plain_tooltip(tip) if tip else None
         if role == Qt.ItemDataRole.AccessibleTextRole and key == "state":
             return STATE_LABELS[entry.state]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):

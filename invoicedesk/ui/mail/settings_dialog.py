@@ -48,7 +48,7 @@ from invoicedesk.services.mail_types import Security, SmtpAccount
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.mail import password
+from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.worker import run_task
 
@@ -99,6 +99,9 @@ class EmailSettingsDialog(QDialog):
                       self._certificate_group()):  # fmt: skip
             layout.addWidget(group)
         layout.addLayout(self._bottom())
+        # The server's answers and the keyring's words, exactly as they are.
+        plain.plain_labels(self.test_result, self.keyring_note, self.banner)
+        plain.plain_field_messages(self)
         self._load(self._loaded)
         self._security_changed()
         self.host.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -38,6 +38,7 @@ from invoicedesk.services.mail_types import DocKind
 from invoicedesk.ui.clients.client_dialog import LANGUAGES
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.mail import plain
 from invoicedesk.ui.mail.compose_dialog import plain_text
 from invoicedesk.ui.messages import confirm
 
@@ -107,6 +108,8 @@ class TemplatesDialog(QDialog):
             box = FieldBox(widget)
             form.addRow(label, box)
             self.errors.add(path, box, label.replace("&", "").rstrip(":"))
+            plain.plain_labels(box.message)  # an error quotes what was typed
+        plain.plain_labels(self.banner)
         self.state_note = QLabel()
         self.state_note.setEnabled(False)
         self.state_note.setWordWrap(True)
