@@ -1,9 +1,11 @@
-"""``invoicedesk mail REF`` and ``invoicedesk outbox list|run``: send invoices by e-mail.
+"""``invoicedesk mail REF`` and ``invoicedesk outbox list|run|cancel|resend``: send invoices
+by e-mail.
 
 ``mail`` composes the mail of an issued invoice (the client's addresses, the template in
 the client's language, the archived PDF), queues it in the outbox and delivers what is
 due once. The outbox is durable: what was not sent stays queued, and ``outbox run``
-(or the app) tries again later.
+(or the app) tries again later. Both first recover mail left ``sending`` by a process
+that is gone (``unknown``: check, then ``outbox resend`` or ``outbox cancel``).
 
 The password comes from the system keyring (``config set-password smtp``), else from
 ``$INVOICEDESK_SMTP_PASSWORD``, else it is asked for at the terminal. It is never
@@ -116,6 +118,24 @@ def register(subparsers: SubParsers) -> None:
     parser.add_argument("--all", action="store_true", help="every state, sent ones too")
     add_format(parser)
     add_command(group, "run", _run, help="deliver the mail that is due now and print the result")
+    parser = add_command(
+        group, "cancel", _cancel, help="cancel a queued, failed or unknown mail (never sent)"
+    )
+    parser.add_argument("id", metavar="ID", type=int, help="the mail's id in 'outbox list'")
+    parser = add_command(
+        group,
+        "resend",
+        _resend,
+        help="queue a failed, unknown or cancelled mail again ('outbox run' sends it)",
+        description=(
+            "Queue mail ID again with the very same message. A mail that was sent already "
+            "is only sent a second time with --sent."
+        ),
+    )
+    parser.add_argument("id", metavar="ID", type=int, help="the mail's id in 'outbox list'")
+    parser.add_argument(
+        "--sent", action="store_true", help="also resend a mail that was sent already"
+    )
 
 
 # --------------------------------------------------------------------------- password
@@ -181,6 +201,7 @@ def _mail(args: argparse.Namespace) -> int:
                 f"(outbox #{entry_id}; '{PROG} outbox run' sends it)"
             )
             return EXIT_OK
+        _recover(db)
         report = outbox.deliver_due(db, password_provider=password_provider)
         entry = _entry(db, entry_id)
     return _result(report, entry_id, entry)
@@ -337,6 +358,7 @@ def _run(args: argparse.Namespace) -> int:
     from invoicedesk.services import outbox
 
     with open_db(args) as db:
+        _recover(db)
         report = outbox.deliver_due(db, password_provider=password_provider)
         touched = (*report.sent, *report.retrying, *report.failed, *report.unknown)
         entries = {i: _entry(db, i) for i in touched}
@@ -356,3 +378,54 @@ def _run(args: argparse.Namespace) -> int:
     if report.error and not problems:
         sys.stderr.write(f"{PROG}: error: {' '.join(report.error.split())}\n")
     return EXIT_ERROR if report.failed or report.unknown or report.error else EXIT_OK
+
+
+def _recover(db: Database) -> None:
+    """Mail left ``sending`` by a process that is gone becomes ``unknown`` (safe while
+    another process sends: its claim is left alone)."""
+    from invoicedesk.services import outbox
+
+    recovered = outbox.recover_interrupted(db)
+    if recovered:
+        sys.stderr.write(
+            f"{PROG}: {recovered} mail left 'sending' by a stopped run may or may not have "
+            f"arrived (now 'unknown'); check, then '{PROG} outbox resend ID' or "
+            f"'{PROG} outbox cancel ID'\n"
+        )
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from invoicedesk.services import outbox
+
+    with open_db(args) as db:
+        try:
+            entry = outbox.cancel(db, args.id)
+        except DomainError as exc:
+            raise type(exc)(exc.message, f"outbox #{args.id}") from None
+    print(f"Cancelled {_what(entry, entry.id)} (outbox #{entry.id}); it will not be sent")
+    return EXIT_OK
+
+
+def _resend(args: argparse.Namespace) -> int:
+    from invoicedesk.services import outbox
+    from invoicedesk.services.mail_types import MailState
+
+    where = f"outbox #{args.id}"
+    with open_db(args) as db:
+        seen = _entry(db, args.id)
+        if seen is not None and seen.state is MailState.SENT and not args.sent:
+            raise DomainError("it was sent already; add --sent to send it a second time", where)
+        try:
+            # expected: what was just read, so a mail sent in between is not sent again
+            entry = outbox.resend(
+                db,
+                args.id,
+                expected=seen.state if seen is not None else None,
+                allow_sent=args.sent,
+            )
+        except DomainError as exc:
+            raise type(exc)(exc.message, where) from None
+    print(
+        f"Queued {_what(entry, entry.id)} (outbox #{entry.id}) again; '{PROG} outbox run' sends it"
+    )
+    return EXIT_OK

@@ -61,6 +61,7 @@ RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
 MAX_ATTEMPTS = 17
 MAX_SUBJECT = 300
 INTERRUPTED = "the app stopped while sending; check your Sent folder, then resend or cancel"
+STOPPED_BEFORE = "sending was interrupted before the message went out; it waits for the next run"
 # A ``sending`` claim older than this is stale whoever holds it (another machine, a pid
 # reused since). Far longer than any send takes: each network step waits at most
 # SmtpAccount.timeout (30 s), and a message of the largest size (25 MB of attachments)
@@ -446,6 +447,18 @@ def _deliver_one(
             row = _own_row(session, mail_id, token)
             if row is not None:
                 _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
+        raise
+    except BaseException:
+        # Ctrl+C, SystemExit: never leave the mark behind. Before the data started nothing
+        # can have arrived: queued again (due now). After: it may have, so unknown.
+        started = getattr(connection, "data_started", True)
+        with db.write() as session:
+            row = _own_row(session, mail_id, token)
+            if row is not None:
+                if started:
+                    _finish(session, row, MailState.UNKNOWN, INTERRUPTED)
+                else:
+                    _finish(session, row, MailState.QUEUED, STOPPED_BEFORE)
         raise
     # 3. Sent: the row, the invoice and the audit log in one transaction — if the row is
     #    still ours. "unknown" by a recovery that took our claim for stale is corrected:

@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import logging
+import socket
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from keyring.backends import fail
 from pypdf import PdfReader
 
 from invoicedesk.db.engine import Database
+from invoicedesk.db.types import utcnow
 from invoicedesk.services import invoices, mail_settings, secrets
 from invoicedesk.services.inputs import ContactInput
 from invoicedesk.services.mail_types import Security
@@ -34,6 +36,7 @@ from tests.mail_server import (  # noqa: F401 - fixtures
     make_mail_server_fixture,
     tls_cert_fixture,
 )
+from tests.services.test_outbox import claim_as, dead_pid
 from tests.services.test_secrets import MemoryKeyring
 
 USER = "billing"
@@ -463,3 +466,50 @@ def test_a_dropped_connection_leaves_it_unknown(
     assert entry["state"] == "unknown"
     code, out, err = cli("outbox", "run")
     assert (code, out, err) == (0, "Sent 0, to be retried 0, failed 0, unknown 0\n", "")
+
+
+def test_outbox_run_recovers_then_resend_and_cancel(
+    cli: Cli,
+    db: Database,
+    server: MailServer,
+    tls_cert: TlsCert,
+    invoice: int,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure(cli, server, tls_cert)
+    set_password(cli, monkeypatch, PASSWORD)
+    cli.out("mail", "RE-2026-0001", "--queue-only")
+    cli.out("mail", "RE-2026-0001", "--queue-only")
+    # Mail 1 was being sent by a run that was killed: its mark is left behind.
+    claim_as(db, 1, f"{socket.gethostname()}:{dead_pid()}:x", utcnow())
+
+    code, out, err = cli("outbox", "run")
+
+    assert out == (
+        f"Sent 1, to be retried 0, failed 0, unknown 0\n  sent RE-2026-0001 to {CLIENT_ADDRESS}\n"
+    )
+    assert err.startswith("invoicedesk: 1 mail left 'sending' by a stopped run may or may not ")
+    assert "'invoicedesk outbox resend ID' or 'invoicedesk outbox cancel ID'" in err
+    states = {e["id"]: e["state"] for e in cli.json("outbox", "list", "--all")}
+    assert states == {1: "unknown", 2: "sent"}
+
+    assert cli.out("outbox", "resend", "1") == (
+        "Queued RE-2026-0001 (outbox #1) again; 'invoicedesk outbox run' sends it\n"
+    )
+    assert cli.out("outbox", "run").startswith("Sent 1,")
+    assert cli.fails("outbox", "resend", "2") == (
+        "invoicedesk: error: outbox #2: it was sent already; add --sent to send it a second time"
+    )
+    assert cli.fails("outbox", "cancel", "2") == (
+        "invoicedesk: error: outbox #2: the message was sent already and cannot be cancelled"
+    )
+    assert cli.out("outbox", "resend", "2", "--sent").startswith("Queued RE-2026-0001 (outbox #2)")
+    assert cli.out("outbox", "cancel", "2") == (
+        "Cancelled RE-2026-0001 (outbox #2); it will not be sent\n"
+    )
+    assert cli.out("outbox", "run") == "Sent 0, to be retried 0, failed 0, unknown 0\n"
+    assert (
+        cli.fails("outbox", "cancel", "9") == "invoicedesk: error: outbox #9: mail 9 does not exist"
+    )
+    assert len(server.received) == 2  # mail 2 once, mail 1 once (resent after "unknown")

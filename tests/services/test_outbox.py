@@ -423,6 +423,53 @@ def test_the_result_is_only_written_to_a_row_this_process_still_holds(
     assert entry_of(db, mail_id).next_attempt_at is None
 
 
+def test_ctrl_c_before_the_data_puts_the_mail_back_in_the_queue(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+
+    with pytest.raises(SimulatedCrash):  # raised in send(), before MAIL FROM
+        deliver(db, account, connection_factory=CrashingConnection)
+
+    entry = entry_of(db, mail_id)
+    assert entry.state is MailState.QUEUED and entry.error == outbox.STOPPED_BEFORE
+    assert outbox.due_count(db, NOW) == 1
+    assert deliver(db, account).sent == (mail_id,) and len(mail_server.received) == 1
+
+
+class InterruptedInTheData(SmtpConnection):
+    """Ctrl+C while the message's data is being written to the server."""
+
+    def open(self) -> None:
+        super().open()
+        smtp = self._smtp
+        assert smtp is not None
+        plain_send = smtp.send
+
+        def send(data: Any) -> None:
+            if isinstance(data, bytes) and b"Subject:" in data:
+                plain_send(data[: len(data) // 2])
+                raise KeyboardInterrupt
+            plain_send(data)
+
+        smtp.send = send  # type: ignore[method-assign]
+
+
+def test_ctrl_c_during_the_data_leaves_the_mail_unknown(
+    db: Database, mail_server: MailServer
+) -> None:
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(), account).id
+
+    with pytest.raises(KeyboardInterrupt):
+        deliver(db, account, connection_factory=InterruptedInTheData)
+
+    entry = entry_of(db, mail_id)
+    assert entry.state is MailState.UNKNOWN and entry.error == outbox.INTERRUPTED
+    assert deliver(db, account, NOW + dt.timedelta(days=1)) == outbox.DeliveryReport()
+
+
 def test_connection_lost_after_data_is_unknown_and_never_resent(
     db: Database, mail_server: MailServer
 ) -> None:
