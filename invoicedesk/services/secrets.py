@@ -189,7 +189,11 @@ def move_password(old: SmtpAccount, new: SmtpAccount) -> None:
     password = get_password(old)
     if password is None or get_password(new) is not None:
         return
-    store_password(new, password)
+    if not store_password(new, password):
+        # Only in this session's memory: the old keyring entry is the one lasting copy.
+        _drop_session(old)
+        log.warning("The keyring did not take the moved password; %s stays", account_key(old))
+        return
     try:
         forget_password(old)
     except DomainError as exc:

@@ -163,3 +163,29 @@ def test_the_session_password_moves_too(no_keyring: None, db: Database) -> None:
     mail_settings.set_config(db, "smtp.host", "mail.muster.example")
     assert secrets.get_password(mail_settings.get_account(db)) == PASSWORD
     assert secrets.get_password(account) is None
+
+
+class ReadOnlyKeyring(MemoryKeyring):
+    """Gives what it holds but refuses to store (a locked collection, say)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringLocked("the collection is locked")
+
+
+KeyringBackend._classes.discard(ReadOnlyKeyring)  # type: ignore[attr-defined]
+
+
+def test_the_old_entry_stays_when_the_new_one_is_only_in_memory(
+    use_keyring: None, db: Database
+) -> None:
+    backend = ReadOnlyKeyring()
+    keyring.set_keyring(backend)
+    account = mail_settings.save_account(db, replace(ACCOUNT, sender="billing@muster.example"))
+    backend.passwords[(secrets.SERVICE, secrets.account_key(account))] = PASSWORD
+
+    mail_settings.set_config(db, "smtp.port", "465")
+
+    assert secrets.get_password(mail_settings.get_account(db)) == PASSWORD  # this session
+    # The app quits: the session copy is gone, the keyring's must not be.
+    secrets.clear_session()
+    assert backend.passwords == {(secrets.SERVICE, secrets.account_key(account)): PASSWORD}
