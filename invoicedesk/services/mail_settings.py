@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+import idna
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -88,6 +89,21 @@ def checked_address(value: str, field: str, *, required: bool = False) -> str:
     return address
 
 
+def wire_host(host: str) -> str:
+    """The host name as DNS and TLS get it: IDNA 2008 (UTS 46) A-labels, so "straße.example"
+    is "xn--strae-oqa.example" (Python's own "idna" codec is IDNA 2003 and would make it
+    "strasse.example", someone else's name). An IP address, or a name that cannot be
+    encoded, is returned as it is."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        return idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return host
+
+
 def _host(value: str, field: str) -> str:
     host = value.strip()
     if "://" in host:
@@ -108,8 +124,8 @@ def _host(value: str, field: str) -> str:
             f"'{host}' contains a port: give the host here and the port as smtp.port", field
         )
     try:
-        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
-    except UnicodeError:
+        ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         ascii_host = ""
     labels = ascii_host.split(".")
     if not ascii_host or len(ascii_host) > 253 or not all(map(_HOST_LABEL.fullmatch, labels)):
@@ -350,4 +366,5 @@ __all__ = [
     "save_account",
     "set_config",
     "validated_account",
+    "wire_host",
 ]

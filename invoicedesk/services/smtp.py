@@ -38,7 +38,7 @@ from invoicedesk.services.mail_message import (
     message_bytes,
     wire_address,
 )
-from invoicedesk.services.mail_settings import normalise_fingerprint
+from invoicedesk.services.mail_settings import normalise_fingerprint, wire_host
 from invoicedesk.services.mail_types import MailDraft, Security, SmtpAccount
 
 log = logging.getLogger(__name__)
@@ -229,10 +229,13 @@ class SmtpConnection:
     def _connect(self, pinned: str) -> smtplib.SMTP:
         account = self.account
         # "localhost" only keeps smtplib from a slow getfqdn(); _ehlo() sends our address.
+        # The host in its IDNA 2008 form: smtplib/socket would encode it by IDNA 2003, and
+        # TLS checks the certificate against this name.
+        host = wire_host(account.host)
         smtp: smtplib.SMTP
         if account.security is Security.SSL:
             smtp = smtplib.SMTP_SSL(
-                account.host,
+                host,
                 account.port,
                 local_hostname="localhost",
                 timeout=account.timeout,
@@ -240,7 +243,7 @@ class SmtpConnection:
             )
         else:
             smtp = smtplib.SMTP(
-                account.host, account.port, local_hostname="localhost", timeout=account.timeout
+                host, account.port, local_hostname="localhost", timeout=account.timeout
             )
         if smtp.sock is not None:
             # SMTP is request/response: without this, Nagle's algorithm holds the tail of
@@ -458,6 +461,7 @@ def certificate_fingerprint(host: str, port: int, security: Security, timeout: f
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     smtp: smtplib.SMTP | None = None
+    host = wire_host(host)
     try:
         if security is Security.SSL:
             smtp = smtplib.SMTP_SSL(

@@ -138,11 +138,26 @@ def test_insecure_only_when_accepted(db: Database) -> None:
         ("[::1]", "::1"),
         ("mail.example.", "mail.example"),
         ("Mäil.Example", "mäil.example"),
+        ("Straße.Example", "straße.example"),
         ("localhost", "localhost"),
     ],
 )
 def test_hosts(db: Database, host: str, stored: str) -> None:
     assert mail_settings.save_account(db, replace(ACCOUNT, host=host)).host == stored
+
+
+@pytest.mark.parametrize(
+    ("host", "wire"),
+    [
+        ("straße.example", "xn--strae-oqa.example"),  # IDNA 2003 made it strasse.example
+        ("mäil.example", "xn--mil-qla.example"),
+        ("smtp.example.com.", "smtp.example.com"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("::1", "::1"),
+    ],
+)
+def test_wire_host_is_idna_2008(host: str, wire: str) -> None:
+    assert mail_settings.wire_host(host) == wire
 
 
 @pytest.mark.parametrize(
