@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
+from invoicedesk.core.lifecycle import Status
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice, OutgoingMail, Setting
 from invoicedesk.db.types import utcnow
@@ -61,6 +62,7 @@ RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
 MAX_ATTEMPTS = 17
 MAX_SUBJECT = 300
 INTERRUPTED = "the app stopped while sending; check your Sent folder, then resend or cancel"
+DOCUMENT_CANCELLED = "the invoice was cancelled after this mail was queued; it was not sent"
 STOPPED_BEFORE = "sending was interrupted before the message went out; it waits for the next run"
 # A ``sending`` claim older than this is stale whoever holds it (another machine, a pid
 # reused since). Far longer than any send takes: each network step waits at most
@@ -409,6 +411,15 @@ def _deliver_one(
         row.last_attempt_at = now
         if row.eml is None:
             _finish(session, row, MailState.FAILED, "the message was stored without its content")
+            tally.add(mail_id, MailState.FAILED)
+            return
+        if (
+            row.invoice_id is not None
+            and session.scalar(select(Invoice.status).where(Invoice.id == row.invoice_id))
+            == Status.CANCELLED.value
+        ):
+            # A cancelled invoice must not reach the client as a bill to pay.
+            _finish(session, row, MailState.FAILED, DOCUMENT_CANCELLED)
             tally.add(mail_id, MailState.FAILED)
             return
         limit = connection.size_limit

@@ -554,6 +554,25 @@ def test_a_stored_address_that_needs_smtputf8_fails_with_a_clear_text(
     assert [r.message()["Subject"] for r in mail_server.received] == ["Good"]
 
 
+def test_mail_of_an_invoice_cancelled_after_queueing_is_not_sent(
+    db: Database, mail_server: MailServer
+) -> None:
+    invoice = issued_invoice(db)
+    account = mail_server.account()
+    mail_id = outbox.queue(db, draft(invoice_id=invoice.id), account).id
+    other = outbox.queue(db, draft(subject="Other"), account).id
+    invoices.cancel(db, invoice.id)
+
+    report = deliver(db, account)
+
+    assert report.failed == (mail_id,) and report.sent == (other,)
+    entry = entry_of(db, mail_id)
+    assert entry.state is MailState.FAILED
+    assert entry.error.startswith("the invoice was cancelled after this mail was queued")
+    assert [r.message()["Subject"] for r in mail_server.received] == ["Other"]
+    assert invoices.get_invoice(db, invoice.id).sent_at is None
+
+
 def test_message_larger_than_the_server_accepts(db: Database, make_mail_server: MakeServer) -> None:
     server = make_mail_server(data_size_limit=20_000)
     account = server.account()
