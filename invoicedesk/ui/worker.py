@@ -14,11 +14,12 @@ keep the quitting app alive until its last file.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 
 class Task(QObject):
@@ -40,6 +41,9 @@ class Task(QObject):
     ) -> None:
         super().__init__()
         self._cancelled = False
+        # Set by the worker once its last emit has returned: the Task is deleted only
+        # then (deleting it while the worker is still inside emit() crashed a test run).
+        self._worker_done = threading.Event()
         self._on_done = on_done
         self._on_error = on_error
         self._on_progress = on_progress
@@ -73,7 +77,11 @@ class Task(QObject):
 
     def _release(self) -> None:
         # The Task refers to itself through its connections; delete it here, on the GUI
-        # thread, rather than leave it to a garbage collection that may run on a worker.
+        # thread, rather than leave it to a garbage collection that may run on a worker —
+        # and not before the worker has left emit(), which still uses the object.
+        if not self._worker_done.is_set():
+            QTimer.singleShot(1, self._release)
+            return
         _running.discard(self)
         self.deleteLater()
 
@@ -90,12 +98,15 @@ class _Runnable(QRunnable):
         self._task = task
 
     def run(self) -> None:
+        task = self._task
         try:
-            result = self._fn(self._task)
+            result = self._fn(task)
         except Exception as exc:  # every failure must reach the user
-            self._emit(self._task.failed, exc, traceback.format_exc())
+            self._emit(task.failed, exc, traceback.format_exc())
         else:
-            self._emit(self._task.finished, result)
+            self._emit(task.finished, result)
+        finally:
+            task._worker_done.set()  # noqa: SLF001 - the Task's own hand-over flag
 
     @staticmethod
     def _emit(signal: Any, *args: object) -> None:
