@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.ui.clients.table import warning_colour
+from invoicedesk.ui.plain_text import plain_labels, plain_tooltip
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
 Handler = Callable[[re.Match[str], str], bool]
@@ -82,6 +83,7 @@ class FieldBox(QWidget):
         inner.setContentsMargins(1, 1, 1, 1)
         inner.addWidget(field)
         self.message = message or error_label(self)
+        plain_labels(self.message)  # an error may quote what was typed: show it as written
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -102,7 +104,7 @@ class FieldBox(QWidget):
         self._paint(bool(message))
         self.message.setText(message or "")
         self.message.setVisible(bool(message))
-        self.field.setToolTip(message or "")
+        self.field.setToolTip(plain_tooltip(message or ""))
 
     def has_error(self) -> bool:
         return self._invalid
