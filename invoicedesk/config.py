@@ -13,6 +13,10 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 APP_NAME = "InvoiceDesk"
+ORGANIZATION = "InvoiceDesk"
+ORGANIZATION_DOMAIN = "invoicedesk.org"
+# Reverse-DNS id: the macOS bundle identifier, the Linux .desktop file's name (Wayland's app id).
+APP_ID = "org.invoicedesk.InvoiceDesk"
 DB_ENV = "INVOICEDESK_DB"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 
 # Qt widgets in later GUI tests must never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Log files of the commands the tests run go to a folder of the run, never the user's.
+os.environ["INVOICEDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-logs-")
 
 import keyring  # noqa: E402
 

@@ -193,9 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors (argparse printed them)
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return run_gui(args.db)  # sets up the log file and the crash dialog itself
+    from invoicedesk.logs import log, log_file, setup_logging
+
+    setup_logging()
     try:
-        if handler is None:
-            return run_gui(args.db)
         return handler(args)
     except DomainError as exc:
         where = f"{exc.field}: " if exc.field else ""
@@ -212,11 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except Exception as exc:
+        log.exception("Command %r failed", args.command)
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         _fail(
             f"internal error: {type(exc).__name__}: {exc} "
-            f"(set {DEBUG_ENV}=1 for the traceback; please report this)",
+            f"(the traceback is in {log_file()}; please report this)",
             sys.stderr,
         )
         return EXIT_INTERNAL

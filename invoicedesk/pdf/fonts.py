@@ -15,8 +15,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from invoicedesk.assets import resource_file
 from invoicedesk.pdf.model import FONT_FAMILIES
-from invoicedesk.resources import resource_path
 
 DEFAULT_FAMILY = FONT_FAMILIES[0]
 _STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
@@ -61,8 +61,8 @@ def _register(family: str) -> FontSet:
     names = []
     for style in _STYLES:
         name = f"{stem}-{style}"
-        path = resource_path("fonts", f"{name}.ttf")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        with resource_file("fonts", f"{name}.ttf") as path:  # TTFont reads it whole
+            pdfmetrics.registerFont(TTFont(name, str(path)))
         names.append(name)
     regular, bold, italic, bold_italic = names
     pdfmetrics.registerFontFamily(

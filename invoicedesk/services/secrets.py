@@ -20,6 +20,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.logs import redact
 from invoicedesk.services.mail_types import SmtpAccount
 
 SERVICE = "InvoiceDesk SMTP"
@@ -95,6 +96,7 @@ def _require_account(account: SmtpAccount) -> None:
 
 def remember_for_session(account: SmtpAccount, password: str) -> None:
     """Keep ``password`` in this process's memory until it ends (or is forgotten)."""
+    redact(password)
     with _session_lock:
         _session[account_key(account)] = password
 
@@ -121,6 +123,7 @@ def store_password(account: SmtpAccount, password: str) -> bool:
     _require_account(account)
     if not isinstance(password, str) or not password:
         raise DomainError("enter the password", "password")
+    redact(password)  # whatever a backend or a server echoes, the log never shows it
     key = account_key(account)
     backend = _backend()
     if backend is not None:
@@ -161,7 +164,10 @@ def get_password(account: SmtpAccount) -> str | None:
     except Exception as exc:
         log.warning("The keyring could not be read for %s (%s)", account_key(account), _reason(exc))
         return None
-    return str(password) if password else None
+    if not password:
+        return None
+    redact(str(password))
+    return str(password)
 
 
 def forget_password(account: SmtpAccount) -> None:

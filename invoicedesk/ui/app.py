@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+from collections.abc import Sequence
 
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from invoicedesk import __version__
-from invoicedesk.config import demo_database, resolve_database
+from invoicedesk.assets import resource
+from invoicedesk.config import (
+    APP_ID,
+    APP_NAME,
+    ORGANIZATION,
+    ORGANIZATION_DOMAIN,
+    demo_database,
+    resolve_database,
+)
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database, open_database
+from invoicedesk.logs import setup_logging
+from invoicedesk.ui import crash
 from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
 from invoicedesk.ui.main_window import MainWindow
 from invoicedesk.ui.worker import Task, run_task
@@ -77,11 +91,38 @@ def _open_demo(app: QApplication) -> Database | None:
     return db
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    """The app icon in every size we ship (resources/icons, exported from the SVG)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        pixmap = QPixmap()
+        if pixmap.loadFromData(resource("icons", f"invoicedesk-{size}.png").read_bytes()):
+            icon.addPixmap(pixmap)
+    return icon
+
+
+def configure_application(app: QApplication) -> None:
+    """Names that decide where QSettings writes and how the desktop shows the app."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain(ORGANIZATION_DOMAIN)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # matches the installed org.invoicedesk.InvoiceDesk.desktop
+    app.setWindowIcon(app_icon())
+
+
 def run(db_value: str | None = None) -> int:
     """Start the GUI on ``db_value`` (a file or URL; None: the default database)."""
+    log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("InvoiceDesk")
-    app.setApplicationVersion(__version__)
+    configure_application(app)
+    crash.install(app)
+    log.info("InvoiceDesk %s started; log file %s", __version__, log_path)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
     try:
         db = open_database(resolve_database(db_value))
@@ -99,3 +140,12 @@ def run(db_value: str | None = None) -> int:
     window.show()
     window.mail_runner.start()  # mail interrupted last time, then what is due
     return int(app.exec())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The windowed ``InvoiceDesk`` program: the app, on ``--db`` if given."""
+    parser = argparse.ArgumentParser(prog=APP_NAME, add_help=False)
+    parser.add_argument("--db", default=None)
+    # Qt's own options (-style, -platform …) and macOS's -psn_… pass through untouched.
+    args, _rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return run(args.db)

@@ -8,9 +8,7 @@ shortcuts to whichever page is showing without knowing what is on it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
@@ -18,16 +16,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,59 +30,9 @@ from invoicedesk import __version__
 from invoicedesk.db.engine import Database
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail.runner import OutboxRunner
+from invoicedesk.ui.pages import PAGES
 
 MAX_RECENT = 8
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    title: str
-    module: str
-    cls: str
-    shortcut: str
-    icon: QStyle.StandardPixmap
-
-
-PAGES = (
-    PageSpec("invoices", "Invoices", "invoicedesk.ui.invoices.page", "InvoicesPage", "Ctrl+1",
-             QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    PageSpec("clients", "Clients", "invoicedesk.ui.clients.page", "ClientsPage", "Ctrl+2",
-             QStyle.StandardPixmap.SP_DirHomeIcon),
-    PageSpec("products", "Products", "invoicedesk.ui.products.page", "ProductsPage", "Ctrl+3",
-             QStyle.StandardPixmap.SP_FileDialogListView),
-    PageSpec("payments", "Payments", "invoicedesk.ui.payments.page", "PaymentsPage", "Ctrl+4",
-             QStyle.StandardPixmap.SP_DialogApplyButton),
-    PageSpec("outbox", "Outbox", "invoicedesk.ui.mail.outbox_page", "OutboxPage", "Ctrl+5",
-             QStyle.StandardPixmap.SP_ArrowForward),
-)  # fmt: skip
-# Screens that later issues fill in; shown greyed out so the place is known.
-LATER = ("Dashboard", "Reminders", "Reports")
-
-
-class _Placeholder(QWidget):
-    """Stands in for a page whose module is not available (keeps the window usable)."""
-
-    def __init__(self, title: str, reason: str) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        label = QLabel(f"<h2>{title}</h2><p>This screen is not available: {reason}</p>")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
-
-    def refresh(self) -> None: ...
-    def focus_search(self) -> None: ...
-    def new_record(self) -> None: ...
-    def delete_selected(self) -> None: ...
-
-
-def _make_page(spec: PageSpec, ctx: AppContext) -> QWidget:
-    try:
-        module = importlib.import_module(spec.module)
-    except ImportError as exc:
-        return _Placeholder(spec.title, str(exc))
-    page: QWidget = getattr(module, spec.cls)(ctx)
-    return page
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +56,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            page = _make_page(spec, self.ctx)
+            page = spec.factory(self.ctx)
             page.setObjectName(f"page-{spec.key}")
             self.pages[spec.key] = page
             self.stack.addWidget(page)
@@ -121,11 +66,6 @@ class MainWindow(QMainWindow):
             signal = getattr(page, "status_message", None)
             if signal is not None:
                 signal.connect(self._show_status)
-        for title in LATER:
-            item = QListWidgetItem(title)
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            item.setToolTip(f"{title}: coming in a later version")
-            self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
         self.splitter = QSplitter()

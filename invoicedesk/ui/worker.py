@@ -14,12 +14,17 @@ keep the quitting app alive until its last file.
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from invoicedesk.core.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 
 class Task(QObject):
@@ -91,6 +96,14 @@ class Task(QObject):
             self._on_progress(done, total)
 
 
+def _log_failure(exc: Exception) -> None:
+    """A refused rule is one line in the log; anything else is logged with its traceback."""
+    if isinstance(exc, DomainError):
+        log.info("Background job refused: %s", exc)
+    else:
+        log.error("Background job failed", exc_info=exc)
+
+
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[Task], Any], task: Task) -> None:
         super().__init__()
@@ -102,6 +115,7 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(task)
         except Exception as exc:  # every failure must reach the user
+            _log_failure(exc)
             self._emit(task.failed, exc, traceback.format_exc())
         else:
             self._emit(task.finished, result)

@@ -190,10 +190,15 @@ def test_internal_errors_are_one_line(
     assert main(["totals", write(tmp_path, MARYS_BEST)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
+    from invoicedesk.logs import log_file
+
     assert err == (
         "invoicedesk: internal error: RuntimeError: boom second line "
-        "(set INVOICEDESK_DEBUG=1 for the traceback; please report this)\n"
+        f"(the traceback is in {log_file()}; please report this)\n"
     )
+    logged = log_file().read_text(encoding="utf-8")
+    assert "Command 'totals' failed" in logged
+    assert "Traceback (most recent call last)" in logged and "RuntimeError: boom" in logged
 
 
 def test_db_option_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -295,30 +295,6 @@ def test_unsaved_question_offers_save_discard_cancel():
     box.deleteLater()
 
 
-@pytest.mark.parametrize("missing", ["client", "payment"])
-def test_colleagues_dialogs_missing_are_explained(db, open_editor, answers, missing, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_dialogs(name, *args, **kwargs):
-        if name.startswith(("invoicedesk.ui.clients", "invoicedesk.ui.payments")):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_dialogs)
-    client = make_client(db)
-    if missing == "client":
-        editor = open_editor()
-        editor.header.new_client.click()
-        assert answers.told and answers.told[0].startswith("New client")
-    else:
-        issued = invoices.issue(db, make_draft(db, client_id=client.id).id)
-        editor = open_editor(issued.id)
-        editor.ops.record_payment.trigger()
-        assert answers.told and answers.told[0].startswith("Record payment")
-
-
 @pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise() for boxes
 @pytest.mark.parametrize(
     ("button", "answer"),

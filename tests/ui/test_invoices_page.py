@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices import actions as actions_module
 from invoicedesk.ui.invoices import model as model_module
-from invoicedesk.ui.invoices.actions import open_editor
 from invoicedesk.ui.invoices.filter_bar import UNPAID
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, StateRole, overdue_colour
 from invoicedesk.ui.invoices.page import InvoicesPage
@@ -122,7 +120,7 @@ def editor(monkeypatch):
     monkeypatch.setattr(
         actions_module,
         "open_editor",
-        lambda _ctx, invoice_id, _parent, _say: opened.append(invoice_id),
+        lambda _ctx, invoice_id, _parent: opened.append(invoice_id),
     )
     return opened
 
@@ -354,13 +352,6 @@ def test_enter_and_double_click_open_the_editor_new_opens_a_blank_one(qtbot, pag
     assert editor == [books["open"], books["paid"]]
     page.new_record()
     assert editor[-1] is None
-
-
-def test_without_the_editor_module_the_user_is_told(monkeypatch, ctx, page):
-    monkeypatch.setitem(sys.modules, "invoicedesk.ui.invoice_editor", None)
-    messages: list[str] = []
-    assert not open_editor(ctx, None, page, messages.append)
-    assert messages == ["The invoice editor is not available in this version yet."]
 
 
 def test_keyboard_ctrl_f_searches_f5_refreshes(qtbot, page, ctx, books):

@@ -19,7 +19,9 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services.invoices import InvoiceView
+from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.invoice_editor import prompts
+from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
@@ -364,35 +366,12 @@ class Operations(QObject):
         e = self.editor
         if e.invoice_id is None or not self.record_payment.isEnabled():
             return
-        try:
-            from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("invoicedesk.ui.payments"):
-                raise
-            prompts.inform(
-                e,
-                "Record payment",
-                "Recording payments from here is not available in this version yet.",
-            )
-            return
         dialog = RecordPaymentDialog(e.ctx, e.invoice_id, e)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             e.reload()
 
     def new_client(self) -> None:
         e = self.editor
-        try:
-            from invoicedesk.ui.clients.client_dialog import ClientDialog
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("invoicedesk.ui.clients"):
-                raise
-            prompts.inform(
-                e,
-                "New client",
-                "Creating clients from the invoice is not available in this version yet. "
-                "Add the client under Clients, then pick it here.",
-            )
-            return
         dialog = ClientDialog(e.ctx, None, e)
         if dialog.exec() == QDialog.DialogCode.Accepted and getattr(dialog, "client_id", None):
             e.use_new_client(int(dialog.client_id))

@@ -26,6 +26,7 @@ from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.invoice_editor import open_invoice_editor
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.worker import Task, run_task
@@ -33,20 +34,9 @@ from invoicedesk.ui.worker import Task, run_task
 MAX_LISTED = 8  # failures listed by name in a report; the rest are counted
 
 
-def open_editor(
-    ctx: AppContext, invoice_id: int | None, parent: QWidget, say: Callable[[str], None]
-) -> bool:
-    """Open the invoice editor (a colleague's module, loaded when first needed)."""
-    try:
-        from invoicedesk.ui.invoice_editor import open_invoice_editor
-    except ImportError as exc:
-        if getattr(exc, "name", "") == "invoicedesk.ui.invoice_editor":
-            say("The invoice editor is not available in this version yet.")
-        else:
-            say(f"The invoice editor could not be loaded: {exc}")
-        return False
+def open_editor(ctx: AppContext, invoice_id: int | None, parent: QWidget) -> None:
+    """Open the invoice editor on ``invoice_id`` (None: a new draft)."""
     open_invoice_editor(ctx, invoice_id, parent)
-    return True
 
 
 # ---------------------------------------------------------------------------- batches
@@ -257,12 +247,12 @@ class InvoiceActions(QObject):
         self.status_message.emit(message)
 
     def do_new(self) -> None:
-        open_editor(self.ctx, None, self._parent, self._say)
+        open_editor(self.ctx, None, self._parent)
 
     def do_open(self) -> None:
         rows = self._selection()
         if len(rows) == 1:
-            open_editor(self.ctx, rows[0].id, self._parent, self._say)
+            open_editor(self.ctx, rows[0].id, self._parent)
 
     def do_payment(self) -> None:
         rows = self._selection()
@@ -408,7 +398,7 @@ class InvoiceActions(QObject):
             if problems:
                 report(self._parent, op.title, problems)
             if open_result and new_ids:
-                open_editor(self.ctx, new_ids[0], self._parent, self._say)
+                open_editor(self.ctx, new_ids[0], self._parent)
             self.finished.emit(key)
 
         task = run_batch(self._parent, op, rows, done)

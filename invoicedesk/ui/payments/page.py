@@ -273,7 +273,7 @@ class PaymentsPage(QWidget):
     def open_invoice(self) -> None:
         rows = self.selected_rows()
         if len(rows) == 1:
-            open_editor(self.ctx, rows[0].payment.invoice_id, self, self.status_message.emit)
+            open_editor(self.ctx, rows[0].payment.invoice_id, self)
 
     def clear_filters(self) -> None:
         for widget in (self.client, self.method, self.date_from, self.date_to):
