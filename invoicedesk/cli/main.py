@@ -38,7 +38,18 @@ from collections.abc import Sequence
 from typing import TextIO, cast
 
 from invoicedesk import __version__
-from invoicedesk.cli import catalog, config, data, demo, invoices, mail, payments, pdf, report
+from invoicedesk.cli import (
+    catalog,
+    config,
+    data,
+    demo,
+    invoices,
+    mail,
+    payments,
+    pdf,
+    report,
+    selfcheck,
+)
 from invoicedesk.cli.common import (
     DB_ENV,
     DEBUG_ENV,
@@ -130,6 +141,7 @@ COMMANDS: list[Registrar] = [
     catalog.register_products,
     demo.register,
     config.register,
+    selfcheck.register,
 ]
 
 

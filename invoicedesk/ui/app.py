@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -146,6 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The windowed ``InvoiceDesk`` program: the app, on ``--db`` if given."""
     parser = argparse.ArgumentParser(prog=APP_NAME, add_help=False)
     parser.add_argument("--db", default=None)
+    parser.add_argument("--self-check", action="store_true")  # see `invoicedesk self-check`
     # Qt's own options (-style, -platform …) and macOS's -psn_… pass through untouched.
     args, _rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.self_check:
+        from invoicedesk.ui.self_check import run_self_check
+
+        setup_logging()
+        # A windowed program on Windows has no stdout: the log file has the outcome then.
+        out = sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        return run_self_check(args.db, out)
     return run(args.db)
