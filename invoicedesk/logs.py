@@ -106,23 +106,32 @@ def log_exception(
     log.error(message, exc_info=(exc_type, exc, trace))
 
 
+# The hooks that were in place before ours; ours log, then hand over to them.
+_previous_hooks: dict[str, object] = {}
+
+
+def excepthook(
+    exc_type: type[BaseException], exc: BaseException, trace: TracebackType | None
+) -> None:
+    """``sys.excepthook`` while the log is set up: log, then the previous hook."""
+    if not issubclass(exc_type, KeyboardInterrupt):
+        log_exception("Uncaught exception", exc_type, exc, trace)
+    previous = _previous_hooks.get("sys", sys.__excepthook__)
+    previous(exc_type, exc, trace)  # type: ignore[operator]
+
+
+def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook`` while the log is set up: log, then the previous hook."""
+    if args.exc_value is not None and not issubclass(args.exc_type, SystemExit):
+        name = args.thread.name if args.thread else "?"
+        log_exception(f"Uncaught exception in thread {name}", args.exc_type,
+                      args.exc_value, args.exc_traceback)  # fmt: skip
+    previous = _previous_hooks.get("thread", threading.__excepthook__)
+    previous(args)  # type: ignore[operator]
+
+
 def _install_excepthooks() -> None:
-    previous_hook = sys.excepthook
-    previous_thread_hook = threading.excepthook
-
-    def excepthook(
-        exc_type: type[BaseException], exc: BaseException, trace: TracebackType | None
-    ) -> None:
-        if not issubclass(exc_type, KeyboardInterrupt):
-            log_exception("Uncaught exception", exc_type, exc, trace)
-        previous_hook(exc_type, exc, trace)
-
-    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is not None and not issubclass(args.exc_type, SystemExit):
-            name = args.thread.name if args.thread else "?"
-            log_exception(f"Uncaught exception in thread {name}", args.exc_type,
-                          args.exc_value, args.exc_traceback)  # fmt: skip
-        previous_thread_hook(args)
-
+    _previous_hooks["sys"] = sys.excepthook
+    _previous_hooks["thread"] = threading.excepthook
     sys.excepthook = excepthook
     threading.excepthook = thread_excepthook

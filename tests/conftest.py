@@ -19,9 +19,14 @@ os.environ["INVOICEDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-lo
 import keyring  # noqa: E402
 
 from invoicedesk.db.engine import Database, open_database  # noqa: E402
+from invoicedesk.logs import setup_logging  # noqa: E402
 from invoicedesk.services import secrets  # noqa: E402
 from tests.factories import TODAY, new_database  # noqa: E402
 from tests.keyrings import MemoryKeyring  # noqa: E402
+
+# Once, before any test: the commands the tests run would set it up in the middle of one,
+# and its uncaught-exception hooks would then chain to that test's pytest hooks.
+setup_logging()
 
 
 @pytest.fixture(autouse=True)

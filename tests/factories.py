@@ -24,6 +24,7 @@ from invoicedesk.services.inputs import (
     PaymentMethod,
 )
 from invoicedesk.services.invoices import InvoiceView
+from tests.tools import need
 
 D = Decimal
 TODAY = dt.date(2026, 3, 16)  # a Monday
@@ -125,7 +126,7 @@ def pay(
 def pdf_text(content: bytes) -> str:
     """The text of a PDF as ``pdftotext -layout`` reads it (a real parser, not our code)."""
     result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        [need("pdftotext"), "-layout", "-", "-"], input=content, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8")
 

@@ -120,7 +120,8 @@ def configure_application(app: QApplication) -> None:
 def run(db_value: str | None = None) -> int:
     """Start the GUI on ``db_value`` (a file or URL; None: the default database)."""
     log_path = setup_logging()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     crash.install(app)
     log.info("InvoiceDesk %s started; log file %s", __version__, log_path)

@@ -8,6 +8,7 @@ shortcuts to whichever page is showing without knowing what is on it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from invoicedesk import __version__
 from invoicedesk.db.engine import Database
+from invoicedesk.logs import log_dir
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.mail.runner import OutboxRunner
 from invoicedesk.ui.pages import PAGES
 
@@ -140,6 +143,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
 
         help_menu = bar.addMenu("&Help")
+        self.log_folder_action = self._action("Open &Log Folder", open_log_folder)
+        self.log_folder_action.setToolTip("The log files: attach them to a support request")
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About InvoiceDesk", self.about))
 
         # One toolbar: the showing screen's actions (New, Issue, Record payment …), then Refresh.
@@ -307,7 +314,8 @@ class MainWindow(QMainWindow):
             self,
             "About InvoiceDesk",
             f"<h3>InvoiceDesk {__version__}</h3><p>Invoicing for small businesses.</p>"
-            f"<p>Database: {self.ctx.db.path or self.ctx.db.url}</p>",
+            f"<p>Database: {html.escape(str(self.ctx.db.path or self.ctx.db.url))}<br>"
+            f"Log files: {html.escape(str(log_dir()))}</p>",
         )
 
     # ------------------------------------------------------------------ state

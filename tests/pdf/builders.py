@@ -31,6 +31,7 @@ from invoicedesk.pdf.model import (
     RenderOptions,
     Seller,
 )
+from tests.tools import need
 
 D = Decimal
 INVOICE_DATE = dt.date(2026, 3, 3)
@@ -151,7 +152,7 @@ def normal(text: str) -> str:
 def pdf_pages(content: bytes) -> list[str]:
     """Each page's text as ``pdftotext -layout`` reads it."""
     result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        [need("pdftotext"), "-layout", "-", "-"], input=content, capture_output=True, check=True
     )
     pages = result.stdout.decode("utf-8").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
@@ -165,9 +166,8 @@ def pdf_words(content: bytes) -> str:
 def page_images(content: bytes, tmp_path: Path, resolution: int = 200) -> list[Path]:
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(content)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(resolution), str(pdf), str(tmp_path / "page")], check=True
-    )
+    command = [need("pdftoppm"), "-png", "-r", str(resolution), str(pdf), str(tmp_path / "page")]
+    subprocess.run(command, check=True)
     return sorted(tmp_path.glob("page*.png"))
 
 
@@ -176,7 +176,7 @@ def qr_payloads(content: bytes, tmp_path: Path, page: int = 0) -> list[str]:
     otherwise (an empty list when it finds no code)."""
     image = page_images(content, tmp_path)[page]
     result = subprocess.run(
-        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
+        [need("zbarimg"), "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
         capture_output=True,
     )
     # zbarimg exits 4 when it finds nothing; anything else non-zero is a real error.
@@ -210,7 +210,7 @@ class Word:
 def word_boxes(content: bytes) -> tuple[list[tuple[float, float]], list[Word]]:
     """Page sizes and every word with its box, as ``pdftotext -bbox`` reads them."""
     result = subprocess.run(
-        ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
+        [need("pdftotext"), "-bbox", "-", "-"], input=content, capture_output=True, check=True
     )
     html = result.stdout.decode("utf-8")
     sizes: list[tuple[float, float]] = []

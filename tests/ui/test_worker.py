@@ -32,3 +32,27 @@ def test_quitting_asks_every_running_job_to_stop(qtbot):
     assert results == [True, True]
     QThreadPool.globalInstance().waitForDone(10000)
     long_jobs_pool().waitForDone(10000)
+
+
+def test_a_failing_job_is_logged_with_its_traceback_a_refusal_in_one_line(qtbot):
+    from invoicedesk.core.errors import DomainError
+    from invoicedesk.logs import log, log_file
+
+    def broken(_task: Task) -> None:
+        raise LookupError("no such row")
+
+    def refused(_task: Task) -> None:
+        raise DomainError("the invoice is issued", "lines")
+
+    errors: list[BaseException] = []
+    for count, job in enumerate((broken, refused), start=1):
+        run_task(job, errors.append, lambda exc, _trace: errors.append(exc))
+        qtbot.waitUntil(lambda count=count: len(errors) == count, timeout=10000)
+    assert [type(e) for e in errors] == [LookupError, DomainError]  # the user is still told
+    for handler in log.handlers:
+        handler.flush()
+    text = log_file().read_text("utf-8")
+    assert "Background job failed" in text and "LookupError: no such row" in text
+    assert "Traceback (most recent call last)" in text.split("Background job failed")[-1]
+    assert "Background job refused: lines: the invoice is issued" in text
+    QThreadPool.globalInstance().waitForDone(10000)
