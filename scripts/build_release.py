@@ -55,7 +55,7 @@ def run(command: list[str], **kwargs: object) -> None:
 
 def build_folder(dist: Path, work: Path) -> Path:
     run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
          "--distpath", str(dist), "--workpath", str(work), str(ROOT / "invoicedesk.spec")],
         cwd=ROOT,
     )  # fmt: skip
