@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -115,6 +116,27 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # matches the installed org.invoicedesk.InvoiceDesk.desktop
     app.setWindowIcon(app_icon())
+    if sys.platform == "win32":  # the taskbar groups and shows our icon, not Python's
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_ID)
+
+
+# Before the organisation was set, Qt filed the settings under this name.
+_UNNAMED_ORGANIZATION = "Unknown Organization"
+
+
+def adopt_old_settings(settings: QSettings | None = None) -> int:
+    """Copy window settings saved before the organisation had a name (once: only into empty
+    settings). Returns how many keys were copied."""
+    settings = settings or QSettings()
+    if settings.allKeys():
+        return 0
+    old = QSettings(_UNNAMED_ORGANIZATION, APP_NAME)
+    keys = old.allKeys()
+    for key in keys:
+        settings.setValue(key, old.value(key))
+    return len(keys)
 
 
 def run(db_value: str | None = None) -> int:
@@ -123,6 +145,7 @@ def run(db_value: str | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
+    adopt_old_settings()
     crash.install(app)
     log.info("InvoiceDesk %s started; log file %s", __version__, log_path)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
