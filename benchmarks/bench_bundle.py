@@ -1,13 +1,14 @@
 """Size and start-up of the frozen app, beside the floor: a bare PySide6 window frozen the
 same way in the same run.
 
-    python benchmarks/bench_bundle.py [--app DIST/InvoiceDesk] [--archive FILE.tar.gz]
+    python benchmarks/bench_bundle.py [--app DIST/InvoiceDesk] [--archive FILE.tar.xz]
 
 Without ``--app`` it builds InvoiceDesk with scripts/build_release.py into a temporary
 folder first (about a minute). The floor is a QApplication with one QWidget, frozen with
 ``pyinstaller --onedir --strip`` (PyInstaller's defaults otherwise) — what any PySide6 app
-weighs before it does anything. Prints folder and tar.gz sizes, the largest parts of the
-app, and ``--version``/``--help`` times of the frozen command line (best of 10).
+weighs before it does anything. Prints folder and tar.xz sizes (xz level 9, as the
+release packs it), the largest parts of the app, and ``--version``/``--help`` times of
+the frozen command line (best of 10).
 Targets: folder ≤ 150 MB, archive ≤ 60 MB, ``--version`` ≤ 0.2 s.
 """
 
@@ -37,8 +38,8 @@ def size(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def tar_gz(folder: Path, archive: Path) -> int:
-    with tarfile.open(archive, "w:gz", compresslevel=9) as tar:
+def tar_xz(folder: Path, archive: Path) -> int:
+    with tarfile.open(archive, "w:xz", preset=9) as tar:
         tar.add(folder, arcname=folder.name)
     return archive.stat().st_size
 
@@ -81,7 +82,7 @@ def largest_parts(folder: Path, count: int = 12) -> list[tuple[str, int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", help="a built dist/InvoiceDesk folder")
-    parser.add_argument("--archive", help="its release tar.gz")
+    parser.add_argument("--archive", help="its release tar.xz")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="invoicedesk-bench-bundle-") as scratch:
         work = Path(scratch)
@@ -96,16 +97,16 @@ def main() -> int:
                 check=True, capture_output=True,
             )  # fmt: skip
             app = work / "app-dist" / "InvoiceDesk"
-            archive = next((work / "release").glob("*.tar.gz"))
+            archive = next((work / "release").glob("*.tar.xz"))
         floor = build_floor(work)
-        floor_size, floor_packed = size(floor), tar_gz(floor, work / "bare.tar.gz")
+        floor_size, floor_packed = size(floor), tar_xz(floor, work / "bare.tar.xz")
         app_size = size(app)
-        app_packed = archive.stat().st_size if archive else tar_gz(app, work / "app.tar.gz")
+        app_packed = archive.stat().st_size if archive else tar_xz(app, work / "app.tar.xz")
 
         print(f"{'':<36}{'InvoiceDesk':>12}{'floor':>10}{'ratio':>8}{'target':>9}")
         print(f"{'one-folder app (MB)':<36}{app_size / MB:>12.1f}{floor_size / MB:>10.1f}"
               f"{app_size / floor_size:>8.2f}{150:>9}")  # fmt: skip
-        print(f"{'tar.gz, level 9 (MB)':<36}{app_packed / MB:>12.1f}{floor_packed / MB:>10.1f}"
+        print(f"{'tar.xz, level 9 (MB)':<36}{app_packed / MB:>12.1f}{floor_packed / MB:>10.1f}"
               f"{app_packed / floor_packed:>8.2f}{60:>9}")  # fmt: skip
         cli = app / ("invoicedesk" if sys.platform.startswith("linux") else "invoicedesk-cli")
         for flag in ("--version", "--help"):

@@ -128,6 +128,8 @@ def install(app: QApplication) -> Callable[[], None]:
 
     def excepthook(exc_type: type[BaseException], exc: BaseException,
                    trace: TracebackType | None) -> None:  # fmt: skip
+        if sys.stderr is not None:  # started from a terminal: show it there too
+            traceback.print_exception(exc_type, exc, trace)
         reporter.handle(exc_type, exc, trace)
 
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
