@@ -110,7 +110,27 @@ def pack_macos(dist: Path, out: Path) -> Path:
     return dmg
 
 
+def unresolved_libraries(folder: Path) -> list[str]:
+    """Bundled binaries that link to a library nobody can find: the build machine lacked it,
+    so PyInstaller could not bundle it (Qt's xcb plugin once missed libxcb-icccm so)."""
+    internal = folder / "_internal"
+    env = {**os.environ, "LD_LIBRARY_PATH": f"{internal}:{internal / 'PySide6/Qt/lib'}"}
+    missing = []
+    for path in sorted(internal.rglob("*.so*")):
+        if path.is_file() and not path.is_symlink():
+            result = subprocess.run(["ldd", str(path)], env=env, capture_output=True, text=True)
+            for line in result.stdout.splitlines():
+                if "not found" in line:
+                    missing.append(f"{path.relative_to(folder)}: {line.split()[0]}")
+    return missing
+
+
 def smoke(folder: Path, archive: Path | None) -> None:
+    if sys.platform.startswith("linux") and shutil.which("ldd"):
+        missing = unresolved_libraries(folder)
+        if missing:
+            raise SystemExit("libraries missing from the build:\n  " + "\n  ".join(missing))
+        print("every bundled library's dependencies are in the folder or the base system")
     suffix = ".exe" if sys.platform == "win32" else ""
     run([sys.executable, str(ROOT / "scripts" / "smoke_test.py"),
          "--cli", str(folder / (cli_name() + suffix)),

@@ -11,7 +11,8 @@ It runs them in a scratch folder, never in the checkout, with Qt offscreen:
 3. ``pdf REF`` of an issued invoice: the fonts must be embedded (poppler's ``pdffonts``);
 4. ``pdf --out DIR --jobs 2`` (the process pool): one PDF per invoice;
 5. ``self-check --offscreen``: every screen and an invoice in the editor;
-6. the windowed program's ``--self-check``;
+6. the windowed program's ``--self-check``, offscreen and, where ``xvfb-run`` exists, on a
+   real X server (Qt's xcb plugin and the libraries it needs);
 7. the log file was written.
 
 Standard library only, so any Python runs it. Exits 1 on the first failure.
@@ -139,6 +140,12 @@ def smoke(cli: str, gui: str | None, work: Path) -> None:
         if "all checks passed" not in report:
             raise SmokeFailure(f"the windowed program's self-check said:\n{report}")
         print("  all checks passed")
+        if sys.platform.startswith("linux") and shutil.which("xvfb-run"):
+            x11 = {key: value for key, value in env.items() if key != "QT_QPA_PLATFORM"}
+            report = run(["xvfb-run", "-a", gui, "--self-check"], x11, work).stdout
+            if "Qt platform xcb" not in report or "all checks passed" not in report:
+                raise SmokeFailure(f"on an X server the self-check said:\n{report}")
+            print("  on an X server (xcb): all checks passed")
 
     print("7. log file")
     log = work / "logs" / "invoicedesk.log"
