@@ -39,6 +39,7 @@ from typing import TextIO, cast
 
 from invoicedesk import __version__
 from invoicedesk.cli import (
+    backup,
     catalog,
     config,
     data,
@@ -141,6 +142,7 @@ COMMANDS: list[Registrar] = [
     catalog.register_products,
     demo.register,
     config.register,
+    backup.register,
     selfcheck.register,
 ]
 

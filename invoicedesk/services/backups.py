@@ -1,0 +1,201 @@
+"""Backups of a database file: made with SQLite's online backup API, listed with what they
+hold, rotated, checked and restored.
+
+A backup is a complete SQLite file named ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.sqlite`` in the
+backup folder (default: ``backups/<stem>`` in the per-user data folder). ``auto`` backups
+(the app's, on closing and daily) are rotated by :mod:`invoicedesk.core.retention`;
+``manual`` ones are kept until the person deletes them. Every backup is checked with
+``PRAGMA quick_check`` right after it is written; restoring checks it again and keeps the
+current file aside first, so a restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from invoicedesk.config import data_dir
+from invoicedesk.core.errors import DomainError
+from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
+from invoicedesk.db.engine import Database
+
+BACKUP_DIR_ENV = "INVOICEDESK_BACKUP_DIR"
+KINDS = ("auto", "manual")
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual)\.sqlite$")
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file and what it holds (counts are None when the file cannot be read)."""
+
+    path: Path
+    created: dt.datetime
+    kind: str
+    size: int
+    clients: int | None
+    invoices: int | None
+
+
+def database_file(db: Database) -> Path:
+    """The SQLite file behind ``db``; other databases are backed up by their server."""
+    if db.path is None:
+        raise DomainError(
+            "only a database file can be backed up here; back up a database server with its "
+            "own tools",
+            "database",
+        )
+    return db.path
+
+
+def default_folder(db_file: Path) -> Path:
+    """``$INVOICEDESK_BACKUP_DIR/<stem>``, else ``backups/<stem>`` in the user data folder."""
+    base = os.environ.get(BACKUP_DIR_ENV)
+    root = Path(base) if base else data_dir() / "backups"
+    return root / db_file.stem
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _check(path: Path) -> str:
+    """``ok``, or what SQLite's quick_check (or opening the file) says is wrong."""
+    try:
+        connection = _read_only(path)
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+        tables = {
+            str(name)
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        connection.close()
+    problems = [str(row[0]) for row in rows if row[0] != "ok"]
+    if problems:
+        return "; ".join(problems[:3])
+    if not {"alembic_version", "invoices", "clients"} <= tables:
+        return "it is not an InvoiceDesk database"
+    return "ok"
+
+
+def _counts(path: Path) -> tuple[int | None, int | None]:
+    try:
+        connection = _read_only(path)
+        try:
+            clients = connection.execute("SELECT count(*) FROM clients").fetchone()[0]
+            invoices = connection.execute("SELECT count(*) FROM invoices").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return None, None
+    return int(clients), int(invoices)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (its WAL included), page by page."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def create_backup(
+    db: Database, *, folder: Path | None = None, kind: str = "manual",
+    now: dt.datetime | None = None, retention: Retention = DEFAULT_RETENTION,
+) -> BackupInfo:  # fmt: skip
+    """Back the database up into ``folder`` and check the copy; rotate the ``auto`` ones."""
+    if kind not in KINDS:
+        raise DomainError(f"a backup is {' or '.join(KINDS)}, not {kind!r}", "kind")
+    source = database_file(db)
+    folder = folder or default_folder(source)
+    moment = (now or dt.datetime.now()).replace(microsecond=0)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{source.stem}-{moment.strftime(_STAMP)}-{kind}.sqlite"
+        partial = target.with_name(target.name + ".partial")
+        _copy(source, partial)
+        verdict = _check(partial)
+        if verdict != "ok":
+            partial.unlink(missing_ok=True)
+            raise DomainError(f"the backup copy failed its check ({verdict})", "backup")
+        partial.replace(target)  # only a checked copy ever carries a backup's name
+    except OSError as exc:
+        raise DomainError(f"the backup could not be written to {folder}: {exc.strerror or exc}",
+                          "folder") from None  # fmt: skip
+    if kind == "auto":
+        prune(folder, source.stem, retention)
+    return _info(target)
+
+
+def _parse(path: Path, stem: str | None = None) -> tuple[dt.datetime, str] | None:
+    match = _NAME.match(path.name)
+    if match is None or (stem is not None and match.group("stem") != stem):
+        return None
+    return dt.datetime.strptime(match.group("stamp"), _STAMP), match.group("kind")
+
+
+def _info(path: Path) -> BackupInfo:
+    parsed = _parse(path)
+    assert parsed is not None
+    clients, invoices = _counts(path)
+    return BackupInfo(path, parsed[0], parsed[1], path.stat().st_size, clients, invoices)
+
+
+def list_backups(db: Database, *, folder: Path | None = None) -> list[BackupInfo]:
+    """The database's backups in ``folder``, newest first, with their counts."""
+    source = database_file(db)
+    folder = folder or default_folder(source)
+    if not folder.is_dir():
+        return []
+    found = [path for path in folder.iterdir() if _parse(path, source.stem) is not None]
+    return sorted((_info(path) for path in found), key=lambda b: b.created, reverse=True)
+
+
+def prune(folder: Path, stem: str, retention: Retention = DEFAULT_RETENTION) -> list[Path]:
+    """Delete the ``auto`` backups of ``stem`` the rotation no longer keeps; returns them."""
+    automatic: dict[dt.datetime, Path] = {}
+    for path in folder.iterdir():
+        parsed = _parse(path, stem)
+        if parsed is not None and parsed[1] == "auto":
+            automatic[parsed[0]] = path
+    keep = backups_to_keep(automatic, retention)
+    removed = [path for moment, path in automatic.items() if moment not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return sorted(removed)
+
+
+def restore_backup(db_file: Path, backup: Path, *, now: dt.datetime | None = None) -> Path:
+    """Replace the database file's contents with ``backup``'s; returns where the current
+    contents were kept. Nothing else may have the file open (close the app first)."""
+    if not backup.is_file():
+        raise DomainError(f"there is no backup at {backup}", "backup")
+    verdict = _check(backup)
+    if verdict != "ok":
+        raise DomainError(f"{backup.name} cannot be restored: {verdict}", "backup")
+    moment = (now or dt.datetime.now()).strftime(_STAMP)
+    aside = db_file.with_name(f"{db_file.stem}.before-restore-{moment}{db_file.suffix}")
+    try:
+        if db_file.exists():
+            _copy(db_file, aside)
+        _copy(backup, db_file)
+    except sqlite3.OperationalError as exc:
+        raise DomainError(
+            f"{db_file.name} could not be replaced ({exc}); close InvoiceDesk and try again",
+            "database",
+        ) from None
+    return aside
