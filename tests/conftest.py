@@ -15,6 +15,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Log files of the commands the tests run go to a folder of the run, never the user's.
 os.environ["INVOICEDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-logs-")
+# Backups too (a test that wants to see them sets a folder of its own).
+os.environ["INVOICEDESK_BACKUP_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-backups-")
 
 import keyring  # noqa: E402
 

@@ -100,13 +100,19 @@ def _counts(path: Path) -> tuple[int | None, int | None]:
     return int(clients), int(invoices)
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy of a live database (its WAL included), page by page."""
+def _copy(source: Path, target: Path, *, single_file: bool = False) -> None:
+    """A consistent copy of a live database (its WAL included), page by page.
+
+    ``single_file``: the copy leaves WAL mode, so it is one self-contained file that
+    opening it read-only does not grow -wal/-shm companions beside.
+    """
     src = sqlite3.connect(source)
     try:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            if single_file:
+                dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
@@ -127,7 +133,7 @@ def create_backup(
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{source.stem}-{moment.strftime(_STAMP)}-{kind}.sqlite"
         partial = target.with_name(target.name + ".partial")
-        _copy(source, partial)
+        _copy(source, partial, single_file=True)
         verdict = _check(partial)
         if verdict != "ok":
             partial.unlink(missing_ok=True)
@@ -165,6 +171,22 @@ def list_backups(db: Database, *, folder: Path | None = None) -> list[BackupInfo
     return sorted((_info(path) for path in found), key=lambda b: b.created, reverse=True)
 
 
+def last_backup_time(
+    db: Database, *, kind: str = "auto", folder: Path | None = None
+) -> dt.datetime | None:
+    """When the newest backup of ``kind`` was made (None: never); reads file names only."""
+    source = database_file(db)
+    folder = folder or default_folder(source)
+    if not folder.is_dir():
+        return None
+    moments = [
+        parsed[0]
+        for parsed in (_parse(path, source.stem) for path in folder.iterdir())
+        if parsed is not None and parsed[1] == kind
+    ]
+    return max(moments, default=None)
+
+
 def prune(folder: Path, stem: str, retention: Retention = DEFAULT_RETENTION) -> list[Path]:
     """Delete the ``auto`` backups of ``stem`` the rotation no longer keeps; returns them."""
     automatic: dict[dt.datetime, Path] = {}
@@ -191,7 +213,7 @@ def restore_backup(db_file: Path, backup: Path, *, now: dt.datetime | None = Non
     aside = db_file.with_name(f"{db_file.stem}.before-restore-{moment}{db_file.suffix}")
     try:
         if db_file.exists():
-            _copy(db_file, aside)
+            _copy(db_file, aside, single_file=True)
         _copy(backup, db_file)
     except sqlite3.OperationalError as exc:
         raise DomainError(

@@ -26,6 +26,7 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database, open_database
 from invoicedesk.logs import setup_logging
 from invoicedesk.ui import crash
+from invoicedesk.ui.auto_backup import wait_for_backups
 from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
 from invoicedesk.ui.main_window import MainWindow
 from invoicedesk.ui.worker import Task, run_task
@@ -164,7 +165,10 @@ def run(db_value: str | None = None) -> int:
     window = MainWindow(db)
     window.show()
     window.mail_runner.start()  # mail interrupted last time, then what is due
-    return int(app.exec())
+    window.auto_backup.start()  # a backup now if the last automatic one is a day old
+    code = int(app.exec())
+    wait_for_backups()  # the one the closing window started
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

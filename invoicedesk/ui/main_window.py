@@ -11,16 +11,19 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHeaderView,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -28,12 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk import __version__
-from invoicedesk.db.engine import Database
+from invoicedesk.db.engine import Database, open_database
 from invoicedesk.logs import log_dir
+from invoicedesk.ui.auto_backup import AutoBackup
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.mail.runner import OutboxRunner
 from invoicedesk.ui.pages import PAGES
+from invoicedesk.ui.worker import Task, run_task
 
 MAX_RECENT = 8
 
@@ -46,6 +51,9 @@ class MainWindow(QMainWindow):
         # Delivers the outbox in the background; app.py starts it once the window shows.
         self.mail_runner = OutboxRunner(self.ctx, self)
         self.mail_runner.status_message.connect(self._show_status)
+        # Backs the database file up daily and on closing; app.py starts it with the window.
+        self.auto_backup = AutoBackup(db, self)
+        self.auto_backup.status_message.connect(self._show_status)
         self.setWindowTitle(self._title())
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
@@ -105,6 +113,7 @@ class MainWindow(QMainWindow):
         self.open_db_action = self._action("&Open Database…", self.open_database_dialog, "Ctrl+O")
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
+        self.backups_action = self._action("Bac&kups…", self.manage_backups)
         self.company_action = self._action("&Company Settings…", self.edit_company)
         self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
         self.mail_settings_action = self._action("&Email Settings…", self.edit_mail_settings)
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
+        file_menu.addAction(self.backups_action)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         file_menu.addAction(self.company_action)
@@ -208,6 +218,7 @@ class MainWindow(QMainWindow):
         window = MainWindow(db, settings=self.settings)
         window.show()
         window.mail_runner.start()
+        window.auto_backup.start()
         self._replacement = window
         self.close()
 
@@ -263,6 +274,64 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "InvoiceDesk", f"{path} exists already; choose a new name.")
             return
         self.open_database_file(path)
+
+    def manage_backups(self) -> None:
+        from invoicedesk.ui.backups_dialog import BackupsDialog
+
+        if self.ctx.db.path is None:
+            QMessageBox.information(self, "InvoiceDesk", "Only database files are backed up here.")
+            return
+        dialog = BackupsDialog(self.ctx.db, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.restore_backup(dialog.chosen.path)
+
+    def restore_backup(self, backup: Path) -> bool:
+        """Close the database, replace it with ``backup`` and open it again in a new window
+        (the current contents are kept aside by the service). True when it was restored."""
+        from invoicedesk.services.backups import restore_backup
+
+        path = self.ctx.db.path
+        assert path is not None
+        self.mail_runner.stop()
+        self.auto_backup.stop()
+        self.auto_backup.started = False  # no backup of the replaced data on closing
+        QThreadPool.globalInstance().waitForDone()  # no job may hold the file meanwhile
+        self.ctx.db.dispose()
+        outcome: dict[str, Any] = {}
+        progress = QProgressDialog("Restoring the backup…", "", 0, 0, self)
+        progress.setWindowTitle("Restore Backup")
+        progress.setCancelButton(None)  # a half-done restore is not a state to stop in
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+
+        def work(_task: Task) -> tuple[Path, Database]:
+            aside = restore_backup(path, backup)
+            return aside, open_database(str(path))
+
+        def done(result: tuple[Path, Database]) -> None:
+            outcome["result"] = result
+            progress.close()
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            outcome["error"] = exc
+            progress.close()
+
+        run_task(work, done, failed)
+        progress.exec()
+        if "error" in outcome:
+            QMessageBox.warning(
+                self, "Restore Backup", f"The backup was not restored:\n{outcome['error']}"
+            )
+            self.mail_runner.start()
+            self.auto_backup.start()
+            return False
+        aside: Path = outcome["result"][0]
+        restored: Database = outcome["result"][1]
+        self._switch_database(restored)
+        self._replacement._show_status(
+            f"Restored from {backup.name}; the previous data is in {aside}"
+        )
+        return True
 
     def save_backup(self) -> None:
         from invoicedesk.db.migrate import backup_file
@@ -354,4 +423,7 @@ class MainWindow(QMainWindow):
         for key, header in self._tables():
             self.settings.setValue(key, header.saveState())
         self.mail_runner.stop()
+        if self.auto_backup.started:
+            self.auto_backup.stop()
+            self.auto_backup.backup_now()  # finishes in the background; run() waits for it
         super().closeEvent(event)

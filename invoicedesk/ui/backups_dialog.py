@@ -1,0 +1,209 @@
+"""File › Backups…: the database's backups with what each holds, Back Up Now and Restore.
+
+Listing reads every backup's counts, and backing up copies the whole file: both run on the
+worker pool. Restoring needs the database closed, so the dialog only picks the backup
+and asks; the main window closes the file, restores it and opens it again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invoicedesk.db.engine import Database
+from invoicedesk.services import backups
+from invoicedesk.services.backups import BackupInfo
+from invoicedesk.ui import formatting
+from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.worker import run_task
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Made", "Kind", "Clients", "Invoices", "Size")
+KIND_LABELS = {"auto": "Automatic", "manual": "Manual"}
+
+
+def describe(backup: BackupInfo) -> str:
+    """ "7 Dec 2026, 18:30 — 25 clients, 204 invoices" for questions and status lines."""
+    when = f"{formatting.date(backup.created.date())} {backup.created:%H:%M}"
+    if backup.clients is None:
+        return f"{when} (its contents cannot be read)"
+    return f"{when}: {backup.clients} clients, {backup.invoices} invoices"
+
+
+class BackupsModel(QAbstractTableModel):
+    """The backups, newest first (plain rows; the dialog loads them in the background)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[BackupInfo] = []
+
+    def set_rows(self, rows: list[BackupInfo]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        backup = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"{formatting.date(backup.created.date())} {backup.created:%H:%M:%S}"
+            if column == 1:
+                return KIND_LABELS.get(backup.kind, backup.kind)
+            if column in (2, 3):
+                count = backup.clients if column == 2 else backup.invoices
+                return "?" if count is None else str(count)
+            return f"{backup.size / 1_048_576:.1f} MB"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(backup.path)
+        return None
+
+
+class BackupsDialog(QDialog):
+    """Lists the backups; ``chosen`` is the backup to restore once the dialog is accepted."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Backups")
+        self.resize(640, 380)
+        self.db = db
+        self.chosen: BackupInfo | None = None
+        self.folder = backups.default_folder(backups.database_file(db))
+
+        self.model = BackupsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
+
+        intro = QLabel(
+            "InvoiceDesk backs your data up when you close it and once a day while it runs, "
+            "keeping one backup for each of the last 7 days, 4 weeks and 12 months. Manual "
+            "backups stay until you delete them."
+        )
+        intro.setWordWrap(True)
+        self.folder_label = QLabel()
+        self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.folder_label.setText(f"Folder: {self.folder}")
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.backup_button = QPushButton("Back Up Now")
+        self.restore_button = QPushButton("Restore…")
+        self.open_button = QPushButton("Open Folder")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.open_button.clicked.connect(self.open_folder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        row = QHBoxLayout()
+        for button in (self.backup_button, self.restore_button, self.open_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+        self.reload()
+
+    def _update_buttons(self, *_args: object) -> None:
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _busy(self, text: str) -> None:
+        self.status.setText(text)
+        self.backup_button.setEnabled(not text)
+
+    def reload(self) -> None:
+        db = self.db
+        self._busy("Reading the backups…")
+
+        def done(found: list[BackupInfo]) -> None:
+            self.model.set_rows(found)
+            self._busy("")
+            self.status.setText("" if found else "No backups yet.")
+            if found:
+                self.table.selectRow(0)
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self._busy("")
+            self.status.setText(f"The backups could not be read: {exc}")
+
+        run_task(lambda _task: backups.list_backups(db), done, failed)
+
+    def backup_now(self) -> None:
+        db = self.db
+        self._busy("Backing up…")
+
+        def done(made: BackupInfo) -> None:
+            self.reload()
+            self.status.setText(f"Backup made: {describe(made)}")
+
+        def failed(exc: BaseException, _trace: str) -> None:
+            self._busy("")
+            self.status.setText(f"The backup failed: {exc}")
+
+        run_task(lambda _task: backups.create_backup(db, kind="manual"), done, failed)
+
+    def restore_selected(self) -> None:
+        backup = self.selected()
+        if backup is None:
+            return
+        if confirm(
+            self, "Restore Backup",
+            f"Restore the backup of {describe(backup)}?",
+            "Restore",
+            "Everything entered since then is replaced. The current data is kept aside in a "
+            "file beside the database, so the restore can be undone.",
+            destructive=True,
+        ):  # fmt: skip
+            self.chosen = backup
+            self.accept()
+
+    def open_folder(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.folder))))
