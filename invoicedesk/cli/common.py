@@ -53,11 +53,13 @@ __all__ = [
     "parse_date",
     "read_text",
     "split_list",
+    "whole_number",
 ]
 
 PROG = "invoicedesk"
 DB_ENV = "INVOICEDESK_DB"
 DEBUG_ENV = "INVOICEDESK_DEBUG"  # set to 1 to get tracebacks of internal errors
+MAX_INTEGER = 2**63 - 1  # the largest integer SQLite stores (ids, limits, offsets)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -134,6 +136,15 @@ def add_group(subparsers: SubParsers, name: str, *, help: str) -> SubParsers:
 def _missing_subcommand(args: argparse.Namespace) -> int:
     names = ", ".join(args.group_choices)
     raise DomainError(f"choose a command: {names}", args.group_name)
+
+
+def whole_number(text: str) -> int:
+    """argparse type for ids, limits and counts: 0 … MAX_INTEGER, ASCII digits only."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_INTEGER:
+        shown = value if len(value) <= 24 else value[:20] + "…"
+        raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number from 0 to {MAX_INTEGER}")
+    return int(value)
 
 
 def add_format(
@@ -285,7 +296,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         "--search", metavar="TEXT", help="in number, client name or number, title, label, note"
     )
     group.add_argument(
-        "--tag", action="append", metavar="TAG", help="has this tag (repeatable: all of them)"
+        "--tag",
+        action="append",
+        metavar="TAG",
+        help="has this tag; repeat or give a comma list (all of them)",
     )
     group.add_argument("--product", metavar="NUMBER", help="has a line of this product")
     group.add_argument("--currency", metavar="CODE", help="in this currency")
@@ -332,7 +346,7 @@ def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
         date_to=date_to,
         text=args.text or "",
         search=args.search or "",
-        tags=tuple(tag for tag in args.tag or () if tag.strip()),
+        tags=tuple(split_list(args.tag)),
         product_id=product_id,
         currency=validate_currency(args.currency, "--currency") if args.currency else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from invoicedesk.cli.common import EXIT_OK, SubParsers, add_command, open_db
+from invoicedesk.cli.common import EXIT_OK, SubParsers, add_command, open_db, whole_number
 from invoicedesk.core.errors import DomainError
 
 _OPTIONS = {"clients": "--clients", "invoices": "--invoices", "database": "--db"}
@@ -24,9 +24,11 @@ def register(subparsers: SubParsers) -> None:
             "data is refused."
         ),
     )
-    parser.add_argument("--clients", type=int, default=25, metavar="N", help="default: 25")
-    parser.add_argument("--invoices", type=int, default=200, metavar="N", help="default: 200")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="default: 1")
+    parser.add_argument("--clients", type=whole_number, default=25, metavar="N", help="default: 25")
+    parser.add_argument(
+        "--invoices", type=whole_number, default=200, metavar="N", help="default: 200"
+    )
+    parser.add_argument("--seed", type=whole_number, default=1, metavar="S", help="default: 1")
 
 
 def _progress(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from invoicedesk.cli.common import (
     EXIT_OK,
+    MAX_INTEGER,
     SubParsers,
     add_command,
     add_filter_options,
@@ -106,10 +107,11 @@ def _row(row: InvoiceRow) -> dict[str, object]:
 def _list(args: argparse.Namespace) -> int:
     from invoicedesk.services import search
 
-    if args.limit is not None and args.limit < 0:
-        raise DomainError("must be 0 or more", "--limit")
-    if args.offset < 0:
-        raise DomainError("must be 0 or more", "--offset")
+    for option, value in (("--limit", args.limit), ("--offset", args.offset)):
+        if value is not None and value < 0:
+            raise DomainError("must be 0 or more", option)
+        if value is not None and value > MAX_INTEGER:
+            raise DomainError(f"must be at most {MAX_INTEGER}", option)
     with open_db(args) as db:
         flt = build_filter(db, args)
         limit = args.limit

@@ -36,6 +36,7 @@ from invoicedesk.cli.common import (
     invoice_id,
     open_db,
     split_list,
+    whole_number,
 )
 from invoicedesk.cli.config import PASSWORD_ENV, read_password
 from invoicedesk.core.errors import DomainError
@@ -121,7 +122,9 @@ def register(subparsers: SubParsers) -> None:
     parser = add_command(
         group, "cancel", _cancel, help="cancel a queued, failed or unknown mail (never sent)"
     )
-    parser.add_argument("id", metavar="ID", type=int, help="the mail's id in 'outbox list'")
+    parser.add_argument(
+        "id", metavar="ID", type=whole_number, help="the mail's id in 'outbox list'"
+    )
     parser = add_command(
         group,
         "resend",
@@ -132,7 +135,9 @@ def register(subparsers: SubParsers) -> None:
             "is only sent a second time with --sent."
         ),
     )
-    parser.add_argument("id", metavar="ID", type=int, help="the mail's id in 'outbox list'")
+    parser.add_argument(
+        "id", metavar="ID", type=whole_number, help="the mail's id in 'outbox list'"
+    )
     parser.add_argument(
         "--sent", action="store_true", help="also resend a mail that was sent already"
     )

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 TEMPLATES = ("classic", "modern")  # invoicedesk.pdf.model.Template, without importing it
 
 
+MAX_JOBS = 256  # worker processes; more only exhausts the machine
+
+
 def register(subparsers: SubParsers) -> None:
     parser = add_command(
         subparsers,
@@ -65,7 +68,10 @@ def register(subparsers: SubParsers) -> None:
     )
     parser.add_argument("--out", metavar="DIR", help="without REF: the folder to export into")
     parser.add_argument(
-        "--jobs", type=int, metavar="N", help="worker processes for --out (default: one per core)"
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for --out (default: one per core)",
     )
     add_filter_options(parser)
 
@@ -188,6 +194,8 @@ def _export(args: argparse.Namespace) -> int:
             raise DomainError("works with one invoice (give its REF)", option)
     if args.jobs is not None and args.jobs < 1:
         raise DomainError("must be 1 or more", "--jobs")
+    if args.jobs is not None and args.jobs > MAX_JOBS:
+        raise DomainError(f"must be at most {MAX_JOBS}", "--jobs")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise DomainError("is a file, not a folder", args.out)

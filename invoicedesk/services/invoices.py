@@ -964,7 +964,8 @@ def resolve_ref(db: Database, ref: str | int) -> int:
     text = str(ref).strip()
     with db.read() as session:
         found = session.scalar(select(Invoice.id).where(func.upper(Invoice.number) == text.upper()))
-        if found is None and text.isdigit():
+        # Only ASCII digits within SQLite's integers can be an id ("²" or 10**30 are not).
+        if found is None and text.isascii() and text.isdigit() and int(text) < 2**63:
             found = session.scalar(select(Invoice.id).where(Invoice.id == int(text)))
     if found is None:
         raise NotFoundError(f"no invoice with number or id '{ref}'", "invoice")

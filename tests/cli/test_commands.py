@@ -328,7 +328,7 @@ def test_list_formats_and_text_round_trip(imported: Cli) -> None:
 def test_list_filters_sort_and_paging(cli: Cli, db: Database) -> None:
     acme = make_client(db, "Acme GmbH", customer_number="A-1")
     zeta = make_client(db, "Zeta AG")
-    first = issued_invoice(db, line("1", "100.00"), client_id=acme.id, tags=("web",))
+    first = issued_invoice(db, line("1", "100.00"), client_id=acme.id, tags=("web", "sample"))
     second = issued_invoice(
         db, line("2", "100.00"), client_id=zeta.id, date=TODAY - dt.timedelta(days=40)
     )
@@ -352,6 +352,8 @@ def test_list_filters_sort_and_paging(cli: Cli, db: Database) -> None:
     assert ids("--text", "hello") == [draft.id]
     assert ids("--search", "zeta") == [second.id]
     assert ids("--tag", "WEB") == [first.id]
+    assert ids("--tag", "web,sample") == ids("--tag", "web", "--tag", "sample") == [first.id]
+    assert ids("--tag", "web,urgent") == []  # every tag given, not any
     assert ids("--number", "0002") == [second.id]
     assert ids("--currency", "eur", "--type", "invoice", "--limit", "1", "--offset", "1") == [
         second.id
