@@ -82,7 +82,7 @@ class BackupsModel(QAbstractTableModel):
             if column in (2, 3):
                 count = backup.clients if column == 2 else backup.invoices
                 return "?" if count is None else str(count)
-            return f"{backup.size / 1_048_576:.1f} MB"
+            return formatting.file_size(backup.size)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

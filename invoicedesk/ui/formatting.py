@@ -35,3 +35,14 @@ def money(amount: Decimal, currency: str, *, with_symbol: bool = False) -> str:
 
 def date(value: dt.date | None) -> str:
     return format_date(value, format="short", locale=user_locale()) if value else ""
+
+
+def file_size(size: int) -> str:
+    """``48.2 KB`` in the user's locale (1 KB = 1,024 bytes)."""
+    if size < 1024:
+        return f"{format_decimal(size, locale=user_locale())} bytes"
+    if size < 1024 * 1024:
+        value, unit = size / 1024, "KB"
+    else:
+        value, unit = size / (1024 * 1024), "MB"
+    return f"{format_decimal(value, format='#,##0.0', locale=user_locale())} {unit}"

@@ -37,6 +37,7 @@ from invoicedesk.services import pdfs
 from invoicedesk.services.pdfs import ArchivedVersion
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.formatting import file_size
 from invoicedesk.ui.pdf import actions, files
 from invoicedesk.ui.pdf.actions import open_preview
 from invoicedesk.ui.worker import run_task
@@ -48,17 +49,6 @@ TEMPLATE_LABELS = {"classic": "Classic", "modern": "Modern"}
 SHORT_SHA = 12
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-def file_size(size: int) -> str:
-    """``48.2 KB`` in the user's locale (1 KB = 1,024 bytes)."""
-    if size < 1024:
-        return f"{format_decimal(size, locale=formatting.user_locale())} bytes"
-    if size < 1024 * 1024:
-        value, unit = size / 1024, "KB"
-    else:
-        value, unit = size / (1024 * 1024), "MB"
-    return f"{format_decimal(value, format='#,##0.0', locale=formatting.user_locale())} {unit}"
 
 
 def created(value: dt.datetime) -> str:
