@@ -33,6 +33,9 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TEMPFAIL",
+    "LINE_LIMIT",
+    "QUOTE_LIMIT",
     "PAYMENT_METHODS",
     "PROG",
     "STATES",
@@ -64,7 +67,10 @@ MAX_INTEGER = 2**63 - 1  # the largest integer SQLite stores (ids, limits, offse
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_ERROR = 2
+EXIT_TEMPFAIL = 75  # the environment failed (database locked, disk full): try again
 EXIT_INTERRUPTED = 130
+QUOTE_LIMIT = 60  # an error line quotes at most this much of the input
+LINE_LIMIT = 1000  # and is never longer than this
 
 # A command handler gets the parsed arguments and returns the exit code.
 Handler = Callable[[argparse.Namespace], int]

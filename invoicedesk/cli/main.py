@@ -3,7 +3,9 @@
 ``invoicedesk`` without a subcommand opens the GUI; ``invoicedesk totals FILE``
 and the other subcommands work without it. Exit codes: 0 success, 1 an
 unexpected internal error, 2 a user error (bad input, unreadable file, bad
-usage), 130 interrupted. A user error prints exactly one line on stderr,
+usage), 75 the environment failed and trying again may work (the database stayed
+locked by another program, the disk is full), 130 interrupted. A user error
+prints exactly one line on stderr,
 ``invoicedesk: error: <field>: <message>``, and nothing on stdout.
 
 Adding a command (see also :mod:`invoicedesk.cli`)::
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -58,7 +61,10 @@ from invoicedesk.cli.common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TEMPFAIL,
+    LINE_LIMIT,
     PROG,
+    QUOTE_LIMIT,
     Handler,
     OneLineParser,
     Registrar,
@@ -67,7 +73,7 @@ from invoicedesk.cli.common import (
     read_text,
 )
 from invoicedesk.cli.output import print_json
-from invoicedesk.core.errors import DomainError
+from invoicedesk.core.errors import DomainError, EnvironmentFailure
 
 __all__ = [
     "COMMANDS",
@@ -178,8 +184,17 @@ def run_gui(db: str | None) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
+_LONG_QUOTE = re.compile(r"'([^'\n]{" + str(QUOTE_LIMIT + 1) + r",})'")
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split("\n")).replace("\r", " ")
+    """The message on one line, with long quoted input cut to an excerpt (an error about a
+    100 KB argument must not repeat it) and the whole line bounded."""
+    text = " ".join(text.splitlines())
+    text = _LONG_QUOTE.sub(lambda m: f"'{m.group(1)[:QUOTE_LIMIT - 1]}…'", text)
+    if len(text) > LINE_LIMIT:
+        text = text[: LINE_LIMIT - 1] + "…"
+    return text
 
 
 def _fail(message: str, stream: TextIO) -> None:
@@ -228,7 +243,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except EnvironmentFailure as exc:
+        log.warning("Command %r: %s", args.command, exc.message)
+        _fail(f"error: {exc.message}", sys.stderr)
+        return EXIT_TEMPFAIL
     except Exception as exc:
+        from invoicedesk.db.failures import environment_failure  # SQLAlchemy: not for --version
+
+        failure = environment_failure(exc)
+        if failure is not None:  # a disk full while writing a file, say
+            log.warning("Command %r: %s", args.command, failure.message, exc_info=exc)
+            _fail(f"error: {failure.message}", sys.stderr)
+            return EXIT_TEMPFAIL
         log.exception("Command %r failed", args.command)
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()

@@ -22,3 +22,25 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     """The operation is not allowed in the record's current state."""
+
+
+class EnvironmentFailure(Exception):
+    """The machine, not the input and not our code, failed: the database stayed locked by
+    another program, the disk is full, the mail server cannot be reached.
+
+    Nothing was half-written (the transaction rolled back); ``message`` says what happened
+    and what to do, and trying again later can succeed. The command line exits with 75
+    (``EX_TEMPFAIL``); the app offers to retry.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class DatabaseBusyError(EnvironmentFailure):
+    """Another program held the database's write lock for longer than we wait."""
+
+
+class StorageFullError(EnvironmentFailure):
+    """The disk (or the file-size limit) is full: the write failed and was rolled back."""

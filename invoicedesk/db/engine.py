@@ -9,6 +9,7 @@ same next number. Read transactions start deferred and never block writers.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from invoicedesk.db.failures import environment_failure
+
 BUSY_TIMEOUT_MS = 30_000
+# How long a write waits for another program's lock (milliseconds); tests shorten it.
+BUSY_TIMEOUT_ENV = "INVOICEDESK_BUSY_TIMEOUT_MS"
 # The newest migration's revision. Checking it with one query lets an up-to-date database
 # open without importing Alembic (a test keeps it in step with the migration scripts).
 SCHEMA_HEAD = "0002"
@@ -33,7 +38,13 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def busy_timeout_ms() -> int:
+    """The busy timeout: ``$INVOICEDESK_BUSY_TIMEOUT_MS`` when set to a whole number, else 30 s."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    return int(value) if value.isascii() and value.isdigit() else BUSY_TIMEOUT_MS
+
+
+def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's own transaction handling is too late
@@ -41,7 +52,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed transaction survives a power cut too. NORMAL could lose the
@@ -56,6 +67,17 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+@contextmanager
+def _environment_failures(timeout_ms: int) -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError, OSError) as exc:
+        failure = environment_failure(exc, timeout_ms / 1000)
+        if failure is None:
+            raise
+        raise failure from exc
+
+
 class Database:
     """One database: an engine plus read and write transactions for the services."""
 
@@ -63,12 +85,16 @@ class Database:
         self.url = database_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.busy_timeout_ms = busy_timeout_ms()
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            kwargs["connect_args"] = {
+                "timeout": self.busy_timeout_ms / 1000,
+                "check_same_thread": False,
+            }
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, self.busy_timeout_ms)
             write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             write_engine = self.engine
@@ -85,18 +111,25 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commits at the end, rolls back everything on any error."""
-        with self._write_sessions() as session, session.begin():
-            yield session
+        """One write transaction: commits at the end, rolls back everything on any error.
+
+        A lock held by another program longer than the busy timeout, a full disk or an I/O
+        error leave as :class:`~invoicedesk.core.errors.EnvironmentFailure` ("try again"),
+        not as a driver error that reads like a bug.
+        """
+        with _environment_failures(self.busy_timeout_ms):
+            with self._write_sessions() as session, session.begin():
+                yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (a deferred transaction, rolled back at the end)."""
-        with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        with _environment_failures(self.busy_timeout_ms):
+            with self._read_sessions() as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
 
     def analyze(self) -> None:
         """Refresh SQLite's statistics, so the planner picks the right index (after bulk writes)."""

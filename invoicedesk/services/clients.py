@@ -125,7 +125,7 @@ def _validated(inp: ClientInput, path: str = "client") -> ClientInput:
         currency=(validate_currency(inp.currency, f"{path}.currency") if inp.currency else None),
         language=check.language(inp.language, f"{path}.language"),
         tags=tuple(clean_tags(inp.tags, f"{path}.tags")),
-        notes=check.text(inp.notes, f"{path}.notes", max_length=10_000),
+        notes=check.text(inp.notes, f"{path}.notes", max_length=10_000, multiline=True),
         addresses=tuple(addresses),
         contacts=tuple(contacts),
     )

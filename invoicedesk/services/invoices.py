@@ -183,7 +183,9 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
             replace(
                 line,
                 name=check.text(line.name, f"{p}.name", max_length=300, required=True),
-                description=check.text(line.description, f"{p}.description", max_length=5000),
+                description=check.text(
+                    line.description, f"{p}.description", max_length=5000, multiline=True
+                ),
                 unit=check.text(line.unit, f"{p}.unit", max_length=30),
                 product_number=check.text(
                     line.product_number, f"{p}.product_number", max_length=40
@@ -255,8 +257,8 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         supply_type=supply_type,
         title=check.text(inp.title, f"{path}.title", max_length=200),
         label=check.text(inp.label, f"{path}.label", max_length=200),
-        intro=check.text(inp.intro, f"{path}.intro", max_length=10_000),
-        note=check.text(inp.note, f"{path}.note", max_length=10_000),
+        intro=check.text(inp.intro, f"{path}.intro", max_length=10_000, multiline=True),
+        note=check.text(inp.note, f"{path}.note", max_length=10_000, multiline=True),
         tags=tuple(clean_tags(inp.tags, f"{path}.tags")),
         lines=tuple(lines),
         allowances_charges=tuple(extras),

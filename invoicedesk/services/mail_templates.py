@@ -296,11 +296,10 @@ def save_template(
     kind = _kind(doc_type)
     language = _language(language)
     subject = validation.text(subject, "template.subject", max_length=MAX_SUBJECT, required=True)
-    if "\n" in subject or "\r" in subject:
-        raise DomainError("the subject is one line", "template.subject")
     if not isinstance(body, str) or not body.strip():
         raise DomainError("is required", "template.body")
-    body = body.replace("\r\n", "\n").strip("\n")
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    validation.plain_text(body, "template.body", multiline=True)
     if len(body) > MAX_BODY:
         raise DomainError(
             f"is too long ({len(body)} characters, at most {MAX_BODY})", "template.body"

@@ -74,7 +74,7 @@ def record_payment(
             amount=amount,
             method=method.value,
             reference=check.text(inp.reference, "reference", max_length=200),
-            note=check.text(inp.note, "note", max_length=2000),
+            note=check.text(inp.note, "note", max_length=2000, multiline=True),
             is_overpayment=overpaid,
         )
         session.add(payment)

@@ -67,7 +67,9 @@ def _validated(inp: ProductInput, path: str = "product") -> ProductInput:
         number=check.text(inp.number, f"{path}.number", max_length=40) or None
         if inp.number is not None
         else None,
-        description=check.text(inp.description, f"{path}.description", max_length=5000),
+        description=check.text(
+            inp.description, f"{path}.description", max_length=5000, multiline=True
+        ),
         unit=check.text(inp.unit, f"{path}.unit", max_length=30),
         unit_price=parse_decimal(
             inp.unit_price, f"{path}.unit_price", places=PRICE_PLACES, maximum_abs=MAX_AMOUNT

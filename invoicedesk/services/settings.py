@@ -141,6 +141,15 @@ def _checked_bic(bic: str) -> str:
 
 def validated_company(data: CompanyData) -> CompanyData:
     """The profile with codes normalised, or a DomainError naming the field."""
+    lengths = {"name": 200, "email": 200, "website": 200, "street": 200, "city": 100}
+    texts = {
+        name: validation.text(
+            getattr(data, name), f"company.{name}", max_length=lengths.get(name, 100)
+        )
+        for name in _COMPANY_FIELDS
+        if isinstance(getattr(data, name), str)
+    }
+    data = replace(data, **texts)
     data = replace(
         data,
         currency=validate_currency(data.currency, "company.currency"),

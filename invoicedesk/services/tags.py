@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.models import Tag
 from invoicedesk.db.models.client import tag_key
+from invoicedesk.services import validation
 
 
 def clean_tags(names: Iterable[str], field: str = "tags") -> list[str]:
@@ -18,7 +19,7 @@ def clean_tags(names: Iterable[str], field: str = "tags") -> list[str]:
     for index, raw in enumerate(names):
         if not isinstance(raw, str):
             raise DomainError("tags are text", f"{field}[{index}]")
-        name = " ".join(raw.split())
+        name = " ".join(validation.plain_text(raw, f"{field}[{index}]").split())
         if not name:
             continue
         if len(name) > 60:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from functools import lru_cache
 from typing import TypeVar
@@ -16,15 +17,66 @@ E = TypeVar("E", bound=Enum)
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
-def text(value: str, field: str, *, max_length: int, required: bool = False) -> str:
+def text(
+    value: str,
+    field: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
+    """``value`` trimmed, or a DomainError naming the field.
+
+    Control characters are refused (a NUL or a line break in a name reached the PDF, split
+    one-line messages and blocked mailing); ``multiline`` fields keep line breaks and tabs,
+    with Windows and old Mac line ends made ``\\n``.
+    """
     if not isinstance(value, str):
         raise DomainError("expected text", field)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
     if required and not value:
         raise DomainError("is required", field)
     if len(value) > max_length:
         raise DomainError(f"is too long ({len(value)} characters, at most {max_length})", field)
+    plain_text(value, field, multiline=multiline)
     return value
+
+
+def plain_text(value: str, field: str, *, multiline: bool = False) -> str:
+    """``value`` unchanged, or a DomainError when it holds a character no text field takes."""
+    problem = invalid_character(value, multiline=multiline)
+    if problem is not None:
+        raise DomainError(problem, field)
+    return value
+
+
+_ALLOWED_IN_MULTILINE = frozenset("\n\t")
+
+
+def invalid_character(value: str, *, multiline: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text (None when it can).
+
+    Refused: control characters (category Cc; line breaks and tabs only where the field
+    is multi-line), line and paragraph separators in one-line fields, and lone UTF-16
+    surrogates, which no file or PDF can encode.
+    """
+    for position, char in enumerate(value, start=1):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return (
+                f"holds an invalid character at position {position} "
+                f"(a lone surrogate, U+{ord(char):04X}): the text was not read as UTF-8 "
+                "correctly"
+            )
+        if multiline and char in _ALLOWED_IN_MULTILINE:
+            continue
+        if category == "Cc" or (category in ("Zl", "Zp") and not multiline):
+            what = "a line break" if char in "\r\n\u2028\u2029" else "a control character"
+            where = "" if multiline else " (this field has one line)"
+            return f"must not contain {what}: U+{ord(char):04X} at position {position}{where}"
+    return None
 
 
 def email(value: str, field: str, *, required: bool = False) -> str:

@@ -88,7 +88,7 @@ def test_built_in_templates_are_valid_and_complete() -> None:
     [
         (("friendly", "invoice", "en", "Hi {invoice.nmber}", "x"), "template.subject", "unknown"),
         (("friendly", "invoice", "en", "Hi", "{client.__init__}"), "template.body", "unknown"),
-        (("friendly", "invoice", "en", "Hi\nBcc: x@y.example", "x"), "template.subject", "the"),
+        (("friendly", "invoice", "en", "Hi\nBcc: x@y.example", "x"), "template.subject", "must"),
         (("friendly", "invoice", "en", "", "x"), "template.subject", "is required"),
         (("friendly", "invoice", "en", "Hi", "  "), "template.body", "is required"),
         (("friendly", "invoice", "xx-nope", "Hi", "x"), "template.language", "'xx-nope' is not"),

@@ -1,0 +1,60 @@
+"""Recognising environment failures in database and file errors.
+
+SQLite reports a lock held too long and a full disk as ``OperationalError`` with a
+message, and the file system as ``OSError`` with an errno. :func:`environment_failure`
+turns those (anywhere in an exception's cause chain) into the core's
+:class:`~invoicedesk.core.errors.EnvironmentFailure` types, so the front ends can tell
+"try again" from a bug.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+from sqlalchemy.exc import DBAPIError
+
+from invoicedesk.core.errors import DatabaseBusyError, EnvironmentFailure, StorageFullError
+
+BUSY_MESSAGE = (
+    "the database is in use by another program (another InvoiceDesk window or command) "
+    "and stayed locked for {seconds} s; nothing was changed — try again when it has finished"
+)
+FULL_MESSAGE = (
+    "the disk is full ({detail}); nothing was changed — free some space and try again"
+)
+IO_MESSAGE = (
+    "the database file could not be read or written (a disk I/O error); nothing was "
+    "changed — check the disk (free space, a removed drive) and try again"
+)
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        if isinstance(current, DBAPIError) and current.orig is not None:
+            seen.append(current.orig)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def environment_failure(exc: BaseException, busy_seconds: float = 30) -> EnvironmentFailure | None:
+    """The environment failure ``exc`` stands for, or None when it is something else."""
+    for link in _chain(exc):
+        if isinstance(link, EnvironmentFailure):
+            return link
+        if isinstance(link, sqlite3.OperationalError):
+            text = str(link).lower()
+            if "locked" in text or "busy" in text:
+                return DatabaseBusyError(BUSY_MESSAGE.format(seconds=f"{busy_seconds:g}"))
+            if "disk is full" in text:
+                return StorageFullError(FULL_MESSAGE.format(detail="the database file cannot grow"))
+            if "disk i/o error" in text:
+                return EnvironmentFailure(IO_MESSAGE)
+        if isinstance(link, OSError) and link.errno in _FULL_ERRNOS:
+            where = f": {link.filename}" if link.filename else ""
+            return StorageFullError(FULL_MESSAGE.format(detail=f"{link.strerror}{where}"))
+    return None

@@ -1,0 +1,119 @@
+"""Bad text and competing programs found by issue 10's fault list: control characters and
+lone surrogates are refused at the field, an error line quotes a short excerpt, and a
+database locked too long is "try again" (exit 75), not an internal error. Nothing is
+ever half-written."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
+from invoicedesk.services import clients, payments, settings
+from invoicedesk.services.inputs import PaymentInput
+from tests.cli.test_commands import IMPORT, Cli, write_json
+from tests.factories import TODAY, client_input, issued_invoice
+
+
+@pytest.fixture
+def cli(db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.delenv("INVOICEDESK_DB", raising=False)
+    assert db.path is not None
+    return Cli(db.path, capsys)
+
+
+def _with(path: tuple[object, ...], value: str) -> dict[str, object]:
+    document = copy.deepcopy(IMPORT)
+    target: object = document
+    for key in path[:-1]:
+        target = target[key]  # type: ignore[index]
+    target[path[-1]] = value  # type: ignore[index]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "expected"),
+    [
+        (("clients", 0, "name"), "Mü\x00ller", "clients[0].name", "a control character: U+0000"),
+        (("clients", 0, "name"), "Müller\r\nGmbH", "clients[0].name", "a line break: U+000D"),
+        (("invoices", 0, "title"), "Invoice\nBcc: x", "invoices[0].title", "a line break"),
+        (("invoices", 0, "line_items", 1, "name"), "Crate\x07", "invoices[0].line_items[1].name",
+         "U+0007"),
+        (("products", 0, "name"), "\ud800bad", "products[0].name", "a lone surrogate"),
+        (("invoices", 0, "tags", 0), "web\x00", "invoices[0].tags[0]", "U+0000"),
+    ],
+)
+def test_import_refuses_control_characters_and_surrogates(
+    cli: Cli, tmp_path: Path, path: tuple[object, ...], value: str, field: str, expected: str
+) -> None:
+    # json.dumps writes "\ud800" as an escape, as a broken exporter would.
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(_with(path, value)), encoding="utf-8")
+    err = cli.fails("import", str(file))
+    assert f"error: {field}: " in err and expected in err
+    assert "internal error" not in err
+
+
+def test_multiline_fields_keep_line_breaks_but_not_nul(cli: Cli, tmp_path: Path) -> None:
+    err = cli.fails("import", write_json(tmp_path, _with(("invoices", 1, "note"), "a\x00b")))
+    assert "invoices[1].note: must not contain a control character: U+0000" in err
+    cli.out("import", write_json(tmp_path, _with(("invoices", 1, "note"), "a\r\nb\tc")))
+    shown = cli.json("invoices", "show", "2")["invoice"]
+    assert shown["note"] == "a\nb\tc"
+
+
+def test_services_refuse_control_characters_at_the_field(db: Database) -> None:
+    with pytest.raises(DomainError) as error:
+        clients.create_client(db, client_input(name="ACME\nLtd"))
+    assert error.value.field == "client.name"
+    company = settings.get_company(db)
+    with pytest.raises(DomainError) as error:
+        settings.update_company(db, replace(company, name="A\x00B"))
+    assert error.value.field == "company.name"
+    invoice = issued_invoice(db, today=TODAY)
+    with pytest.raises(DomainError) as error:
+        payments.record_payment(
+            db, invoice.id, PaymentInput(amount=D("1"), date=TODAY, reference="RF\r\n18")
+        )
+    assert error.value.field == "reference"
+    assert payments.list_payments(db) == []
+
+
+def test_an_error_line_quotes_a_short_excerpt(cli: Cli) -> None:
+    code, out, err = cli("invoices", "list", "--client", "x" * 100_000)
+    assert code == 2 and out == ""
+    assert len(err) < 300, len(err)
+    assert "'xxxxxxxx" in err and "…'" in err
+
+
+def test_a_database_locked_too_long_is_try_again(
+    cli: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the write lock past the busy timeout: exit 75 with a message
+    that says what to do; once the lock is gone the same command works."""
+    invoice = issued_invoice(db, today=TODAY)
+    monkeypatch.setenv("INVOICEDESK_BUSY_TIMEOUT_MS", "200")
+    assert db.path is not None
+    with closing(sqlite3.connect(db.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        code, out, err = cli(
+            "payments", "add", str(invoice.id), "--amount", "1.00", "--date", TODAY.isoformat()
+        )
+        other.execute("ROLLBACK")
+    assert (code, out) == (75, "")
+    assert err.count("\n") == 1
+    assert "in use by another program" in err and "try again" in err
+    assert "internal error" not in err
+    code, out, err = cli(
+        "payments", "add", str(invoice.id), "--amount", "1.00", "--date", TODAY.isoformat()
+    )
+    assert code == 0, err
+    assert len(payments.list_payments(db)) == 1
