@@ -17,6 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["INVOICEDESK_LOG_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-logs-")
 # Backups too (a test that wants to see them sets a folder of its own).
 os.environ["INVOICEDESK_BACKUP_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-backups-")
+# And the settings of the machine (the backup folder chosen): never the user's.
+os.environ["INVOICEDESK_CONFIG_DIR"] = tempfile.mkdtemp(prefix="invoicedesk-test-config-")
 
 import keyring  # noqa: E402
 

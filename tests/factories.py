@@ -118,8 +118,9 @@ def pay(
     date: dt.date = TODAY,
     **fields: Any,
 ) -> Any:
+    # Recorded on the day the money arrived (a payment dated after "today" is refused).
     return payments.record_payment(
-        db, invoice_id, PaymentInput(amount=D(amount), date=date, method=method, **fields)
+        db, invoice_id, PaymentInput(amount=D(amount), date=date, method=method, **fields), date
     )
 
 
@@ -134,3 +135,21 @@ def pdf_text(content: bytes) -> str:
 def pdf_words(content: bytes) -> str:
     """The PDF's text with all runs of white space as one blank (for phrases across columns)."""
     return " ".join(pdf_text(content).split())
+
+
+def damage_table(path: Path, table: str = "invoice_lines") -> None:
+    """Overwrite the header of ``table``'s first page in the closed database file at ``path``
+    (after moving the WAL into it), so SQLite's checks find it malformed while the file
+    still opens: a damaged disk sector, reproducibly."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d\x00\x00\x00\x50\x0f\xff\x00" + b"\xee" * 64)

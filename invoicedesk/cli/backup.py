@@ -1,12 +1,14 @@
-"""``invoicedesk backup create|list|restore``: copies of the database file."""
+"""``invoicedesk backup create|list|restore|folder``: copies of the database file."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from invoicedesk.cli.common import (
     EXIT_OK,
+    PROG,
     SubParsers,
     add_command,
     add_format,
@@ -38,9 +40,18 @@ def register(subparsers: SubParsers) -> None:
     )  # fmt: skip
     restore.add_argument("backup", metavar="BACKUP", help="a backup file, or 'latest'")
     restore.add_argument("--folder", metavar="DIR", help=_FOLDER_HELP)
+    folder = add_command(
+        group, "folder", _choose_folder,
+        help="show or choose where this machine keeps backups (the app uses it too)",
+    )  # fmt: skip
+    folder.add_argument("dir", metavar="DIR", nargs="?", help="the folder to keep backups in")
+    folder.add_argument("--reset", action="store_true", help="back to the default folder")
 
 
-_FOLDER_HELP = "the backup folder (default: $INVOICEDESK_BACKUP_DIR, else the user data folder)"
+_FOLDER_HELP = (
+    "the backup folder (default: the one chosen with 'backup folder', else the user data "
+    "folder; $INVOICEDESK_BACKUP_DIR overrides both)"
+)
 
 
 def _folder(args: argparse.Namespace) -> Path | None:
@@ -91,4 +102,21 @@ def _restore(args: argparse.Namespace) -> int:
         db.dispose()
     aside = restore_backup(target, chosen)
     print(f"Restored {target.name} from {chosen.name}; the previous contents are in {aside}")
+    return EXIT_OK
+
+
+def _choose_folder(args: argparse.Namespace) -> int:
+    from invoicedesk.services import backups
+
+    if args.reset and args.dir:
+        raise DomainError("give a folder or --reset, not both", "DIR")
+    if args.reset or args.dir:
+        chosen = backups.set_backup_root(None if args.reset else args.dir)
+        print(f"Backups are kept in {chosen}")
+    else:
+        print(backups.backup_root())
+    if backups.backup_root_is_fixed():
+        sys.stderr.write(
+            f"{PROG}: note: ${backups.BACKUP_DIR_ENV} is set and decides the folder while it is\n"
+        )
     return EXIT_OK

@@ -20,6 +20,7 @@ from invoicedesk.core.errors import DomainError
 
 if TYPE_CHECKING:
     from invoicedesk.db.engine import Database
+    from invoicedesk.services.inputs import PaymentMethod
     from invoicedesk.services.search import InvoiceFilter
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -54,6 +55,7 @@ __all__ = [
     "open_db",
     "parse_amount",
     "parse_date",
+    "parse_methods",
     "read_text",
     "split_list",
     "whole_number",
@@ -294,7 +296,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         help=f"{', '.join(STATES)}; repeat or give a comma list (any of them)",
     )
     group.add_argument("--type", dest="doc_type", choices=DOC_TYPES, help="invoice or credit_note")
-    group.add_argument("--method", choices=PAYMENT_METHODS, help="has a payment by this method")
+    group.add_argument(
+        "--method",
+        action="append",
+        metavar="METHOD",
+        help=f"{', '.join(PAYMENT_METHODS)}; has a payment by this method; repeat or give a "
+        "comma list (any of them)",
+    )
     group.add_argument("--from", dest="date_from", metavar="DATE", help="dated on or after")
     group.add_argument("--to", dest="date_to", metavar="DATE", help="dated on or before")
     group.add_argument("--text", metavar="TEXT", help="in title, label, intro or note")
@@ -322,11 +330,28 @@ def parse_states(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(states)
 
 
+def parse_methods(
+    values: Sequence[str] | None, allowed: Sequence[str]
+) -> tuple[PaymentMethod, ...]:
+    """Payment methods of a repeatable ``--method`` that also takes comma lists."""
+    from invoicedesk.services.inputs import PaymentMethod
+
+    methods: list[PaymentMethod] = []
+    for value in split_list(values):
+        method = value.lower()
+        if method not in allowed:
+            raise DomainError(
+                f"'{value}' is not a payment method (one of {', '.join(allowed)})", "--method"
+            )
+        if PaymentMethod(method) not in methods:
+            methods.append(PaymentMethod(method))
+    return tuple(methods)
+
+
 def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
     """The :class:`~invoicedesk.services.search.InvoiceFilter` the filter options describe."""
     from invoicedesk.core.lifecycle import DocType, State
     from invoicedesk.core.money import validate_currency
-    from invoicedesk.services.inputs import PaymentMethod
     from invoicedesk.services.products import find_product_by_number
     from invoicedesk.services.search import InvoiceFilter
 
@@ -347,7 +372,7 @@ def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
         number=args.number or "",
         states=tuple(State(s) for s in states),
         doc_types=(DocType(args.doc_type),) if args.doc_type else (),
-        payment_method=PaymentMethod(args.method) if args.method else None,
+        payment_methods=parse_methods(args.method, PAYMENT_METHODS),
         date_from=date_from,
         date_to=date_to,
         text=args.text or "",

@@ -12,7 +12,8 @@ The password comes from the system keyring (``config set-password smtp``), else 
 printed, logged or part of an error line.
 
 Exit codes beyond the usual ones: 75 (``EX_TEMPFAIL``, as sendmail uses it) when the
-mail is queued but could not be sent yet and will be tried again.
+mail is queued but could not be sent yet and will be tried again (for ``outbox run``:
+see :func:`run_exit_code`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from invoicedesk.cli.common import (
     add_group,
     invoice_id,
     open_db,
+    read_text,
     split_list,
     whole_number,
 )
@@ -96,6 +98,16 @@ def register(subparsers: SubParsers) -> None:
             help=f"{what} (repeat or give a comma list)",
         )
     parser.add_argument("--template", metavar="NAME", help="the mail template set to use")
+    parser.add_argument(
+        "--subject",
+        metavar="TEXT",
+        help="the subject instead of the template's (placeholders such as {invoice.number})",
+    )
+    parser.add_argument(
+        "--body",
+        metavar="TEXT",
+        help="the text instead of the template's (placeholders too; - reads standard input)",
+    )
     parser.add_argument(
         "--attach", action="append", metavar="FILE", help="attach a file too (repeatable)"
     )
@@ -192,7 +204,10 @@ def _mail(args: argparse.Namespace) -> int:
         to = _addresses(args.to, "--to")
         cc = _addresses(args.cc, "--cc")
         bcc = _addresses(args.bcc, "--bcc")
-        draft = mail_compose.compose_for_invoice(db, target, template=args.template, to=to)
+        body = read_text("-") if args.body == "-" else args.body
+        draft = mail_compose.compose_for_invoice(
+            db, target, template=args.template, to=to, subject=args.subject, body=body
+        )
         if args.cc is not None:
             draft = replace(draft, cc=cc)
         if bcc:
@@ -382,7 +397,18 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{PROG}: error: {_what(entries[i], i)}: {what}: {reason}\n")
     if report.error and not problems:
         sys.stderr.write(f"{PROG}: error: {' '.join(report.error.split())}\n")
-    return EXIT_ERROR if report.failed or report.unknown or report.error else EXIT_OK
+    return run_exit_code(report)
+
+
+def run_exit_code(report: DeliveryReport) -> int:
+    """One exit code per outcome of ``outbox run``: 2 when a mail needs a person (failed
+    for good, or unknown), else 75 when mail waits to be tried again (a 4xx reply, the
+    server unreachable), else 0 (all sent, or nothing was due)."""
+    if report.failed or report.unknown:
+        return EXIT_ERROR
+    if report.retrying or report.error:
+        return EXIT_QUEUED
+    return EXIT_OK
 
 
 def _recover(db: Database) -> None:

@@ -61,7 +61,6 @@ from invoicedesk.cli.common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_TEMPFAIL,
     LINE_LIMIT,
     PROG,
     QUOTE_LIMIT,
@@ -121,6 +120,13 @@ def _run_totals(args: argparse.Namespace) -> int:
         elif key in ("client", "product"):
             raise DomainError(f"the totals command reads an invoice, not a {key}", key)
     invoice = json_format.parse_invoice(document, "invoice")
+    for index, line in enumerate(invoice.lines):
+        if line.from_product:  # filled from the product only when stored
+            missing = ", ".join(sorted(line.from_product & {"name", "tax_rate", "unit_price"}))
+            raise DomainError(
+                f"is required ({missing}: the totals command reads no products)",
+                f"invoice.line_items[{index}]",
+            )
     try:
         totals = compute_totals(json_format.invoice_to_document(invoice))
     except DomainError as exc:
@@ -246,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnvironmentFailure as exc:
         log.warning("Command %r: %s", args.command, exc.message)
         _fail(f"error: {exc.message}", sys.stderr)
-        return EXIT_TEMPFAIL
+        return exc.exit_code
     except Exception as exc:
         from invoicedesk.db.failures import environment_failure  # SQLAlchemy: not for --version
 
@@ -254,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failure is not None:  # a disk full while writing a file, say
             log.warning("Command %r: %s", args.command, failure.message, exc_info=exc)
             _fail(f"error: {failure.message}", sys.stderr)
-            return EXIT_TEMPFAIL
+            return failure.exit_code
         log.exception("Command %r failed", args.command)
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()

@@ -17,6 +17,7 @@ from invoicedesk.cli.common import (
     open_db,
     parse_amount,
     parse_date,
+    parse_methods,
 )
 from invoicedesk.cli.output import print_rows
 from invoicedesk.core.errors import DomainError
@@ -73,7 +74,13 @@ def register(subparsers: SubParsers) -> None:
     parser = add_command(group, "list", _list, help="list payments, newest first")
     parser.add_argument("--client", metavar="REF", help="client id, customer number or name")
     parser.add_argument("--invoice", metavar="REF", help="invoice number or id")
-    parser.add_argument("--method", choices=(*PAYMENT_METHODS, "credit_note"))
+    parser.add_argument(
+        "--method",
+        action="append",
+        metavar="METHOD",
+        help=f"{', '.join((*PAYMENT_METHODS, 'credit_note'))}; repeat or give a comma list "
+        "(any of them)",
+    )
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="on or after")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="on or before")
     add_format(parser)
@@ -122,6 +129,7 @@ def _list(args: argparse.Namespace) -> int:
     date_from = parse_date(args.date_from, "--from")
     date_to = parse_date(args.date_to, "--to")
     with open_db(args) as db:
+        methods = parse_methods(args.method, (*PAYMENT_METHODS, "credit_note"))
         client = client_id(db, args.client) if args.client else None
         invoice = invoice_id(db, args.invoice, "--invoice") if args.invoice else None
         rows = []
@@ -131,7 +139,7 @@ def _list(args: argparse.Namespace) -> int:
                 db,
                 client_id=client,
                 invoice_id=invoice,
-                method=args.method,
+                methods=methods,
                 date_from=date_from,
                 date_to=date_to,
                 limit=500,

@@ -62,6 +62,9 @@ class LineItem:
     product_number: str = ""
     # Opaque reference for the caller (the product a line came from); the engine ignores it.
     product_id: int | None = None
+    # Fields the caller fills from the product named by ``product_number`` before storing
+    # (an imported line that names only its product); the engine ignores it.
+    from_product: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,11 @@ class EnvironmentFailure(Exception):
     another program, the disk is full, the mail server cannot be reached.
 
     Nothing was half-written (the transaction rolled back); ``message`` says what happened
-    and what to do, and trying again later can succeed. The command line exits with 75
-    (``EX_TEMPFAIL``); the app offers to retry.
+    and what to do, and trying again later can succeed. The command line exits with
+    ``exit_code``: 75 (``EX_TEMPFAIL``); the app offers to retry.
     """
+
+    exit_code = 75
 
     def __init__(self, message: str) -> None:
         self.message = message
@@ -44,3 +46,11 @@ class DatabaseBusyError(EnvironmentFailure):
 
 class StorageFullError(EnvironmentFailure):
     """The disk (or the file-size limit) is full: the write failed and was rolled back."""
+
+
+class DamagedDatabaseError(EnvironmentFailure):
+    """The database file is damaged (SQLite found a malformed page): it must not be written
+    to; the way out is the newest good backup. Exit code 74 (``EX_IOERR``): trying again
+    does not help."""
+
+    exit_code = 74

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from invoicedesk.db.failures import environment_failure
+from invoicedesk.core.errors import DamagedDatabaseError, DatabaseBusyError
+from invoicedesk.db.failures import BUSY_MESSAGE, DAMAGED_MESSAGE, environment_failure
 
 BUSY_TIMEOUT_MS = 30_000
 # How long a write waits for another program's lock (milliseconds); tests shorten it.
@@ -71,7 +73,7 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
 def _environment_failures(timeout_ms: int) -> Iterator[None]:
     try:
         yield
-    except (OperationalError, sqlite3.OperationalError, OSError) as exc:
+    except (DBAPIError, sqlite3.DatabaseError, OSError) as exc:
         failure = environment_failure(exc, timeout_ms / 1000)
         if failure is None:
             raise
@@ -98,6 +100,11 @@ class Database:
             write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             write_engine = self.engine
+        # Writes wait while the file is being checked at start, and are refused for good
+        # once it is found damaged (hold_writes / allow_writes / refuse_writes).
+        self._writes_allowed = threading.Event()
+        self._writes_allowed.set()
+        self._damage: str | None = None
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(write_engine, expire_on_commit=False)
 
@@ -117,9 +124,35 @@ class Database:
         error leave as :class:`~invoicedesk.core.errors.EnvironmentFailure` ("try again"),
         not as a driver error that reads like a bug.
         """
+        self._require_writable()
         with _environment_failures(self.busy_timeout_ms):
             with self._write_sessions() as session, session.begin():
                 yield session
+
+    def hold_writes(self) -> None:
+        """Make writes wait (while the file is checked at start)."""
+        self._writes_allowed.clear()
+
+    def allow_writes(self) -> None:
+        self._writes_allowed.set()
+
+    def refuse_writes(self, damage: str) -> None:
+        """The file is damaged: every write from now on fails with DamagedDatabaseError."""
+        self._damage = damage
+        self._writes_allowed.set()
+
+    @property
+    def damage(self) -> str | None:
+        """What the check at start found wrong with the file (None: nothing)."""
+        return self._damage
+
+    def _require_writable(self) -> None:
+        if not self._writes_allowed.wait(self.busy_timeout_ms / 1000):
+            raise DatabaseBusyError(
+                BUSY_MESSAGE.format(seconds=f"{self.busy_timeout_ms / 1000:g}")
+            )
+        if self._damage is not None:
+            raise DamagedDatabaseError(DAMAGED_MESSAGE.format(detail=self._damage))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

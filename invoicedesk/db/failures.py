@@ -14,7 +14,12 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from invoicedesk.core.errors import DatabaseBusyError, EnvironmentFailure, StorageFullError
+from invoicedesk.core.errors import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    EnvironmentFailure,
+    StorageFullError,
+)
 
 BUSY_MESSAGE = (
     "the database is in use by another program (another InvoiceDesk window or command) "
@@ -22,6 +27,10 @@ BUSY_MESSAGE = (
 )
 FULL_MESSAGE = (
     "the disk is full ({detail}); nothing was changed — free some space and try again"
+)
+DAMAGED_MESSAGE = (
+    "the database file is damaged ({detail}); InvoiceDesk does not write to it — restore the "
+    "newest good backup (File › Backups in the app, or 'invoicedesk backup restore latest')"
 )
 IO_MESSAGE = (
     "the database file could not be read or written (a disk I/O error); nothing was "
@@ -46,6 +55,14 @@ def environment_failure(exc: BaseException, busy_seconds: float = 30) -> Environ
     for link in _chain(exc):
         if isinstance(link, EnvironmentFailure):
             return link
+        if isinstance(link, DamagedDatabaseError):
+            return link
+        if isinstance(link, sqlite3.DatabaseError) and not isinstance(
+            link, sqlite3.OperationalError
+        ):
+            text = str(link).lower()
+            if "malformed" in text or "not a database" in text:
+                return DamagedDatabaseError(DAMAGED_MESSAGE.format(detail=str(link)))
         if isinstance(link, sqlite3.OperationalError):
             text = str(link).lower()
             if "locked" in text or "busy" in text:

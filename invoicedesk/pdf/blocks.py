@@ -20,10 +20,11 @@ import segno
 from reportlab.platypus import Flowable
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
+from invoicedesk.core.kinds import DocumentKind
 from invoicedesk.core.totals import TaxTotal
 from invoicedesk.pdf.epc_qr import draw_qr
 from invoicedesk.pdf.labels import Formatter, label
-from invoicedesk.pdf.model import DocumentKind, PdfInput
+from invoicedesk.pdf.model import PdfInput
 from invoicedesk.pdf.table import SPLIT_FRACTION
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
 from invoicedesk.pdf.text import Pen, fit_size, wrap

@@ -13,7 +13,8 @@ import segno
 import segno.helpers
 from reportlab.pdfgen.canvas import Canvas
 
-from invoicedesk.pdf.model import DocumentKind, PdfInput
+from invoicedesk.core.kinds import DocumentKind
+from invoicedesk.pdf.model import PdfInput
 
 MAX_NAME = 70  # EPC069-12: beneficiary name, in characters
 MAX_TEXT = 140  # unstructured remittance information, in characters

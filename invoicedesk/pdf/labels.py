@@ -18,7 +18,8 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from invoicedesk.core.document import TaxCategory
-from invoicedesk.pdf.model import LANGUAGES, DocumentKind
+from invoicedesk.core.kinds import DocumentKind
+from invoicedesk.pdf.model import LANGUAGES
 
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (English, German)

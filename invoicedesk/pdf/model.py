@@ -12,15 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from invoicedesk.core.document import InvoiceDocument
+from invoicedesk.core.kinds import DocumentKind as DocumentKind  # re-exported for PdfInput users
 from invoicedesk.core.totals import Totals
-
-
-class DocumentKind(StrEnum):
-    INVOICE = "invoice"
-    CREDIT_NOTE = "credit_note"
-    # The notice archived when an issued invoice is cancelled: same layout, own title,
-    # refers to the invoice, says nothing is due.
-    CANCELLATION = "cancellation"
 
 
 class Template(StrEnum):

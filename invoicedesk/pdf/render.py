@@ -24,6 +24,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from invoicedesk.core.document import TaxCategory
 from invoicedesk.core.errors import DomainError
+from invoicedesk.core.kinds import DocumentKind
 from invoicedesk.pdf.address import country_name, one_line, ranked_address_lines
 from invoicedesk.pdf.blocks import TotalsBlock, total_rows
 from invoicedesk.pdf.epc_qr import epc_qr_for
@@ -39,7 +40,7 @@ from invoicedesk.pdf.labels import (
 )
 from invoicedesk.pdf.layout import Geometry, geometry_for
 from invoicedesk.pdf.lines import line_table
-from invoicedesk.pdf.model import LANGUAGES, DocumentKind, PdfInput
+from invoicedesk.pdf.model import LANGUAGES, PdfInput
 from invoicedesk.pdf.page import (
     PageContent,
     draw_first_page,

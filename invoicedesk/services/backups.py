@@ -2,7 +2,8 @@
 hold, rotated, checked and restored.
 
 A backup is a complete SQLite file named ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.sqlite`` in the
-backup folder (default: ``backups/<stem>`` in the per-user data folder). ``auto`` backups
+backup folder (``<stem>`` in the folder chosen on this machine, default ``backups`` in the
+per-user data folder). ``auto`` backups
 (the app's, on closing and daily) are rotated by :mod:`invoicedesk.core.retention`;
 ``manual`` ones are kept until the person deletes them. Every backup is checked with
 ``PRAGMA quick_check`` right after it is written; restoring checks it again and keeps the
@@ -15,15 +16,17 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from invoicedesk.config import data_dir
+from invoicedesk.config import data_dir, machine_settings, set_machine_setting
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
 from invoicedesk.db.engine import Database
 
 BACKUP_DIR_ENV = "INVOICEDESK_BACKUP_DIR"
+BACKUP_FOLDER_SETTING = "backup_folder"  # the machine setting (config.machine_settings)
 KINDS = ("auto", "manual")
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual)\.sqlite$")
@@ -52,11 +55,44 @@ def database_file(db: Database) -> Path:
     return db.path
 
 
+def backup_root() -> Path:
+    """Where backups go: ``$INVOICEDESK_BACKUP_DIR``, else the folder chosen on this machine
+    (:func:`set_backup_root`), else ``backups`` in the user data folder."""
+    base = os.environ.get(BACKUP_DIR_ENV) or machine_settings().get(BACKUP_FOLDER_SETTING)
+    return Path(base) if base else data_dir() / "backups"
+
+
+def backup_root_is_fixed() -> bool:
+    """Whether ``$INVOICEDESK_BACKUP_DIR`` decides the folder (then choosing one has no
+    effect until it is unset)."""
+    return bool(os.environ.get(BACKUP_DIR_ENV))
+
+
+def set_backup_root(folder: Path | str | None) -> Path:
+    """Choose the backup folder of this machine (None: back to the default); it must be a
+    folder we can write to. Backups already made stay where they are."""
+    if folder is None or str(folder) == "":
+        set_machine_setting(BACKUP_FOLDER_SETTING, None)
+        return backup_root()
+    path = Path(folder).expanduser()
+    if not path.is_absolute():
+        raise DomainError(f"'{folder}' is not a full path to a folder", "backup_folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".invoicedesk-write-test-"):
+            pass
+    except OSError as exc:
+        raise DomainError(
+            f"backups cannot be written to {path} ({exc.strerror or exc})", "backup_folder"
+        ) from None
+    set_machine_setting(BACKUP_FOLDER_SETTING, str(path))
+    return path
+
+
 def default_folder(db_file: Path) -> Path:
-    """``$INVOICEDESK_BACKUP_DIR/<stem>``, else ``backups/<stem>`` in the user data folder."""
-    base = os.environ.get(BACKUP_DIR_ENV)
-    root = Path(base) if base else data_dir() / "backups"
-    return root / db_file.stem
+    """The backup folder of ``db_file``: its own folder (named after the file) in
+    :func:`backup_root`."""
+    return backup_root() / db_file.stem
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -145,6 +181,22 @@ def create_backup(
     if kind == "auto":
         prune(folder, source.stem, retention)
     return _info(target)
+
+
+def check_integrity(db: Database) -> str:
+    """``ok``, or what ``PRAGMA quick_check`` finds wrong with the database file (run at
+    start; databases that are not files are the server's business and count as ok)."""
+    if db.path is None:
+        return "ok"
+    return _check(db.path)
+
+
+def newest_good_backup(db: Database, *, folder: Path | None = None) -> BackupInfo | None:
+    """The newest backup of ``db`` that passes its check (None when there is none)."""
+    for backup in list_backups(db, folder=folder):
+        if backup.clients is not None and _check(backup.path) == "ok":
+            return backup
+    return None
 
 
 def _parse(path: Path, stem: str | None = None) -> tuple[dt.datetime, str] | None:

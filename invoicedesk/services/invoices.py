@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from invoicedesk.core import placeholders
 from invoicedesk.core.document import (
     AllowanceCharge,
     CashDiscountTerms,
@@ -28,11 +29,6 @@ from invoicedesk.core.lifecycle import (
     State,
     Status,
     effective_state,
-    require_cancellable,
-    require_correctable,
-    require_editable,
-    require_issuable,
-    require_uncancellable,
     status_after_payment,
 )
 from invoicedesk.core.money import (
@@ -46,6 +42,7 @@ from invoicedesk.core.money import (
     round_money,
     validate_currency,
 )
+from invoicedesk.core.rules import Action, require
 from invoicedesk.core.totals import TaxTotal, Totals, compute_totals
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import (
@@ -225,6 +222,8 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         )
     if inp.due_days is not None:
         check.due_days(inp.due_days, f"{path}.due_days")
+    for name in ("date", "supply_date", "supply_end_date", "due_date"):
+        check.date_in_range(getattr(inp, name), f"{path}.{name}")
     if inp.date and inp.due_date and inp.due_date < inp.date:
         raise DomainError("the due date lies before the invoice date", f"{path}.due_date")
     if inp.supply_date and inp.supply_end_date and inp.supply_end_date < inp.supply_date:
@@ -417,12 +416,61 @@ def _link_products(session: Session, lines: tuple[LineItem, ...]) -> tuple[LineI
     )
 
 
+def _fill_from_products(
+    session: Session, lines: tuple[LineItem, ...], basis: PriceBasis
+) -> tuple[LineItem, ...]:
+    """Lines that name only their product (an import) take name, price, tax, unit and
+    description from it; a price kept net on the product becomes gross on a gross-priced
+    invoice and the other way round (rounded to the price's four places, half-up)."""
+    if not any(line.from_product for line in lines):
+        return lines
+    filled = []
+    for index, line in enumerate(lines):
+        if not line.from_product:
+            filled.append(line)
+            continue
+        product = session.scalar(select(Product).where(Product.number == line.product_number))
+        if product is None and line.from_product <= {"unit", "description"}:
+            # A complete line may name a product that is not in the catalogue.
+            filled.append(replace(line, from_product=frozenset()))
+            continue
+        if product is None:
+            raise NotFoundError(
+                f"there is no product with number '{line.product_number}' (the line takes "
+                "what it leaves out from it)",
+                f"invoice.line_items[{index}].product_number",
+            )
+        price = product.unit_price
+        if PriceBasis(product.price_basis) is not basis and product.tax_rate:
+            factor = 1 + product.tax_rate / 100
+            price = price * factor if basis is PriceBasis.GROSS else price / factor
+            price = price.quantize(Decimal(1).scaleb(-PRICE_PLACES), ROUND_HALF_UP)
+        wanted = line.from_product
+        filled.append(
+            replace(
+                line,
+                name=product.name if "name" in wanted else line.name,
+                unit_price=price if "unit_price" in wanted else line.unit_price,
+                tax_rate=product.tax_rate if "tax_rate" in wanted else line.tax_rate,
+                tax_category=(
+                    TaxCategory(product.tax_category) if "tax_rate" in wanted else line.tax_category
+                ),
+                unit=product.unit if "unit" in wanted else line.unit,
+                description=product.description if "description" in wanted else line.description,
+                product_id=product.id,
+                from_product=frozenset(),
+            )
+        )
+    return tuple(filled)
+
+
 def _prepare(session: Session, inp: InvoiceInput) -> tuple[Client, InvoiceInput, Decimal, str]:
     client = _resolve_client(session, inp)
     company = load_company(session)
     currency = validate_currency(
         inp.currency or client.currency or company.currency, "invoice.currency"
     )
+    inp = replace(inp, lines=_fill_from_products(session, inp.lines, PriceBasis(inp.price_basis)))
     data = _validated(replace(inp, client_id=client.id, client=None), currency)
     data = replace(data, lines=_link_products(session, data.lines))
     rate = _exchange_rate(data, currency, company.currency, "invoice")
@@ -466,7 +514,7 @@ def _load(session: Session, invoice_id: int) -> Invoice:
 def update_draft(db: Database, invoice_id: int, inp: InvoiceInput) -> InvoiceView:
     with db.write() as session:
         invoice = _load(session, invoice_id)
-        require_editable(invoice.status, invoice.number, invoice.doc_type)
+        require(invoice.doc_type, invoice.status, Action.EDIT, number=invoice.number)
         client, data, rate, company_currency = _prepare(session, inp)
         if invoice.corrects_id is not None:
             _require_same_party(session, invoice.corrects_id, client.id, data.currency or "")
@@ -496,7 +544,7 @@ def _require_same_party(session: Session, original_id: int, client_id: int, curr
 def delete_draft(db: Database, invoice_id: int) -> None:
     with db.write() as session:
         invoice = _load(session, invoice_id)
-        require_editable(invoice.status, invoice.number, invoice.doc_type)
+        require(invoice.doc_type, invoice.status, Action.DELETE, number=invoice.number)
         record(session, "invoice", invoice.id, "deleted", "Draft deleted", from_state="draft")
         session.delete(invoice)
 
@@ -514,6 +562,13 @@ def credit_note_intro(client_snapshot: dict[str, object] | None, number: str) ->
     """The opening sentence of a credit note, in the language the invoice went out in."""
     language = str((client_snapshot or {}).get("language") or "en")[:2].lower()
     return CREDIT_NOTE_INTROS.get(language, CREDIT_NOTE_INTROS["en"]).format(number=number)
+
+
+def shown_client_name(invoice: Invoice, client: Client) -> str:
+    """The name an invoice shows: an issued one keeps the name it was issued to (as its PDF
+    does) when the client is renamed later; a draft shows the client's current name."""
+    name = (invoice.client_snapshot or {}).get("name")
+    return name if isinstance(name, str) and name else client.name
 
 
 def _client_snapshot(client: Client) -> dict[str, object]:
@@ -631,9 +686,45 @@ def _free_number(session: Session, doc_type: str, date: dt.date) -> str:
             return number
 
 
+def _fill_placeholders(invoice: Invoice) -> None:
+    """Fill ``{number}`` and the other placeholders of the title, intro and note, once the
+    number is known: the issued document stores its final texts."""
+    texts = {"title": invoice.title, "intro": invoice.intro, "note": invoice.note}
+    if not any(placeholders.has_placeholders(text) for text in texts.values()):
+        return
+    from invoicedesk.pdf.labels import Formatter  # Babel: only when a text needs it
+    from invoicedesk.services.pdf_build import locale_of
+
+    client = invoice.client_snapshot or {}
+    company = invoice.company_snapshot or {}
+    address = client.get("address")
+    country = str(address.get("country") or "") if isinstance(address, dict) else ""
+    fmt = Formatter(locale_of(str(client.get("language") or "en"), country), invoice.currency)
+    values = {
+        "invoice.number": invoice.number or "",
+        "invoice.date": fmt.date(invoice.date),
+        "invoice.due_date": fmt.date(invoice.due_date),
+        "invoice.supply_date": fmt.date(invoice.supply_date),
+        "invoice.currency": invoice.currency,
+        "client.name": str(client.get("name") or ""),
+        "client.customer_number": str(client.get("customer_number") or ""),
+        "company.name": str(company.get("name") or ""),
+    }
+    limits = {"title": 200, "intro": 10_000, "note": 10_000}
+    for name, text in texts.items():
+        filled = placeholders.fill(text, values)
+        if len(filled) > limits[name]:
+            raise DomainError(
+                f"is too long with its placeholders filled in ({len(filled)} characters, "
+                f"at most {limits[name]})",
+                f"invoice.{name}",
+            )
+        setattr(invoice, name, filled)
+
+
 def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
     """Issue ``invoice`` inside the caller's write transaction."""
-    require_issuable(invoice.status, invoice.number)
+    require(invoice.doc_type, invoice.status, Action.ISSUE, number=invoice.number)
     kind = DocType(invoice.doc_type)
     if not invoice.lines:
         raise DomainError("add at least one line before issuing", "invoice.line_items")
@@ -661,6 +752,7 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
             "invoice.line_items",
         )
     invoice.number = _free_number(session, kind.value, date)
+    _fill_placeholders(invoice)
     invoice.status = Status.OPEN.value
     invoice.paid_amount = Decimal(0)
     _store_totals(invoice, totals, company.currency)
@@ -699,7 +791,7 @@ def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
     if original is None:
         return
     # The invoice may have been cancelled since the credit note draft was made.
-    require_correctable(original.status, original.number, original.doc_type)
+    require(original.doc_type, original.status, Action.CREATE_CREDIT_NOTE, number=original.number)
     credited = session.scalar(
         select(func.coalesce(func.sum(Invoice.gross), 0)).where(
             Invoice.corrects_id == original.id,
@@ -762,7 +854,13 @@ def cancel(db: Database, invoice_id: int, today: dt.date | None = None) -> Invoi
     """Cancel an issued, unpaid invoice. It keeps its number; nothing is reused."""
     with db.write() as session:
         invoice = _load(session, invoice_id)
-        require_cancellable(invoice.status, invoice.number, invoice.paid_amount)
+        require(
+            invoice.doc_type,
+            invoice.status,
+            Action.CANCEL,
+            number=invoice.number,
+            paid=invoice.paid_amount,
+        )
         before = invoice.status
         invoice.status = Status.CANCELLED.value
         invoice.open_amount = Decimal(0)
@@ -792,7 +890,7 @@ def cancel(db: Database, invoice_id: int, today: dt.date | None = None) -> Invoi
 def uncancel(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
     with db.write() as session:
         invoice = _load(session, invoice_id)
-        require_uncancellable(invoice.status, invoice.number)
+        require(invoice.doc_type, invoice.status, Action.UNCANCEL, number=invoice.number)
         invoice.open_amount = invoice.amount_due - invoice.paid_amount
         invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
         invoice.cancelled_at = None
@@ -817,6 +915,7 @@ def clone(db: Database, invoice_id: int) -> InvoiceView:
     """A new draft with the same client, lines and texts; dates are left for the new issue."""
     with db.write() as session:
         source = _load(session, invoice_id)
+        require(source.doc_type, source.status, Action.CLONE, number=source.number)
         data = replace(
             input_of(source),
             date=None,
@@ -854,7 +953,7 @@ def create_credit_note(
     """
     with db.write() as session:
         source = _load(session, invoice_id)
-        require_correctable(source.status, source.number, source.doc_type)
+        require(source.doc_type, source.status, Action.CREATE_CREDIT_NOTE, number=source.number)
         data = input_of(source)
         if positions:
             chosen = []
@@ -929,7 +1028,7 @@ def _view(session: Session, invoice: Invoice, today: dt.date | None = None) -> I
             invoice.status, invoice.due_date, today or dt.date.today(), invoice.doc_type
         ),
         client_id=invoice.client_id,
-        client_name=client.name,
+        client_name=shown_client_name(invoice, client),
         customer_number=client.customer_number,
         data=data,
         totals=totals,

@@ -551,25 +551,39 @@ def _readonly(obj: _Obj) -> dict[str, object]:
 
 def _line_item(data: object, path: str, money_places: int) -> LineItem:
     obj = _Obj(data, path, LINE_KEYS)
-    name = obj.text("name", required=True)
+    # A line that names its product takes what it leaves out from the product (filled in
+    # when it is stored: see products.fill_from_products).
+    by_product = bool(obj.text("product_number"))
+    name = obj.text("name", required=not by_product)
     quantity = obj.decimal("quantity", required=True, places=PRICE_PLACES, maximum_abs=MAX_QUANTITY)
-    unit_price = obj.decimal("unit_price", required=True, places=PRICE_PLACES)
-    tax_rate, category = _tax(obj, required=True)
-    assert quantity is not None and unit_price is not None  # required=True
-    assert tax_rate is not None and category is not None
+    unit_price = obj.decimal("unit_price", required=not by_product, places=PRICE_PLACES)
+    tax_rate, category = _tax(obj, required=not by_product)
+    assert quantity is not None  # required=True
+    inherited = {
+        field
+        for field, missing in (
+            ("name", not name),
+            ("unit_price", unit_price is None),
+            ("tax_rate", tax_rate is None),
+            ("unit", not obj.has("unit")),
+            ("description", not obj.has("description")),
+        )
+        if missing
+    }
     discount = None
     if obj.has("discount"):
         discount = _discount(obj.raw("discount"), obj.field("discount"), money_places)
     return LineItem(
         quantity=quantity,
-        unit_price=unit_price,
-        tax_rate=tax_rate,
-        tax_category=category,
+        unit_price=unit_price if unit_price is not None else Decimal(0),
+        tax_rate=tax_rate if tax_rate is not None else Decimal(0),
+        tax_category=category or TaxCategory.ZERO,
         discount=discount,
         name=name,
         description=obj.text("description"),
         unit=obj.text("unit"),
         product_number=obj.text("product_number"),
+        from_product=frozenset(inherited) if by_product else frozenset(),
     )
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
-from invoicedesk.core.lifecycle import Status
+from invoicedesk.core.errors import DomainError, NotFoundError
+from invoicedesk.core.rules import Action, require
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice
 from invoicedesk.services import mail_templates, pdfs
@@ -55,11 +55,18 @@ def _client_recipients(client: Client) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def compose_for_invoice(
-    db: Database, invoice_id: int, *, template: str | None = None, to: Sequence[str] = ()
+    db: Database,
+    invoice_id: int,
+    *,
+    template: str | None = None,
+    to: Sequence[str] = (),
+    subject: str | None = None,
+    body: str | None = None,
 ) -> MailDraft:
     """The mail sending issued invoice (or credit note) ``invoice_id``: to ``to`` (else
     the client's addresses), text from ``template`` (else the document type's default,
-    in the client's language), the archived PDF attached.
+    in the client's language) or the ``subject`` / ``body`` given (placeholders filled),
+    the archived PDF attached.
 
     Drafts and cancelled documents are refused with a DomainError.
     """
@@ -67,12 +74,9 @@ def compose_for_invoice(
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
-        if invoice.status == Status.DRAFT.value:
-            raise ConflictError("issue the invoice before sending it", "invoice")
-        if invoice.status == Status.CANCELLED.value:
-            raise ConflictError(
-                f"{invoice.number} is cancelled; a cancelled document is not sent", "invoice"
-            )
+        require(
+            invoice.doc_type, invoice.status, Action.SEND, number=invoice.number, field="invoice"
+        )
         cc: tuple[str, ...] = ()
         if to:
             recipients = checked_addresses(to, "to")
@@ -90,7 +94,9 @@ def compose_for_invoice(
                     "or give the recipient",
                     "to",
                 )
-        subject, body = mail_templates.render(session, invoice_id, template=template)
+        subject, body = mail_templates.render(
+            session, invoice_id, template=template, subject=subject, body=body
+        )
     pdf = pdfs.pdf_for(db, invoice_id)
     return MailDraft(
         to=recipients,

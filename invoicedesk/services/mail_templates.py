@@ -35,7 +35,7 @@ from invoicedesk.db.models import Client, Invoice, MailTemplate, Reminder
 from invoicedesk.db.types import utcnow
 from invoicedesk.pdf.labels import Formatter
 from invoicedesk.services import validation
-from invoicedesk.services.mail_types import DocKind
+from invoicedesk.services.mail_types import TEMPLATE_KINDS, DocKind
 from invoicedesk.services.pdf_build import locale_of, parties
 
 PLACEHOLDERS: dict[str, str] = {
@@ -71,7 +71,7 @@ PLACEHOLDERS: dict[str, str] = {
     "reminder.total": "open amount plus fee and interest (reminders only)",
 }
 
-DEFAULT_NAMES: dict[DocKind, str] = {kind: kind.value for kind in DocKind}
+DEFAULT_NAMES: dict[DocKind, str] = {kind: kind.value for kind in TEMPLATE_KINDS}
 FALLBACK_LANGUAGE = "en"
 _NAME = re.compile(r"[\w][\w .\-]{0,59}")
 MAX_SUBJECT = 300
@@ -230,7 +230,10 @@ def _primary(code: str | None) -> str:
 
 
 def _kind(value: DocKind | str) -> DocKind:
-    return validation.choice(DocKind, value, "template.doc_type")
+    if value not in TEMPLATE_KINDS:  # a document kind without mail of its own, or none
+        allowed = ", ".join(TEMPLATE_KINDS)
+        raise DomainError(f"'{value}' is not one of {allowed}", "template.doc_type")
+    return DocKind(value)
 
 
 # --------------------------------------------------------------------------- reading
@@ -531,17 +534,49 @@ def render(
     template: str | None = None,
     language: str | None = None,
     reminder_id: int | None = None,
+    subject: str | None = None,
+    body: str | None = None,
 ) -> tuple[str, str]:
     """(subject, body) of the mail for invoice ``invoice_id``.
 
     ``template`` None: the document type's default set (``invoice``, ``credit_note``;
     ``reminder`` with ``reminder_id``). ``language`` None: the client's language where
     the set has a text in it, else English. ``reminder_id`` fills ``reminder.*``.
+    ``subject`` / ``body``: a text of this one mail instead of the template's, with the
+    same placeholders, checked as a template's (a DomainError names ``subject`` or
+    ``body``).
     """
     if isinstance(db, Session):
-        return _render(db, invoice_id, template, language, reminder_id)
+        return _render_own(db, invoice_id, template, language, reminder_id, subject, body)
     with db.read() as session:
-        return _render(session, invoice_id, template, language, reminder_id)
+        return _render_own(session, invoice_id, template, language, reminder_id, subject, body)
+
+
+def _render_own(
+    session: Session,
+    invoice_id: int,
+    template: str | None,
+    language: str | None,
+    reminder_id: int | None,
+    subject: str | None,
+    body: str | None,
+) -> tuple[str, str]:
+    rendered = _render(session, invoice_id, template, language, reminder_id)
+    if subject is None and body is None:
+        return rendered
+    if subject is not None:
+        subject = validation.text(subject, "subject", max_length=MAX_SUBJECT, required=True)
+        validate_text(subject, "subject")
+    if body is not None:
+        body = validation.text(body, "body", max_length=MAX_BODY, required=True, multiline=True)
+        validate_text(body, "body")
+    own = _render(
+        session, invoice_id, template, language, reminder_id, (subject or "", body or "")
+    )
+    return (
+        own[0] if subject is not None else rendered[0],
+        own[1] if body is not None else rendered[1],
+    )
 
 
 def render_text(

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from invoicedesk.core.kinds import DocumentKind
+
 
 class Security(StrEnum):
     STARTTLS = "starttls"  # plain connect, then STARTTLS before anything else (port 587)
@@ -30,12 +32,14 @@ class MailState(StrEnum):
     UNKNOWN = "unknown"
 
 
-class DocKind(StrEnum):
-    """What a mail template is for."""
-
-    INVOICE = "invoice"
-    CREDIT_NOTE = "credit_note"
-    REMINDER = "reminder"
+# What a mail template is for. ``DocKind`` is the old name of the core enum, kept because
+# the mail services and screens use it throughout.
+DocKind = DocumentKind
+TEMPLATE_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind.INVOICE,
+    DocumentKind.CREDIT_NOTE,
+    DocumentKind.REMINDER,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
-from invoicedesk.core.lifecycle import Status
+from invoicedesk.core.rules import Action, allows
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice, OutgoingMail, Setting
 from invoicedesk.db.types import utcnow
@@ -413,12 +413,15 @@ def _deliver_one(
             _finish(session, row, MailState.FAILED, "the message was stored without its content")
             tally.add(mail_id, MailState.FAILED)
             return
-        if (
-            row.invoice_id is not None
-            and session.scalar(select(Invoice.status).where(Invoice.id == row.invoice_id))
-            == Status.CANCELLED.value
-        ):
-            # A cancelled invoice must not reach the client as a bill to pay.
+        document = (
+            session.execute(
+                select(Invoice.doc_type, Invoice.status).where(Invoice.id == row.invoice_id)
+            ).first()
+            if row.invoice_id is not None
+            else None
+        )
+        if document is not None and not allows(document.doc_type, document.status, Action.SEND):
+            # Cancelled since it was queued: it must not reach the client as a bill to pay.
             _finish(session, row, MailState.FAILED, DOCUMENT_CANCELLED)
             tally.add(mail_id, MailState.FAILED)
             return

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
-from invoicedesk.core.lifecycle import DocType, Status, require_payable, status_after_payment
+from invoicedesk.core.lifecycle import DocType, Status, status_after_payment
 from invoicedesk.core.money import minor_unit, parse_decimal, plain
+from invoicedesk.core.rules import Action, require
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, Payment
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import record
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
 from invoicedesk.services.invoices import PaymentView, apply_payment_totals, payment_view
+from invoicedesk.services.search import SHOWN_CLIENT_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ def record_payment(
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
-        require_payable(invoice.status, invoice.number, invoice.doc_type)
+        require(invoice.doc_type, invoice.status, Action.RECORD_PAYMENT, number=invoice.number)
         try:
             method = PaymentMethod(inp.method)
         except ValueError:
@@ -67,7 +70,8 @@ def record_payment(
                 "explicitly as an overpayment if that is right",
                 "amount",
             )
-        date = inp.date or today or dt.date.today()
+        today = today or dt.date.today()
+        date = _payment_date(inp.date or today, invoice.date, today)
         payment = Payment(
             invoice_id=invoice.id,
             date=date,
@@ -96,6 +100,24 @@ def record_payment(
         return payment_view(payment)
 
 
+def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -> dt.date:
+    """A payment comes after its invoice and has arrived: not before the invoice date, not
+    after today (money received before the invoice is its prepaid amount)."""
+    if date > today:
+        raise DomainError(
+            f"{date.isoformat()} lies in the future — record a payment once the money "
+            "has arrived",
+            "date",
+        )
+    if invoice_date is not None and date < invoice_date:
+        raise DomainError(
+            f"{date.isoformat()} lies before the invoice date {invoice_date.isoformat()} — "
+            "money received before the invoice belongs in its prepaid amount",
+            "date",
+        )
+    return date
+
+
 def delete_payment(db: Database, payment_id: int) -> None:
     """Remove a payment booked in error; the invoice's state follows."""
     with db.write() as session:
@@ -108,8 +130,7 @@ def delete_payment(db: Database, payment_id: int) -> None:
             )
         invoice = session.get(Invoice, payment.invoice_id)
         assert invoice is not None
-        if invoice.status == Status.CANCELLED.value:
-            raise ConflictError(f"{invoice.number} is cancelled — uncancel it first")
+        require(invoice.doc_type, invoice.status, Action.REMOVE_PAYMENT, number=invoice.number)
         before = invoice.status
         invoice.paid_amount = invoice.paid_amount - payment.amount
         invoice.open_amount = invoice.amount_due - invoice.paid_amount
@@ -133,17 +154,23 @@ def list_payments(
     *,
     client_id: int | None = None,
     invoice_id: int | None = None,
-    method: str | None = None,
+    methods: Sequence[PaymentMethod | str] = (),
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> list[PaymentRow]:
-    """Payments, newest first, with the filters the payments screen offers."""
+    """Payments, newest first, with the filters the payments screen offers (``methods``:
+    any of them)."""
     with db.read() as session:
         query = (
             select(
-                Payment, Invoice.number, Invoice.doc_type, Invoice.currency, Client.id, Client.name
+                Payment,
+                Invoice.number,
+                Invoice.doc_type,
+                Invoice.currency,
+                Client.id,
+                SHOWN_CLIENT_NAME,
             )
             .join(Invoice, Invoice.id == Payment.invoice_id)
             .join(Client, Client.id == Invoice.client_id)
@@ -152,10 +179,9 @@ def list_payments(
             query = query.where(Invoice.client_id == client_id)
         if invoice_id is not None:
             query = query.where(Payment.invoice_id == invoice_id)
-        if method:
-            query = query.where(
-                Payment.method == check.choice(PaymentMethod, method, "method").value
-            )
+        if methods:
+            wanted = [check.choice(PaymentMethod, m, "method").value for m in methods]
+            query = query.where(Payment.method.in_(wanted))
         if date_from is not None:
             query = query.where(Payment.date >= date_from)
         if date_to is not None:

@@ -36,7 +36,7 @@ class InvoiceFilter:
     number: str = ""  # case-insensitive substring of the number
     states: tuple[State, ...] = ()
     doc_types: tuple[DocType, ...] = ()
-    payment_method: PaymentMethod | None = None  # has a payment by this method
+    payment_methods: tuple[PaymentMethod, ...] = ()  # has a payment by any of these methods
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str = ""  # free text in title, label, intro and note
@@ -125,10 +125,10 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
         conditions.append(
             Invoice.doc_type.in_([choice(DocType, d, "doc_types").value for d in flt.doc_types])
         )
-    if flt.payment_method is not None:
-        method = choice(PaymentMethod, flt.payment_method, "payment_method").value
+    if flt.payment_methods:
+        methods = [choice(PaymentMethod, m, "payment_methods").value for m in flt.payment_methods]
         conditions.append(
-            exists().where(Payment.invoice_id == Invoice.id, Payment.method == method)
+            exists().where(Payment.invoice_id == Invoice.id, Payment.method.in_(methods))
         )
     if flt.date_from is not None:
         conditions.append(Invoice.date >= flt.date_from)
@@ -182,6 +182,11 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
     return query.where(*conditions) if conditions else query
 
 
+# The client name a row shows: an issued document keeps the name it was issued to (its
+# snapshot, as on its PDF) after the client is renamed; a draft shows the current name.
+SHOWN_CLIENT_NAME = func.coalesce(Invoice.client_snapshot["name"].as_string(), Client.name)
+
+
 def _base(columns: list[Any], *, with_client: bool = True) -> Select[Any]:
     query = select(*columns).select_from(Invoice)
     return query.join(Client, Client.id == Invoice.client_id) if with_client else query
@@ -207,7 +212,7 @@ def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
         raise DomainError(f"cannot sort by '{sort}' ({', '.join(SORT_KEYS)})", "sort")
     column: Any = {
         "number": Invoice.number,
-        "client": Client.name,
+        "client": func.lower(SHOWN_CLIENT_NAME),  # as the clients list: case ignored
         "date": Invoice.date,
         "due_date": Invoice.due_date,
         "state": state_expression(today),
@@ -255,7 +260,7 @@ def fetch_rows(
             Invoice.doc_type,
             Invoice.number,
             Invoice.client_id,
-            Client.name,
+            SHOWN_CLIENT_NAME,
             Invoice.date,
             Invoice.due_date,
             Invoice.status,

@@ -393,7 +393,7 @@ def _invoice_batch(session: Session, ids: list[int], today: dt.date) -> list[Sto
                 doc_type=DocType(row.doc_type),
                 number=row.number,
                 state=effective_state(row.status, row.due_date, today, row.doc_type),
-                client_name=row.client.name,
+                client_name=invoices.shown_client_name(row, row.client),
                 customer_number=row.client.customer_number,
                 data=invoices.input_of(row),
                 net=round_money(row.net, currency),

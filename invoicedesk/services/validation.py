@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from enum import Enum
@@ -83,6 +84,25 @@ def email(value: str, field: str, *, required: bool = False) -> str:
     value = text(value, field, max_length=200, required=required)
     if value and not _EMAIL.match(value):
         raise DomainError(f"'{value}' is not an e-mail address", field)
+    return value
+
+
+# Dates a document or payment can carry: wide enough for old books and long contracts,
+# narrow enough that a due date (up to 365 days on) and every period stay valid dates.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def date_in_range(value: dt.date | None, field: str) -> dt.date | None:
+    """``value`` when it lies in the years 1900 to 2999 (or is None), else a DomainError."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.date):
+        raise DomainError("expected a date", field)
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise DomainError(
+            f"{value.isoformat()} is not a date InvoiceDesk keeps (years 1900 to 2999)", field
+        )
     return value
 
 

@@ -164,8 +164,7 @@ def run(db_value: str | None = None) -> int:
             db = demo
     window = MainWindow(db)
     window.show()
-    window.mail_runner.start()  # mail interrupted last time, then what is due
-    window.auto_backup.start()  # a backup now if the last automatic one is a day old
+    window.start_background_work()  # file check, mail due, daily backup
     code = int(app.exec())
     wait_for_backups()  # the one the closing window started
     return code

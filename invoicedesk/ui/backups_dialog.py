@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.services import backups
 from invoicedesk.services.backups import BackupInfo
 from invoicedesk.ui import formatting
-from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.messages import ask_folder, confirm, report
 from invoicedesk.ui.worker import run_task
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -118,8 +119,14 @@ class BackupsDialog(QDialog):
         intro.setWordWrap(True)
         self.folder_label = QLabel()
         self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.folder_label.setText(f"Folder: {self.folder}")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        self.folder_button = QPushButton("Change Folder…")
+        self.folder_button.setToolTip(
+            "Keep backups somewhere else on this computer, e.g. on a second drive"
+        )
+        self.folder_button.clicked.connect(self.choose_folder)
+        self._show_folder()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -139,7 +146,10 @@ class BackupsDialog(QDialog):
         row.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.folder_label)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.folder_button)
+        layout.addLayout(folder_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(row)
@@ -203,6 +213,31 @@ class BackupsDialog(QDialog):
         ):  # fmt: skip
             self.chosen = backup
             self.accept()
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(f"Folder: {self.folder}")
+        fixed = backups.backup_root_is_fixed()
+        self.folder_button.setEnabled(not fixed)
+        if fixed:
+            self.folder_button.setToolTip(
+                f"${backups.BACKUP_DIR_ENV} decides the folder on this computer"
+            )
+
+    def choose_folder(self) -> None:
+        """Ask for a folder, check that backups can be written there, and keep it for
+        this computer (the command line uses it too)."""
+        chosen = ask_folder(self, "Folder for Backups", str(backups.backup_root()))
+        if not chosen:
+            return
+        try:
+            backups.set_backup_root(Path(chosen))
+        except DomainError as exc:
+            report(self, "Folder for Backups", exc.message[:1].upper() + exc.message[1:] + ".")
+            return
+        self.folder = backups.default_folder(backups.database_file(self.db))
+        self._show_folder()
+        self.status.setText("New backups go to the new folder; earlier ones stay where they are.")
+        self.reload()
 
     def open_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

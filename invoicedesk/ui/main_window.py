@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHeaderView,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -36,6 +37,7 @@ from invoicedesk.logs import log_dir
 from invoicedesk.ui.auto_backup import AutoBackup
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
+from invoicedesk.ui.integrity import IntegrityCheck
 from invoicedesk.ui.mail.runner import OutboxRunner
 from invoicedesk.ui.pages import PAGES
 from invoicedesk.ui.worker import Task, run_task
@@ -54,6 +56,11 @@ class MainWindow(QMainWindow):
         # Backs the database file up daily and on closing; app.py starts it with the window.
         self.auto_backup = AutoBackup(db, self)
         self.auto_backup.status_message.connect(self._show_status)
+        # Checks the file once the window shows; a damaged one is never written to.
+        self.integrity = IntegrityCheck(self)
+        self.damage_label = QLabel()
+        self.damage_label.setObjectName("damage")
+        self.damage_label.hide()
         self.setWindowTitle(self._title())
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
@@ -96,6 +103,21 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         where = self.ctx.db.path.name if self.ctx.db.path else self.ctx.db.url
         return f"InvoiceDesk — {where}"
+
+    def start_background_work(self) -> None:
+        """Once the window shows: check the file, deliver mail interrupted last time and
+        what is due, back up if the last automatic backup is a day old."""
+        self.integrity.start()
+        self.mail_runner.start()
+        self.auto_backup.start()
+
+    def show_damage(self, damage: str) -> None:
+        """Say for as long as the window is open that the file is damaged and read-only."""
+        self.setWindowTitle(f"{self._title()} (damaged — read-only)")
+        self.damage_label.setText("Damaged database: nothing can be changed. File › Backups…")
+        self.damage_label.setToolTip(damage)
+        self.statusBar().addPermanentWidget(self.damage_label)
+        self.damage_label.show()
 
     def _action(
         self, text: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey = ""
@@ -217,8 +239,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(db)
         window = MainWindow(db, settings=self.settings)
         window.show()
-        window.mail_runner.start()
-        window.auto_backup.start()
+        window.start_background_work()
         self._replacement = window
         self.close()
 

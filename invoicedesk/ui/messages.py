@@ -1,9 +1,9 @@
-"""The two questions every screen asks: "go ahead?" and "this went wrong". Each screen
-imports them by name, so a test replaces the one of the screen it drives."""
+"""The questions every screen asks: "go ahead?", "this went wrong", "which folder?". Each
+screen imports them by name, so a test replaces the one of the screen it drives."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def confirm(
@@ -33,3 +33,8 @@ def confirm(
 def report(parent: QWidget | None, title: str, text: str) -> None:
     """Tell what could not be done."""
     QMessageBox.warning(parent, title, text)
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str) -> str:
+    """A folder the person picks (empty when they cancel)."""
+    return QFileDialog.getExistingDirectory(parent, title, start)

@@ -778,21 +778,22 @@ def test_unknown_payment_method_in_a_filter_is_a_domain_error(db: Database) -> N
     from invoicedesk.services import payments
 
     with pytest.raises(DomainError):
-        payments.list_payments(db, method="cheque")
+        payments.list_payments(db, methods=["cheque"])
 
 
 def test_option_choices_match_the_services() -> None:
     # The parser is built without importing the services (fast --help); keep them in step.
     from invoicedesk.cli import common, report
     from invoicedesk.cli import invoices as invoices_cli
-    from invoicedesk.core.lifecycle import DocType, State
+    from invoicedesk.core.lifecycle import State
+    from invoicedesk.core.rules import RECORD_KINDS
     from invoicedesk.services import reports, search
     from invoicedesk.services.inputs import PaymentMethod
 
     assert invoices_cli.SORT_KEYS == search.SORT_KEYS
     assert report.DIMENSIONS == reports.DIMENSIONS
     assert common.STATES == tuple(s.value for s in State)
-    assert common.DOC_TYPES == tuple(d.value for d in DocType)
+    assert common.DOC_TYPES == tuple(kind.value for kind in RECORD_KINDS)
     assert common.PAYMENT_METHODS == tuple(
         m.value for m in PaymentMethod if m is not PaymentMethod.CREDIT_NOTE
     )

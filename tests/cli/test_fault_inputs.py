@@ -117,3 +117,79 @@ def test_a_database_locked_too_long_is_try_again(
     )
     assert code == 0, err
     assert len(payments.list_payments(db)) == 1
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "1899-12-31"])
+def test_a_draft_dated_beyond_the_years_kept_is_refused_at_import(
+    cli: Cli, tmp_path: Path, date: str
+) -> None:
+    """A draft dated 9999-12-31 was imported but could never be issued (its due date
+    overflowed): it is refused at the field instead."""
+    err = cli.fails("import", write_json(tmp_path, _with(("invoices", 0, "date"), date)))
+    assert f"invoices[0].date: {date} is not a date InvoiceDesk keeps (years 1900 to 2999)" in err
+
+
+def test_payments_add_refuses_a_date_in_the_future(cli: Cli, db: Database) -> None:
+    invoice = issued_invoice(db, today=TODAY)
+    err = cli.fails("payments", "add", str(invoice.id), "--amount", "1", "--date", "9999-12-31")
+    assert "date: 9999-12-31 lies in the future" in err
+
+
+def test_methods_combine_like_states(cli: Cli, db: Database) -> None:
+    """``--method cash --method paypal`` kept only paypal and ``--method cash,paypal`` was
+    refused: both mean "any of them", for invoices and for payments."""
+    from invoicedesk.services.inputs import PaymentMethod
+    from tests.factories import pay
+
+    by_cash = issued_invoice(db, today=TODAY)
+    by_paypal = issued_invoice(db, today=TODAY)
+    by_card = issued_invoice(db, today=TODAY)
+    pay(db, by_cash.id, "1", method=PaymentMethod.CASH)
+    pay(db, by_paypal.id, "2", method=PaymentMethod.PAYPAL)
+    pay(db, by_card.id, "3", method=PaymentMethod.CARD)
+    wanted = {by_cash.number, by_paypal.number}
+    for args in (["--method", "cash", "--method", "paypal"], ["--method", "cash,PayPal"]):
+        rows = cli.json("invoices", "list", *args)
+        assert {row["number"] for row in rows} == wanted
+        rows = cli.json("payments", "list", *args)
+        assert sorted(row["amount"] for row in rows) == ["1.00", "2.00"]
+    err = cli.fails("invoices", "list", "--method", "cash,cheque")
+    assert "--method: 'cheque' is not a payment method (one of cash, bank_transfer," in err
+
+
+def test_an_imported_line_may_name_only_its_product(cli: Cli, tmp_path: Path) -> None:
+    """It failed with "tax_rate: is required"; now the product supplies what is missing."""
+    document = {
+        "format_version": 1,
+        "products": [
+            {"number": "P-7", "name": "Widget", "unit_price": "10", "tax_rate": "19", "unit": "pc"}
+        ],
+        "invoices": [
+            {"client": {"name": "A"}, "line_items": [{"product_number": "P-7", "quantity": "2"}]},
+            {
+                "client": {"name": "A"},
+                "price_basis": "gross",
+                "line_items": [{"product_number": "P-7", "quantity": "1", "name": "Own"}],
+            },
+        ],
+    }
+    cli.out("import", write_json(tmp_path, document))
+    first = cli.json("invoices", "show", "1")["invoice"]
+    assert first["line_items"][0] | {"quantity": "2"} == {
+        "name": "Widget",
+        "quantity": "2",
+        "unit": "pc",
+        "unit_price": "10",
+        "tax_rate": "19",
+        "product_number": "P-7",
+    }
+    assert first["readonly"]["gross"] == "23.80"
+    second = cli.json("invoices", "show", "2")["invoice"]
+    assert second["line_items"][0]["name"] == "Own"
+    assert second["line_items"][0]["unit_price"] == "11.9"  # the net price made gross
+    document["products"] = []
+    document["invoices"][0]["line_items"][0]["product_number"] = "P-404"
+    err = cli.fails("import", write_json(tmp_path, document))
+    assert "line_items[0].product_number: there is no product with number 'P-404'" in err
+    err = cli.fails("totals", write_json(tmp_path, {"invoice": document["invoices"][0]}))
+    assert "invoice.line_items[0]: is required (name, tax_rate, unit_price" in err

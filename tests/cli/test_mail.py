@@ -444,6 +444,63 @@ def test_temporary_failure_stays_queued(
     assert entry["state"] == "queued" and entry["attempts"] == 1
 
 
+def test_mail_with_its_own_subject_and_body(
+    cli: Cli,
+    server: MailServer,
+    tls_cert: TlsCert,
+    invoice: int,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure(cli, server, tls_cert)
+    set_password(cli, monkeypatch, PASSWORD)
+    err = cli.fails("mail", "RE-2026-0001", "--subject", "Hi {invoice.nmber}")
+    assert "error: subject: unknown placeholder {invoice.nmber}" in err
+    err = cli.fails("mail", "RE-2026-0001", "--subject", "Hi\r\nBcc: x@y.example")
+    assert "error: subject: must not contain a line break" in err
+    cli.out(
+        "mail",
+        "RE-2026-0001",
+        "--subject",
+        "Your invoice {invoice.number}",
+        "--body",
+        "Hello,\nplease find {invoice.number} attached.",
+    )
+    (received,) = server.received
+    message = received.message()
+    assert message["Subject"] == "Your invoice RE-2026-0001"
+    text = message.get_body(("plain",))
+    assert text is not None
+    assert "please find RE-2026-0001 attached." in text.get_content()
+
+
+def test_outbox_run_exit_codes_say_what_happened(
+    cli: Cli,
+    server: MailServer,
+    tls_cert: TlsCert,
+    invoice: int,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 451 or a server that is down: 75 (tried again later), never 0 with error lines,
+    never 2 (which means a mail needs a person)."""
+    configure(cli, server, tls_cert)
+    set_password(cli, monkeypatch, PASSWORD)
+    cli.out("mail", "RE-2026-0001", "--queue-only")
+    server.handler.temporary_failures = 1
+    code, out, err = cli("outbox", "run")
+    assert (code, out) == (75, "Sent 0, to be retried 1, failed 0, unknown 0\n")
+    assert "451 4.3.0" in err
+    assert cli.out("outbox", "run") == "Sent 0, to be retried 0, failed 0, unknown 0\n"  # not due
+
+    cli.out("outbox", "resend", "1")  # due again now
+    server.stop()
+    code, out, err = cli("outbox", "run")
+    assert code == 75, err
+    assert out.startswith("Sent 0, to be retried 1,")
+    assert server.received == []
+
+
 def test_a_dropped_connection_leaves_it_unknown(
     cli: Cli,
     server: MailServer,

@@ -12,7 +12,7 @@ from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
 from invoicedesk.core.lifecycle import DocType, State, Status
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice
-from invoicedesk.services import clients, invoices, payments, settings
+from invoicedesk.services import clients, invoices, payments, search, settings
 from invoicedesk.services.inputs import AddressInput, ContactInput, InvoiceInput
 from tests.factories import (
     COMPANY,
@@ -208,7 +208,9 @@ def test_issue_freezes_client_and_company_snapshots(db: Database) -> None:
         "country": "DE",
     }
     assert again.company_snapshot == COMPANY.snapshot()
-    assert again.client_name == "Renamed AG"  # the live client, for lists
+    # Issued documents show the name they were issued to everywhere, as their PDF does.
+    assert again.client_name == "Acme GmbH"
+    assert [row.client_name for row in search.list_invoices(db)] == ["Acme GmbH"]
 
 
 def test_issue_freezes_the_totals(db: Database) -> None:
@@ -430,3 +432,21 @@ def test_every_state_change_is_in_the_audit_log(db: Database) -> None:
     assert history[1].summary == "Invoice RE-2026-0001 issued"
     assert all(h.at.tzinfo is not None for h in history)
     assert [h.at for h in history] == sorted(h.at for h in history)
+
+
+def test_placeholders_in_the_texts_are_filled_at_issue(db: Database) -> None:
+    """A title "Invoice {number}" printed literally; it is filled when the number is known,
+    and stored filled (list, PDF and mail show the same)."""
+    client = make_client(db, "Müller GmbH", language="de")
+    draft = make_draft(
+        db,
+        client_id=client.id,
+        title="Rechnung {number} für {client}",
+        intro="Datum: {invoice.date}. {alpha}",
+    )
+    assert invoices.get_invoice(db, draft.id).data.title == "Rechnung {number} für {client}"
+    issued = invoices.issue(db, draft.id, today=TODAY)
+    assert issued.data.title == f"Rechnung {issued.number} für Müller GmbH"
+    assert issued.data.intro == "Datum: 16.03.2026. {alpha}"
+    (row,) = search.list_invoices(db)
+    assert row.title == issued.data.title

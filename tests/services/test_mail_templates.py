@@ -14,7 +14,7 @@ from invoicedesk.db.models import Reminder
 from invoicedesk.services import invoices, mail_templates
 from invoicedesk.services.inputs import ContactInput
 from invoicedesk.services.mail_templates import PLACEHOLDERS, TemplateView
-from invoicedesk.services.mail_types import DocKind
+from invoicedesk.services.mail_types import TEMPLATE_KINDS, DocKind
 from tests.factories import TODAY, issued_invoice, line, make_client, make_draft, pay
 
 
@@ -79,7 +79,7 @@ def test_built_in_templates_are_valid_and_complete() -> None:
         mail_templates.validate_text(body, "body")
         assert "\n" not in subject
     assert {key for key in mail_templates.BUILT_IN} == {
-        (kind.value, language) for kind in DocKind for language in ("en", "de")
+        (kind.value, language) for kind in TEMPLATE_KINDS for language in ("en", "de")
     }
 
 

@@ -186,9 +186,10 @@ def ledger(db: Database) -> dict[str, int]:
     """Two clients, three invoices and payments by different methods and dates."""
     anna = make_client(db, "Anna").id
     bert = make_client(db, "Bert").id
-    a1 = issued_invoice(db, client_id=anna).id
-    a2 = issued_invoice(db, client_id=anna).id
-    b1 = issued_invoice(db, client_id=bert).id
+    march = dt.date(2026, 3, 1)  # issued before the payments came in
+    a1 = issued_invoice(db, client_id=anna, today=march).id
+    a2 = issued_invoice(db, client_id=anna, today=march).id
+    b1 = issued_invoice(db, client_id=bert, today=march).id
     pay(db, a1, "10.00", method=PaymentMethod.CASH, date=dt.date(2026, 3, 1))
     pay(db, a1, "20.00", method=PaymentMethod.PAYPAL, date=dt.date(2026, 3, 10))
     pay(db, a2, "30.00", method=PaymentMethod.CASH, date=dt.date(2026, 3, 5))
@@ -211,9 +212,14 @@ def test_list_payments_newest_first(db: Database, ledger: dict[str, int]) -> Non
 
 
 def test_list_payments_by_method(db: Database, ledger: dict[str, int]) -> None:
-    assert _amounts(payments.list_payments(db, method="cash")) == [D("30"), D("10")]
-    assert _amounts(payments.list_payments(db, method=PaymentMethod.CARD)) == [D("40")]
-    assert payments.list_payments(db, method="direct_debit") == []
+    assert _amounts(payments.list_payments(db, methods=["cash"])) == [D("30"), D("10")]
+    assert _amounts(payments.list_payments(db, methods=[PaymentMethod.CARD])) == [D("40")]
+    assert payments.list_payments(db, methods=["direct_debit"]) == []
+    assert _amounts(payments.list_payments(db, methods=["cash", "card"])) == [
+        D("40"),
+        D("30"),
+        D("10"),
+    ]
 
 
 def test_list_payments_by_client_invoice_and_dates(db: Database, ledger: dict[str, int]) -> None:
@@ -232,3 +238,23 @@ def test_list_payments_by_client_invoice_and_dates(db: Database, ledger: dict[st
 def test_list_payments_paging_and_total(db: Database, ledger: dict[str, int]) -> None:
     assert _amounts(payments.list_payments(db, limit=2, offset=1)) == [D("20"), D("30")]
     assert payments.total_amount(payments.list_payments(db)) == {"EUR": D("100")}
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        (dt.date(1900, 1, 1), "1900-01-01 lies before the invoice date 2026-03-16"),
+        (TODAY - dt.timedelta(days=1), "lies before the invoice date"),
+        (dt.date(9999, 12, 31), "9999-12-31 lies in the future"),
+        (TODAY + dt.timedelta(days=1), "lies in the future"),
+    ],
+)
+def test_a_payment_lies_between_its_invoice_and_today(
+    db: Database, invoice_id: int, date: dt.date, message: str
+) -> None:
+    with pytest.raises(DomainError) as error:
+        payments.record_payment(db, invoice_id, PaymentInput(amount=D("1"), date=date), TODAY)
+    assert error.value.field == "date" and message in error.value.message
+    assert payments.list_payments(db) == []
+    # The invoice's own day and today are both fine.
+    payments.record_payment(db, invoice_id, PaymentInput(amount=D("1"), date=TODAY), TODAY)

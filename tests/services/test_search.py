@@ -226,7 +226,12 @@ def test_filter_by_document_type(books: Books) -> None:
     ],
 )
 def test_filter_by_payment_method(books: Books, method: PaymentMethod, expected: list[str]) -> None:
-    assert books.find(payment_method=method) == expected
+    assert books.find(payment_methods=(method,)) == expected
+
+
+def test_filter_by_several_payment_methods_takes_any(books: Books) -> None:
+    found = books.find(payment_methods=(PaymentMethod.CASH, PaymentMethod.BANK_TRANSFER))
+    assert sorted(found) == ["A2", "B1"]
 
 
 def test_filter_by_date_range(books: Books) -> None:

@@ -64,3 +64,46 @@ def test_restore_from_the_window_reopens_the_backup(qtbot, db, folder, tmp_path,
     assert len(aside) == 1
     assert "the previous data is in" in restored.statusBar().currentMessage()
     restored.ctx.db.dispose()
+
+
+def test_change_folder_keeps_it_for_this_machine_and_the_command_line(
+    qtbot, db, tmp_path, monkeypatch, capsys
+):
+    from invoicedesk.cli.main import main
+
+    monkeypatch.delenv("INVOICEDESK_BACKUP_DIR")
+    monkeypatch.setenv("INVOICEDESK_CONFIG_DIR", str(tmp_path / "config"))
+    chosen = tmp_path / "second drive" / "InvoiceDesk backups"
+    monkeypatch.setattr(dialog_module, "ask_folder", lambda *_args: str(chosen))
+    dialog = BackupsDialog(db)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.status.text().startswith("Reading"), timeout=10000)
+    dialog.folder_button.click()
+    assert dialog.folder_label.text() == f"Folder: {chosen / 'test'}"
+    qtbot.waitUntil(dialog.backup_button.isEnabled, timeout=10000)  # listed the new folder
+    dialog.backup_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10000)
+    assert len(list((chosen / "test").glob("test-*-manual.sqlite"))) == 1
+    # The command line finds the same folder and the backup in it.
+    capsys.readouterr()
+    assert main(["--db", str(db.path), "backup", "folder"]) == 0
+    assert capsys.readouterr().out == f"{chosen}\n"
+    assert main(["--db", str(db.path), "backup", "list", "--format", "json"]) == 0
+    assert '"kind": "manual"' in capsys.readouterr().out
+
+
+def test_a_folder_that_cannot_be_written_is_refused(qtbot, db, tmp_path, monkeypatch):
+    monkeypatch.delenv("INVOICEDESK_BACKUP_DIR")
+    monkeypatch.setenv("INVOICEDESK_CONFIG_DIR", str(tmp_path / "config"))
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    reports = []
+    monkeypatch.setattr(dialog_module, "ask_folder", lambda *_args: str(blocker / "backups"))
+    monkeypatch.setattr(dialog_module, "report", lambda _parent, _title, text: reports.append(text))
+    dialog = BackupsDialog(db)
+    qtbot.addWidget(dialog)
+    before = dialog.folder_label.text()
+    dialog.folder_button.click()
+    assert len(reports) == 1 and reports[0].startswith(f"Backups cannot be written to {blocker}")
+    assert dialog.folder_label.text() == before
+    assert backups.backup_root() != blocker / "backups"

@@ -171,7 +171,7 @@ def ledger(db):
     acme = make_client(db, "Acme GmbH")
     zeta = make_client(db, "Zeta Ltd", currency="USD")
     a1 = issued_invoice(db, client_id=acme.id)
-    a2 = issued_invoice(db, line("2"), client_id=acme.id)
+    a2 = issued_invoice(db, line("2"), client_id=acme.id, today=TODAY - dt.timedelta(days=30))
     z1 = issued_invoice(db, client_id=zeta.id, exchange_rate=Decimal("0.9"))
     ids = {
         "acme": acme.id,

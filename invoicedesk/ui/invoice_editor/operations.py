@@ -9,6 +9,7 @@ results come back on the GUI thread. After each write the editor tells the bus
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -16,7 +17,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QPushButton
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.lifecycle import DocType, Status
+from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
+from invoicedesk.core.lifecycle import Status
+from invoicedesk.core.rules import IN_FORCE, Action, offers, refusal
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.ui.clients.client_dialog import ClientDialog
@@ -92,11 +95,7 @@ class Operations(QObject):
         listed = "\n".join(f"• {r}" for r in reasons[:MAX_REASONS])
         if len(reasons) > MAX_REASONS:
             listed += f"\n• … and {len(reasons) - MAX_REASONS} more"
-        kind = (
-            "credit note"
-            if view is not None and view.doc_type is DocType.CREDIT_NOTE
-            else "invoice"
-        )
+        kind = KIND_LABELS[view.doc_type].lower() if view is not None else "invoice"
 
         self.save.setVisible(editable)
         can_save = editable and not busy and not reasons and (e.is_dirty() or not saved)
@@ -121,9 +120,21 @@ class Operations(QObject):
                 f"Give the {kind} its number and date; afterwards it can no longer be changed"
             )
 
+        # What is enabled is the rules table's answer (core.rules); which actions this
+        # window shows for a draft or an issued document is its own layout.
+        doc = view.doc_type if view is not None else DocumentKind.INVOICE
         status = view.status if view is not None else Status.DRAFT
+        paid = view.paid_amount if view is not None else Decimal(0)
+        number = view.number if view is not None else None
+
+        def offered(action: Action) -> bool:
+            return offers(doc, status, action, paid=paid)
+
+        def why(action: Action) -> str | None:
+            return refusal(doc, status, action, number=number, paid=paid)
+
         issued = view is not None and not view.is_draft
-        payable = issued and status in (Status.OPEN, Status.PART_PAID)
+        payable = issued and offered(Action.RECORD_PAYMENT)
         self.record_payment.setVisible(payable)
         self.record_payment.setText(
             "&Record refund…" if kind == "credit note" else "&Record payment…"
@@ -133,29 +144,25 @@ class Operations(QObject):
             "Record money received for this invoice" if kind == "invoice" else "Record a refund"
         )
 
-        in_force = issued and status is not Status.CANCELLED
+        in_force = issued and status in IN_FORCE
         self.cancel.setVisible(in_force)
         self.cancel.setText(f"&Cancel {kind}…")
-        paid = view is not None and view.paid_amount != 0
-        self.cancel.setEnabled(in_force and not paid and not busy)
-        self.cancel.setToolTip(
-            "It has payments and cannot be cancelled — create a credit note instead"
-            if paid
-            else f"Cancel the {kind}; it keeps its number"
-        )
-        self.uncancel.setVisible(issued and status is Status.CANCELLED)
+        cancel_refused = why(Action.CANCEL)
+        self.cancel.setEnabled(in_force and cancel_refused is None and not busy)
+        self.cancel.setToolTip(cancel_refused or f"Cancel the {kind}; it keeps its number")
+        self.uncancel.setVisible(issued and offered(Action.UNCANCEL))
         self.uncancel.setEnabled(not busy)
         self.uncancel.setToolTip(f"Put the {kind} back in force")
 
         self.clone.setVisible(saved and not editable)
-        self.clone.setEnabled(saved and not busy)
+        self.clone.setEnabled(saved and offered(Action.CLONE) and not busy)
         self.clone.setToolTip("A new draft with the same client, lines and texts")
-        correctable = in_force and view is not None and view.doc_type is DocType.INVOICE
+        correctable = issued and offered(Action.CREATE_CREDIT_NOTE)
         self.credit_note.setVisible(correctable)
         self.credit_note.setEnabled(correctable and not busy)
         self.credit_note.setToolTip("A draft credit note with all lines of this invoice, to review")
         self.delete.setVisible(saved and editable)
-        self.delete.setEnabled(saved and editable and not busy)
+        self.delete.setEnabled(saved and offered(Action.DELETE) and not busy)
 
     # ------------------------------------------------------------------ running
 
@@ -238,7 +245,7 @@ class Operations(QObject):
         if not self.issue.isEnabled():
             e.show_first_problem()
             return
-        kind = "credit note" if e.view and e.view.doc_type is DocType.CREDIT_NOTE else "invoice"
+        kind = KIND_LABELS[e.view.doc_type].lower() if e.view else "invoice"
         if not prompts.confirm(
             e,
             f"Issue {kind}",

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.errors import DomainError, NotFoundError
 from invoicedesk.core.lifecycle import State
 from invoicedesk.core.money import minor_unit
+from invoicedesk.core.rules import Action, allows
 from invoicedesk.services import clients as client_service
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services import products as product_service
@@ -249,7 +250,8 @@ class InvoiceEditor(QMainWindow):
 
     @property
     def editable(self) -> bool:
-        return self.view is None or self.view.is_draft
+        view = self.view
+        return view is None or allows(view.doc_type, view.status, Action.EDIT)
 
     def is_dirty(self) -> bool:
         return self.editable and self.snapshot() != self._baseline

@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.lifecycle import DocType, Status
+from invoicedesk.core.rules import Action, allows, offers, refusal
 from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
@@ -147,25 +147,30 @@ def run_batch(
 # ---------------------------------------------------------------------------- actions
 
 
+# Each key's action in core.rules, and whether it takes several invoices at once.
+_ACTIONS = {
+    "issue": (Action.ISSUE, True),
+    "payment": (Action.RECORD_PAYMENT, False),
+    "clone": (Action.CLONE, False),
+    "cancel": (Action.CANCEL, True),
+    "uncancel": (Action.UNCANCEL, True),
+    "credit_note": (Action.CREATE_CREDIT_NOTE, False),
+    "delete": (Action.DELETE, True),
+}
+
+
+def _allows(row: InvoiceRow, action: Action) -> bool:
+    return allows(row.doc_type, row.status, action)
+
+
 def allowed(rows: Sequence[InvoiceRow]) -> dict[str, bool]:
-    """Which actions the selected rows allow (the services check again when it runs)."""
-    one = len(rows) == 1
-    statuses = {row.status for row in rows}
-    first = rows[0] if rows else None
-    return {
-        "new": True,
-        "open": one,
-        "issue": bool(rows) and statuses == {Status.DRAFT},
-        "payment": one and first is not None and first.status in (Status.OPEN, Status.PART_PAID),
-        "clone": one,
-        "cancel": bool(rows) and statuses == {Status.OPEN},
-        "uncancel": bool(rows) and statuses == {Status.CANCELLED},
-        "credit_note": one
-        and first is not None
-        and first.doc_type is DocType.INVOICE
-        and first.status in (Status.OPEN, Status.PART_PAID, Status.PAID),
-        "delete": bool(rows) and statuses == {Status.DRAFT},
-    }
+    """Which actions the selected rows allow, as the rules table in core says (the
+    services check again, with everything they know, when it runs)."""
+    result = {"new": True, "open": len(rows) == 1}
+    for key, (action, many) in _ACTIONS.items():
+        fits = len(rows) == 1 or (many and len(rows) > 1)
+        result[key] = fits and all(offers(r.doc_type, r.status, action) for r in rows)
+    return result
 
 
 _SPECS = {
@@ -236,7 +241,11 @@ class InvoiceActions(QObject):
             action = self.by_key[key]
             action.setEnabled(ok)
             tip = _SPECS[key][1]
-            action.setToolTip(tip if ok or key not in _WHEN else f"{tip} — {_WHEN[key]}")
+            why = _WHEN.get(key)
+            if len(rows) == 1 and key in _ACTIONS:  # the rules table's own reason, if it has one
+                row = rows[0]
+                why = refusal(row.doc_type, row.status, _ACTIONS[key][0], number=row.number) or why
+            action.setToolTip(tip if ok or why is None else f"{tip} — {why}")
 
     def busy(self) -> bool:
         return bool(self._tasks)
@@ -269,7 +278,7 @@ class InvoiceActions(QObject):
         dialog.open()
 
     def do_issue(self) -> None:
-        rows = [r for r in self._selection() if r.status is Status.DRAFT]
+        rows = [r for r in self._selection() if _allows(r, Action.ISSUE)]
         if not rows:
             return
         what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} drafts"
@@ -289,7 +298,7 @@ class InvoiceActions(QObject):
         self._run("issue", op, rows)
 
     def do_cancel(self) -> None:
-        rows = [r for r in self._selection() if r.status is Status.OPEN]
+        rows = [r for r in self._selection() if _allows(r, Action.CANCEL)]
         if not rows:
             return
         what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} invoices"
@@ -309,7 +318,7 @@ class InvoiceActions(QObject):
         self._run("cancel", op, rows)
 
     def do_uncancel(self) -> None:
-        rows = [r for r in self._selection() if r.status is Status.CANCELLED]
+        rows = [r for r in self._selection() if _allows(r, Action.UNCANCEL)]
         if not rows:
             return
         today = self._today()

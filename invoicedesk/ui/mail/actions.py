@@ -18,11 +18,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.lifecycle import DocType, Status
+from invoicedesk.core.rules import Action, offers
 from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, mail_templates, pdfs
 from invoicedesk.services.mail_compose import compose_for_invoice
-from invoicedesk.services.mail_types import Attachment, DocKind, MailDraft
+from invoicedesk.services.mail_types import Attachment, MailDraft
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail.compose_dialog import ComposeDialog, MailTarget, Prepared, TemplateChoice
 from invoicedesk.ui.mail.templates_dialog import language_label
@@ -33,15 +33,14 @@ from invoicedesk.ui.worker import Task, run_task
 if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.window import InvoiceEditor
 
-SENDABLE = {Status.OPEN, Status.PART_PAID, Status.PAID}
 TEXT = "Send by &email…"
 TIP = "Send the selected issued invoice or credit note by email, with its PDF (Ctrl+M)"
 WHEN = "select one issued invoice or credit note"
 
 
 def sendable(rows: Sequence[Any]) -> bool:
-    """One issued, not cancelled document (an InvoiceRow or an InvoiceView)."""
-    return len(rows) == 1 and rows[0].status in SENDABLE
+    """One document the rules table lets us send (an InvoiceRow or an InvoiceView)."""
+    return len(rows) == 1 and offers(rows[0].doc_type, rows[0].status, Action.SEND)
 
 
 def target_of(row: Any) -> MailTarget:
@@ -74,9 +73,8 @@ def prepare(db: Database, target: MailTarget) -> Prepared:
             invoice_id=target.id,
         )
         note = _sentence(exc.message)
-    kind = DocKind.CREDIT_NOTE if target.doc_type is DocType.CREDIT_NOTE else DocKind.INVOICE
     choices = []
-    for view in mail_templates.list_templates(db, kind):
+    for view in mail_templates.list_templates(db, target.doc_type):
         try:
             subject, body = mail_templates.render(
                 db, target.id, template=view.name, language=view.language

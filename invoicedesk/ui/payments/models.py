@@ -90,7 +90,7 @@ class PaymentTableModel(QAbstractTableModel):
             self._db,
             client_id=f.client_id,
             invoice_id=f.invoice_id,
-            method=f.method.value if f.method else None,
+            methods=(f.method,) if f.method else (),
             date_from=f.date_from,
             date_to=f.date_to,
             limit=PAGE,
