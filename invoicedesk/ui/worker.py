@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from invoicedesk.core.errors import DomainError
+from invoicedesk.core.errors import DomainError, EnvironmentFailure
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,12 @@ class Task(QObject):
 
 
 def _log_failure(exc: Exception) -> None:
-    """A refused rule is one line in the log; anything else is logged with its traceback."""
+    """A refused rule or an environment failure (locked, disk full) is one line in the
+    log; anything else is logged with its traceback."""
     if isinstance(exc, DomainError):
         log.info("Background job refused: %s", exc)
+    elif isinstance(exc, EnvironmentFailure):
+        log.warning("Background job could not finish: %s", exc)
     else:
         log.error("Background job failed", exc_info=exc)
 

@@ -126,7 +126,7 @@ def test_sorting_by_open_balance_and_name(db, billed):
 # ---------------------------------------------------------------------- the dialog
 
 
-def test_create_client_by_typing_and_clicking_save(qtbot, ctx, db):
+def test_create_client_by_typing_and_clicking_save(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     assert not dialog.ok_button.isEnabled()
     assert "name" in dialog.ok_button.toolTip()
@@ -151,6 +151,7 @@ def test_create_client_by_typing_and_clicking_save(qtbot, ctx, db):
 
     with qtbot.waitSignal(ctx.bus.changed) as changed:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        settle()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert changed.args == ["client", [dialog.client_id]]
 
@@ -166,7 +167,7 @@ def test_create_client_by_typing_and_clicking_save(qtbot, ctx, db):
     )
 
 
-def test_create_client_with_the_keyboard_alone(qtbot, ctx, db):
+def test_create_client_with_the_keyboard_alone(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     alt = Qt.KeyboardModifier.AltModifier
 
@@ -187,6 +188,7 @@ def test_create_client_with_the_keyboard_alone(qtbot, ctx, db):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     typed("Berlin")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the default button: Save
+    settle()
 
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = clients.get_client(db, dialog.client_id)
@@ -196,7 +198,7 @@ def test_create_client_with_the_keyboard_alone(qtbot, ctx, db):
     )
 
 
-def test_person_name_follows_first_and_last_name(qtbot, ctx, db):
+def test_person_name_follows_first_and_last_name(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     dialog.person.click()
     assert dialog.first_name.isVisible()
@@ -205,6 +207,7 @@ def test_person_name_follows_first_and_last_name(qtbot, ctx, db):
     qtbot.keyClicks(dialog.last_name, "Schmidt")
     assert dialog.name.text() == "Anna Schmidt"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     saved = clients.get_client(db, dialog.client_id)
     assert (saved.data.kind, saved.data.first_name, saved.name) == (
         "person",
@@ -214,12 +217,13 @@ def test_person_name_follows_first_and_last_name(qtbot, ctx, db):
     assert saved.data.addresses == ()  # the untouched address form is not saved
 
 
-def test_invalid_email_is_flagged_at_the_field_and_nothing_is_saved(qtbot, ctx, db):
+def test_invalid_email_is_flagged_at_the_field_and_nothing_is_saved(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     qtbot.keyClicks(dialog.name, "Acme GmbH")
     qtbot.keyClicks(dialog.email, "acme.example")
     dialog.tabs.setCurrentIndex(2)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
 
     assert dialog.result() != QDialog.DialogCode.Accepted
     box = dialog.errors.box("client.email")
@@ -233,13 +237,14 @@ def test_invalid_email_is_flagged_at_the_field_and_nothing_is_saved(qtbot, ctx, 
     assert not box.message.isVisible()
 
 
-def test_errors_in_addresses_and_contacts_point_at_their_row(qtbot, ctx, db):
+def test_errors_in_addresses_and_contacts_point_at_their_row(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     qtbot.keyClicks(dialog.name, "Acme GmbH")
     editor = dialog.address_editor
     editor.add_address()  # the first (billing) address stays blank and is not sent
     qtbot.keyClicks(editor.zip, "1" * 21)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     assert editor.list.currentRow() == 1
     assert editor.boxes["zip"].message.text().startswith("ZIP is too long")
 
@@ -248,13 +253,14 @@ def test_errors_in_addresses_and_contacts_point_at_their_row(qtbot, ctx, db):
     dialog.contacts.insertRows(0, 2)
     dialog.contacts.setData(dialog.contacts.index(1, 2), "eva@")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     assert dialog.tabs.currentIndex() == 1
     assert dialog.contacts.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert dialog.contact_error.text() == ("Contact person 2: 'eva@' is not an e-mail address.")
     assert clients.list_clients(db) == []
 
 
-def test_edit_keeps_everything_it_does_not_show(qtbot, ctx, db):
+def test_edit_keeps_everything_it_does_not_show(qtbot, ctx, db, settle):
     address = AddressInput(street="Ring 1", city="Wien", region="W", country="AT")
     client = make_client(db, "Acme GmbH", addresses=(address,), due_days=30, tags=("vip",))
     dialog = show(qtbot, ClientDialog(ctx, client.id))
@@ -262,17 +268,19 @@ def test_edit_keeps_everything_it_does_not_show(qtbot, ctx, db):
     assert dialog.due_days.text() == "30"
     dialog.phone.setText("+43 1 234")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     saved = clients.get_client(db, client.id)
     assert saved.data.phone == "+43 1 234"
     assert saved.data.addresses == (address,)  # region kept
     assert (saved.data.due_days, saved.data.tags) == (30, ("vip",))
 
 
-def test_due_days_must_be_whole(qtbot, ctx, db):
+def test_due_days_must_be_whole(qtbot, ctx, db, settle):
     dialog = show(qtbot, ClientDialog(ctx, None))
     qtbot.keyClicks(dialog.name, "Acme GmbH")
     qtbot.keyClicks(dialog.due_days, "7.5")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     assert dialog.errors.box("client.due_days").message.isVisible()
     dialog.due_days.setText("abc")
     assert not dialog.ok_button.isEnabled()

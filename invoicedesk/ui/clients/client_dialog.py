@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
 from invoicedesk.services.clients import ClientView, create_client, get_client, update_client
 from invoicedesk.services.inputs import ClientInput, ClientKind
 from invoicedesk.services.settings import all_settings, get_company
@@ -40,6 +41,7 @@ from invoicedesk.ui.clients.contacts_model import (
 )
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase, reveal
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
 LANGUAGES = {"en": "English", "de": "German"}  # the languages invoices are written in
@@ -97,6 +99,7 @@ class ClientDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Save")
+        self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
@@ -378,16 +381,29 @@ class ClientDialog(QDialog):
         self.errors.clear()
         try:
             inp, self._address_rows, self._contact_rows = self.client_input()
-            if self.client_id is None:
-                view = create_client(self.ctx.db, inp)
-            else:
-                view = update_client(self.ctx.db, self.client_id, inp)
         except DomainError as error:
             self.errors.show(error)
             return
+        client_id = self.client_id
+
+        def save(db: Database) -> ClientView:
+            if client_id is None:
+                return create_client(db, inp)
+            return update_client(db, client_id, inp)
+
+        self._saving = True
+        self.ok_button.setEnabled(False)  # one save at a time
+        Operation(
+            self, self.ctx, "Save Client", save, changes=lambda view: Changes.of(client=view.id)
+        ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        self._update_ok()
+
+    def _saved(self, view: ClientView) -> None:
         self.saved = view
         self.client_id = view.id
-        self.ctx.bus.notify("client", [view.id])
         super().accept()
 
     def _missing(self) -> str:
@@ -405,7 +421,7 @@ class ClientDialog(QDialog):
 
     def _update_ok(self) -> None:
         reason = self._missing()
-        self.ok_button.setEnabled(not reason)
+        self.ok_button.setEnabled(not reason and not self._saving)
         self.ok_button.setToolTip(reason)
         self.hint.setText(reason)
         self.hint.setVisible(bool(reason))

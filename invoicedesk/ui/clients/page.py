@@ -37,6 +37,7 @@ from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.worker import run_task
 
 SEARCH_DELAY_MS = 250
@@ -312,28 +313,40 @@ class ClientsPage(CatalogPage):
             return
         row = self.model.row_of_id(client.id)
         neighbour = self.model.client_id(row + 1) or self.model.client_id(row - 1)
-        try:
-            outcome = remove_client(self.ctx.db, client.id)
-        except DomainError as error:
-            self.status_message.emit(error.message)
-            return
-        if not self.show_archived.isChecked() or outcome == "deleted":
-            self._select_after_load = neighbour  # the row goes: select the one beside it
-        self.ctx.bus.notify("client", [client.id])
-        if outcome == "archived":
-            self.status_message.emit(
-                f"Client {client.customer_number} has invoices and was archived"
-            )
-        else:
-            self.status_message.emit(f"Client {label} deleted")
+
+        def removed(outcome: str) -> None:
+            if outcome == "archived":
+                self.status_message.emit(
+                    f"Client {client.customer_number} has invoices and was archived"
+                )
+            else:
+                self.status_message.emit(f"Client {label} deleted")
+
+        def before_reload(outcome: str) -> Changes:
+            if not self.show_archived.isChecked() or outcome == "deleted":
+                self._select_after_load = neighbour  # the row goes: select the one beside it
+            return Changes.of(client=client.id)
+
+        Operation(
+            self, self.ctx, "Delete Client",
+            lambda db: remove_client(db, client.id),
+            changes=before_reload,
+        ).success(removed).refused(self._say).run()  # fmt: skip
+
+    def _say(self, error: DomainError) -> None:
+        self.status_message.emit(error.message)
 
     def restore_selected(self) -> None:
         client = self.selected_client()
         if client is None or not client.archived:
             return
-        archive_client(self.ctx.db, client.id, archived=False)
-        self.ctx.bus.notify("client", [client.id])
-        self.status_message.emit(f"Client {client.customer_number} restored")
+        Operation(
+            self, self.ctx, "Restore Client",
+            lambda db: archive_client(db, client.id, archived=False),
+            changes=Changes.of(client=client.id),
+        ).success(
+            lambda _view: self.status_message.emit(f"Client {client.customer_number} restored")
+        ).run()  # fmt: skip
 
     # ------------------------------------------------------------------ selection
 
