@@ -352,7 +352,7 @@ def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
     """The :class:`~invoicedesk.services.search.InvoiceFilter` the filter options describe."""
     from invoicedesk.core.lifecycle import DocType, State
     from invoicedesk.core.money import validate_currency
-    from invoicedesk.services.products import find_product_by_number
+    from invoicedesk.services.products import find_product
     from invoicedesk.services.search import InvoiceFilter
 
     states = parse_states(args.state)
@@ -362,11 +362,10 @@ def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
         raise DomainError(f"{date_from} lies after --to {date_to}", "--from")
     product_id = None
     if args.product is not None:
-        with db.read() as session:
-            product = find_product_by_number(session, args.product.strip())
-            if product is None:
-                raise DomainError(f"no product with number '{args.product}'", "--product")
-            product_id = product.id
+        product = find_product(db, args.product)
+        if product is None:
+            raise DomainError(f"no product with number '{args.product}'", "--product")
+        product_id = product.id
     return InvoiceFilter(
         client_id=client_id(db, args.client) if args.client is not None else None,
         number=args.number or "",

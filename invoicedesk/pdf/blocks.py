@@ -72,7 +72,8 @@ def total_rows(pdf: PdfInput, fmt: Formatter) -> list[TotalRow]:
     if t.prepaid:
         rows.append(TotalRow(label("prepaid", lang), fmt.money(-t.prepaid)))
     if t.adjustment:
-        rows.append(TotalRow(label("adjustment", lang), fmt.money(t.adjustment)))
+        reason = pdf.adjustment_reason or label("adjustment", lang)
+        rows.append(TotalRow(reason, fmt.money(t.adjustment)))
     if pdf.kind is DocumentKind.INVOICE:
         rows.append(TotalRow(label("due", lang), fmt.money(t.due), "due"))
     elif pdf.kind is DocumentKind.CREDIT_NOTE:

@@ -97,6 +97,7 @@ class PdfInput:
     title: str = ""  # the user's title; "" prints the kind's own title
     intro: str = ""
     note: str = ""
+    adjustment_reason: str = ""  # printed beside the adjustment; "" prints "Rounding"
     # Credit notes and cancellations: the document they refer to, and what it is: an
     # invoice (None means an invoice too) or, for a cancellation, a credit note.
     reference_number: str | None = None

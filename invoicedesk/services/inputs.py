@@ -124,6 +124,7 @@ class InvoiceInput:
     discount: Discount | None = None
     prepaid: Decimal = Decimal(0)
     adjustment: Decimal = Decimal(0)
+    adjustment_reason: str = ""  # what the adjustment is for; "" prints "Rounding"
     cash_discount: CashDiscountTerms | None = None
 
 

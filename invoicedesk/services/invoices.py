@@ -258,6 +258,9 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         label=check.text(inp.label, f"{path}.label", max_length=200),
         intro=check.text(inp.intro, f"{path}.intro", max_length=10_000, multiline=True),
         note=check.text(inp.note, f"{path}.note", max_length=10_000, multiline=True),
+        adjustment_reason=check.text(
+            inp.adjustment_reason, f"{path}.adjustment_reason", max_length=200
+        ),
         tags=tuple(clean_tags(inp.tags, f"{path}.tags")),
         lines=tuple(lines),
         allowances_charges=tuple(extras),
@@ -313,6 +316,7 @@ def _store_input(
     invoice.discount_amount = inp.discount.amount if inp.discount else None
     invoice.prepaid = inp.prepaid
     invoice.adjustment = inp.adjustment
+    invoice.adjustment_reason = inp.adjustment_reason
     invoice.cash_discount_rate = inp.cash_discount.rate if inp.cash_discount else None
     invoice.cash_discount_days = inp.cash_discount.days if inp.cash_discount else None
     invoice.tags = resolve_tags(session, inp.tags)
@@ -647,6 +651,7 @@ def input_of(invoice: Invoice) -> InvoiceInput:
         discount=_stored_discount(invoice.discount_percent, invoice.discount_amount),
         prepaid=invoice.prepaid,
         adjustment=invoice.adjustment,
+        adjustment_reason=invoice.adjustment_reason,
         cash_discount=(
             CashDiscountTerms(invoice.cash_discount_rate, invoice.cash_discount_days or 0)
             if invoice.cash_discount_rate is not None

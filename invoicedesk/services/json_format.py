@@ -114,6 +114,7 @@ INVOICE_KEYS = (
     "charges",
     "prepaid",
     "adjustment",
+    "adjustment_reason",
     "cash_discount",
     "title",
     "label",
@@ -535,6 +536,7 @@ def parse_invoice(
         discount=discount,
         prepaid=prepaid if prepaid is not None else Decimal(0),
         adjustment=adjustment if adjustment is not None else Decimal(0),
+        adjustment_reason=obj.text("adjustment_reason"),
         cash_discount=cash_discount,
     )
 
@@ -940,6 +942,8 @@ def invoice_to_json(invoice: InvoiceInput) -> dict[str, object]:
         out["prepaid"] = _num(invoice.prepaid)
     if invoice.adjustment:
         out["adjustment"] = _num(invoice.adjustment)
+    if invoice.adjustment_reason:
+        out["adjustment_reason"] = invoice.adjustment_reason
     if invoice.cash_discount is not None:
         out["cash_discount"] = {
             "rate": _num(invoice.cash_discount.rate),

@@ -288,6 +288,7 @@ def build_input(
         title=title,
         intro=intro,
         note=note,
+        adjustment_reason=data.adjustment_reason,
         reference_number=reference_number,
         reference_date=reference_date,
         reference_kind=reference_kind,

@@ -211,5 +211,12 @@ def list_products(
         return [_view(p) for p in session.scalars(query)]
 
 
-def find_product_by_number(session: Session, number: str) -> Product | None:
+def _by_number(session: Session, number: str) -> Product | None:
     return session.scalar(select(Product).where(Product.number == number))
+
+
+def find_product(db: Database, number: str) -> ProductView | None:
+    """The product with this number (archived ones too), or None."""
+    with db.read() as session:
+        product = _by_number(session, number.strip())
+        return _view(product) if product is not None else None

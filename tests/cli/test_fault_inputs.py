@@ -193,3 +193,18 @@ def test_an_imported_line_may_name_only_its_product(cli: Cli, tmp_path: Path) ->
     assert "line_items[0].product_number: there is no product with number 'P-404'" in err
     err = cli.fails("totals", write_json(tmp_path, {"invoice": document["invoices"][0]}))
     assert "invoice.line_items[0]: is required (name, tax_rate, unit_price" in err
+
+
+def test_the_adjustment_carries_its_description_to_the_pdf(cli: Cli, tmp_path: Path) -> None:
+    from tests.factories import pdf_text
+
+    document = _with(("invoices", 0, "adjustment_reason"), "Cash rounding")
+    document["invoices"][0]["adjustment"] = "-0.01"  # type: ignore[index]
+    cli.out("import", write_json(tmp_path, document))
+    shown = cli.json("invoices", "show", "1")["invoice"]
+    assert (shown["adjustment"], shown["adjustment_reason"]) == ("-0.01", "Cash rounding")
+    cli.out("invoices", "issue", "1")
+    target = tmp_path / "one.pdf"
+    cli.out("pdf", "1", "-o", str(target))
+    text = pdf_text(target.read_bytes())
+    assert "Cash rounding" in text and "Rounding" not in text.replace("Cash rounding", "")

@@ -106,6 +106,8 @@ class Invoice(TimestampMixin, Base):
     discount_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(), default=None)
     prepaid: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     adjustment: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
+    # What the adjustment is for ("Rounding" when empty), printed beside it.
+    adjustment_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     cash_discount_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(), default=None)
     cash_discount_days: Mapped[int | None] = mapped_column(Integer, default=None)
 
