@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from invoicedesk.cli.common import EXIT_OK, SubParsers, add_command, open_db, read_text
+from invoicedesk.cli.common import EXIT_OK, PROG, SubParsers, add_command, open_db, read_text
 from invoicedesk.core.errors import DomainError
 
 KINDS = ("clients", "products", "invoices")
@@ -31,12 +31,26 @@ def register_import(subparsers: SubParsers) -> None:
     parser.add_argument("file", metavar="FILE", help="the JSON file, or - for standard input")
 
 
+# From this many records on, ``import`` says that it holds the database while it runs.
+LONG_IMPORT = 2_000
+
+
 def _run_import(args: argparse.Namespace) -> int:
-    from invoicedesk.services import transfer
+    from invoicedesk.services import json_format, transfer
 
     text = read_text(args.file)  # read before opening (and maybe creating) the database
+    records = json_format.read_records(json_format.loads_document(text))  # errors: nothing open
+    if len(records) >= LONG_IMPORT:
+        # One transaction (all or nothing) keeps the database locked until it ends: other
+        # programs that write wait (and give up after their timeout with "try again").
+        sys.stderr.write(
+            f"{PROG}: importing {len(records):,} records in one transaction; other programs "
+            "cannot change this database until it is done (about a second per 1,000 "
+            "invoices)\n"
+        )
+        sys.stderr.flush()
     with open_db(args, create=True) as db:
-        summary = transfer.import_document(db, text)
+        summary = transfer.import_records(db, records)
     print(summary)
     return EXIT_OK
 

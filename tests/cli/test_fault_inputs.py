@@ -208,3 +208,12 @@ def test_the_adjustment_carries_its_description_to_the_pdf(cli: Cli, tmp_path: P
     cli.out("pdf", "1", "-o", str(target))
     text = pdf_text(target.read_bytes())
     assert "Cash rounding" in text and "Rounding" not in text.replace("Cash rounding", "")
+
+
+def test_a_long_import_says_it_holds_the_database(cli: Cli, tmp_path: Path, monkeypatch) -> None:
+    from invoicedesk.cli import data
+
+    monkeypatch.setattr(data, "LONG_IMPORT", 3)
+    code, out, err = cli("import", write_json(tmp_path, IMPORT))
+    assert code == 0 and out.startswith("Imported 2 clients")
+    assert err.startswith("invoicedesk: importing 5 records in one transaction; other programs")
