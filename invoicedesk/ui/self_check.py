@@ -45,9 +45,9 @@ def settle(timeout: float = SETTLE_SECONDS) -> None:
     pool = QThreadPool.globalInstance()
     while True:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        if not worker._running and pool.activeThreadCount() == 0:  # noqa: SLF001
+        if not worker.running() and pool.activeThreadCount() == 0:
             QCoreApplication.processEvents()
-            if not worker._running:  # noqa: SLF001 - delivering a result may start another
+            if not worker.running():  # delivering a result may start another
                 return
         if time.monotonic() > deadline:
             raise CheckFailed(f"background jobs still running after {timeout:.0f} s")

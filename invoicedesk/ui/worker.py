@@ -138,6 +138,11 @@ _long_jobs: QThreadPool | None = None
 _CANCEL_ON_QUIT = "invoicedesk_cancel_all_on_quit"  # app property: cancel_all is connected
 
 
+def running() -> int:
+    """How many jobs have started and not yet delivered their result or error."""
+    return len(_running)
+
+
 def cancel_all() -> None:
     """Ask every running job to stop (each stops at its next ``is_cancelled()`` check).
 
