@@ -75,3 +75,15 @@ def db(tmp_path: Path, migrated_file: Path) -> Iterator[Database]:
 def today() -> dt.date:
     """The fixed "today" the services are given, so no test depends on the clock."""
     return TODAY
+
+
+@pytest.fixture
+def settle(qtbot):  # type: ignore[no-untyped-def]
+    """Wait until every operation (a change run on the write worker) has finished and its
+    callbacks have run: ``click(save); settle()``."""
+    from invoicedesk.ui import operations
+
+    def wait(timeout: int = 10000) -> None:
+        qtbot.waitUntil(lambda: operations.pending() == 0, timeout=timeout)
+
+    return wait

@@ -21,3 +21,4 @@ def collect_garbage_on_the_gui_thread():
     finally:
         gc.collect()
         gc.enable()
+

@@ -25,7 +25,7 @@ from invoicedesk.core.lifecycle import State, Status
 from invoicedesk.db.engine import Database
 from invoicedesk.services import audit, clients, invoices, payments, search
 from invoicedesk.services.inputs import AddressInput, AddressKind, PaymentMethod
-from invoicedesk.ui import formatting
+from invoicedesk.ui import formatting, operations
 from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.invoice_editor import InvoiceEditor, prompts
 from invoicedesk.ui.invoices.model import COLUMN, StateRole
@@ -107,11 +107,13 @@ def window(qtbot: Any, db: Database, tmp_path: Any, asked: Asked, english_number
     main.show()
     activate(qtbot, main)
     yield main
-    QThreadPool.globalInstance().waitForDone(WAIT_MS)  # nothing may run once the file closes
+    operations.write_pool().waitForDone(WAIT_MS)  # nothing may run once the file closes
+    QThreadPool.globalInstance().waitForDone(WAIT_MS)
     QApplication.processEvents()
     for editor in main.findChildren(InvoiceEditor):
         if shiboken6.isValid(editor):
             editor.close_now()
+    operations.write_pool().waitForDone(WAIT_MS)
     QThreadPool.globalInstance().waitForDone(WAIT_MS)
     QApplication.processEvents()
 
@@ -311,7 +313,7 @@ def list_text(window: Any, invoice_id: int, key: str, role: Any = None) -> Any:
 
 
 def test_first_client_first_invoice_issued_and_paid(
-    qtbot: Any, window: Any, db: Database, asked: Asked
+    qtbot: Any, window: Any, db: Database, asked: Asked, settle: Callable[..., None]
 ) -> None:
     # 1. A client, through the Clients screen and its dialog.
     create_client_through_the_dialog(qtbot, window)
@@ -347,10 +349,13 @@ def test_first_client_first_invoice_issued_and_paid(
 
     # 4. Issue: confirmed through the prompts hook; saved and numbered in the background.
     assert editor.issue_button.text() == "Issue invoice…"
-    with qtbot.waitSignal(editor.issued, timeout=WAIT_MS) as issued:
-        qtbot.mouseClick(editor.issue_button, Qt.MouseButton.LeftButton)
+    issued: list[int] = []
+    editor.issued.connect(issued.append)
+    qtbot.mouseClick(editor.issue_button, Qt.MouseButton.LeftButton)
+    assert editor.busy and not editor.issue_button.isEnabled()  # saving, then issuing
+    settle(WAIT_MS)
     assert asked.titles == ["Issue invoice"]
-    invoice_id = issued.args[0]
+    (invoice_id,) = issued
     number = f"RE-{dt.date.today().year}-0001"
     assert editor.windowTitle() == f"Invoice {number} — {CLIENT}"
     assert editor.badge.text().strip() == "Open"
@@ -442,7 +447,7 @@ def test_first_client_first_invoice_issued_and_paid(
 
 
 def test_editor_refuses_an_unreadable_quantity_visibly(
-    qtbot: Any, window: Any, db: Database, asked: Asked
+    qtbot: Any, window: Any, db: Database, asked: Asked, settle: Callable[..., None]
 ) -> None:
     create_client_through_the_dialog(qtbot, window)
     editor = open_new_invoice(qtbot, window)
@@ -467,8 +472,8 @@ def test_editor_refuses_an_unreadable_quantity_visibly(
     # Clicking the disabled button or pressing Ctrl+S writes nothing.
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     press(qtbot, editor, Qt.Key.Key_S)
-    QThreadPool.globalInstance().waitForDone(WAIT_MS)
-    QApplication.processEvents()
+    assert operations.pending() == 0  # nothing was started
+    settle(WAIT_MS)
     assert editor.invoice_id is None and not editor.busy
     assert asked.titles == []
     assert search.count_invoices(db) == 0

@@ -32,14 +32,3 @@ def collect_garbage_on_the_gui_thread():
         gc.collect(2 if _teardowns % FULL_EVERY == 0 else 1)
         gc.enable()
 
-
-@pytest.fixture
-def settle(qtbot):
-    """Wait until every operation (a change run on the write worker) has finished and its
-    callbacks have run: ``click(save); settle()``."""
-    from invoicedesk.ui import operations
-
-    def wait(timeout: int = 10000) -> None:
-        qtbot.waitUntil(lambda: operations.pending() == 0, timeout=timeout)
-
-    return wait

@@ -31,7 +31,6 @@ from tests.ui.test_invoice_editor_support import (  # noqa: F401 - fixtures
     focus,
     open_editor,
     type_in_cell,
-    wait_idle,
 )
 
 D = Decimal
@@ -71,7 +70,7 @@ def write_three_lines(qtbot, editor) -> None:
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: popups can't grab
-def test_write_save_and_issue_an_invoice(qtbot, db, open_editor, answers):
+def test_write_save_and_issue_an_invoice(qtbot, db, ctx, open_editor, answers, settle):
     client = make_client(db, "Bäckerei Sonnenschein")
     editor = open_editor()
     assert editor.windowTitle().startswith("New invoice")
@@ -103,16 +102,24 @@ def test_write_save_and_issue_an_invoice(qtbot, db, open_editor, answers):
     amount_column = editor.lines_model.column_of("amount")
     assert editor.lines_model.index(1, amount_column).data() == "66.15"  # 3 × 24.50 − 10 %
 
-    with qtbot.waitSignal(editor.saved, timeout=5000) as saved:
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    invoice_id = saved.args[0]
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.busy and not editor.save_button.isEnabled()  # saving: no second click
+    assert not editor.issue_button.isEnabled()
+    settle()
+    invoice_id = editor.invoice_id
+    assert invoice_id is not None and not editor.busy
+    assert heard == [("invoice", [invoice_id])]
     assert not editor.isWindowModified()
     assert not editor.ops.save.isEnabled()
     assert re.match(rf"Invoice draft {invoice_id}\b", editor.windowTitle())
 
-    with qtbot.waitSignal(editor.issued, timeout=5000):
-        qtbot.mouseClick(editor.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.issue_button, Qt.MouseButton.LeftButton)
+    assert editor.busy and not editor.issue_button.isEnabled()
+    settle()
     assert answers.asked == ["Issue invoice"]
+    assert heard[1:] == [("invoice", [invoice_id])]
     assert editor.windowTitle().startswith("Invoice RE-2026-0001")
 
     # Read-only now, with the actions an open invoice allows.
@@ -139,14 +146,23 @@ def test_write_save_and_issue_an_invoice(qtbot, db, open_editor, answers):
     assert [(t.rate, t.amount) for t in view.taxes] == [(t.rate, t.amount) for t in expected.taxes]
 
 
-def test_bus_hears_of_each_save(qtbot, db, ctx, open_editor):
+def test_bus_hears_of_each_save(qtbot, db, ctx, open_editor, answers, settle):
     client = make_client(db)
     editor = open_editor(client_id=client.id)
     type_in_cell(qtbot, editor, 0, "name", "Work")
     type_in_cell(qtbot, editor, 0, "unit_price", "10")
-    with qtbot.waitSignal(ctx.bus.changed, timeout=5000) as changed:
-        editor.ops.save.trigger()
-    assert changed.args == ["invoice", [editor.invoice_id]]
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    editor.ops.save.trigger()
+    settle()
+    assert heard == [("invoice", [editor.invoice_id])]
+    # Issuing the changed draft: saved first, then issued — two operations, two notices.
+    editor.texts.title.setText("Changed")
+    editor.ops.issue.trigger()
+    settle()
+    assert heard[1:] == [("invoice", [editor.invoice_id])] * 2
+    assert invoices.get_invoice(db, editor.invoice_id).data.title == "Changed"
+    assert not editor.editable and not editor.busy
 
 
 def test_new_draft_starts_from_the_settings_and_the_client(db, open_editor):
@@ -192,16 +208,19 @@ def test_invalid_quantity_flags_the_cell_and_blocks_saving(qtbot, db, open_edito
     assert editor.totals.value("gross") == "35.70"
 
 
-def test_service_refusal_is_shown_on_its_field(qtbot, db, open_editor):
+def test_service_refusal_is_shown_on_its_field(qtbot, db, open_editor, settle):
     client = make_client(db)
     editor = open_editor(client_id=client.id)
     type_in_cell(qtbot, editor, 0, "name", "Work")
     type_in_cell(qtbot, editor, 0, "unit_price", "10")
     clients.archive_client(db, client.id)  # meanwhile, in another window
 
-    with qtbot.waitSignal(editor.operation_failed, timeout=5000) as failed:
-        editor.ops.save.trigger()
-    assert "archived" in failed.args[0]
+    failed: list[str] = []
+    editor.operation_failed.connect(failed.append)
+    editor.ops.save.trigger()
+    settle()
+    assert len(failed) == 1 and "archived" in failed[0]
+    assert not editor.busy and not editor.ops.save.isEnabled()  # until something changes
     assert "archived" in str(editor.header.client.property("problem"))
     assert "archived" in editor.problem_label.text()
     assert editor.invoice_id is None
@@ -210,7 +229,7 @@ def test_service_refusal_is_shown_on_its_field(qtbot, db, open_editor):
     assert not editor.header.client.property("problem")
 
 
-def test_existing_draft_loads_and_saves_back_unchanged_fields(qtbot, db, open_editor):
+def test_existing_draft_loads_and_saves_back_unchanged_fields(qtbot, db, open_editor, settle):
     client = make_client(db)
     draft = make_draft(
         db,
@@ -228,8 +247,9 @@ def test_existing_draft_loads_and_saves_back_unchanged_fields(qtbot, db, open_ed
     assert editor.texts.label.text() == "Order 4711"
     editor.texts.note.setPlainText("Thanks!")
     assert editor.isWindowModified()
-    with qtbot.waitSignal(editor.saved, timeout=5000):
-        editor.ops.save.trigger()
+    editor.ops.save.trigger()
+    settle()
+    assert not editor.isWindowModified()
     view = invoices.get_invoice(db, draft.id)
     assert view.data.note == "Thanks!"
     assert view.data.supply_type == "service"  # not on the form, kept as it was
@@ -240,7 +260,7 @@ def test_existing_draft_loads_and_saves_back_unchanged_fields(qtbot, db, open_ed
 # --------------------------------------------------------------------------- unsaved changes
 
 
-def test_close_asks_about_unsaved_changes(qtbot, db, open_editor, answers):
+def test_close_asks_about_unsaved_changes(qtbot, db, open_editor, answers, settle):
     client = make_client(db)
     editor = open_editor(client_id=client.id)
     editor.close()  # nothing typed: no question
@@ -255,10 +275,12 @@ def test_close_asks_about_unsaved_changes(qtbot, db, open_editor, answers):
 
     answers.unsaved = prompts.Unsaved.SAVE
     type_in_cell(qtbot, editor, 0, "unit_price", "10")
-    with qtbot.waitSignal(editor.saved, timeout=5000) as saved:
-        editor.close()
+    saved: list[int] = []
+    editor.saved.connect(saved.append)
+    editor.close()  # saves (an operation), then closes
+    settle()
     qtbot.waitUntil(lambda: not shiboken6.isValid(editor), timeout=5000)
-    assert invoices.get_invoice(db, saved.args[0]).data.lines[0].name == "Work"
+    assert invoices.get_invoice(db, saved[0]).data.lines[0].name == "Work"
 
 
 def test_close_discards_when_told(qtbot, db, open_editor, answers):
@@ -317,7 +339,7 @@ def test_the_real_unsaved_question_answers(qtbot, button, answer):
     assert prompts.ask_unsaved(None, "the new invoice") is answer
 
 
-def test_ctrl_s_saves_and_the_problem_link_finds_the_cell(qtbot, db, open_editor):
+def test_ctrl_s_saves_and_the_problem_link_finds_the_cell(qtbot, db, open_editor, settle):
     editor = open_editor(client_id=make_client(db).id)
     type_in_cell(qtbot, editor, 0, "name", "Work")
     type_in_cell(qtbot, editor, 0, "quantity", "lots")
@@ -327,6 +349,6 @@ def test_ctrl_s_saves_and_the_problem_link_finds_the_cell(qtbot, db, open_editor
     type_in_cell(qtbot, editor, 0, "quantity", "3")
     type_in_cell(qtbot, editor, 0, "unit_price", "10")
     focus(qtbot, editor.lines.view)
-    with qtbot.waitSignal(editor.saved, timeout=5000):
-        qtbot.keyClick(editor.lines.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor.lines.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert invoices.get_invoice(db, editor.invoice_id).data.lines[0].quantity == D(3)

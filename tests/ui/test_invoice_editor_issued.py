@@ -8,8 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
+from invoicedesk.core.errors import NotFoundError
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, Status
 from invoicedesk.services import clients, invoices
 from tests.factories import issued_invoice, make_client, make_draft, pay
@@ -18,7 +20,6 @@ from tests.ui.test_invoice_editor_support import (  # noqa: F401 - fixtures
     answers,
     ctx,
     open_editor,
-    wait_idle,
 )
 
 D = Decimal
@@ -62,21 +63,26 @@ def test_payment_recorded_elsewhere_shows_at_once(qtbot, db, ctx, open_editor):
     assert not editor.ops.cancel.isEnabled()
 
 
-def test_cancel_and_uncancel(qtbot, db, ctx, open_editor, answers):
+def test_cancel_and_uncancel(qtbot, db, ctx, open_editor, answers, settle):
     invoice = issued_invoice(db, make_line())
     editor = open_editor(invoice.id)
-    with qtbot.waitSignal(ctx.bus.changed, timeout=5000) as changed:
-        editor.ops.cancel.trigger()
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    editor.ops.cancel.trigger()
+    assert editor.busy and not editor.ops.cancel.isEnabled()  # while it runs
+    settle()
     assert answers.asked == ["Cancel"]
-    assert changed.args == ["invoice", [invoice.id]]
+    assert heard == [("invoice", [invoice.id])]
+    assert not editor.busy
     assert invoices.get_invoice(db, invoice.id).status is Status.CANCELLED
     assert editor.badge.text().strip() == "Cancelled"
     assert editor.ops.uncancel.isVisible() and not editor.ops.cancel.isVisible()
     assert editor.windowTitle().startswith("Invoice RE-2026-0001")
 
-    with qtbot.waitSignal(editor.reloaded, timeout=5000):
-        qtbot.mouseClick(editor.ops.buttons[editor.ops.uncancel], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.ops.buttons[editor.ops.uncancel], Qt.MouseButton.LeftButton)
+    settle()
     assert invoices.get_invoice(db, invoice.id).status is Status.OPEN
+    assert editor.badge.text().strip() != "Cancelled" and editor.ops.cancel.isEnabled()
 
 
 def test_cancel_asks_first(db, open_editor, answers):
@@ -88,12 +94,17 @@ def test_cancel_asks_first(db, open_editor, answers):
     assert invoices.get_invoice(db, invoice.id).status is Status.OPEN
 
 
-def test_clone_opens_the_new_draft(qtbot, db, open_editor):
+def test_clone_opens_the_new_draft(qtbot, db, ctx, open_editor, settle):
     invoice = issued_invoice(db, make_line("3", "10.00", name="Widget"))
     editor = open_editor(invoice.id)
-    with qtbot.waitSignal(editor.editor_opened, timeout=5000) as opened:
-        editor.ops.clone.trigger()
-    clone = opened.args[0]
+    opened: list = []
+    editor.editor_opened.connect(opened.append)
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    editor.ops.clone.trigger()
+    settle()
+    (clone,) = opened
+    assert heard == [("invoice", [clone.invoice_id, invoice.id])]
     assert clone is not editor and clone.editable
     assert clone.windowTitle().startswith(f"Invoice draft {clone.invoice_id}")
     assert [r.name for r in clone.lines_model.rows()] == ["Widget"]
@@ -101,12 +112,14 @@ def test_clone_opens_the_new_draft(qtbot, db, open_editor):
     assert invoices.get_invoice(db, clone.invoice_id).is_draft
 
 
-def test_credit_note_opens_its_draft_for_the_same_client(qtbot, db, open_editor):
+def test_credit_note_opens_its_draft_for_the_same_client(qtbot, db, open_editor, settle):
     invoice = issued_invoice(db, make_line("1", "100.00"))
     editor = open_editor(invoice.id)
-    with qtbot.waitSignal(editor.editor_opened, timeout=5000) as opened:
-        editor.ops.credit_note.trigger()
-    note = opened.args[0]
+    opened: list = []
+    editor.editor_opened.connect(opened.append)
+    editor.ops.credit_note.trigger()
+    settle()
+    (note,) = opened
     view = invoices.get_invoice(db, note.invoice_id)
     assert view.doc_type is DocType.CREDIT_NOTE and view.corrects_id == invoice.id
     assert note.windowTitle().startswith(f"Credit note draft {view.id}")
@@ -128,18 +141,53 @@ def test_opening_an_open_invoice_again_brings_its_window_forward(db, open_editor
     assert open_editor(invoice.id) is first
 
 
-def test_issue_refused_by_the_service_keeps_the_saved_draft(qtbot, db, open_editor):
+def test_issue_refused_by_the_service_keeps_the_saved_draft(
+    qtbot, db, open_editor, answers, settle
+):
     client = make_client(db)
     draft = make_draft(db, make_line(), client_id=client.id)
     editor = open_editor(draft.id)
     editor.texts.title.setText("Changed")
     clients.archive_client(db, client.id)  # archived clients get no new invoices
-    with qtbot.waitSignal(editor.operation_failed, timeout=5000):
-        editor.ops.issue.trigger()
-    wait_idle(qtbot, editor)
+    failed: list[str] = []
+    editor.operation_failed.connect(failed.append)
+    editor.ops.issue.trigger()
+    settle()
+    assert len(failed) == 1 and "archived" in failed[0]
+    assert not editor.busy
     assert editor.editable and editor.invoice_id == draft.id
     assert "archived" in editor.problem_label.text()
     assert invoices.get_invoice(db, draft.id).is_draft
+    assert answers.told == []  # at the field, not in a message
+
+
+def test_deleting_a_draft_closes_its_window_and_tells_the_lists(
+    qtbot, db, ctx, open_editor, answers, settle
+):
+    draft = make_draft(db, make_line(), client_id=make_client(db).id)
+    editor = open_editor(draft.id)
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    editor.ops.delete.trigger()
+    assert answers.asked == ["Delete draft"]
+    settle()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(editor), timeout=5000)
+    assert heard == [("invoice", [draft.id])]
+    with pytest.raises(NotFoundError):
+        invoices.get_invoice(db, draft.id)
+
+
+def test_a_refusal_without_a_field_is_said_in_a_message(qtbot, db, open_editor, answers, settle):
+    invoice = issued_invoice(db, make_line())
+    editor = open_editor(invoice.id)
+    invoices.cancel(db, invoice.id)  # meanwhile, elsewhere (nobody told this window)
+    editor.ops.cancel.trigger()
+    settle()
+    # The title and the text of the message (the same as before operations).
+    assert answers.told == [
+        "Not cancelled: Not cancelled: Invoice RE-2026-0001 is already cancelled"
+    ]
+    assert not editor.busy
 
 
 def test_status_line_says_when_and_to_whom_it_was_emailed(db):

@@ -236,14 +236,15 @@ def test_product_completion_fills_the_line(qtbot, db, open_editor, catalogue):
     assert editor.lines_model.row(0).is_blank()
 
 
-def test_saved_line_keeps_its_product(qtbot, db, open_editor, catalogue):
+def test_saved_line_keeps_its_product(qtbot, db, open_editor, catalogue, settle):
     editor = open_editor(client_id=make_client(db).id)
     editor.lines_model.setData(
         cell(editor, 0, "name"), catalogue["manual"], LinesModel.PRODUCT_ROLE
     )
-    with qtbot.waitSignal(editor.saved, timeout=5000) as saved:
-        editor.ops.save.trigger()
-    line = invoices.get_invoice(db, saved.args[0]).data.lines[0]
+    editor.ops.save.trigger()
+    settle()
+    assert editor.invoice_id is not None
+    line = invoices.get_invoice(db, editor.invoice_id).data.lines[0]
     assert (line.product_id, line.unit_price, line.tax_rate) == (
         catalogue["manual"].id,
         D("24.50"),

@@ -3,7 +3,8 @@
 The editor asks its questions through ``invoice_editor.prompts``; the ``answers``
 fixture answers them (and records what was asked), so no test ever blocks on a
 modal message box. ``open_editor`` opens editors and closes every one of them
-at the end, after the worker pool has finished.
+at the end, after the write worker and the worker pool have finished. After a write,
+a test waits with the ``settle`` fixture (tests/ui/conftest.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from invoicedesk.services import products
 from invoicedesk.services.inputs import ProductInput
+from invoicedesk.ui import operations
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoice_editor import InvoiceEditor, open_invoice_editor, prompts
 from invoicedesk.ui.invoice_editor import window as editor_window
@@ -74,6 +76,7 @@ def open_editor(
         return editor
 
     yield open_
+    operations.write_pool().waitForDone(5000)
     QThreadPool.globalInstance().waitForDone(5000)
     QApplication.processEvents()
     answers.unsaved = prompts.Unsaved.DISCARD
@@ -144,7 +147,3 @@ def focus(qtbot: Any, widget: Any) -> None:
     widget.window().activateWindow()
     widget.setFocus()
     qtbot.waitUntil(widget.hasFocus, timeout=2000)
-
-
-def wait_idle(qtbot: Any, editor: InvoiceEditor) -> None:
-    qtbot.waitUntil(lambda: not editor.busy, timeout=5000)

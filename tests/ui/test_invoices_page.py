@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
+from invoicedesk.core.errors import StorageFullError
 from invoicedesk.core.lifecycle import State, Status
 from invoicedesk.db.engine import Database, open_database
 from invoicedesk.services import invoices
 from invoicedesk.services.inputs import InvoiceInput
 from invoicedesk.services.search import InvoiceFilter
+from invoicedesk.ui import operations
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices import actions as actions_module
 from invoicedesk.ui.invoices import model as model_module
@@ -33,7 +36,8 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 def ctx(db):
     context = AppContext(db)
     yield context
-    QThreadPool.globalInstance().waitForDone(5000)  # nothing may run once the file is closed
+    operations.write_pool().waitForDone(5000)  # nothing may run once the file is closed
+    QThreadPool.globalInstance().waitForDone(5000)
     # Collect this test's cyclic garbage (widgets among it) here on the GUI thread, not later
     # on whichever worker thread happens to trigger a collection.
     gc.collect()
@@ -123,6 +127,13 @@ def editor(monkeypatch):
         lambda _ctx, invoice_id, _parent: opened.append(invoice_id),
     )
     return opened
+
+
+def hear(page: InvoicesPage) -> list[tuple[str, list[int]]]:
+    """What the page's operations announce on the bus, as (kind, ids)."""
+    heard: list[tuple[str, list[int]]] = []
+    page.ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, sorted(ids))))
+    return heard
 
 
 def state_of(page: InvoicesPage, invoice_id: int) -> State:
@@ -244,14 +255,18 @@ def test_multi_selection_enables_only_what_makes_sense_for_all(page, books):
     assert enabled(page) == {"new"}
 
 
-def test_issue_two_drafts_at_once(qtbot, page, books, answers):
+def test_issue_two_drafts_at_once(qtbot, page, books, answers, settle):
     asked, reports = answers
     messages: list[str] = []
     page.status_message.connect(messages.append)
+    heard = hear(page)
     page.select_ids([books["draft"], books["draft2"]])
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["issue"].trigger()
+    page.actions_["issue"].trigger()
+    assert operations.pending() == 1  # one operation for both drafts
+    assert page.actions_.busy() and enabled(page) == {"new"}  # no second write meanwhile
+    settle()
     wait_idle(qtbot, page)
+    assert sorted(heard) == [("invoice", sorted([books["draft"], books["draft2"]]))]
     assert asked and asked[0].startswith("Issue 2 drafts?")
     assert reports == []
     numbers = [invoices.get_invoice(page.ctx.db, books[k]).number for k in ("draft", "draft2")]
@@ -261,14 +276,14 @@ def test_issue_two_drafts_at_once(qtbot, page, books, answers):
     assert set(page.selected_ids()) == {books["draft"], books["draft2"]}  # kept over the reload
 
 
-def test_issue_reports_each_draft_that_failed(qtbot, ctx, page, books, answers):
+def test_issue_reports_each_draft_that_failed(qtbot, ctx, page, books, answers, settle):
     _asked, reports = answers
     empty = invoices.create_draft(ctx.db, InvoiceInput(client_id=books["acme"])).id
     ctx.bus.notify("invoice", [empty])
     wait_idle(qtbot, page)
     page.select_ids([books["draft"], empty])
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["issue"].trigger()
+    page.actions_["issue"].trigger()
+    settle()
     wait_idle(qtbot, page)
     assert reports == [
         f"1 of 2 drafts could not be issued:\n"
@@ -279,12 +294,118 @@ def test_issue_reports_each_draft_that_failed(qtbot, ctx, page, books, answers):
     assert state_of(page, books["draft"]) is State.OPEN
 
 
-def test_del_deletes_the_selected_drafts_after_asking(qtbot, page, books, answers):
+class Issuing:
+    """The service's ``issue``, recorded: ``fail_once[n]`` makes the n-th call fail (once),
+    ``holding`` keeps the first call waiting until ``hold`` is set."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self.fail_once: dict[int, BaseException] = {}
+        self.hold = threading.Event()
+        self.holding = False
+        self._real = invoices.issue
+
+    def __call__(self, db, invoice_id, today=None):
+        self.calls.append(invoice_id)
+        if self.holding and len(self.calls) == 1:
+            assert self.hold.wait(10)
+        failure = self.fail_once.pop(len(self.calls), None)
+        if failure is not None:
+            raise failure
+        return self._real(db, invoice_id, today=today)
+
+
+@pytest.fixture
+def issuing(monkeypatch):
+    fake = Issuing()
+    monkeypatch.setattr(invoices, "issue", fake)
+    yield fake
+    fake.hold.set()  # never leave the write worker waiting
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """What the operations' failure pipeline said, by kind (no dialog blocks the test)."""
+    seen: dict[str, list[str]] = {"refused": [], "retry": [], "bug": []}
+    monkeypatch.setattr(operations, "tell_refused", lambda _p, _t, m: seen["refused"].append(m))
+    monkeypatch.setattr(operations, "show_bug", lambda _p, s, _d: seen["bug"].append(s))
+    monkeypatch.setattr(operations, "ask_retry", lambda _p, _t, m: seen["retry"].append(m) or True)
+    return seen
+
+
+def test_a_long_batch_shows_its_progress_and_stops_between_invoices(
+    qtbot, monkeypatch, page, books, answers, issuing, settle
+):
+    _asked, reports = answers
+    monkeypatch.setattr(operations, "PATIENCE_MS", 0)
+    issuing.holding = True
+    heard = hear(page)
+    page.select_ids([books["draft"], books["draft2"]])
+    page.actions_["issue"].trigger()
+
+    def progress() -> QProgressDialog | None:
+        shown = [w for w in page.findChildren(QProgressDialog) if w.isVisible()]
+        return shown[0] if shown else None
+
+    qtbot.waitUntil(lambda: progress() is not None, timeout=5000)
+    dialog = progress()
+    assert dialog.windowTitle() == "Issue drafts" and dialog.maximum() == 2
+    (stop,) = [b for b in dialog.findChildren(QPushButton) if b.text() == "Stop"]
+    stop.click()
+    issuing.hold.set()  # the first draft is issued; then the batch sees Stop
+    settle()
+    wait_idle(qtbot, page)
+    first = issuing.calls[0]
+    assert issuing.calls == [first]
+    assert heard == [("invoice", [first])]
+    assert reports == ["Stopped: 1 draft left as they were.\n1 draft issued."]
+    assert progress() is None
+    assert {state_of(page, books[k]) for k in ("draft", "draft2")} == {State.OPEN, State.DRAFT}
+
+
+def test_try_again_after_a_full_disk_carries_on_with_the_drafts_not_done(
+    qtbot, page, books, answers, issuing, told, settle
+):
+    _asked, reports = answers
+    issuing.fail_once[2] = StorageFullError("the disk is full; free some space and try again")
+    heard = hear(page)
+    page.select_ids([books["draft"], books["draft2"]])
+    page.actions_["issue"].trigger()
+    settle()
+    wait_idle(qtbot, page)
+    assert told["retry"] == ["The disk is full; free some space and try again."]
+    first, second = issuing.calls[:2]
+    assert issuing.calls == [first, second, second]  # the first is not issued twice
+    assert reports == [] and told["bug"] == []
+    assert sorted(heard) == [("invoice", sorted([first, second]))]
+    assert state_of(page, books["draft"]) is state_of(page, books["draft2"]) is State.OPEN
+
+
+def test_a_batch_ended_by_a_bug_still_announces_what_it_did(
+    qtbot, page, books, answers, issuing, told, settle
+):
+    _asked, reports = answers
+    issuing.fail_once[2] = KeyError("lost")
+    heard = hear(page)
+    page.select_ids([books["draft"], books["draft2"]])
+    page.actions_["issue"].trigger()
+    settle()
+    wait_idle(qtbot, page)
+    assert told["bug"] == ["KeyError: 'lost'"]  # the error dialog, with its details
+    first = issuing.calls[0]
+    assert heard == [("invoice", [first])]
+    assert reports == ["Stopped: 1 draft left as they were.\n1 draft issued."]
+    assert {state_of(page, books[k]) for k in ("draft", "draft2")} == {State.OPEN, State.DRAFT}
+    page.select_ids([i for i in (books["draft"], books["draft2"]) if i != first])
+    assert "issue" in enabled(page)  # the actions are back
+
+
+def test_del_deletes_the_selected_drafts_after_asking(qtbot, page, books, answers, settle):
     asked, _reports = answers
     page.select_ids([books["draft"]])
     page.table.setFocus()
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    settle()
     wait_idle(qtbot, page)
     assert asked == [f"Delete Draft {books['draft']}? This cannot be undone."]
     assert page.model.row_of(books["draft"]) is None
@@ -303,35 +424,37 @@ def test_delete_of_an_issued_invoice_says_what_to_do_instead(page, books, answer
     ]
 
 
-def test_cancel_then_uncancel(qtbot, page, books, answers):
+def test_cancel_then_uncancel(qtbot, page, books, answers, settle):
     page.select_ids([books["open"]])
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["cancel"].trigger()
+    page.actions_["cancel"].trigger()
+    settle()
     wait_idle(qtbot, page)
     assert state_of(page, books["open"]) is State.CANCELLED
-    assert enabled(page) == {"new", "open", "clone", "uncancel"}
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["uncancel"].trigger()
+    assert enabled(page) == {"new", "open", "clone", "uncancel"}  # enabled again, by state
+    page.actions_["uncancel"].trigger()
+    settle()
     wait_idle(qtbot, page)
     assert state_of(page, books["open"]) is State.OPEN
 
 
-def test_clone_selects_the_new_draft_and_opens_it(qtbot, page, books, editor):
+def test_clone_selects_the_new_draft_and_opens_it(qtbot, page, books, editor, settle):
+    heard = hear(page)
     page.select_ids([books["paid"]])
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["clone"].trigger()
+    page.actions_["clone"].trigger()
+    settle()
     wait_idle(qtbot, page)
     assert page.model.rowCount() == 8
     (new_id,) = page.selected_ids()
+    assert heard == [("invoice", [books["paid"], new_id])]
     assert new_id not in books.values()
     assert state_of(page, new_id) is State.DRAFT
     assert editor == [new_id]
 
 
-def test_credit_note_for_a_paid_invoice(qtbot, page, books, answers, editor):
+def test_credit_note_for_a_paid_invoice(qtbot, page, books, answers, editor, settle):
     page.select_ids([books["paid"]])
-    with qtbot.waitSignal(page.actions_.finished, timeout=5000):
-        page.actions_["credit_note"].trigger()
+    page.actions_["credit_note"].trigger()
+    settle()
     wait_idle(qtbot, page)
     (new_id,) = page.selected_ids()
     view = invoices.get_invoice(page.ctx.db, new_id)

@@ -1,17 +1,21 @@
 """What the editor does with an invoice: save, issue, record a payment, cancel, uncancel,
 clone, credit note, delete — each an action whose state follows the invoice's state.
 
-Writes run on the worker pool (``run_task``) with frozen inputs and ids only;
-results come back on the GUI thread. After each write the editor tells the bus
-(``ctx.bus.notify("invoice", ids)``) so every list reloads.
+Each write is an operation (:class:`~invoicedesk.ui.operations.Operation`) on the write
+worker, with frozen inputs and ids only; the invoices it changed go out as its changes,
+so every list reloads (the editor itself, busy meanwhile, does not). While it runs the
+editor is busy: its writing actions are disabled. A refusal is shown at the field it
+names, or in a message; issuing an unsaved draft is two operations, save then issue, so
+a refused issue keeps the save.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QPushButton
@@ -20,12 +24,13 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
 from invoicedesk.core.lifecycle import Status
 from invoicedesk.core.rules import IN_FORCE, Action, offers, refusal
+from invoicedesk.db.engine import Database
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.invoice_editor import prompts
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
-from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.collect import Collected
@@ -33,13 +38,19 @@ if TYPE_CHECKING:
 
 MAX_REASONS = 8
 
+T = TypeVar("T")
+
+
+def _changed(view: InvoiceView) -> Changes:
+    return Changes.of(invoice=view.id)
+
 
 class Operations(QObject):
     def __init__(self, editor: InvoiceEditor) -> None:
         super().__init__(editor)
         self.editor = editor
         self.close_when_done = False
-        self._task: Task | None = None
+        self._running = 0  # operations started and not yet ended (a chain: more than one)
         self.buttons: dict[QAction, QPushButton] = {}
 
         def action(text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
@@ -168,39 +179,55 @@ class Operations(QObject):
 
     def _run(
         self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
+        title: str,
+        work: Callable[[Database], T],
+        changes: Callable[[T], Changes] | Changes,
+        done: Callable[[T], None],
         failure: str,
         *,
         sent: Collected | None = None,
     ) -> None:
+        """``work`` as an operation; the editor is busy (its writing actions disabled) until
+        it ends. A refusal about a field of ``sent`` is shown at the field; any other refusal
+        says ``failure``. ``done`` may start the next operation of a chain (save, then issue):
+        the editor stays busy through it."""
         e = self.editor
+        self._running += 1
         e.busy = True
         self.update()
+        succeeded = False
 
-        def finished(result: Any) -> None:
-            e.busy = False
+        def success(result: T) -> None:
+            nonlocal succeeded
+            succeeded = True
+            self._running -= 1
+            e.busy = self._running > 0
             done(result)
-            self._after()
 
-        def failed(exc: BaseException, _trace: str) -> None:
-            e.busy = False
-            if isinstance(exc, DomainError) and sent is not None and exc.field:
+        def refused(exc: DomainError) -> None:
+            if sent is not None and exc.field:
                 e.set_service_problem(exc, sent)
-                e.operation_failed.emit(exc.message)
             else:
-                text = exc.message if isinstance(exc, DomainError) else str(exc)
-                e.operation_failed.emit(text)
-                prompts.fail(e, failure, f"{failure}: {text}")
-                e._refresh()
-            self.close_when_done = False
-            self.update()
+                prompts.fail(e, failure, f"{failure}: {exc.message}")
+            e.operation_failed.emit(exc.message)
 
-        self._task = run_task(lambda _task: work(), finished, failed)
+        def ended() -> None:
+            if not succeeded:
+                self._running -= 1
+                e.busy = self._running > 0
+                self.close_when_done = False
+            if shiboken6.isValid(e):
+                if not succeeded:
+                    e._refresh()
+                self._after()
+
+        Operation(e, e.ctx, title, work, changes=changes).success(success).refused(
+            refused
+        ).finally_(ended).run()
 
     def _after(self) -> None:
         self.update()
-        if self.close_when_done:
+        if self.close_when_done and not self.editor.busy:
             self.close_when_done = False
             self.editor.close()
 
@@ -218,23 +245,26 @@ class Operations(QObject):
             elif then is not None:
                 then()
             return
+        self._save(then, "The draft could not be saved")
+
+    def _save(self, then: Callable[[], None] | None, failure: str) -> None:
+        """Store the form (a new draft or the loaded one), then ``then``."""
+        e = self.editor
         sent = e.current
         inp, invoice_id, snapshot = sent.input, e.invoice_id, e.snapshot()
-        db = e.ctx.db
 
-        def work() -> InvoiceView:
+        def work(db: Database) -> InvoiceView:
             if invoice_id is None:
                 return invoice_service.create_draft(db, inp)
             return invoice_service.update_draft(db, invoice_id, inp)
 
         def done(view: InvoiceView) -> None:
             e.after_save(view, snapshot)
-            e.notify([view.id])
             e.saved.emit(view.id)
             if then is not None:
                 then()
 
-        self._run(work, done, "The draft could not be saved", sent=sent)
+        self._run("Save draft", work, _changed, done, failure, sent=sent)
 
     def issue_invoice(self) -> None:
         e = self.editor
@@ -257,59 +287,36 @@ class Operations(QObject):
         ):
             return
         sent = e.current
-        dirty = e.is_dirty() or e.invoice_id is None
-        inp, invoice_id, snapshot = sent.input, e.invoice_id, e.snapshot()
-        db = e.ctx.db
+        if e.is_dirty() or e.invoice_id is None:
+            # Saved first (its own operation: the save stays when issuing is refused).
+            self._save(lambda: self._issue(kind, sent), f"The {kind} could not be issued")
+        else:
+            self._issue(kind, sent)
 
-        def work() -> tuple[InvoiceView | None, InvoiceView | None, DomainError | None]:
-            saved = None
-            target = invoice_id
-            if dirty:
-                if invoice_id is None:
-                    saved = invoice_service.create_draft(db, inp)
-                else:
-                    saved = invoice_service.update_draft(db, invoice_id, inp)
-                target = saved.id
-            assert target is not None
-            try:
-                return saved, invoice_service.issue(db, target), None
-            except DomainError as exc:  # saved but not issued: keep the save, show why
-                return saved, None, exc
+    def _issue(self, kind: str, sent: Collected) -> None:
+        e = self.editor
+        invoice_id = e.invoice_id
+        assert invoice_id is not None
 
-        def done(result: tuple[InvoiceView | None, InvoiceView | None, DomainError | None]) -> None:
-            saved, issued, error = result
-            if saved is not None:
-                e.after_save(saved, snapshot)
-                e.saved.emit(saved.id)
-            if issued is None:
-                assert error is not None
-                if saved is not None:
-                    e.notify([saved.id])
-                if error.field:
-                    e.set_service_problem(error, sent)
-                else:
-                    prompts.fail(e, "Not issued", f"Not issued: {error.message}")
-                e.operation_failed.emit(error.message)
-                return
+        def done(issued: InvoiceView) -> None:
             e.show_view(issued)
-            e.notify([issued.id])
             e.issued.emit(issued.id)
 
-        self._run(work, done, f"The {kind} could not be issued", sent=sent)
+        self._run(
+            f"Issue {kind}", lambda db: invoice_service.issue(db, invoice_id), _changed, done,
+            "Not issued", sent=sent,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ issued invoices
 
-    def _state_change(self, change: Callable[[Any, int], InvoiceView], failure: str) -> None:
+    def _state_change(
+        self, title: str, change: Callable[[Database, int], InvoiceView], failure: str
+    ) -> None:
         e = self.editor
-        invoice_id, db = e.invoice_id, e.ctx.db
+        invoice_id = e.invoice_id
         if invoice_id is None or e.busy:
             return
-
-        def done(view: InvoiceView) -> None:
-            e.show_view(view)
-            e.notify([view.id])
-
-        self._run(lambda: change(db, invoice_id), done, failure)
+        self._run(title, lambda db: change(db, invoice_id), _changed, e.show_view, failure)
 
     def cancel_invoice(self) -> None:
         e = self.editor
@@ -322,33 +329,37 @@ class Operations(QObject):
             "Cancel invoice" if "credit" not in e.what() else "Cancel credit note",
         ):
             return
-        self._state_change(invoice_service.cancel, "Not cancelled")
+        self._state_change("Cancel", invoice_service.cancel, "Not cancelled")
 
     def uncancel_invoice(self) -> None:
-        self._state_change(invoice_service.uncancel, "Not uncancelled")
+        self._state_change("Uncancel", invoice_service.uncancel, "Not uncancelled")
 
     def clone_invoice(self) -> None:
-        self._open_new(invoice_service.clone, "Not cloned")
+        self._open_new("Clone", invoice_service.clone, "Not cloned")
 
     def create_credit_note(self) -> None:
-        self._open_new(invoice_service.create_credit_note, "No credit note created")
+        self._open_new("Credit note", invoice_service.create_credit_note, "No credit note created")
 
-    def _open_new(self, make: Callable[[Any, int], InvoiceView], failure: str) -> None:
+    def _open_new(
+        self, title: str, make: Callable[[Database, int], InvoiceView], failure: str
+    ) -> None:
         e = self.editor
-        invoice_id, db = e.invoice_id, e.ctx.db
+        invoice_id = e.invoice_id
         if invoice_id is None or e.busy:
             return
 
         def done(view: InvoiceView) -> None:
-            e.notify([view.id, invoice_id])
-            e.reload()
+            e.reload()  # the invoice's history mentions the new draft
             e.open_other(view.id)
 
-        self._run(lambda: make(db, invoice_id), done, failure)
+        self._run(
+            title, lambda db: make(db, invoice_id),
+            lambda view: Changes.of(invoice=[view.id, invoice_id]), done, failure,
+        )  # fmt: skip
 
     def delete_draft(self) -> None:
         e = self.editor
-        invoice_id, db = e.invoice_id, e.ctx.db
+        invoice_id = e.invoice_id
         if invoice_id is None or e.busy or not e.editable:
             return
         if not prompts.confirm(
@@ -360,12 +371,10 @@ class Operations(QObject):
             "Delete draft",
         ):
             return
-
-        def done(_result: object) -> None:
-            e.notify([invoice_id])
-            e.close_now()
-
-        self._run(lambda: invoice_service.delete_draft(db, invoice_id), done, "Not deleted")
+        self._run(
+            "Delete draft", lambda db: invoice_service.delete_draft(db, invoice_id),
+            Changes.of(invoice=invoice_id), lambda _none: e.close_now(), "Not deleted",
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ colleagues' dialogs
 

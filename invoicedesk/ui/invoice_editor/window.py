@@ -7,7 +7,7 @@ and nothing else. Problems — unreadable numbers, a missing client, or a
 cell and listed beside the Save button, which stays disabled with the reasons
 as its tooltip. Whether there is anything to save is decided by comparing a
 snapshot of the form with the one taken at loading or saving, so undoing back
-to the saved state is no change. Writes run in the background
+to the saved state is no change. Writes are operations on the write worker
 (:mod:`.operations`); the window listens on the bus and reloads when another
 screen changes its invoice.
 """
@@ -104,7 +104,6 @@ class InvoiceEditor(QMainWindow):
         self._loading = True
         self._touched = False  # once true, problems are painted red, not just hinted
         self._force_close = False
-        self._notifying = False
         self._currency_chosen = False
         self._service_problem: tuple[Problem, tuple[Any, ...]] | None = None
         self._notice = ""
@@ -423,15 +422,8 @@ class InvoiceEditor(QMainWindow):
         self._apply_mode()
         self._refresh()
 
-    def notify(self, ids: list[int]) -> None:
-        self._notifying = True
-        try:
-            self.ctx.bus.notify("invoice", ids)
-        finally:
-            self._notifying = False
-
     def _on_bus(self, kind: str, ids: list[int]) -> None:
-        if self._notifying or not shiboken6.isValid(self):
+        if not shiboken6.isValid(self):
             return
         if kind == "client":
             self.header.set_clients(client_service.list_clients(self.ctx.db, limit=PICKER_LIMIT))
@@ -442,7 +434,7 @@ class InvoiceEditor(QMainWindow):
             )
             return
         if self.invoice_id is None or self.busy or kind not in ("invoice", "payment"):
-            return
+            return  # busy: the changes of its own operation (it shows their result itself)
         named = bool(ids) and self.invoice_id in ids
         if not self.editable:
             if named or not ids or kind == "payment":

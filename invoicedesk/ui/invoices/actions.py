@@ -1,147 +1,40 @@
 """What can be done to the selected invoices, enabled only where their states allow it.
 
-Every write runs through :func:`run_batch`: on the thread pool, one service call
-(one transaction) per invoice, with a progress dialog that can stop between
-invoices, and a readable report of what failed at the end ("2 of 5 drafts could
-not be issued: Draft 7: add at least one line before issuing"). Afterwards the
-bus tells every screen which invoices changed.
+Every write is one operation (:class:`~invoicedesk.ui.invoices.batch.BatchOperation`)
+on the write worker, however many invoices are selected: one service call (one
+transaction) per invoice, a progress dialog that can stop between invoices, and a
+readable report of what was refused at the end ("2 of 5 drafts could not be issued:
+Draft 7: add at least one line before issuing"). The operation's changes — every
+invoice it touched or created — tell the other screens. While it runs, the actions
+that write are disabled.
 
-``confirm`` and ``report`` are module functions so tests can answer them.
+``confirm``, ``report`` and ``open_editor`` are module functions so tests can answer them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from invoicedesk.core.errors import DomainError
 from invoicedesk.core.rules import Action, allows, offers, refusal
 from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoice_editor import open_invoice_editor
+from invoicedesk.ui.invoices.batch import Batch, BatchOperation, Outcome, summarize_outcome
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.messages import confirm, report
-from invoicedesk.ui.worker import Task, run_task
-
-MAX_LISTED = 8  # failures listed by name in a report; the rest are counted
+from invoicedesk.ui.operations import Operation
 
 
 def open_editor(ctx: AppContext, invoice_id: int | None, parent: QWidget) -> None:
     """Open the invoice editor on ``invoice_id`` (None: a new draft)."""
     open_invoice_editor(ctx, invoice_id, parent)
-
-
-# ---------------------------------------------------------------------------- batches
-
-
-@dataclass
-class Outcome:
-    """What a batch did: results per invoice, failures with their messages, stopped early?"""
-
-    done: list[tuple[InvoiceRow, Any]] = field(default_factory=list)
-    failed: list[tuple[InvoiceRow, str]] = field(default_factory=list)
-    stopped: bool = False
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One kind of batch: its wording and the service call for one invoice."""
-
-    title: str  # "Issue drafts"
-    noun: str  # "draft"
-    plural: str  # "drafts"
-    past: str  # "issued"
-    call: Callable[[InvoiceRow], Any]
-
-    def count(self, n: int) -> str:
-        return f"{n} {self.noun if n == 1 else self.plural}"
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    return f"unexpected error ({type(exc).__name__}: {exc})"
-
-
-def summarize_outcome(op: Operation, total: int, outcome: Outcome) -> tuple[str, str | None]:
-    """A one-line status and, when something failed or was stopped, a report to show."""
-    names = [display_number(row) for row, result in outcome.done]
-    shown = ", ".join(names[:MAX_LISTED]) + (" …" if len(names) > MAX_LISTED else "")
-    status = f"{op.count(len(outcome.done)).capitalize()} {op.past}" + (
-        f": {shown}" if names else ""
-    )
-    if not outcome.failed and not outcome.stopped:
-        return status, None
-    lines = []
-    if outcome.failed:
-        n = len(outcome.failed)
-        lines.append(f"{n} of {op.count(total)} could not be {op.past}:")
-        for row, message in outcome.failed[:MAX_LISTED]:
-            lines.append(f"• {display_number(row)}: {message}")
-        if n > MAX_LISTED:
-            lines.append(f"• … and {n - MAX_LISTED} more")
-    if outcome.stopped:
-        untouched = total - len(outcome.done) - len(outcome.failed)
-        lines.append(f"Stopped: {op.count(untouched)} left as they were.")
-    if outcome.done:
-        lines.append(f"{op.count(len(outcome.done)).capitalize()} {op.past}.")
-    return status, "\n".join(lines)
-
-
-def run_batch(
-    parent: QWidget,
-    op: Operation,
-    rows: Sequence[InvoiceRow],
-    on_finished: Callable[[Outcome], None],
-) -> Task:
-    """``op.call`` for each row on the thread pool, with progress and cancel between rows."""
-    rows = list(rows)
-    progress = QProgressDialog(f"{op.title}: {op.count(len(rows))}…", "Stop", 0, len(rows), parent)
-    progress.setWindowTitle(op.title)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(400)  # a quick single step shows no dialog at all
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
-    progress.setValue(0)
-
-    def work(task: Task) -> Outcome:
-        outcome = Outcome()
-        for i, row in enumerate(rows):
-            if task.is_cancelled():
-                outcome.stopped = True
-                break
-            try:
-                outcome.done.append((row, op.call(row)))
-            except Exception as exc:  # each invoice fails on its own, readably
-                outcome.failed.append((row, _message(exc)))
-            task.report(i + 1, len(rows))
-        return outcome
-
-    def finish(outcome: Outcome) -> None:
-        if shiboken6.isValid(progress):
-            progress.close()
-            progress.deleteLater()
-        on_finished(outcome)
-
-    def crashed(exc: BaseException, _trace: str) -> None:
-        finish(Outcome(failed=[(row, _message(exc)) for row in rows]))
-
-    def step(done: int, total: int) -> None:
-        if shiboken6.isValid(progress):
-            progress.setValue(done)
-            progress.setLabelText(f"{op.title}: {done} of {op.count(total)}…")
-
-    task = run_task(work, finish, crashed, step)
-    progress.canceled.connect(task.cancel)
-    return task
 
 
 # ---------------------------------------------------------------------------- actions
@@ -201,7 +94,7 @@ class InvoiceActions(QObject):
     """The page's actions. ``selection()`` gives the selected rows; ``today()`` the date to use."""
 
     status_message = Signal(str)
-    finished = Signal(str)  # an operation ended (its key); the bus has been told
+    finished = Signal(str)  # an operation ended (its key); its changes have been sent
     created = Signal(int)  # a new draft (clone, credit note) to select once the list has it
 
     def __init__(
@@ -216,7 +109,7 @@ class InvoiceActions(QObject):
         self._parent = parent
         self._selection = selection
         self._today = today
-        self._tasks: list[Task] = []
+        self._running = 0  # operations started here and not yet ended
         self.payment_dialog: QWidget | None = None  # the last one opened (tests reach it here)
         self.by_key: dict[str, QAction] = {}
         for key, (text, tip) in _SPECS.items():
@@ -237,9 +130,10 @@ class InvoiceActions(QObject):
         return list(self.by_key.values())
 
     def update_for(self, rows: Sequence[InvoiceRow]) -> None:
+        busy = self.busy()
         for key, ok in allowed(rows).items():
             action = self.by_key[key]
-            action.setEnabled(ok)
+            action.setEnabled(ok and not (busy and key in _ACTIONS))  # one write at a time
             tip = _SPECS[key][1]
             why = _WHEN.get(key)
             if len(rows) == 1 and key in _ACTIONS:  # the rules table's own reason, if it has one
@@ -248,7 +142,7 @@ class InvoiceActions(QObject):
             action.setToolTip(tip if ok or why is None else f"{tip} — {why}")
 
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return self._running > 0
 
     # ------------------------------------------------------------------ handlers
 
@@ -278,6 +172,8 @@ class InvoiceActions(QObject):
         dialog.open()
 
     def do_issue(self) -> None:
+        if self.busy():  # one write at a time (its actions are disabled meanwhile)
+            return
         rows = [r for r in self._selection() if _allows(r, Action.ISSUE)]
         if not rows:
             return
@@ -291,13 +187,15 @@ class InvoiceActions(QObject):
         ):
             return
         today = self._today()
-        op = Operation(
+        batch = Batch(
             "Issue drafts", "draft", "drafts", "issued",
-            lambda row: invoices.issue(self.ctx.db, row.id, today=today),
+            lambda db, row: invoices.issue(db, row.id, today=today),
         )  # fmt: skip
-        self._run("issue", op, rows)
+        self._run("issue", batch, rows)
 
     def do_cancel(self) -> None:
+        if self.busy():
+            return
         rows = [r for r in self._selection() if _allows(r, Action.CANCEL)]
         if not rows:
             return
@@ -311,24 +209,28 @@ class InvoiceActions(QObject):
         ):
             return
         today = self._today()
-        op = Operation(
+        batch = Batch(
             "Cancel invoices", "invoice", "invoices", "cancelled",
-            lambda row: invoices.cancel(self.ctx.db, row.id, today=today),
+            lambda db, row: invoices.cancel(db, row.id, today=today),
         )  # fmt: skip
-        self._run("cancel", op, rows)
+        self._run("cancel", batch, rows)
 
     def do_uncancel(self) -> None:
+        if self.busy():
+            return
         rows = [r for r in self._selection() if _allows(r, Action.UNCANCEL)]
         if not rows:
             return
         today = self._today()
-        op = Operation(
+        batch = Batch(
             "Uncancel invoices", "invoice", "invoices", "put back in force",
-            lambda row: invoices.uncancel(self.ctx.db, row.id, today=today),
+            lambda db, row: invoices.uncancel(db, row.id, today=today),
         )  # fmt: skip
-        self._run("uncancel", op, rows)
+        self._run("uncancel", batch, rows)
 
     def do_delete(self) -> None:
+        if self.busy():
+            return
         rows = self._selection()
         if not rows:
             return
@@ -345,23 +247,27 @@ class InvoiceActions(QObject):
             "Delete",
         ):
             return
-        op = Operation(
+        batch = Batch(
             "Delete drafts", "draft", "drafts", "deleted",
-            lambda row: invoices.delete_draft(self.ctx.db, row.id),
+            lambda db, row: invoices.delete_draft(db, row.id),
         )  # fmt: skip
-        self._run("delete", op, rows)
+        self._run("delete", batch, rows)
 
     def do_clone(self) -> None:
+        if self.busy():
+            return
         rows = self._selection()
         if len(rows) != 1:
             return
-        op = Operation(
+        batch = Batch(
             "Clone", "invoice", "invoices", "cloned",
-            lambda row: invoices.clone(self.ctx.db, row.id),
+            lambda db, row: invoices.clone(db, row.id),
         )  # fmt: skip
-        self._run("clone", op, rows, open_result=True)
+        self._run("clone", batch, rows, open_result=True)
 
     def do_credit_note(self) -> None:
+        if self.busy():
+            return
         rows = self._selection()
         if not allowed(rows)["credit_note"]:
             return
@@ -375,40 +281,69 @@ class InvoiceActions(QObject):
         ):
             return
         today = self._today()
-        op = Operation(
+        batch = Batch(
             "Credit note", "credit note", "credit notes", "created",
-            lambda row: invoices.create_credit_note(self.ctx.db, row.id, today=today),
+            lambda db, row: invoices.create_credit_note(db, row.id, today=today),
         )  # fmt: skip
-        self._run("credit_note", op, rows, open_result=True)
+        self._run("credit_note", batch, rows, open_result=True)
 
     # ------------------------------------------------------------------ running
 
     def _run(
-        self, key: str, op: Operation, rows: list[InvoiceRow], *, open_result: bool = False
+        self, key: str, batch: Batch, rows: list[InvoiceRow], *, open_result: bool = False
     ) -> None:
+        """``batch`` on ``rows`` as one operation; the write actions wait until it has ended."""
+        completed = False
+
         def done(outcome: Outcome) -> None:
-            if task in self._tasks:
-                self._tasks.remove(task)
-            if not shiboken6.isValid(self):
+            nonlocal completed
+            completed = True
+            if shiboken6.isValid(self):
+                self._show_outcome(key, batch, len(rows), outcome, open_result=open_result)
+
+        def ended() -> None:
+            if not completed and op.partial().done and shiboken6.isValid(self):
+                # It stopped on a failure (already shown) after changing some invoices:
+                # their changes still go out, and the report says what was done.
+                self._announce(key, batch, len(rows), op.partial())
+                self._running -= 1  # the announcement ends the action
                 return
-            changed = [row.id for row, _ in outcome.done]
-            new_ids = [r.id for _, r in outcome.done if isinstance(r, invoices.InvoiceView)]
-            new_ids = [i for i in new_ids if i not in changed]
-            if changed or new_ids:
-                self.ctx.bus.notify("invoice", changed + new_ids)
-            status, problems = summarize_outcome(op, len(rows), outcome)
-            if open_result and new_ids and not problems:
-                number = display_number(outcome.done[0][0])
-                joint = "for" if key == "credit_note" else "of"
-                status = f"{op.title} {joint} {number} created as a draft"
-            self._say(status)
-            for new_id in new_ids:
-                self.created.emit(new_id)
-            if problems:
-                report(self._parent, op.title, problems)
-            if open_result and new_ids:
-                open_editor(self.ctx, new_ids[0], self._parent)
+            self._ended(key)
+
+        self._running += 1
+        self.update_for(self._selection())
+        op = BatchOperation(self._parent, self.ctx, batch, rows)
+        op.success(done).finally_(ended).run()
+
+    def _announce(self, key: str, batch: Batch, total: int, outcome: Outcome) -> None:
+        """The changes of a batch that failed part-way, as an operation of their own."""
+        self._running += 1
+        Operation(
+            self._parent, self.ctx, batch.title, lambda _db: outcome,
+            changes=lambda done: done.changes(),
+        ).success(
+            lambda done: self._show_outcome(key, batch, total, done, open_result=False)
+        ).finally_(lambda: self._ended(key)).run()  # fmt: skip
+
+    def _ended(self, key: str) -> None:
+        self._running -= 1
+        if shiboken6.isValid(self):
+            self.update_for(self._selection())
             self.finished.emit(key)
 
-        task = run_batch(self._parent, op, rows, done)
-        self._tasks.append(task)
+    def _show_outcome(
+        self, key: str, batch: Batch, total: int, outcome: Outcome, *, open_result: bool
+    ) -> None:
+        new_ids = outcome.created_ids()
+        status, problems = summarize_outcome(batch, total, outcome)
+        if open_result and new_ids and not problems:
+            number = display_number(outcome.done[0][0])
+            joint = "for" if key == "credit_note" else "of"
+            status = f"{batch.title} {joint} {number} created as a draft"
+        self._say(status)
+        for new_id in new_ids:
+            self.created.emit(new_id)
+        if problems:
+            report(self._parent, batch.title, problems)
+        if open_result and new_ids:
+            open_editor(self.ctx, new_ids[0], self._parent)
