@@ -1,9 +1,11 @@
 """What every screen shares: the open database and one bus that tells all screens what changed.
 
-Screens never talk to each other. After a write, the screen that made it calls
-``ctx.bus.notify("invoice", ids)``; every list that shows invoices (the invoice
-list, a client's invoices, the payments list) listens and reloads, so a state
-change shows everywhere at once.
+Screens never talk to each other. A write runs as an
+:class:`~invoicedesk.ui.operations.Operation`, which sends the changes it made on the bus
+(``changed("invoice", ids)``); every list that shows invoices (the invoice list, a
+client's invoices, the payments list) listens and reloads, so a state change shows
+everywhere at once. Only background runners that are not operations (the outbox runner)
+call ``notify`` themselves.
 """
 
 from __future__ import annotations
