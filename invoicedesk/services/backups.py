@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from invoicedesk.config import data_dir, machine_settings, set_machine_setting
-from invoicedesk.core.errors import DomainError
+from invoicedesk.core.errors import DomainError, StorageFullError
 from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
 from invoicedesk.db.engine import Database
+from invoicedesk.db.failures import environment_failure
 
 BACKUP_DIR_ENV = "INVOICEDESK_BACKUP_DIR"
 BACKUP_FOLDER_SETTING = "backup_folder"  # the machine setting (config.machine_settings)
@@ -165,17 +166,25 @@ def create_backup(
     source = database_file(db)
     folder = folder or default_folder(source)
     moment = (now or dt.datetime.now()).replace(microsecond=0)
+    target = folder / f"{source.stem}-{moment.strftime(_STAMP)}-{kind}.sqlite"
+    partial = target.with_name(target.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{source.stem}-{moment.strftime(_STAMP)}-{kind}.sqlite"
-        partial = target.with_name(target.name + ".partial")
         _copy(source, partial, single_file=True)
         verdict = _check(partial)
         if verdict != "ok":
             partial.unlink(missing_ok=True)
             raise DomainError(f"the backup copy failed its check ({verdict})", "backup")
         partial.replace(target)  # only a checked copy ever carries a backup's name
-    except OSError as exc:
+    except (OSError, sqlite3.DatabaseError) as exc:
+        partial.unlink(missing_ok=True)  # never leave a half-written copy behind
+        if isinstance(environment_failure(exc), StorageFullError):
+            raise StorageFullError(
+                f"the backup could not be written to {folder}: the disk is full — free some "
+                "space there (or choose another backup folder) and try again"
+            ) from exc
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise
         raise DomainError(f"the backup could not be written to {folder}: {exc.strerror or exc}",
                           "folder") from None  # fmt: skip
     if kind == "auto":
