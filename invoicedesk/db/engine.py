@@ -30,6 +30,9 @@ BUSY_TIMEOUT_ENV = "INVOICEDESK_BUSY_TIMEOUT_MS"
 # The newest migration's revision. Checking it with one query lets an up-to-date database
 # open without importing Alembic (a test keeps it in step with the migration scripts).
 SCHEMA_HEAD = "0003"
+# Opening a file takes statistics of it from this many invoices on (imports and the demo
+# take them after their bulk work at any size).
+ANALYZE_FROM = 1_000
 
 
 def database_url(path_or_url: str | os.PathLike[str]) -> str:
@@ -165,11 +168,52 @@ class Database:
                     session.rollback()
 
     def analyze(self) -> None:
-        """Refresh SQLite's statistics, so the planner picks the right index (after bulk writes)."""
-        if self.is_sqlite:
-            with self.engine.connect() as connection:
+        """Refresh SQLite's statistics, so the planner picks the right index (after bulk writes).
+
+        Statistics are only ever taken of data: on a file without invoices they are removed
+        instead. Taken on empty tables they mislead the planner for good — a table
+        "known" to hold two rows is scanned, not searched (the search index's upkeep then
+        read a whole table for every invoice written).
+        """
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as connection:
+            if _has_invoices(connection):
                 connection.exec_driver_sql("ANALYZE")
-                connection.commit()
+                # The search index's shadow tables are only ever read by rowid, which is
+                # right at any size; figures of them only tempt the planner to scan.
+                connection.exec_driver_sql(
+                    "DELETE FROM sqlite_stat1 WHERE tbl LIKE 'invoice\\_search%' ESCAPE '\\'"
+                )
+            elif _has_stat_table(connection):
+                connection.exec_driver_sql("DELETE FROM sqlite_stat1")
+            connection.commit()
+        self.engine.dispose()  # pooled connections read the statistics when they open
+
+    def statistics_are_stale(self) -> bool:
+        """No statistics for a file with invoices, or statistics taken before there were any."""
+        if not self.is_sqlite:
+            return False
+        with self.engine.connect() as connection:
+            has_invoices = _has_invoices(connection)
+            if not _has_stat_table(connection):
+                if not has_invoices:
+                    return False
+                newest = connection.exec_driver_sql("SELECT max(id) FROM invoices").scalar()
+                return int(newest or 0) >= ANALYZE_FROM
+            described = connection.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'invoices' LIMIT 1"
+            ).scalar()
+            anything = connection.exec_driver_sql("SELECT 1 FROM sqlite_stat1 LIMIT 1").first()
+            if not has_invoices:
+                return anything is not None  # taken on empty tables
+            newest = int(connection.exec_driver_sql("SELECT max(id) FROM invoices").scalar() or 0)
+            if newest < ANALYZE_FROM:
+                return False  # small: any plan is fast; opening a file should not write to it
+            if described is None:
+                return True  # taken before there were invoices
+            counted = int(str(described).split()[0] or 0)
+        return counted * 10 < newest  # taken when the file was a tenth of its size
 
     def has_statistics(self) -> bool:
         if not self.is_sqlite:
@@ -206,7 +250,22 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         from invoicedesk.db.migrate import upgrade_database
 
         upgrade_database(database)
-    if upgrade and not database.has_statistics():
-        # Without statistics SQLite may sort 100,000 rows instead of walking an index.
+    if upgrade and database.statistics_are_stale():
+        # Without statistics SQLite may sort 100,000 rows instead of walking an index; with
+        # statistics of empty tables it scans where it should search.
         database.analyze()
     return database
+
+
+def _has_stat_table(connection: Any) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).first()
+    return found is not None
+
+
+def _has_invoices(connection: Any) -> bool:
+    try:
+        return connection.exec_driver_sql("SELECT 1 FROM invoices LIMIT 1").first() is not None
+    except OperationalError:  # not an InvoiceDesk schema (yet)
+        return False

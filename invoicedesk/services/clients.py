@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -12,10 +13,17 @@ from sqlalchemy.orm import Session, selectinload
 from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
 from invoicedesk.core.money import validate_currency
 from invoicedesk.db.engine import Database
-from invoicedesk.db.models import Client, ClientAddress, ClientEmail, ContactPerson, Invoice
+from invoicedesk.db.models import (
+    AuditEntry,
+    Client,
+    ClientAddress,
+    ClientEmail,
+    ContactPerson,
+    Invoice,
+)
 from invoicedesk.db.types import SCALE, utcnow
 from invoicedesk.services import validation as check
-from invoicedesk.services.audit import record
+from invoicedesk.services.audit import _actor, record
 from invoicedesk.services.inputs import (
     AddressInput,
     AddressKind,
@@ -193,6 +201,48 @@ def add_client(session: Session, inp: ClientInput, path: str = "client") -> Clie
     session.flush()
     record(session, "client", client.id, "created", f"Client {number} {data.name} created")
     return client
+
+
+def add_clients(
+    session: Session,
+    inputs: Sequence[ClientInput],
+    *,
+    at: Sequence[dt.datetime | None] | None = None,
+) -> list[Client]:
+    """Create many clients (``add_client`` for each) with one flush; ``at`` is each one's
+    moment of creation (default: now)."""
+    validated = [_validated(inp, f"clients[{i}]") for i, inp in enumerate(inputs)]
+    taken = set(session.scalars(select(Client.customer_number)))
+    numbers = []
+    for index, data in enumerate(validated):
+        if data.customer_number:
+            if data.customer_number in taken:
+                raise DomainError(
+                    f"customer number {data.customer_number} is already taken",
+                    f"clients[{index}].customer_number",
+                )
+            number = data.customer_number
+        else:
+            number = draw_number(session, "client", dt.date.today(), taken)
+        taken.add(number)
+        numbers.append(number)
+    clients = []
+    for index, (data, number) in enumerate(zip(validated, numbers, strict=True)):
+        moment = (at[index] if at is not None else None) or utcnow()
+        client = Client(customer_number=number, created_at=moment, updated_at=moment)
+        _apply(session, client, data)
+        session.add(client)
+        clients.append(client)
+    session.flush()
+    for index, (client, data) in enumerate(zip(clients, validated, strict=True)):
+        moment = (at[index] if at is not None else None) or utcnow()
+        summary = f"Client {client.customer_number} {data.name} created"
+        entry = AuditEntry(entity="client", entity_id=client.id, action="created", at=moment,
+                           summary=summary, from_state="", to_state="", details={},
+                           actor=_actor())  # fmt: skip
+        session.add(entry)
+    session.flush()
+    return clients
 
 
 def create_client(db: Database, inp: ClientInput) -> ClientView:

@@ -8,6 +8,7 @@ from then on any change is refused with a message saying what to do instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -294,83 +295,114 @@ def _exchange_rate(inp: InvoiceInput, currency: str, company_currency: str, path
 # --------------------------------------------------------------------------- storing
 
 
+def draft_rows(
+    inp: InvoiceInput, rate: Decimal, totals: Totals
+) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+    """The stored form of a (validated) input: the invoice's own fields, its lines and its
+    allowances/charges (rows without ids) — for the ORM here and the bulk writers alike."""
+    fields: dict[str, object] = {
+        "date": inp.date,
+        "supply_date": inp.supply_date,
+        "supply_end_date": inp.supply_end_date,
+        "supply_type": SupplyType(inp.supply_type).value,
+        "due_date": inp.due_date,
+        "due_days": inp.due_days,
+        "currency": inp.currency or "EUR",
+        "exchange_rate": rate,
+        "price_basis": PriceBasis(inp.price_basis).value,
+        "title": inp.title,
+        "label": inp.label,
+        "intro": inp.intro,
+        "note": inp.note,
+        "discount_percent": inp.discount.percent if inp.discount else None,
+        "discount_amount": inp.discount.amount if inp.discount else None,
+        "prepaid": inp.prepaid,
+        "adjustment": inp.adjustment,
+        "adjustment_reason": inp.adjustment_reason,
+        "cash_discount_rate": inp.cash_discount.rate if inp.cash_discount else None,
+        "cash_discount_days": inp.cash_discount.days if inp.cash_discount else None,
+    }
+    lines: list[dict[str, object]] = [
+        {
+            "position": i + 1,
+            "product_id": line.product_id,
+            "product_number": line.product_number,
+            "name": line.name,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "discount_percent": line.discount.percent if line.discount else None,
+            "discount_amount": line.discount.amount if line.discount else None,
+            "tax_rate": line.tax_rate,
+            "tax_category": TaxCategory(line.tax_category).value,
+            "net_amount": line_total.net_amount,
+        }
+        for i, (line, line_total) in enumerate(zip(inp.lines, totals.lines, strict=True))
+    ]
+    extras: list[dict[str, object]] = [
+        {
+            "position": i + 1,
+            "is_charge": item.is_charge,
+            "reason": item.reason,
+            "percent": item.value.percent,
+            "amount": item.value.amount,
+            "tax_rate": item.tax_rate,
+            "tax_category": item.tax_category.value if item.tax_category else None,
+        }
+        for i, item in enumerate(inp.allowances_charges)
+    ]
+    return fields, lines, extras
+
+
+def totals_rows(
+    totals: Totals, rate: Decimal, company_currency: str, status: str, paid: Decimal
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The stored figures of ``totals`` and the tax breakdown rows (without ids)."""
+    # A draft is not receivable yet: nothing is open until it is issued.
+    is_draft = status == Status.DRAFT.value
+    fields: dict[str, object] = {
+        "line_total": totals.line_total,
+        "allowance_total": totals.allowances,
+        "charge_total": totals.charges,
+        "net": totals.net,
+        "tax": totals.tax,
+        "gross": totals.gross,
+        "amount_due": totals.due,
+        "net_company": round_money(totals.net * rate, company_currency),
+        "gross_company": round_money(totals.gross * rate, company_currency),
+        "open_amount": Decimal(0) if is_draft else totals.due - paid,
+    }
+    taxes: list[dict[str, object]] = [
+        {"position": i, "category": t.category.value, "rate": t.rate, "base": t.base,
+         "amount": t.amount}
+        for i, t in enumerate(totals.taxes)
+    ]  # fmt: skip
+    return fields, taxes
+
+
 def _store_input(
     session: Session, invoice: Invoice, inp: InvoiceInput, rate: Decimal, company_currency: str
 ) -> Totals:
     """Write the (validated) input onto the row and recompute its totals."""
     totals = compute_totals(document_of(inp))
-    invoice.date = inp.date
-    invoice.supply_date = inp.supply_date
-    invoice.supply_end_date = inp.supply_end_date
-    invoice.supply_type = SupplyType(inp.supply_type).value
-    invoice.due_date = inp.due_date
-    invoice.due_days = inp.due_days
-    invoice.currency = inp.currency or "EUR"
-    invoice.exchange_rate = rate
-    invoice.price_basis = PriceBasis(inp.price_basis).value
-    invoice.title = inp.title
-    invoice.label = inp.label
-    invoice.intro = inp.intro
-    invoice.note = inp.note
-    invoice.discount_percent = inp.discount.percent if inp.discount else None
-    invoice.discount_amount = inp.discount.amount if inp.discount else None
-    invoice.prepaid = inp.prepaid
-    invoice.adjustment = inp.adjustment
-    invoice.adjustment_reason = inp.adjustment_reason
-    invoice.cash_discount_rate = inp.cash_discount.rate if inp.cash_discount else None
-    invoice.cash_discount_days = inp.cash_discount.days if inp.cash_discount else None
+    fields, lines, extras = draft_rows(inp, rate, totals)
+    for name, value in fields.items():
+        setattr(invoice, name, value)
     invoice.tags = resolve_tags(session, inp.tags)
-    invoice.lines = [
-        InvoiceLine(
-            position=i + 1,
-            product_id=line.product_id,
-            product_number=line.product_number,
-            name=line.name,
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            discount_percent=line.discount.percent if line.discount else None,
-            discount_amount=line.discount.amount if line.discount else None,
-            tax_rate=line.tax_rate,
-            tax_category=TaxCategory(line.tax_category).value,
-            net_amount=line_total.net_amount,
-        )
-        for i, (line, line_total) in enumerate(zip(inp.lines, totals.lines, strict=True))
-    ]
-    invoice.allowances_charges = [
-        InvoiceAllowanceCharge(
-            position=i + 1,
-            is_charge=item.is_charge,
-            reason=item.reason,
-            percent=item.value.percent,
-            amount=item.value.amount,
-            tax_rate=item.tax_rate,
-            tax_category=item.tax_category.value if item.tax_category else None,
-        )
-        for i, item in enumerate(inp.allowances_charges)
-    ]
+    invoice.lines = [InvoiceLine(**row) for row in lines]
+    invoice.allowances_charges = [InvoiceAllowanceCharge(**row) for row in extras]
     _store_totals(invoice, totals, company_currency)
     return totals
 
 
 def _store_totals(invoice: Invoice, totals: Totals, company_currency: str) -> None:
-    invoice.line_total = totals.line_total
-    invoice.allowance_total = totals.allowances
-    invoice.charge_total = totals.charges
-    invoice.net = totals.net
-    invoice.tax = totals.tax
-    invoice.gross = totals.gross
-    invoice.amount_due = totals.due
-    invoice.net_company = round_money(totals.net * invoice.exchange_rate, company_currency)
-    invoice.gross_company = round_money(totals.gross * invoice.exchange_rate, company_currency)
-    # A draft is not receivable yet: nothing is open until it is issued.
-    is_draft = invoice.status == Status.DRAFT.value
-    invoice.open_amount = Decimal(0) if is_draft else totals.due - invoice.paid_amount
-    invoice.taxes = [
-        InvoiceTax(position=i, category=t.category.value, rate=t.rate, base=t.base, amount=t.amount)
-        for i, t in enumerate(totals.taxes)
-    ]
+    fields, taxes = totals_rows(
+        totals, invoice.exchange_rate, company_currency, invoice.status, invoice.paid_amount
+    )
+    for name, value in fields.items():
+        setattr(invoice, name, value)
+    invoice.taxes = [InvoiceTax(**row) for row in taxes]
 
 
 def _resolve_client(session: Session, inp: InvoiceInput) -> Client:
@@ -669,15 +701,33 @@ def _stored_discount(percent: Decimal | None, amount: Decimal | None) -> Discoun
 
 
 def _due_date(session: Session, invoice: Invoice, client: Client, date: dt.date) -> dt.date:
-    if invoice.due_date is not None:
-        if invoice.due_date < date:
+    return due_date_of(
+        invoice.due_date,
+        invoice.due_days,
+        client.due_days,
+        lambda: int(get_setting(session, "default_due_days")),
+        date,
+    )
+
+
+def due_date_of(
+    due_date: dt.date | None,
+    due_days: int | None,
+    client_days: int | None,
+    default_days: Callable[[], int],
+    date: dt.date,
+) -> dt.date:
+    """The due date an issue gives: the one set, else the invoice's, the client's or the
+    company's payment terms counted from ``date``."""
+    if due_date is not None:
+        if due_date < date:
             raise DomainError("the due date lies before the invoice date", "invoice.due_date")
-        return invoice.due_date
-    days = invoice.due_days
+        return due_date
+    days = due_days
     if days is None:
-        days = client.due_days
+        days = client_days
     if days is None:
-        days = int(get_setting(session, "default_due_days"))
+        days = default_days()
     return date + dt.timedelta(days=days)
 
 
@@ -841,10 +891,18 @@ def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
 
 def apply_payment_totals(invoice: Invoice, amount: Decimal, date: dt.date) -> None:
     """Add ``amount`` to what was paid and let the status follow."""
-    invoice.paid_amount = invoice.paid_amount + amount
-    invoice.open_amount = invoice.amount_due - invoice.paid_amount
-    invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
-    invoice.paid_at = date if invoice.status == Status.PAID.value else None
+    invoice.paid_amount, invoice.open_amount, invoice.status, invoice.paid_at = payment_effect(
+        invoice.amount_due, invoice.paid_amount, amount, date
+    )
+
+
+def payment_effect(
+    amount_due: Decimal, paid: Decimal, amount: Decimal, date: dt.date
+) -> tuple[Decimal, Decimal, str, dt.date | None]:
+    """Paid amount, open amount, status and paid date once ``amount`` more came in."""
+    paid = paid + amount
+    status = status_after_payment(amount_due, paid).value
+    return paid, amount_due - paid, status, date if status == Status.PAID.value else None
 
 
 def issue(db: Database, invoice_id: int, today: dt.date | None = None) -> InvoiceView:
@@ -958,36 +1016,7 @@ def create_credit_note(
     """
     with db.write() as session:
         source = _load(session, invoice_id)
-        require(source.doc_type, source.status, Action.CREATE_CREDIT_NOTE, number=source.number)
-        data = input_of(source)
-        if positions:
-            chosen = []
-            for position in positions:
-                if not 1 <= position <= len(data.lines):
-                    raise DomainError(
-                        f"{source.number} has no line {position} (it has {len(data.lines)})",
-                        "lines",
-                    )
-                chosen.append(data.lines[position - 1])
-            partial = len(set(positions)) < len(data.lines)
-            data = replace(data, lines=tuple(chosen))
-            if partial:
-                keep = data.discount if data.discount and data.discount.percent else None
-                data = replace(data, allowances_charges=(), discount=keep)
-        data = replace(
-            data,
-            date=None,
-            due_date=None,
-            due_days=0,
-            prepaid=Decimal(0),
-            adjustment=Decimal(0),
-            cash_discount=None,
-            # No title of our own: the PDF prints "Credit note CN-… for invoice RE-… of …"
-            # in the client's language; the intro follows that language too.
-            title="",
-            intro=credit_note_intro(source.client_snapshot, source.number or ""),
-            note="",
-        )
+        data = credit_note_input(source, positions)
         credit_note = add_draft(session, data, DocType.CREDIT_NOTE)
         credit_note.corrects_id = source.id
         record(
@@ -1000,6 +1029,41 @@ def create_credit_note(
         if issue:
             issue_in(session, credit_note, today or dt.date.today())
         return _view(session, credit_note, today)
+
+
+def credit_note_input(source: Invoice, positions: list[int] | None = None) -> InvoiceInput:
+    """The draft of a credit note for the issued ``source``: all its lines or the chosen ones."""
+    require(source.doc_type, source.status, Action.CREATE_CREDIT_NOTE, number=source.number)
+    data = input_of(source)
+    if positions:
+        chosen = []
+        for position in positions:
+            if not 1 <= position <= len(data.lines):
+                raise DomainError(
+                    f"{source.number} has no line {position} (it has {len(data.lines)})",
+                    "lines",
+                )
+            chosen.append(data.lines[position - 1])
+        partial = len(set(positions)) < len(data.lines)
+        data = replace(data, lines=tuple(chosen))
+        if partial:
+            keep = data.discount if data.discount and data.discount.percent else None
+            data = replace(data, allowances_charges=(), discount=keep)
+    data = replace(
+        data,
+        date=None,
+        due_date=None,
+        due_days=0,
+        prepaid=Decimal(0),
+        adjustment=Decimal(0),
+        cash_discount=None,
+        # No title of our own: the PDF prints "Credit note CN-… for invoice RE-… of …"
+        # in the client's language; the intro follows that language too.
+        title="",
+        intro=credit_note_intro(source.client_snapshot, source.number or ""),
+        note="",
+    )
+    return data
 
 
 # --------------------------------------------------------------------------- reading

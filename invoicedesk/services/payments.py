@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
 from invoicedesk.core.lifecycle import DocType, Status, status_after_payment
@@ -15,10 +17,16 @@ from invoicedesk.core.money import minor_unit, parse_decimal, plain
 from invoicedesk.core.rules import Action, require
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, Payment
+from invoicedesk.db.types import utcnow
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import record
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
-from invoicedesk.services.invoices import PaymentView, apply_payment_totals, payment_view
+from invoicedesk.services.invoices import (
+    PaymentView,
+    apply_payment_totals,
+    payment_effect,
+    payment_view,
+)
 from invoicedesk.services.search import SHOWN_CLIENT_NAME
 
 
@@ -48,56 +56,142 @@ def record_payment(
         if invoice is None:
             raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
         require(invoice.doc_type, invoice.status, Action.RECORD_PAYMENT, number=invoice.number)
-        try:
-            method = PaymentMethod(inp.method)
-        except ValueError:
-            names = ", ".join(m.value for m in PaymentMethod if m is not PaymentMethod.CREDIT_NOTE)
-            raise DomainError(
-                f"'{inp.method}' is not a payment method ({names})", "method"
-            ) from None
-        if method is PaymentMethod.CREDIT_NOTE:
-            raise DomainError("credit notes settle invoices when they are issued", "method")
-        amount = parse_decimal(
-            inp.amount, "amount", places=minor_unit(invoice.currency), allow_negative=False
+        fields = payment_fields(
+            inp, invoice.number, invoice.currency, invoice.open_amount, invoice.date, today
         )
-        if amount == 0:
-            raise DomainError("the amount must be above 0", "amount")
-        overpaid = amount > invoice.open_amount
-        if overpaid and not inp.allow_overpayment:
-            raise DomainError(
-                f"{plain(amount, invoice.currency)} is more than the open amount "
-                f"{plain(invoice.open_amount, invoice.currency)} of {invoice.number} — record it "
-                "explicitly as an overpayment if that is right",
-                "amount",
-            )
-        today = today or dt.date.today()
-        date = _payment_date(inp.date or today, invoice.date, today)
-        payment = Payment(
-            invoice_id=invoice.id,
-            date=date,
-            amount=amount,
-            method=method.value,
-            reference=check.text(inp.reference, "reference", max_length=200),
-            note=check.text(inp.note, "note", max_length=2000, multiline=True),
-            is_overpayment=overpaid,
-        )
+        payment = Payment(invoice_id=invoice.id, **fields)
         session.add(payment)
         before = invoice.status
-        apply_payment_totals(invoice, amount, date)
+        apply_payment_totals(invoice, fields["amount"], fields["date"])
         session.flush()
-        what = "Refund" if invoice.doc_type == DocType.CREDIT_NOTE.value else "Payment"
         record(
             session,
             "invoice",
             invoice.id,
             "payment_recorded",
-            f"{what} of {plain(amount, invoice.currency)} recorded ({method.value})"
-            + (" as overpayment" if overpaid else ""),
+            payment_summary(invoice.doc_type, invoice.currency, fields),
             from_state=before,
             to_state=invoice.status,
-            details={"payment_id": payment.id, "amount": str(amount)},
+            details={"payment_id": payment.id, "amount": str(fields["amount"])},
         )
         return payment_view(payment)
+
+
+def payment_fields(
+    inp: PaymentInput,
+    number: str | None,
+    currency: str,
+    open_amount: Decimal,
+    invoice_date: dt.date | None,
+    today: dt.date | None,
+) -> dict[str, Any]:
+    """The checked payment row (without ids) for an invoice with ``open_amount`` open."""
+    try:
+        method = PaymentMethod(inp.method)
+    except ValueError:
+        names = ", ".join(m.value for m in PaymentMethod if m is not PaymentMethod.CREDIT_NOTE)
+        raise DomainError(f"'{inp.method}' is not a payment method ({names})", "method") from None
+    if method is PaymentMethod.CREDIT_NOTE:
+        raise DomainError("credit notes settle invoices when they are issued", "method")
+    amount = parse_decimal(inp.amount, "amount", places=minor_unit(currency), allow_negative=False)
+    if amount == 0:
+        raise DomainError("the amount must be above 0", "amount")
+    overpaid = amount > open_amount
+    if overpaid and not inp.allow_overpayment:
+        raise DomainError(
+            f"{plain(amount, currency)} is more than the open amount "
+            f"{plain(open_amount, currency)} of {number} — record it "
+            "explicitly as an overpayment if that is right",
+            "amount",
+        )
+    today = today or dt.date.today()
+    return {
+        "date": _payment_date(inp.date or today, invoice_date, today),
+        "amount": amount,
+        "method": method.value,
+        "reference": check.text(inp.reference, "reference", max_length=200),
+        "note": check.text(inp.note, "note", max_length=2000, multiline=True),
+        "is_overpayment": overpaid,
+    }
+
+
+def payment_summary(doc_type: str, currency: str, fields: dict[str, Any]) -> str:
+    """The audit summary of a payment (a refund on a credit note)."""
+    what = "Refund" if doc_type == DocType.CREDIT_NOTE.value else "Payment"
+    extra = " as overpayment" if fields["is_overpayment"] else ""
+    return f"{what} of {plain(fields['amount'], currency)} recorded ({fields['method']}){extra}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPayment:
+    """A payment booked by :func:`record_payments` and its invoice's state after it."""
+
+    payment_id: int
+    invoice_id: int
+    amount: Decimal
+    status: Status
+    open_amount: Decimal
+
+
+def record_payments(
+    session: Session,
+    items: Sequence[tuple[int, PaymentInput]],
+    today: dt.date | None = None,
+    *,
+    at: Sequence[dt.datetime | None] | None = None,
+) -> list[RecordedPayment]:
+    """Book many payments (``record_payment`` for each, in the order given) in the caller's
+    write transaction; ``at`` is each booking's moment (default: now)."""
+    from invoicedesk.services.bulk_rows import Rows
+    from invoicedesk.services.invoice_batches import _states
+
+    rows = Rows(session)
+    states = _states(session, [invoice_id for invoice_id, _ in items])
+    touched: dict[int, dict[str, object]] = {}
+    recorded = []
+    for index, (invoice_id, inp) in enumerate(items):
+        state = states.get(invoice_id)
+        if state is None:
+            raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+        number, before = str(state["number"]), str(state["status"])
+        doc_type, currency = str(state["doc_type"]), str(state["currency"])
+        require(doc_type, before, Action.RECORD_PAYMENT, number=number)
+        invoice_date = state["date"] if isinstance(state["date"], dt.date) else None
+        open_amount = Decimal(str(state["open_amount"]))
+        fields = payment_fields(inp, number, currency, open_amount, invoice_date, today)
+        moment = (at[index] if at is not None else None) or utcnow()
+        payment_id = rows.id("payments")
+        row = {"id": payment_id, "invoice_id": invoice_id, "credit_note_id": None}
+        rows.add("payments", {**fields, **row, "created_at": moment, "updated_at": moment})
+        due, paid_before = Decimal(str(state["amount_due"])), Decimal(str(state["paid_amount"]))
+        paid, open_, status, paid_at = payment_effect(
+            due, paid_before, fields["amount"], fields["date"]
+        )
+        state.update(paid_amount=paid, open_amount=open_, status=status)
+        touched[invoice_id] = {
+            "id": invoice_id,
+            "paid_amount": paid,
+            "open_amount": open_,
+            "status": status,
+            "paid_at": paid_at,
+            "updated_at": moment,
+        }
+        rows.audit(
+            moment,
+            invoice_id,
+            "payment_recorded",
+            payment_summary(doc_type, currency, fields),
+            from_state=before,
+            to_state=status,
+            details={"payment_id": payment_id, "amount": str(fields["amount"])},
+        )
+        recorded.append(
+            RecordedPayment(payment_id, invoice_id, fields["amount"], Status(status), open_)
+        )
+    keys = ["paid_amount", "open_amount", "status", "paid_at", "updated_at"]
+    rows.update("invoices", keys, list(touched.values()))
+    rows.write()
+    return recorded
 
 
 def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -13,10 +14,10 @@ from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.errors import DomainError, NotFoundError
 from invoicedesk.core.money import MAX_AMOUNT, PRICE_PLACES, parse_decimal
 from invoicedesk.db.engine import Database
-from invoicedesk.db.models import InvoiceLine, Product
+from invoicedesk.db.models import AuditEntry, InvoiceLine, Product
 from invoicedesk.db.types import utcnow
 from invoicedesk.services import validation as check
-from invoicedesk.services.audit import record
+from invoicedesk.services.audit import _actor, record
 from invoicedesk.services.inputs import ProductInput
 from invoicedesk.services.numbering import draw_number
 
@@ -110,6 +111,44 @@ def add_product(session: Session, inp: ProductInput, path: str = "product") -> P
     session.flush()
     record(session, "product", product.id, "created", f"Product {number} {data.name} created")
     return product
+
+
+def add_products(
+    session: Session,
+    inputs: Sequence[ProductInput],
+    *,
+    at: Sequence[dt.datetime | None] | None = None,
+) -> list[Product]:
+    """Create many products (``add_product`` for each) with one flush; ``at`` is each one's
+    moment of creation (default: now)."""
+    validated = [_validated(inp, f"products[{i}]") for i, inp in enumerate(inputs)]
+    taken = set(session.scalars(select(Product.number)))
+    products = []
+    for index, data in enumerate(validated):
+        if data.number:
+            if data.number in taken:
+                raise DomainError(
+                    f"product number {data.number} is already taken", f"products[{index}].number"
+                )
+            number = data.number
+        else:
+            number = draw_number(session, "product", dt.date.today(), taken)
+        taken.add(number)
+        moment = (at[index] if at is not None else None) or utcnow()
+        product = Product(number=number, created_at=moment, updated_at=moment)
+        _apply(product, data)
+        products.append(product)
+    session.add_all(products)
+    session.flush()
+    for index, (product, data) in enumerate(zip(products, validated, strict=True)):
+        moment = (at[index] if at is not None else None) or utcnow()
+        summary = f"Product {product.number} {data.name} created"
+        entry = AuditEntry(entity="product", entity_id=product.id, action="created", at=moment,
+                           summary=summary, from_state="", to_state="", details={},
+                           actor=_actor())  # fmt: skip
+        session.add(entry)
+    session.flush()
+    return products
 
 
 def create_product(db: Database, inp: ProductInput) -> ProductView:

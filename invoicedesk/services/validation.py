@@ -54,6 +54,9 @@ def plain_text(value: str, field: str, *, multiline: bool = False) -> str:
 
 
 _ALLOWED_IN_MULTILINE = frozenset("\n\t")
+# Every character invalid_character could object to (Cc, Zl, Zp, Cs): text without any is
+# fine, found in one C-speed search instead of a Python loop over every character.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def invalid_character(value: str, *, multiline: bool = False) -> str | None:
@@ -63,6 +66,8 @@ def invalid_character(value: str, *, multiline: bool = False) -> str | None:
     is multi-line), line and paragraph separators in one-line fields, and lone UTF-16
     surrogates, which no file or PDF can encode.
     """
+    if _SUSPECT.search(value) is None:
+        return None
     for position, char in enumerate(value, start=1):
         category = unicodedata.category(char)
         if category == "Cs":

@@ -41,11 +41,12 @@ def _is_empty(db: Database) -> bool:
 def _first_start(db: Database) -> str:
     """On a new database: the set-up wizard. Returns "ready", "demo" or "quit"."""
     from invoicedesk.services.settings import is_configured
+    from invoicedesk.ui.context import AppContext
     from invoicedesk.ui.setup_wizard import SetupWizard
 
     if is_configured(db) or not _is_empty(db):
         return "ready"
-    wizard = SetupWizard(db)
+    wizard = SetupWizard(AppContext(db))  # no screen listens yet: its own context
     accepted = wizard.exec()
     if wizard.wants_demo:
         return "demo"

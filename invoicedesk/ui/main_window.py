@@ -379,9 +379,8 @@ class MainWindow(QMainWindow):
     def edit_company(self) -> None:
         from invoicedesk.ui.setup_wizard import SetupWizard
 
-        wizard = SetupWizard(self.ctx.db, self, offer_demo=False)
-        if wizard.exec():
-            self.ctx.bus.notify("settings")
+        wizard = SetupWizard(self.ctx, self, offer_demo=False)
+        if wizard.exec():  # its operation told the screens what changed
             self._show_status("Company settings saved")
 
     def edit_document_layout(self) -> None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -73,15 +74,16 @@ class Changes:
 
     @classmethod
     def of(cls, **kinds: int | Iterable[int] | None) -> Changes:
-        """``Changes.of(invoice=7, payment=[3, 4], settings=None)``; None: all of them."""
+        """``Changes.of(invoice=7, payment=[3, 4], settings=None)``; None: all of them; an
+        empty list: none of them (nothing of that kind changed, nobody reloads)."""
         entries = []
         for kind, ids in kinds.items():
             if ids is None:
                 entries.append((kind, ()))
             elif isinstance(ids, int):
                 entries.append((kind, (ids,)))
-            else:
-                entries.append((kind, tuple(ids)))
+            elif touched := tuple(ids):
+                entries.append((kind, touched))
         return cls(tuple(entries))
 
     def __add__(self, other: Changes) -> Changes:
@@ -183,7 +185,9 @@ class Operation(Generic[T]):
         _pending += 1
         db = self.ctx.db
         work = self.work
-        self._timer = QTimer(self.parent)
+        # Not a child of the parent: a dialog that closes (and is deleted) while its
+        # operation runs must not take the timer with it; the changes still go out.
+        self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_progress)
         self._timer.start(PATIENCE_MS)
@@ -191,8 +195,12 @@ class Operation(Generic[T]):
 
     # ------------------------------------------------------------------ on the GUI thread
 
+    def _parent(self) -> QWidget | None:
+        """The parent widget, or None once Qt has deleted it."""
+        return self.parent if shiboken6.isValid(self.parent) else None
+
     def _show_progress(self) -> None:
-        dialog = QProgressDialog(self.waiting, "", 0, 0, self.parent)
+        dialog = QProgressDialog(self.waiting, "", 0, 0, self._parent())
         dialog.setWindowTitle(self.title)
         dialog.setCancelButton(None)  # a write is one transaction: it completes or not at all
         dialog.setMinimumDuration(0)
@@ -212,42 +220,45 @@ class Operation(Generic[T]):
             self._timer.deleteLater()
             self._timer = None
         if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
+            if shiboken6.isValid(self._progress):
+                self._progress.close()
+                self._progress.deleteLater()
             self._progress = None
 
     def _done(self, result: Any) -> None:
         self._settle()
+        gone = self._parent() is None  # the screen closed meanwhile: tell the others only
         try:
             changes = self.changes(result) if callable(self.changes) else self.changes
             for kind, ids in changes.entries if changes is not None else ():
                 self.ctx.bus.notify(kind, ids)
-            if self._success is not None:
+            if self._success is not None and not gone:
                 self._success(result)
         finally:
-            if self._finally is not None:
+            if self._finally is not None and not gone:
                 self._finally()
 
     def _failed(self, exc: BaseException, trace: str) -> None:
         self._settle()
         kind = classify(exc)
+        gone = self._parent() is None
         retrying = False
         try:
             if kind is FailureKind.REFUSED:
                 assert isinstance(exc, DomainError)
-                if self._refused is not None:
+                if self._refused is not None and not gone:
                     self._refused(exc)
                 else:
-                    tell_refused(self.parent, self.title, sentence(exc.message))
+                    tell_refused(self._parent(), self.title, sentence(exc.message))
             elif kind is FailureKind.ENVIRONMENT:
                 failure = exc if isinstance(exc, EnvironmentFailure) else environment_failure(exc)
                 assert failure is not None
                 log.warning("%s: %s", self.title, failure.message)
-                retrying = ask_retry(self.parent, self.title, sentence(failure.message))
+                retrying = ask_retry(self._parent(), self.title, sentence(failure.message))
                 if retrying:
                     self.run()  # settles (and calls finally_) when it ends
             else:
-                show_bug(self.parent, f"{type(exc).__name__}: {exc}", trace)
+                show_bug(self._parent(), f"{type(exc).__name__}: {exc}", trace)
         finally:
-            if not retrying and self._finally is not None:
+            if not retrying and not gone and self._finally is not None:
                 self._finally()

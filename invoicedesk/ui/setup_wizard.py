@@ -2,7 +2,7 @@
 
 Every value is checked by the services as the user leaves a page (the field is
 marked and the reason shown beside it); Finish saves everything in one
-transaction (``settings.configure``).
+transaction (``settings.configure``, an operation: the wizard closes when it succeeded).
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import format_number, validate_pattern
-from invoicedesk.db.engine import Database
 from invoicedesk.services import settings as settings_service
 from invoicedesk.services.settings import CompanyData
 from invoicedesk.ui.clients.address_editor import country_combo, select_data
+from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.operations import Changes, Operation
 
 CURRENCIES = ("EUR", "CHF", "GBP", "USD", "SEK", "DKK", "NOK", "PLN", "CZK", "HUF", "JPY")
 ERROR_STYLE = "border: 1px solid #c62828;"
@@ -78,10 +79,15 @@ class _FormPage(QWizardPage):
 class SetupWizard(QWizard):
     """Company profile, bank account and defaults; or a request for demo data."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, offer_demo: bool = True):
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, offer_demo: bool = True
+    ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ctx = ctx
+        db = ctx.db
         self.wants_demo = False
+        self._saving = False  # Finish saves in an operation on the write worker
+        self._configured = False  # that operation succeeded: Finish may close the wizard
         self.setWindowTitle("Set up InvoiceDesk")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(640, 520)
@@ -254,21 +260,53 @@ class SetupWizard(QWizard):
         return True
 
     def _check_defaults(self, page: _FormPage) -> bool:
-        data = self.settings_data()
-        try:
-            rates = data["tax_rates"]
-            if not _same_rate(data["default_tax_rate"], rates):
-                raise DomainError("the default tax rate must be one of the tax rates",
-                                  "default_tax_rate")  # fmt: skip
-            settings_service.configure(self.db, self.company_data(), data, self._logo)
-        except DomainError as exc:
-            key = (exc.field or "").split(".")[-1].split("[")[0]
-            if key not in page.fields and exc.field and "number_patterns" in exc.field:
-                key = "invoice"
-            page.fields.get(key, QLineEdit()).setStyleSheet(ERROR_STYLE)
-            page.error.setText(exc.message[:1].upper() + exc.message[1:])
+        """Finish: check what can be checked here, then save everything in an operation;
+        the wizard closes when that succeeded (``_saved`` finishes it again)."""
+        if self._configured:
+            return True
+        if self._saving:
             return False
-        return True
+        data = self.settings_data()
+        if not _same_rate(data["default_tax_rate"], data["tax_rates"]):
+            self._show_defaults_error(page, DomainError(
+                "the default tax rate must be one of the tax rates", "default_tax_rate"
+            ))  # fmt: skip
+            return False
+        company, logo = self.company_data(), self._logo
+        self._set_saving(True)
+        Operation(
+            self, self.ctx, "Save Company Settings",
+            lambda db: settings_service.configure(db, company, data, logo),
+            changes=Changes.of(settings=None),
+        ).success(self._saved).refused(
+            lambda exc: self._show_defaults_error(page, exc)
+        ).finally_(lambda: self._set_saving(False)).run()  # fmt: skip
+        return False
+
+    def _saved(self, _result: object) -> None:
+        self._configured = True
+        self.accept()  # validates the page again, which now lets it finish
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        for which in (
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        ):
+            self.button(which).setEnabled(not saving)
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # Finish is saving: Cancel, Esc and the close button wait for its end
+        super().reject()
+
+    def _show_defaults_error(self, page: _FormPage, exc: DomainError) -> None:
+        key = (exc.field or "").split(".")[-1].split("[")[0]
+        if key not in page.fields and exc.field and "number_patterns" in exc.field:
+            key = "invoice"
+        page.fields.get(key, QLineEdit()).setStyleSheet(ERROR_STYLE)
+        page.error.setText(exc.message[:1].upper() + exc.message[1:])
 
 
 def _same_rate(rate: object, rates: object) -> bool:

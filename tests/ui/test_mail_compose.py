@@ -219,7 +219,7 @@ def test_a_client_without_an_address_gets_a_mail_to_fill_in(qtbot, page, books, 
 
 
 def test_send_queues_the_runner_delivers_and_the_outbox_shows_it_sent(
-    qtbot, ctx, page, books, configured, mail_server
+    qtbot, ctx, page, books, configured, mail_server, settle
 ):
     runner = OutboxRunner(ctx)
     outbox_view = OutboxPage(ctx)
@@ -232,9 +232,13 @@ def test_send_queues_the_runner_delivers_and_the_outbox_shows_it_sent(
                             else None)  # fmt: skip
     dialog = compose(qtbot, page, books["invoice"])
     dialog.fields["bcc"].setText("archive@muster.example")
+    mail_told: list[list[int]] = []
+    ctx.bus.changed.connect(lambda kind, ids: mail_told.append(ids) if kind == "mail" else None)
     with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
         dialog.send_button.click()
+    settle()
     assert ran.args[0].report.sent
+    assert mail_told and len(mail_told[0]) == 1  # the queued mail's id wakes the runner
     assert not shiboken6.isValid(dialog)  # closed (and deleted) once queued
     (received,) = mail_server.received
     message = received.message()
@@ -251,7 +255,7 @@ def test_send_queues_the_runner_delivers_and_the_outbox_shows_it_sent(
 
 
 def test_closing_while_queueing_waits_and_the_runner_still_delivers(
-    qtbot, ctx, page, books, configured, mail_server
+    qtbot, ctx, page, books, configured, mail_server, settle
 ):
     runner = OutboxRunner(ctx)
     dialog = compose(qtbot, page, books["invoice"])
@@ -264,19 +268,37 @@ def test_closing_while_queueing_waits_and_the_runner_still_delivers(
         dialog.reject()
         dialog.close()  # the window's close button
         assert dialog.isVisible() and dialog.is_busy()
+    settle()
     assert ran.args[0].report.sent and len(mail_server.received) == 1
     assert not shiboken6.isValid(dialog)  # closed once queued
 
 
 def test_a_dialog_gone_while_queueing_still_wakes_the_runner(
-    qtbot, ctx, page, books, configured, mail_server
+    qtbot, ctx, page, books, configured, mail_server, settle
 ):
     runner = OutboxRunner(ctx)
     dialog = compose(qtbot, page, books["invoice"])
     with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
         dialog.send_button.click()
         shiboken6.delete(dialog)  # e.g. its window was closed meanwhile
+    settle()
     assert ran.args[0].report.sent and len(mail_server.received) == 1
+
+
+def test_what_the_outbox_refuses_is_shown_at_its_field_and_nothing_is_queued(
+    qtbot, ctx, page, books, configured, settle
+):
+    dialog = compose(qtbot, page, books["invoice"])
+    dialog.subject.setText("Invoice " + "x" * 400)  # longer than a subject may be
+    assert dialog.send_button.isEnabled()
+    dialog.send_button.click()
+    assert not dialog.send_button.isEnabled()  # sending
+    settle()
+    assert dialog.isVisible() and not dialog.is_busy()
+    assert dialog.boxes["subject"].has_error()
+    assert dialog.problem.text() == "Not sent: Keep the subject to 300 characters."
+    assert dialog.send_button.text() == "&Send"
+    assert outbox.count_outbox(ctx.db) == 0
 
 
 def test_without_a_keyring_the_password_is_asked_once_per_session(

@@ -135,12 +135,14 @@ def test_counts_and_filter(page):
     assert [page.model.entry(r).state for r in range(page.model.rowCount())] == [MailState.SENT]
 
 
-def test_resend_and_cancel_change_the_state(page, ctx, mixed, answers):
+def test_resend_and_cancel_change_the_state(page, ctx, mixed, answers, settle):
     told: list[tuple[str, list]] = []
     ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
     select(page, mixed["failed"])
     assert page.resend_action.isEnabled() and page.cancel_action.isEnabled()
     page.resend_action.trigger()
+    assert not page.resend_action.isEnabled() and not page.cancel_action.isEnabled()  # busy
+    settle()
     assert answers.asked == []  # failed: resent without asking
     assert page.selected().state is MailState.QUEUED and page.selected().error == ""
     assert ("mail", [mixed["failed"], mixed["failed"]]) in told
@@ -148,6 +150,7 @@ def test_resend_and_cancel_change_the_state(page, ctx, mixed, answers):
 
     select(page, mixed["queued"])
     page.cancel_action.trigger()
+    settle()
     assert answers.asked == ["Cancel mail"]
     assert page.selected().state is MailState.CANCELLED
 
@@ -165,19 +168,25 @@ def set_state(ctx, mail_id: int, **values: object) -> None:
         session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
 
 
-def test_resending_a_sent_mail_needs_the_second_copy_confirmed(page, ctx, mixed, answers):
+def test_resending_a_sent_mail_needs_the_second_copy_confirmed(page, ctx, mixed, answers, settle):
     select(page, mixed["sent"])
     page.resend_action.trigger()
+    settle()
     assert answers.asked == ["Resend mail"] and answers.reports == []
     assert page.selected().state is MailState.QUEUED
 
 
 def test_resend_of_a_mail_that_changed_meanwhile_changes_nothing_and_says_why(
-    page, ctx, mixed, answers
+    page, ctx, mixed, answers, settle
 ):
+    told: list[tuple[str, list]] = []
+    ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
     select(page, mixed["failed"])  # the list shows it failed …
     outbox.cancel(ctx.db, mixed["failed"])  # … someone cancelled it meanwhile
     page.resend_action.trigger()
+    settle()
+    assert told == []  # refused: nothing changed
+    assert page.resend_action.isEnabled() and not page.cancel_action.isEnabled()  # cancelled
     (said,) = answers.reports
     assert "changed in the meantime" in said and "cancelled" in said
     assert page.selected().state is MailState.CANCELLED  # not queued; the list reloaded
@@ -185,13 +194,14 @@ def test_resend_of_a_mail_that_changed_meanwhile_changes_nothing_and_says_why(
     select(page, mixed["queued"])  # the list shows it waiting …
     set_state(ctx, mixed["queued"], status=MailState.SENT.value)  # … the outbox sent it
     page.resend_action.trigger()
+    settle()
     assert answers.asked == []  # a waiting mail is sent now without asking
     assert "sent in the meantime" in answers.reports[-1]
     assert page.selected().state is MailState.SENT
     assert outbox.count_outbox(ctx.db, [MailState.QUEUED]) == 0
 
 
-def test_resend_of_a_waiting_mail_sends_it_now(page, ctx, mixed, answers):
+def test_resend_of_a_waiting_mail_sends_it_now(page, ctx, mixed, answers, settle):
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     set_state(ctx, mixed["queued"], next_attempt_at=later, attempts=2, error="421 busy")
     page.refresh()
@@ -199,6 +209,7 @@ def test_resend_of_a_waiting_mail_sends_it_now(page, ctx, mixed, answers):
     assert page.resend_action.toolTip() == "Send the selected mail now"
     assert outbox.due_count(ctx.db) == 0
     page.resend_action.trigger()
+    settle()
     assert answers.asked == [] and answers.reports == []
     assert outbox.due_count(ctx.db) == 1  # due now, the attempts it took kept
     assert page.selected().state is MailState.QUEUED and page.selected().attempts == 2

@@ -49,7 +49,7 @@ def fill(dialog: EmailSettingsDialog, **values: str) -> None:
         getattr(dialog, name).setText(value)
 
 
-def test_saves_in_one_go_and_shows_it_again(qtbot, ctx, memory_keyring, answers):
+def test_saves_in_one_go_and_shows_it_again(qtbot, ctx, memory_keyring, answers, settle):
     dialog = EmailSettingsDialog(ctx)
     qtbot.addWidget(dialog)
     assert dialog.security.currentData() == Security.STARTTLS and dialog.port.value() == 587
@@ -59,9 +59,15 @@ def test_saves_in_one_go_and_shows_it_again(qtbot, ctx, memory_keyring, answers)
     dialog.security.setCurrentIndex(dialog.security.findData(Security.SSL))
     assert dialog.port.value() == 465  # followed the security, as it was the default
     dialog.bcc_self.setChecked(True)
+    told: list[tuple[str, list]] = []
+    ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
     with qtbot.wait_signal(dialog.saved) as saved:
         dialog.accept()
+        assert not dialog.ok_button.isEnabled() and dialog.is_busy()  # saving
+    settle()
     assert saved.args == ["Email settings saved"]
+    assert told == [("settings", [])]
+    assert dialog.result() == dialog.DialogCode.Accepted
     account = mail_settings.get_account(ctx.db)
     assert (account.host, account.port, account.security) == ("smtp.muster.example", 465,
                                                               Security.SSL)  # fmt: skip
@@ -95,7 +101,24 @@ def test_without_a_keyring_says_so_and_keeps_the_password_for_the_session(
     assert secrets.get_password(mail_settings.get_account(ctx.db)) == "s3cret"
 
 
-def test_no_encryption_needs_the_explicit_box(qtbot, dialog, ctx, memory_keyring):
+def test_forget_removes_the_stored_password(qtbot, ctx, memory_keyring, answers, settle):
+    account = mail_settings.save_account(
+        ctx.db, mail_settings.SmtpAccount(host="smtp.muster.example", username="billing",
+                                          sender=SENDER),
+    )  # fmt: skip
+    assert secrets.store_password(account, "s3cret")
+    dialog = EmailSettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.forget_button.isVisible()
+    dialog.forget_button.click()
+    assert not dialog.forget_button.isEnabled()  # forgetting
+    settle()
+    assert secrets.get_password(account) is None and memory_keyring.passwords == {}
+    assert dialog.forget_button.isHidden() and dialog.password.placeholderText() == ""
+
+
+def test_no_encryption_needs_the_explicit_box(qtbot, dialog, ctx, memory_keyring, settle):
     fill(dialog, host="mail.local", sender="billing@muster.example")
     assert dialog.insecure_warning.isHidden()
     dialog.security.setCurrentIndex(dialog.security.findData(Security.NONE))
@@ -107,19 +130,23 @@ def test_no_encryption_needs_the_explicit_box(qtbot, dialog, ctx, memory_keyring
     dialog.allow_insecure.setChecked(True)
     assert dialog.ok_button.isEnabled()
     dialog.accept()
+    settle()
     account = mail_settings.get_account(ctx.db)
     assert account.security is Security.NONE and account.allow_insecure
 
 
-def test_a_bad_value_is_shown_at_its_field_and_nothing_is_stored(qtbot, dialog, ctx):
+def test_a_bad_value_is_shown_at_its_field_and_nothing_is_stored(qtbot, dialog, ctx, settle):
     fill(dialog, host="smtp.muster.example", sender="not an address")
     dialog.accept()
+    settle()
     box = dialog.errors.box("smtp.sender")
     assert box.has_error() and "not a valid e-mail address" in box.message.text()
     assert dialog.isVisible()
     assert not mail_settings.is_configured(mail_settings.get_account(ctx.db))
+    assert dialog.ok_button.isEnabled()  # the save ended: it may be tried again
     fill(dialog, host="https://smtp.muster.example", sender="billing@muster.example")
     dialog.accept()
+    settle()
     assert dialog.errors.box("smtp.host").has_error()
     assert not dialog.errors.box("smtp.sender").has_error()
 
@@ -196,7 +223,7 @@ def test_a_wrong_password_shows_the_535_answer(
 
 
 def test_fetch_certificate_pins_it_after_asking(
-    qtbot, dialog, make_mail_server, tls_cert, answers, ctx
+    qtbot, dialog, make_mail_server, tls_cert, answers, ctx, settle
 ):
     server = make_mail_server(tls="starttls")
     fill(dialog, host=server.host, sender=SENDER)
@@ -208,10 +235,11 @@ def test_fetch_certificate_pins_it_after_asking(
     assert answers.asked == ["Pin certificate"]
     assert dialog.trust_pinned.isChecked() and dialog.pinned.text() == tls_cert.fingerprint
     dialog.accept()
+    settle()
     assert mail_settings.get_account(ctx.db).pinned_certificate == tls_cert.fingerprint
 
 
-def test_system_trust_drops_the_pin(qtbot, ctx, answers, tls_cert):
+def test_system_trust_drops_the_pin(qtbot, ctx, answers, tls_cert, settle):
     mail_settings.save_account(
         ctx.db,
         mail_settings.SmtpAccount(host="smtp.muster.example", sender=SENDER,
@@ -222,4 +250,5 @@ def test_system_trust_drops_the_pin(qtbot, ctx, answers, tls_cert):
     assert dialog.trust_pinned.isChecked() and dialog.pinned.text() == tls_cert.fingerprint
     dialog.trust_system.setChecked(True)
     dialog.accept()
+    settle()
     assert mail_settings.get_account(ctx.db).pinned_certificate == ""

@@ -47,17 +47,20 @@ def test_lists_templates_by_document_type(dialog):
     assert dialog.remove_button.isHidden()  # nothing to delete or restore
 
 
-def test_an_unknown_placeholder_is_shown_at_its_field(qtbot, dialog, ctx):
+def test_an_unknown_placeholder_is_shown_at_its_field(qtbot, dialog, ctx, settle):
     dialog.tree.setCurrentItem(dialog.item_of("invoice", "en"))
     dialog.subject.setText("Invoice {invoice.numbr}")
     assert dialog.save_button.isEnabled()
-    assert not dialog.save()
+    dialog.save_button.click()
+    assert not dialog.save_button.isEnabled()  # saving
+    settle()
+    assert dialog.save_button.isEnabled()  # refused: still to be saved
     box = dialog.errors.box("template.subject")
     assert box.has_error() and "did you mean {invoice.number}?" in box.message.text()
     assert stored(ctx, "invoice", "en").built_in  # nothing stored
 
 
-def test_saving_a_built_in_and_restoring_it(qtbot, dialog, ctx, answers):
+def test_saving_a_built_in_and_restoring_it(qtbot, dialog, ctx, answers, settle):
     dialog.tree.setCurrentItem(dialog.item_of("invoice", "en"))
     dialog.subject.setText("Your invoice {invoice.number}")
     dialog.placeholders.setCurrentRow(list(mail_templates.PLACEHOLDERS).index("invoice.due_date"))
@@ -67,29 +70,35 @@ def test_saving_a_built_in_and_restoring_it(qtbot, dialog, ctx, answers):
     dialog.body.setTextCursor(cursor)
     dialog.insert_button.click()
     assert dialog.body.toPlainText().endswith("{invoice.due_date}")
-    assert dialog.save()
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    settle()
     view = stored(ctx, "invoice", "en")
     assert view.overrides_built_in and view.subject == "Your invoice {invoice.number}"
     assert dialog.item_of("invoice", "en").text(0) == "invoice · English — changed"
     assert dialog.remove_button.isVisible() and dialog.remove_button.text() == "&Restore built-in"
     dialog.remove_button.click()
+    settle()
     assert answers.asked == ["Restore built-in template"]
     assert stored(ctx, "invoice", "en").built_in
     assert dialog.subject.text() == "Invoice {invoice.number} from {company.name}"
 
 
-def test_a_new_template_of_its_own(qtbot, dialog, ctx, answers):
+def test_a_new_template_of_its_own(qtbot, dialog, ctx, answers, settle):
     dialog.new_button.click()
     assert dialog.name.isEnabled() and dialog.name.text() == ""
     dialog.name.setText("friendly")
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.subject.setText("Hi {client.name}")
     dialog.body.setPlainText("{greeting},\n\nhere it is.")
-    assert dialog.save()
+    dialog.save_button.click()
+    settle()
     assert stored(ctx, "friendly", "en").doc_type is DocKind.INVOICE
     assert dialog.item_of("friendly", "en") is dialog.tree.currentItem()
     assert not dialog.name.isEnabled()
-    dialog.remove_button.click()
+    with qtbot.waitSignal(dialog.removed):
+        dialog.remove_button.click()
+    settle()
     assert answers.asked == ["Delete template"]
     assert dialog.item_of("friendly", "en") is None
 

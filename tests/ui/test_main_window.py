@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWizard
 
 from invoicedesk.db.engine import open_database
 from invoicedesk.services import settings as settings_service
+from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.main_window import PAGES, MainWindow
 from invoicedesk.ui.setup_wizard import SetupWizard
 
@@ -22,6 +23,11 @@ def fresh_db(tmp_path):
     db = open_database(str(tmp_path / "fresh.sqlite"))
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def fresh(fresh_db):
+    return AppContext(fresh_db)
 
 
 def test_sidebar_and_shortcuts_switch_pages(qtbot, db, qsettings):
@@ -53,8 +59,10 @@ def test_window_remembers_page_and_geometry(qtbot, db, qsettings):
     assert again.splitter.sizes()[0] == nav_width
 
 
-def test_wizard_saves_company_and_defaults_in_one_go(qtbot, fresh_db):
-    wizard = SetupWizard(fresh_db)
+def test_wizard_saves_company_and_defaults_in_one_go(qtbot, fresh, fresh_db, settle):
+    told: list[tuple[str, list]] = []
+    fresh.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
+    wizard = SetupWizard(fresh)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next()  # welcome → company
@@ -65,8 +73,12 @@ def test_wizard_saves_company_and_defaults_in_one_go(qtbot, fresh_db):
     wizard.next()
     wizard.defaults_page.fields["tax_rates"].setText("19, 7")
     wizard.defaults_page.fields["default_tax_rate"].setText("7")
-    wizard.accept()
-    assert wizard.result() == QWizard.DialogCode.Accepted
+    wizard.accept()  # Finish: saves in an operation, and closes when it is stored
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert wizard.isVisible() and not finish.isEnabled()  # saving
+    settle()
+    assert wizard.result() == QWizard.DialogCode.Accepted and not wizard.isVisible()
+    assert told == [("settings", [])]
     company = settings_service.get_company(fresh_db)
     assert (company.name, company.city, company.iban) == (
         "Werkstatt Berg",
@@ -78,8 +90,8 @@ def test_wizard_saves_company_and_defaults_in_one_go(qtbot, fresh_db):
     assert settings_service.is_configured(fresh_db)
 
 
-def test_wizard_refuses_a_bad_iban_with_a_visible_reason(qtbot, fresh_db):
-    wizard = SetupWizard(fresh_db, offer_demo=False)
+def test_wizard_refuses_a_bad_iban_with_a_visible_reason(qtbot, fresh, fresh_db):
+    wizard = SetupWizard(fresh, offer_demo=False)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.company_page.fields["name"].setText("Werkstatt Berg")
@@ -92,8 +104,8 @@ def test_wizard_refuses_a_bad_iban_with_a_visible_reason(qtbot, fresh_db):
     assert not settings_service.is_configured(fresh_db)
 
 
-def test_wizard_requires_a_company_name(qtbot, fresh_db):
-    wizard = SetupWizard(fresh_db, offer_demo=False)
+def test_wizard_requires_a_company_name(qtbot, fresh):
+    wizard = SetupWizard(fresh, offer_demo=False)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next()
@@ -101,9 +113,54 @@ def test_wizard_requires_a_company_name(qtbot, fresh_db):
     assert "name" in wizard.company_page.error.text().lower()
 
 
-def test_demo_choice_is_reported(qtbot, fresh_db):
-    wizard = SetupWizard(fresh_db)
+def test_demo_choice_is_reported(qtbot, fresh):
+    wizard = SetupWizard(fresh)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard._choose_demo()
     assert wizard.wants_demo
+
+
+def test_a_refused_default_is_shown_on_the_defaults_page_and_the_wizard_stays(
+    qtbot, fresh, fresh_db, settle
+):
+    wizard = SetupWizard(fresh, offer_demo=False)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.company_page.fields["name"].setText("Werkstatt Berg")
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.defaults_page
+    wizard.defaults_page.fields["invoice"].setText("RE-{nope}")  # the service refuses it
+    wizard.accept()
+    settle()
+    assert wizard.isVisible() and wizard.result() != QWizard.DialogCode.Accepted
+    assert wizard.defaults_page.error.text()
+    assert "c62828" in wizard.defaults_page.fields["invoice"].styleSheet()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()  # may be tried again
+    assert not settings_service.is_configured(fresh_db)
+
+
+def test_edit_company_saves_through_the_wizard_and_says_so(qtbot, db, qsettings, monkeypatch,
+                                                          settle):  # fmt: skip
+    from invoicedesk.ui import setup_wizard
+
+    window = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(window)
+    told: list[tuple[str, list]] = []
+    window.ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
+
+    def finish(wizard: SetupWizard) -> int:  # the person clicks Finish in the wizard
+        wizard.show()
+        wizard.company_page.fields["name"].setText("Renamed GmbH")
+        wizard.next()
+        wizard.next()
+        wizard.accept()
+        settle()
+        return wizard.result()
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", finish)
+    window.edit_company()
+    assert told == [("settings", [])]  # said once, by the wizard's operation
+    assert settings_service.get_company(db).name == "Renamed GmbH"
+    assert window.statusBar().currentMessage() == "Company settings saved"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
@@ -128,3 +130,29 @@ def test_classify() -> None:
     assert classify(StorageFullError("full")) is FailureKind.ENVIRONMENT
     assert classify(OSError(28, "No space left on device")) is FailureKind.ENVIRONMENT
     assert classify(KeyError("x")) is FailureKind.BUG
+
+
+def test_a_screen_closed_while_its_operation_runs_still_tells_the_others(
+    qtbot, db, told, settle
+):
+    ctx = AppContext(db)
+    heard: list[tuple[str, list[int]]] = []
+    ctx.bus.changed.connect(lambda kind, ids: heard.append((kind, ids)))
+    release = threading.Event()
+    dialog = QWidget()
+    called: list[str] = []
+
+    def work(_db):
+        release.wait(10)
+        return 7
+
+    Operation(dialog, ctx, "Slow", work, changes=lambda n: Changes.of(product=n)).success(
+        lambda _n: called.append("success")
+    ).finally_(lambda: called.append("finally")).run()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5000)
+    release.set()
+    settle()
+    assert heard == [("product", [7])]
+    assert called == []  # nothing touches the deleted screen
+    assert Changes.of(payment=[]) == Changes()  # an empty list: nothing of that kind

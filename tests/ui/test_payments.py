@@ -72,7 +72,9 @@ def test_dialog_defaults_to_the_open_amount_today_and_bank_transfer(qtbot, ctx, 
     assert dialog.message("amount") == ""
 
 
-def test_partial_payment_shows_part_paid_in_the_list_via_the_bus(qtbot, ctx, invoice, notices):
+def test_partial_payment_shows_part_paid_in_the_list_via_the_bus(
+    qtbot, ctx, invoice, notices, settle
+):
     page = InvoicesPage(ctx, today=TODAY)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
@@ -84,6 +86,8 @@ def test_partial_payment_shows_part_paid_in_the_list_via_the_bus(qtbot, ctx, inv
     dialog.reference.setText("Statement 42")
     with qtbot.waitSignal(page.model.loaded, timeout=5000):
         dialog.ok_button.click()
+        assert not dialog.ok_button.isEnabled()  # recording
+        settle()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert notices == [("payment", [invoice.id]), ("invoice", [invoice.id])]
     row = page.model.row_of(invoice.id)
@@ -99,7 +103,7 @@ def test_partial_payment_shows_part_paid_in_the_list_via_the_bus(qtbot, ctx, inv
     )
 
 
-def test_overpayment_asks_first_then_books_the_credit(qtbot, monkeypatch, ctx, invoice):
+def test_overpayment_asks_first_then_books_the_credit(qtbot, monkeypatch, ctx, invoice, settle):
     questions: list[str] = []
     answer = [False]
     monkeypatch.setattr(
@@ -117,6 +121,9 @@ def test_overpayment_asks_first_then_books_the_credit(qtbot, monkeypatch, ctx, i
     assert invoices.get_invoice(ctx.db, invoice.id).payments == ()
     answer[0] = True
     dialog.ok_button.click()
+    dialog.reject()  # Cancel while recording: waits for the answer
+    assert dialog.isVisible()
+    settle()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.payment is not None and dialog.payment.is_overpayment
     view = invoices.get_invoice(ctx.db, invoice.id)
@@ -145,11 +152,13 @@ def test_invalid_amount_is_flagged_and_ok_disabled_with_the_reason(
     assert dialog.ok_button.isEnabled() and dialog.message("amount") == ""
 
 
-def test_service_refusals_are_shown_beside_the_field_or_on_top(qtbot, ctx, db, invoice):
+def test_service_refusals_are_shown_beside_the_field_or_on_top(qtbot, ctx, db, invoice, settle):
     dialog = dialog_for(qtbot, ctx, invoice.id)
     pay(db, invoice.id, "100.00")  # someone else booked most of it meanwhile
     dialog.ok_button.click()  # 119.00 is now more than the 19.00 open: the service refuses
+    settle()
     assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.ok_button.isEnabled()  # the save ended; the message stays
     assert dialog.message("amount") == (
         "The invoice changed meanwhile (another payment?): 19.00 EUR is open now."
     )
@@ -158,6 +167,7 @@ def test_service_refusals_are_shown_beside_the_field_or_on_top(qtbot, ctx, db, i
     again = dialog_for(qtbot, ctx, other.id)
     invoices.cancel(db, other.id, today=TODAY)
     again.ok_button.click()
+    settle()
     assert again.general_error.isVisibleTo(again)
     assert "is cancelled — uncancel it before recording a payment" in again.general_error.text()
 
@@ -230,7 +240,9 @@ def test_payments_page_filters(qtbot, payments_page, ledger):
     assert len(shown(page)) == 3 and not page.clear_button.isEnabled()
 
 
-def test_delete_payment_after_confirmation(qtbot, monkeypatch, ctx, payments_page, ledger, notices):
+def test_delete_payment_after_confirmation(
+    qtbot, monkeypatch, ctx, payments_page, ledger, notices, settle
+):
     page = payments_page
     asked: list[str] = []
     answer = [False]
@@ -243,12 +255,45 @@ def test_delete_payment_after_confirmation(qtbot, monkeypatch, ctx, payments_pag
     page.delete_selected()  # answered no
     assert ledger["cash"] in shown(page) and notices == []
     answer[0] = True
+    said: list[str] = []
+    page.status_message.connect(said.append)
     with qtbot.waitSignal(page.model.loaded, timeout=5000):
         page.delete_selected()
+        assert not page.delete_action.isEnabled()  # removing
+        settle()
+    assert said == ["1 payment removed"]
     assert asked[0].startswith("Remove the payment of 19.00 EUR from ")
     assert ledger["cash"] not in shown(page)
     assert ("payment", [ledger["a1"]]) in notices
     assert invoices.get_invoice(ctx.db, ledger["a1"]).status is Status.OPEN
+
+
+def test_removing_several_payments_reports_the_ones_refused(
+    qtbot, monkeypatch, ctx, db, payments_page, ledger, notices, settle
+):
+    page = payments_page
+    reported: list[str] = []
+    monkeypatch.setattr(page_module, "report", lambda _p, _t, text: reported.append(text))
+
+    def meanwhile(*_args, **_kwargs) -> bool:
+        payments.delete_payment(db, ledger["bank"])  # another window removed it already
+        return True
+
+    monkeypatch.setattr(page_module, "confirm", meanwhile)
+    said: list[str] = []
+    page.status_message.connect(said.append)
+    selection = page.table.selectionModel()
+    for payment_id in (ledger["cash"], ledger["bank"]):
+        index = page.model.index(page.model.row_of(payment_id), 0)
+        selection.select(index, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    page.delete_selected()
+    settle()
+    assert said == ["1 payment removed"]
+    (text,) = reported
+    assert text.startswith("1 of 2 payments could not be removed:\n• ")
+    assert f"there is no payment with id {ledger['bank']}" in text
+    assert notices == [("payment", [ledger["a1"]]), ("invoice", [ledger["a1"]])]
+    assert page.delete_action.isEnabled() or not page.selected_rows()
 
 
 def test_a_payment_settled_by_credit_note_cannot_be_removed_here(
@@ -263,7 +308,9 @@ def test_a_payment_settled_by_credit_note_cannot_be_removed_here(
     assert "credit note" in payments_page.delete_action.toolTip()
 
 
-def test_new_record_chooses_an_unpaid_invoice_then_records(qtbot, ctx, payments_page, ledger):
+def test_new_record_chooses_an_unpaid_invoice_then_records(
+    qtbot, ctx, payments_page, ledger, settle
+):
     page = payments_page
     page.new_record()
     chooser = page.chooser
@@ -280,5 +327,6 @@ def test_new_record_chooses_an_unpaid_invoice_then_records(qtbot, ctx, payments_
     assert dialog.amount.value() == Decimal("100.00")
     with qtbot.waitSignal(page.model.loaded, timeout=5000):
         dialog.ok_button.click()
+        settle()
     assert page.model.rowCount() == 4
     QApplication.processEvents()

@@ -117,14 +117,17 @@ def test_open_pdf_hands_a_temporary_copy_to_the_viewer(qtbot, page, books, db, a
     assert path.read_bytes() == pdfs.archived_pdf(db, books["long"]).content
 
 
-def test_archive_new_version_from_the_list(qtbot, page, books, db, answers):
+def test_archive_new_version_from_the_list(qtbot, page, books, db, answers, settle):
     page.select_ids([books["long"]])
     with qtbot.waitSignal(page.ctx.bus.changed, timeout=10000) as changed:
         page.pdf_actions["archive"].trigger()
+        assert not page.pdf_actions["archive"].isEnabled() and page.pdf_actions.busy()
+    settle()
     assert answers.asked == ["Archive new version"]
     assert changed.args == ["invoice", [books["long"]]]
     assert [v.version for v in pdfs.list_versions(db, books["long"])] == [2, 1]
     wait_idle(qtbot, page)
+    assert page.pdf_actions["archive"].isEnabled()  # the archiving ended
 
     answers.confirm = False  # asked and declined: nothing happens
     page.pdf_actions["archive"].trigger()
@@ -132,7 +135,7 @@ def test_archive_new_version_from_the_list(qtbot, page, books, db, answers):
 
 
 def test_editor_lists_archived_versions_and_archives_a_new_one(qtbot, ctx, db, books, answers,
-                                                               editors):  # fmt: skip
+                                                               editors, settle):  # fmt: skip
     editor = editors(books["long"])
     panel = editor.pdf.panel
     assert editor.tabs.isTabVisible(editor.tabs.indexOf(panel))
@@ -144,6 +147,7 @@ def test_editor_lists_archived_versions_and_archives_a_new_one(qtbot, ctx, db, b
 
     with qtbot.waitSignal(panel.loaded, timeout=10000):
         editor.pdf.actions["archive"].trigger()
+    settle()
     assert panel.model.rowCount() == 2
     assert panel.model.index(0, 0).data() == "2"  # newest first
     assert panel.table.currentIndex().row() == 0

@@ -55,7 +55,7 @@ def test_shows_the_stored_settings_and_a_sample(dialog):
     assert "Company Settings" in dialog.findChild(type(dialog.example), "logo-hint").text()
 
 
-def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkeypatch):
+def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkeypatch, settle):
     first = dialog.preview.content()
     monkeypatch.setattr(layout_dialog, "pick_colour", lambda _parent, _current: "#aa3300")
     with qtbot.waitSignal(dialog.preview_shown, timeout=10000):
@@ -76,6 +76,8 @@ def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkey
     with qtbot.waitSignal(ctx.bus.changed, timeout=5000) as changed:
         with qtbot.waitSignal(dialog.saved, timeout=5000):
             dialog.ok_button.click()
+            assert not dialog.ok_button.isEnabled() and dialog.is_busy()  # saving
+    settle()
     assert changed.args == ["settings", []]
     assert not dialog.isVisible()
     assert pdf_settings(db) == {

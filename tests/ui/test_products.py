@@ -74,7 +74,7 @@ def test_model_passes_qt_model_tester_and_shows_prices_exactly(qtmodeltester, db
     qtmodeltester.check(model)
 
 
-def test_create_product_with_four_decimals_and_gross_price(qtbot, ctx, db):
+def test_create_product_with_four_decimals_and_gross_price(qtbot, ctx, db, settle):
     dialog = activate(qtbot, ProductDialog(ctx, None))
     assert not dialog.ok_button.isEnabled()
     qtbot.keyClicks(dialog.name, "Cable tie")
@@ -85,6 +85,10 @@ def test_create_product_with_four_decimals_and_gross_price(qtbot, ctx, db):
     dialog.tax_rate.setCurrentIndex(dialog.tax_rate.findData("7"))
     with qtbot.waitSignal(ctx.bus.changed) as changed:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert not dialog.ok_button.isEnabled()  # saving
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # waits for the save
+        assert dialog.isVisible()
+        settle()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert changed.args == ["product", [dialog.product_id]]
     saved = products.get_product(db, dialog.product_id).data
@@ -96,23 +100,25 @@ def test_create_product_with_four_decimals_and_gross_price(qtbot, ctx, db):
     )
 
 
-def test_edit_keeps_the_exact_price(qtbot, ctx, db, catalogue):
+def test_edit_keeps_the_exact_price(qtbot, ctx, db, catalogue, settle):
     _, screw = catalogue
     dialog = activate(qtbot, ProductDialog(ctx, screw.id))
     assert dialog.unit_price.text() == "0.125"  # not rounded to 0.13
     dialog.name.setText("Screw M4 × 20")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     saved = products.get_product(db, screw.id)
     assert (saved.name, saved.data.unit_price) == ("Screw M4 × 20", D("0.125"))
 
 
-def test_tax_category_and_rate_stay_consistent(qtbot, ctx, db):
+def test_tax_category_and_rate_stay_consistent(qtbot, ctx, db, settle):
     dialog = activate(qtbot, ProductDialog(ctx, None))
     qtbot.keyClicks(dialog.name, "Course")
     qtbot.keyClicks(dialog.unit_price, "190")
     dialog.tax_category.setCurrentIndex(dialog.tax_category.findData("E"))
     assert dialog.tax_rate.currentData() == "0"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     saved = products.get_product(db, dialog.product_id).data
     assert (saved.tax_rate, saved.tax_category) == (0, "E")
 
@@ -121,14 +127,16 @@ def test_tax_category_and_rate_stay_consistent(qtbot, ctx, db):
     assert dialog.tax_category.currentData() == "S"
 
 
-def test_taken_number_is_flagged_at_the_field(qtbot, ctx, db, catalogue):
+def test_taken_number_is_flagged_at_the_field(qtbot, ctx, db, catalogue, settle):
     consulting, _ = catalogue
     dialog = activate(qtbot, ProductDialog(ctx, None))
     qtbot.keyClicks(dialog.number, consulting.number)
     qtbot.keyClicks(dialog.name, "Copy")
     qtbot.keyClicks(dialog.unit_price, "1")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle()
     assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.ok_button.isEnabled()  # the save ended: it may be tried again
     box = dialog.errors.box("product.number")
     assert box.message.text() == f"Product number {consulting.number} is already taken."
     assert dialog.number.hasFocus()
@@ -142,7 +150,7 @@ def test_search_filters_the_list(qtbot, page):
     assert [page.model.index(r, 1).data() for r in range(page.model.rowCount())] == ["Screw M4"]
 
 
-def test_delete_archives_a_product_invoices_use(qtbot, page, db, catalogue, monkeypatch):
+def test_delete_archives_a_product_invoices_use(qtbot, page, db, catalogue, monkeypatch, settle):
     consulting, screw = catalogue
     asked: list[str] = []
     monkeypatch.setattr(page_module, "confirm", lambda *a, **k: asked.append(a[2]) or True)
@@ -152,11 +160,17 @@ def test_delete_archives_a_product_invoices_use(qtbot, page, db, catalogue, monk
     page.select_product(consulting.id)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert "is used on 1 invoice" in asked[-1]
+    assert not page.delete_action.isEnabled()  # deleting
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # again meanwhile: not asked twice
+    assert len(asked) == 1
+    settle()
     assert messages[-1] == f"Product {consulting.number} is used on invoices and was archived"
     assert products.get_product(db, consulting.id).archived
 
     page.select_product(screw.id)
+    assert page.delete_action.isEnabled()  # the delete before has ended
     page.delete_selected()
+    settle()
     assert messages[-1] == f"Product {screw.number} Screw M4 deleted"
     assert [p.name for p in products.list_products(db, include_archived=True)] == [
         "Consulting",
@@ -184,3 +198,19 @@ def test_enter_opens_the_dialog_and_declined_delete_keeps(qtbot, page, catalogue
                    | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     assert opened == [consulting.id, None]
     assert page.model.rowCount() == 3
+
+
+def test_restore_brings_an_archived_product_back(qtbot, page, db, catalogue, settle):
+    consulting, _ = catalogue
+    products.archive_product(db, consulting.id)
+    page.show_archived.setChecked(True)
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    page.select_product(consulting.id)
+    assert page.restore_action.isVisible()
+    with qtbot.waitSignal(page.ctx.bus.changed) as changed:
+        page.restore_action.trigger()
+        settle()
+    assert changed.args == ["product", [consulting.id]]
+    assert messages[-1] == f"Product {consulting.number} restored"
+    assert not products.get_product(db, consulting.id).archived

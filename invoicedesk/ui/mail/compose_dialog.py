@@ -7,7 +7,7 @@ the subject too (``check_header``: a pasted line break would start a header of
 its own); a problem is shown in red under its field and keeps Send disabled with
 the reason as its tooltip. Choosing another template fills in its text, asking
 first when the user has changed the current one. Send queues the mail in the
-outbox (a worker) and tells the bus, which wakes the outbox runner — also when the
+outbox (an operation); the change it returns wakes the outbox runner — also when the
 dialog is gone by then. While it is being queued, Cancel, Esc and the close button
 wait (the mail may be stored already).
 
@@ -52,7 +52,7 @@ from invoicedesk.ui.clients.field_errors import FieldBox, error_label, phrase
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
-from invoicedesk.ui.worker import run_task
+from invoicedesk.ui.operations import Changes, Operation
 
 SEPARATORS = re.compile(r"[,;]")
 FIELDS = (("to", "&To:", "To field"), ("cc", "&Cc:", "Cc field"), ("bcc", "&Bcc:", "Bcc field"))
@@ -383,32 +383,36 @@ class ComposeDialog(QDialog):
             self.show_problem("Not sent: the password for the mail server is needed.")
             return
         draft = self.draft()
-        bus = self.ctx.bus  # told even if the dialog is gone by the time the mail is queued
         self._set_sending(True)
+        # The window it was opened from carries the operation: the mail reaches the outbox
+        # (and the changes wake the runner) even if this dialog is gone by then.
+        Operation(
+            self.parentWidget() or self, self.ctx, "Send by Email",
+            lambda db: outbox.queue(db, draft, account),
+            changes=lambda entry: Changes.of(mail=entry.id),  # the outbox runner delivers it
+            waiting="Putting the mail in the outbox…",
+        ).success(self._queued).refused(self._refused).finally_(self._send_ended).run()  # fmt: skip
 
-        def done(entry: OutboxEntry) -> None:
-            if shiboken6.isValid(bus):
-                bus.notify("mail", [entry.id])  # the outbox runner delivers it
-            if not shiboken6.isValid(self):
-                return
-            self._sending = False
-            self.queued.emit(entry)
-            self.accept()
+    def _queued(self, entry: OutboxEntry) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._sending = False
+        self.queued.emit(entry)
+        self.accept()
 
-        def failed(exc: BaseException, _trace: str) -> None:
-            if not shiboken6.isValid(self):
-                return
+    def _refused(self, exc: DomainError) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_sending(False)  # checks the fields again: the service's word comes after
+        box = self.boxes.get(str(exc.field or "").lower())
+        message = phrase("This", exc.message)
+        if box is not None:
+            box.set_error(message)
+        self.show_problem(f"Not sent: {message}")
+
+    def _send_ended(self) -> None:
+        if shiboken6.isValid(self) and self._sending:
             self._set_sending(False)
-            if isinstance(exc, DomainError):
-                box = self.boxes.get(str(exc.field or "").lower())
-                message = phrase("This", exc.message)
-                if box is not None:
-                    box.set_error(message)
-                self.show_problem(f"Not sent: {message}")
-            else:
-                self.show_problem(f"Not sent: unexpected error ({type(exc).__name__}: {exc})")
-
-        run_task(lambda _task: outbox.queue(db, draft, account), done, failed)
 
     def _set_sending(self, sending: bool) -> None:
         """While the mail is being queued the dialog stays: Cancel, Esc and the window's

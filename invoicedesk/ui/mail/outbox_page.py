@@ -2,8 +2,9 @@
 
 The list reloads whenever the bus says ``"mail"`` (queued, sent, failed …); a line
 above it counts what waits and what needs the user's attention. Resend and
-Cancel go through ``services.outbox`` and tell the bus, which also wakes the
-outbox runner; Open .eml hands the stored message to the desktop's mail program.
+Cancel run as operations through ``services.outbox``; the changes they return reach
+the bus, which also wakes the outbox runner. Open .eml hands the stored message to
+the desktop's mail program.
 Resend passes the state the list showed: a mail that changed meanwhile is not
 touched and the person is told why. Resend of a waiting mail sends it now; a sent
 mail is resent only after the person confirms a second copy.
@@ -34,6 +35,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password
 from invoicedesk.ui.mail.outbox_model import COLUMN, STATE_LABELS, OutboxTableModel
 from invoicedesk.ui.messages import confirm, report
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
 
 WAITING = (MailState.QUEUED, MailState.SENDING)
@@ -75,6 +77,7 @@ class OutboxPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = False
+        self._busy = False  # a resend or cancel runs on the write worker
 
         self.filter = QComboBox()
         self.filter.setObjectName("outbox-filter")
@@ -198,12 +201,13 @@ class OutboxPage(QWidget):
 
     def _update_actions(self) -> None:
         entry = self.selected()
-        self.resend_action.setEnabled(entry is not None and entry.state in RESENDABLE)
+        free = entry is not None and not self._busy  # no change of a mail is under way
+        self.resend_action.setEnabled(free and entry.state in RESENDABLE)
         waiting = entry is not None and entry.state is MailState.QUEUED
         tip = "Send the selected mail now" if waiting else "Send the selected mail again"
         self.resend_action.setToolTip(tip)
         self.resend_action.setStatusTip(tip)
-        self.cancel_action.setEnabled(entry is not None and entry.state in CANCELLABLE)
+        self.cancel_action.setEnabled(free and entry.state in CANCELLABLE)
         self.eml_action.setEnabled(entry is not None)
 
     # ------------------------------------------------------------------ actions
@@ -232,14 +236,15 @@ class OutboxPage(QWidget):
             self.status_message.emit("Not resent: the mail server's password is needed")
             return
         if entry.state is MailState.QUEUED:
-            self._change(entry, outbox.send_now, f"{what} will be sent now", "Not sent")
+            now = f"{what} will be sent now"
+            self._change(entry, outbox.send_now, "Send Mail", now, "Not sent")
             return
         shown = entry.state
 
         def resend(db: Database, mail_id: int) -> OutboxEntry:
             return outbox.resend(db, mail_id, expected=shown, allow_sent=shown is MailState.SENT)
 
-        self._change(entry, resend, f"{what} queued to be sent again", "Not resent")
+        self._change(entry, resend, "Resend Mail", f"{what} queued to be sent again", "Not resent")
 
     def cancel_selected(self) -> None:
         entry = self.selected()
@@ -255,21 +260,34 @@ class OutboxPage(QWidget):
             destructive=True,
         ):
             return
-        self._change(entry, outbox.cancel, f"Mail of {what} cancelled", "Not cancelled")
+        cancelled = f"Mail of {what} cancelled"
+        self._change(entry, outbox.cancel, "Cancel Mail", cancelled, "Not cancelled")
 
     def _change(
-        self, entry: OutboxEntry, call: Callable[[Database, int], OutboxEntry], done: str,
-        failure: str,
+        self, entry: OutboxEntry, call: Callable[[Database, int], OutboxEntry], title: str,
+        done: str, failure: str,
     ) -> None:  # fmt: skip
-        try:
-            changed = call(self.ctx.db, entry.id)
-        except DomainError as exc:
-            report(self, failure, exc.message)
+        mail_id = entry.id
+
+        def refused(error: DomainError) -> None:
+            report(self, failure, error.message)
             self.refresh()
-            return
-        self.ctx.bus.notify("mail", [entry.id, changed.id])  # the runner hears it, too
-        self.select(changed.id)
-        self.status_message.emit(f"{done} ({STATE_LABELS[changed.state].lower()})")
+
+        def changed(result: OutboxEntry) -> None:
+            self.select(result.id)
+            self.status_message.emit(f"{done} ({STATE_LABELS[result.state].lower()})")
+
+        self._busy = True
+        self._update_actions()  # one change at a time
+        Operation(
+            self, self.ctx, title,
+            lambda db: call(db, mail_id),
+            changes=lambda result: Changes.of(mail=[mail_id, result.id]),  # the runner hears it
+        ).success(changed).refused(refused).finally_(self._change_ended).run()  # fmt: skip
+
+    def _change_ended(self) -> None:
+        self._busy = False
+        self._update_actions()
 
     def open_eml(self) -> None:
         entry = self.selected()

@@ -1,6 +1,6 @@
 """File › Email Settings…: the SMTP account, its password, its certificate, a test email.
 
-OK stores the whole account in one call (``mail_settings.save_account``); a
+OK stores the whole account in one operation (``mail_settings.save_account``); a
 ``DomainError`` is shown at the field it names and nothing is stored. The password
 goes only to the system keyring (``secrets.store_password``); where no keyring
 works the dialog says so in plain words and the password is kept for this session.
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, secrets, smtp
 from invoicedesk.services.mail_types import Security, SmtpAccount
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase
@@ -50,6 +51,7 @@ from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.worker import run_task
 
 SECURITY = (
@@ -306,7 +308,7 @@ class EmailSettingsDialog(QDialog):
     def _update_ok(self, *_args: object) -> None:
         insecure = Security(self.security.currentData()) is Security.NONE
         blocked = insecure and not self.allow_insecure.isChecked()
-        self.ok_button.setEnabled(not blocked)
+        self.ok_button.setEnabled(not blocked and "save" not in self._busy)
         self.ok_button.setToolTip(
             "Tick “I understand…” to send without encryption" if blocked else ""
         )
@@ -322,34 +324,54 @@ class EmailSettingsDialog(QDialog):
     # ------------------------------------------------------------------ password
 
     def forget_password(self) -> None:
-        try:
-            secrets.forget_password(self._loaded)
-        except DomainError as exc:
-            self.errors.show_banner(phrase("The password", exc.message))
-            return
-        self.password.clear()
-        self._show_password_state()
+        loaded = self._loaded
 
-    def _store_password(self, saved: SmtpAccount) -> str:
-        """Store a typed password; a note for the status bar when no keyring took it.
-        (A stored one follows a changed host, port or user name: ``save_account``.)"""
-        typed = self.password.text()
-        if not typed or secrets.store_password(saved, typed):
-            return ""
-        return " — the password is kept for this session only (no keyring)"
+        def forgotten(_none: None) -> None:
+            self.password.clear()
+            self._show_password_state()
+
+        self.forget_button.setEnabled(False)
+        Operation(
+            self, self.ctx, "Forget Password", lambda _db: secrets.forget_password(loaded)
+        ).success(forgotten).refused(
+            lambda exc: self.errors.show_banner(phrase("The password", exc.message))
+        ).finally_(lambda: self.forget_button.setEnabled(True)).run()  # fmt: skip
 
     # ------------------------------------------------------------------ saving
 
     def accept(self) -> None:
-        self.errors.clear()
-        try:
-            saved = mail_settings.save_account(self.ctx.db, self.account())
-            note = self._store_password(saved)
-        except DomainError as exc:
-            self.errors.show(exc)
+        if "save" in self._busy:
             return
+        self.errors.clear()
+        account = self.account()
+        typed = self.password.text()
+
+        def save(db: Database) -> tuple[SmtpAccount, bool]:
+            """The account as stored, and whether a typed password found a keyring."""
+            saved = mail_settings.save_account(db, account)
+            return saved, not typed or secrets.store_password(saved, typed)
+
+        self._busy.add("save")
+        self._update_ok()  # one save at a time
+        Operation(
+            self, self.ctx, "Save Email Settings", save, changes=Changes.of(settings=None)
+        ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
+
+    def reject(self) -> None:
+        if "save" in self._busy:
+            return  # a save under way: Esc, Cancel and the close button wait for its end
+        super().reject()
+
+    def _save_ended(self) -> None:
+        self._busy.discard("save")
+        self._update_ok()
+
+    def _saved(self, result: tuple[SmtpAccount, bool]) -> None:
+        """Stored; the status bar notes when no keyring took a typed password. (A stored
+        one follows a changed host, port or user name: ``save_account``.)"""
+        saved, in_keyring = result
         self._loaded = saved
-        self.ctx.bus.notify("settings")
+        note = "" if in_keyring else " — the password is kept for this session only (no keyring)"
         self.saved.emit("Email settings saved" + note)
         super().accept()
 

@@ -3,9 +3,9 @@
 The list shows every template set (built-in defaults and the user's own) grouped
 by document type. The editor beside it changes the subject and body; a list of
 placeholders inserts one at the cursor. Save stores the shown template at once
-(``mail_templates.save_template``); an unknown placeholder is shown under the field
-it is in. A changed built-in template can be restored; the user's own deleted.
-Leaving unsaved changes asks first.
+(``mail_templates.save_template``, an operation); an unknown placeholder is shown
+under the field it is in. A changed built-in template can be restored; the user's
+own deleted. Leaving unsaved changes asks first.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invoicedesk.core.errors import DomainError
 from invoicedesk.services import mail_templates
 from invoicedesk.services.mail_templates import PLACEHOLDERS, TemplateView
 from invoicedesk.services.mail_types import DocKind
@@ -41,6 +40,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import plain
 from invoicedesk.ui.mail.compose_dialog import plain_text
 from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.operations import Operation
 
 KIND_LABELS = {
     DocKind.INVOICE: "Invoices",
@@ -61,6 +61,7 @@ def item_text(view: TemplateView) -> str:
 
 class TemplatesDialog(QDialog):
     saved = Signal(object)  # the TemplateView stored
+    removed = Signal()  # a template was deleted (or its built-in text restored)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,7 @@ class TemplatesDialog(QDialog):
         self._current: TemplateView | None = None  # None: a new template
         self._baseline: tuple[str, ...] = ()
         self._last_text: QWidget | None = None
+        self._saving = False  # a save or removal runs on the write worker
 
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -285,7 +287,8 @@ class TemplatesDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         view = self._current
-        self.save_button.setEnabled(self.is_dirty())
+        self.save_button.setEnabled(self.is_dirty() and not self._saving)
+        self.remove_button.setEnabled(not self._saving)
         self.remove_button.setVisible(view is not None and not view.built_in)
         self.remove_button.setText(
             "&Restore built-in" if view is not None and view.overrides_built_in else "&Delete"
@@ -315,25 +318,36 @@ class TemplatesDialog(QDialog):
 
     # ------------------------------------------------------------------ saving
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Store the shown template (an operation); ``saved`` says when it is stored."""
+        if self._saving:
+            return
         self.errors.clear()
-        try:
-            view = mail_templates.save_template(
-                self.ctx.db, self.name.text(), self.kind.currentData(),
-                self.language.currentData(), self.subject.text(), plain_text(self.body),
-            )  # fmt: skip
-        except DomainError as exc:
-            self.errors.show(exc)
-            return False
+        name, kind, language = (
+            self.name.text(), self.kind.currentData(), self.language.currentData()
+        )  # fmt: skip
+        subject, body = self.subject.text(), plain_text(self.body)
+        self._set_saving(True)
+        Operation(
+            self, self.ctx, "Save Template",
+            lambda db: mail_templates.save_template(db, name, kind, language, subject, body),
+        ).success(self._saved).refused(self.errors.show).finally_(
+            lambda: self._set_saving(False)
+        ).run()  # fmt: skip
+
+    def _saved(self, view: TemplateView) -> None:
         self._current = view
         self.reload(select=(view.name, view.language))
         self.show_template(view)
         self.saved.emit(view)
-        return True
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self._update_buttons()
 
     def remove(self) -> None:
         view = self._current
-        if view is None or view.built_in:
+        if view is None or view.built_in or self._saving:
             return
         restoring = view.overrides_built_in
         what = f"“{view.name}” ({language_label(view.language)})"
@@ -346,16 +360,24 @@ class TemplatesDialog(QDialog):
             destructive=True,
         ):
             return
-        try:
-            mail_templates.delete_template(self.ctx.db, view.name, view.language)
-        except DomainError as exc:
-            self.errors.show_banner(exc.message)
-            return
-        self._baseline = self.snapshot()  # nothing left to lose
-        self._current = None
-        self.reload(select=(view.name, view.language) if restoring else None)
+
+        def removed(_none: None) -> None:
+            self._baseline = self.snapshot()  # nothing left to lose
+            self._current = None
+            self.reload(select=(view.name, view.language) if restoring else None)
+            self.removed.emit()
+
+        self._set_saving(True)
+        Operation(
+            self, self.ctx, "Restore Template" if restoring else "Delete Template",
+            lambda db: mail_templates.delete_template(db, view.name, view.language),
+        ).success(removed).refused(lambda exc: self.errors.show_banner(exc.message)).finally_(
+            lambda: self._set_saving(False)
+        ).run()  # fmt: skip
 
     def reject(self) -> None:
+        if self._saving:
+            return  # a save under way: Close, Esc and the close button wait for its end
         if self._may_leave():
             super().reject()
 

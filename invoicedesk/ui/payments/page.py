@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
 from invoicedesk.services import payments
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import PaymentRow
@@ -29,6 +30,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import open_editor
 from invoicedesk.ui.invoices.filter_bar import AnyDateEdit, ClientCombo, client_choices
 from invoicedesk.ui.messages import confirm, report
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.payments.models import (
     COLUMN,
     METHOD_LABELS,
@@ -244,27 +246,44 @@ class PaymentsPage(QWidget):
             destructive=True,
         ):
             return
-        failed: list[str] = []
-        touched: list[int] = []
-        for row in rows:
-            try:
-                payments.delete_payment(self.ctx.db, row.payment.id)
-                touched.append(row.payment.invoice_id)
-            except DomainError as exc:
-                failed.append(f"• {row.invoice_number}, {formatting.date(row.payment.date)}: "
-                              f"{exc.message}")  # fmt: skip
-        if touched:
-            self.ctx.bus.notify("payment", touched)
-            self.ctx.bus.notify("invoice", touched)
-            n = len(touched)
-            self.status_message.emit(f"{n} payment{'' if n == 1 else 's'} removed")
-        if failed:
-            report(
-                self,
-                "Remove payment",
-                f"{len(failed)} of {len(rows)} payments could not be removed:\n"
-                + "\n".join(failed),
-            )
+        wanted = [(row.payment.id, row.payment.invoice_id) for row in rows]
+        labels = {row.payment.id: f"{row.invoice_number}, {formatting.date(row.payment.date)}"
+                  for row in rows}  # fmt: skip
+
+        def remove(db: Database) -> tuple[list[int], list[tuple[int, str]]]:
+            """Each payment on its own: one refused does not keep the others."""
+            touched: list[int] = []
+            refused: list[tuple[int, str]] = []
+            for payment_id, invoice_id in wanted:
+                try:
+                    payments.delete_payment(db, payment_id)
+                    touched.append(invoice_id)
+                except DomainError as exc:  # a refusal of this one payment, said below
+                    refused.append((payment_id, exc.message))
+            return touched, refused
+
+        def changed(outcome: tuple[list[int], list[tuple[int, str]]]) -> Changes:
+            touched = outcome[0]
+            return Changes.of(payment=touched, invoice=touched) if touched else Changes()
+
+        def removed(outcome: tuple[list[int], list[tuple[int, str]]]) -> None:
+            touched, refused = outcome
+            if touched:
+                n = len(touched)
+                self.status_message.emit(f"{n} payment{'' if n == 1 else 's'} removed")
+            if refused:
+                failed = [f"• {labels[payment_id]}: {message}" for payment_id, message in refused]
+                report(
+                    self,
+                    "Remove payment",
+                    f"{len(failed)} of {len(rows)} payments could not be removed:\n"
+                    + "\n".join(failed),
+                )
+
+        self.delete_action.setEnabled(False)  # one removal at a time
+        Operation(
+            self, self.ctx, "Remove Payment", remove, changes=changed,
+        ).success(removed).finally_(self._selection_changed).run()  # fmt: skip
 
     def selected_rows(self) -> list[PaymentRow]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())

@@ -36,6 +36,7 @@ from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.delegates import is_dark
 from invoicedesk.ui.invoices.filter_bar import date_format
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.payments.models import METHOD_LABELS
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
@@ -151,6 +152,7 @@ class RecordPaymentDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(f"Record {noun.lower()}")
+        self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -201,7 +203,7 @@ class RecordPaymentDialog(QDialog):
             self._set_message(name, "")
         self.general_error.hide()
         problem = self.amount_problem()
-        self.ok_button.setEnabled(problem is None)
+        self.ok_button.setEnabled(problem is None and not self._saving)
         self.ok_button.setToolTip(problem or "")
         self.amount.setToolTip(problem or "")
         if problem is not None:
@@ -282,7 +284,7 @@ class RecordPaymentDialog(QDialog):
         )
 
     def accept(self) -> None:
-        if self.amount_problem() is not None:
+        if self._saving or self.amount_problem() is not None:
             return
         value = self.amount.value()
         assert value is not None
@@ -295,13 +297,27 @@ class RecordPaymentDialog(QDialog):
             "The difference is kept as the client's credit.",
         ):
             return
-        try:
-            self.payment = payments.record_payment(
-                self.ctx.db, self.invoice_id, self.payment_input(allow_overpayment=over), self.today
-            )
-        except DomainError as exc:
-            self._refused(exc)
-            return
-        self.ctx.bus.notify("payment", [self.invoice_id])
-        self.ctx.bus.notify("invoice", [self.invoice_id])
+        invoice_id, today = self.invoice_id, self.today
+        inp = self.payment_input(allow_overpayment=over)
+        self._saving = True
+        self.ok_button.setEnabled(False)  # one save at a time
+        Operation(
+            self, self.ctx, "Record Payment",
+            lambda db: payments.record_payment(db, invoice_id, inp, today),
+            changes=Changes.of(payment=invoice_id, invoice=invoice_id),
+        ).success(self._recorded).refused(self._refused).finally_(
+            self._save_ended
+        ).run()  # fmt: skip
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # a save under way: Esc, Cancel and the close button wait for its end
+        super().reject()
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        self.ok_button.setEnabled(self.amount_problem() is None)  # keeps the messages shown
+
+    def _recorded(self, payment: PaymentView) -> None:
+        self.payment = payment
         super().accept()

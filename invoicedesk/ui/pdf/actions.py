@@ -3,8 +3,9 @@
 One ``PdfActions`` serves the invoice list (the selected rows) and the invoice
 editor (its invoice). Rendering runs in ``run_task`` workers that call the PDF
 services with the database and ids only; the bytes come back to the GUI thread.
-A failure reaches the user as a sentence (``DomainError.message``), never as a
-traceback.
+Archive new version… is a change: an operation, whose returned change refreshes the
+invoice's screens. A failure reaches the user as a sentence (``DomainError.message``),
+never as a traceback.
 
 ``confirm`` and ``report`` are module functions so tests can answer them.
 """
@@ -20,12 +21,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType, Status
 from invoicedesk.services import pdfs
 from invoicedesk.services.pdfs import RenderedPdf
 from invoicedesk.services.search import InvoiceFilter, InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import confirm, report
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.pdf.preview import PdfPreviewDialog
 from invoicedesk.ui.worker import Task, run_task
@@ -119,6 +122,7 @@ class PdfActions(QObject):
         self._targets = targets
         self._listing = listing
         self._tasks: list[Task] = []
+        self._archiving = False  # Archive new version… runs as an operation
         self.export_jobs: int | None = None  # worker processes for Export… (None: all cores)
         self.preview_dialog: PdfPreviewDialog | None = None  # the last one (tests reach it)
         self.export_run: Any = None  # the last export (tests reach its dialogs)
@@ -146,7 +150,7 @@ class PdfActions(QObject):
             action = self.by_key.get(key)
             if action is None:
                 continue
-            action.setEnabled(ok)
+            action.setEnabled(ok and not (key == "archive" and self._archiving))
             tip = _SPECS[key][1]
             action.setToolTip(tip if ok or key not in _WHEN else f"{tip} — {_WHEN[key]}")
 
@@ -154,7 +158,8 @@ class PdfActions(QObject):
         self.update_for(self._targets())
 
     def busy(self) -> bool:
-        return bool(self._tasks) or (self.export_run is not None and self.export_run.busy())
+        exporting = self.export_run is not None and self.export_run.busy()
+        return bool(self._tasks) or self._archiving or exporting
 
     def _say(self, message: str) -> None:
         self.status_message.emit(message)
@@ -272,18 +277,31 @@ class PdfActions(QObject):
             "Archive new version",
         ):
             return
-        db, invoice_id = self.ctx.db, target.id
+        invoice_id = target.id
+        failure = "No new version archived"
 
         def done(version: pdfs.ArchivedVersion) -> None:
-            self.ctx.bus.notify("invoice", [invoice_id])
             self._say(f"Version {version.version} of {target.title} archived")
 
-        self._run(
-            "archive",
-            lambda: pdfs.archive_new_version(db, invoice_id),
-            done,
-            "No new version archived",
-        )
+        def refused(exc: DomainError) -> None:
+            message = files.error_text(exc)
+            report(self._parent, failure, f"{failure}: {message}")
+            self._say(f"{failure}: {message}")
+
+        def ended() -> None:
+            self._archiving = False
+            if shiboken6.isValid(self):
+                self.update()
+                self.finished.emit("archive")
+
+        self._archiving = True
+        self.by_key["archive"].setEnabled(False)  # one at a time
+        Operation(
+            self._parent, self.ctx, "Archive New Version",
+            lambda db: pdfs.archive_new_version(db, invoice_id),
+            changes=Changes.of(invoice=invoice_id),
+            waiting=f"Archiving a new PDF version of {target.title}…",
+        ).success(done).refused(refused).finally_(ended).run()  # fmt: skip
 
     def do_export(self) -> None:
         if self._listing is None:

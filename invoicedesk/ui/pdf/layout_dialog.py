@@ -4,8 +4,8 @@ Every change re-renders the sample (``pdfs.sample_pdf`` with the unsaved values)
 after a pause of 300 ms, in a worker; a result overtaken by a newer change is
 dropped. The file name pattern is checked as it is typed (``pdf_names``): an
 example shows what it gives, an error disables OK. OK stores all values in one
-transaction (``pdf_settings.save_pdf_settings``); Cancel leaves them all as
-they were. The logo belongs to the company settings; a hint says where.
+transaction (``pdf_settings.save_pdf_settings``, an operation); Cancel leaves them
+all as they were. The logo belongs to the company settings; a hint says where.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from invoicedesk.services.pdf_names import NameFields, fill_pattern, validate_fi
 from invoicedesk.services.pdf_settings import save_pdf_settings
 from invoicedesk.services.settings import DEFAULTS, all_settings, get_company, get_logo
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.pdf.preview import PdfView
 from invoicedesk.ui.worker import run_task
@@ -374,27 +375,31 @@ class DocumentLayoutDialog(QDialog):
     def accept(self) -> None:
         if self._saving or self.pattern_problem():
             return
-        db, values = self.ctx.db, self.values()
+        values = self.values()
         self._saving = True
         self._update_ok()
+        Operation(
+            self, self.ctx, "Save Document Layout",
+            lambda db: save_pdf_settings(db, values),
+            changes=Changes.of(settings=None),
+        ).success(self._saved).refused(self._refused).finally_(self._save_ended).run()  # fmt: skip
 
-        def done(_stored: dict[str, Any]) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self._saving = False
-            self.ctx.bus.notify("settings")
-            self.saved.emit()
-            super(DocumentLayoutDialog, self).accept()
+    def _saved(self, _stored: dict[str, Any]) -> None:
+        self.saved.emit()
+        super().accept()
 
-        def failed(exc: BaseException, _trace: str) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self._saving = False
-            self.error.setText(f"Not saved: {files.error_text(exc)}")
-            self._naming.setRowVisible(self.error, True)
-            self._update_ok()
+    def _refused(self, exc: DomainError) -> None:
+        self.error.setText(f"Not saved: {files.error_text(exc)}")
+        self._naming.setRowVisible(self.error, True)
 
-        run_task(lambda _task: save_pdf_settings(db, values), done, failed)
+    def reject(self) -> None:
+        if self._saving:
+            return  # a save under way: Esc, Cancel and the close button wait for its end
+        super().reject()
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        self._update_ok()
 
 
 def edit_layout(ctx: AppContext, parent: QWidget, say: Callable[[str], None]) -> None:

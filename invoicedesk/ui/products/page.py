@@ -20,6 +20,7 @@ from invoicedesk.services.search import InvoiceFilter, count_invoices
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import confirm
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.products.models import ProductTableModel
 from invoicedesk.ui.products.product_dialog import ProductDialog
 
@@ -37,6 +38,7 @@ class ProductsPage(CatalogPage):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = False
+        self._busy = False  # a delete or restore runs on the write worker
 
         self.search = QLineEdit(placeholderText="Search number, name or description")
         self.search.setClearButtonEnabled(True)
@@ -148,6 +150,8 @@ class ProductsPage(CatalogPage):
     def delete_selected(self) -> None:
         """Delete the selected product after asking; one that invoices use is archived."""
         product = self.selected_product()
+        if self._busy:
+            return  # the Del key reaches here with the action disabled
         if product is None:
             self.status_message.emit("Select a product first")
             return
@@ -180,26 +184,45 @@ class ProductsPage(CatalogPage):
             )
         if not asked:
             return
-        try:
-            outcome = remove_product(self.ctx.db, product.id)
-        except DomainError as error:
-            self.status_message.emit(error.message)
-            return
-        self.ctx.bus.notify("product", [product.id])
-        if outcome == "archived":
-            self.status_message.emit(
-                f"Product {product.number} is used on invoices and was archived"
-            )
-        else:
-            self.status_message.emit(f"Product {label} deleted")
+
+        def removed(outcome: str) -> None:
+            if outcome == "archived":
+                self.status_message.emit(
+                    f"Product {product.number} is used on invoices and was archived"
+                )
+            else:
+                self.status_message.emit(f"Product {label} deleted")
+
+        self._set_busy(True)
+        Operation(
+            self, self.ctx, "Delete Product",
+            lambda db: remove_product(db, product.id),
+            changes=Changes.of(product=product.id),
+        ).success(removed).refused(self._say).finally_(self._change_ended).run()  # fmt: skip
+
+    def _say(self, error: DomainError) -> None:
+        self.status_message.emit(error.message)
+
+    def _set_busy(self, busy: bool) -> None:
+        """One change at a time: Delete and Restore wait while one runs."""
+        self._busy = busy
+        self._update_buttons()
+
+    def _change_ended(self) -> None:
+        self._set_busy(False)
 
     def restore_selected(self) -> None:
         product = self.selected_product()
-        if product is None or not product.archived:
+        if product is None or not product.archived or self._busy:
             return
-        archive_product(self.ctx.db, product.id, archived=False)
-        self.ctx.bus.notify("product", [product.id])
-        self.status_message.emit(f"Product {product.number} restored")
+        self._set_busy(True)
+        Operation(
+            self, self.ctx, "Restore Product",
+            lambda db: archive_product(db, product.id, archived=False),
+            changes=Changes.of(product=product.id),
+        ).success(
+            lambda _view: self.status_message.emit(f"Product {product.number} restored")
+        ).refused(self._say).finally_(self._change_ended).run()  # fmt: skip
 
     # ------------------------------------------------------------------ selection
 
@@ -222,8 +245,9 @@ class ProductsPage(CatalogPage):
     def _update_buttons(self) -> None:
         product = self.selected_product()
         self.edit_action.setEnabled(product is not None)
-        self.delete_action.setEnabled(product is not None)
+        self.delete_action.setEnabled(product is not None and not self._busy)
         self.restore_action.setVisible(product is not None and product.archived)
+        self.restore_action.setEnabled(not self._busy)
 
     # ------------------------------------------------------------------ events
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.errors import DomainError
+from invoicedesk.db.engine import Database
 from invoicedesk.services.inputs import ProductInput
 from invoicedesk.services.products import (
     ProductView,
@@ -34,6 +35,7 @@ from invoicedesk.services.settings import all_settings, get_company
 from invoicedesk.ui.clients.address_editor import select_data
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.products.models import TAX_CATEGORY_LABELS, price_text, rate_text
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
@@ -148,6 +150,7 @@ class ProductDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Save")
+        self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         messages = QVBoxLayout()
@@ -266,7 +269,7 @@ class ProductDialog(QDialog):
 
     def _update_ok(self) -> None:
         reason = self._missing()
-        self.ok_button.setEnabled(not reason)
+        self.ok_button.setEnabled(not reason and not self._saving)
         self.ok_button.setToolTip(reason)
         self.hint.setText(reason)
         self.hint.setVisible(bool(reason))
@@ -277,14 +280,32 @@ class ProductDialog(QDialog):
         self.errors.clear()
         try:
             inp = self.product_input()
-            if self.product_id is None:
-                view = create_product(self.ctx.db, inp)
-            else:
-                view = update_product(self.ctx.db, self.product_id, inp)
         except DomainError as error:
             self.errors.show(error)
             return
+        product_id = self.product_id
+
+        def save(db: Database) -> ProductView:
+            if product_id is None:
+                return create_product(db, inp)
+            return update_product(db, product_id, inp)
+
+        self._saving = True
+        self.ok_button.setEnabled(False)  # one save at a time
+        Operation(
+            self, self.ctx, "Save Product", save, changes=lambda view: Changes.of(product=view.id)
+        ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # a save under way: Esc, Cancel and the close button wait for its end
+        super().reject()
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        self._update_ok()
+
+    def _saved(self, view: ProductView) -> None:
         self.saved = view
         self.product_id = view.id
-        self.ctx.bus.notify("product", [view.id])
         super().accept()

@@ -1,0 +1,235 @@
+"""Rows for the bulk use cases: many records written with one ``executemany`` per table.
+
+The bulk use cases (``invoice_batches.add_drafts``/``issue_many``/…,
+``payments.record_payments``) validate and compute every record with the same functions
+as the single-record use cases and then write the resulting rows here, inside the
+caller's write transaction. Values are bound the way SQLAlchemy binds them (each
+column type's bind processor, the column's scalar default for a missing value), but
+through the driver: SQLAlchemy's per-row parameter handling costs more than SQLite's
+insert itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Table, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from invoicedesk.db.models import Base
+from invoicedesk.db.types import ExactDecimal, utcnow
+from invoicedesk.services.audit import _actor
+
+Row = dict[str, Any]
+
+
+class Json(str):
+    """A JSON value serialised once (a snapshot shared by many rows)."""
+
+
+def _scaled(value: Any) -> int:
+    """What :class:`~invoicedesk.db.types.ExactDecimal` stores: the value in 1/10,000."""
+    if isinstance(value, float):
+        raise TypeError("money must be Decimal, not float")
+    if not value:
+        return 0
+    scaled = value.scaleb(4)
+    number = int(scaled)
+    if number != scaled:
+        raise ValueError(f"{value} has more than four decimal places")
+    return number
+
+
+def _json(value: object) -> str:
+    return value if isinstance(value, Json) else json.dumps(value)
+
+
+class TableWriter:
+    """``executemany`` of one table's rows, bound as SQLAlchemy binds them."""
+
+    def __init__(self, table: Table, connection: Connection) -> None:
+        dialect = connection.dialect
+        self.table = table
+        self.names = [column.name for column in table.columns]
+        self.getter = operator.itemgetter(*self.names)
+        self.fallbacks: list[tuple[str, Any]] = []
+        for column in table.columns:
+            default = column.default
+            fallback = None
+            if default is not None and getattr(default, "is_scalar", False):
+                fallback = getattr(default, "arg", None)
+            elif default is not None:  # a callable default (timestamps): now
+                fallback = utcnow()
+            self.fallbacks.append((column.name, fallback))
+        quote = dialect.identifier_preparer.quote
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in self.names)}) "
+            f"VALUES ({', '.join('?' for _ in self.names)})"
+        )
+        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
+        for position, column in enumerate(table.columns):
+            kind = column.type
+            converter: Callable[[Any], Any] | None
+            if isinstance(kind, ExactDecimal):
+                converter = _scaled
+            elif isinstance(kind, JSON):
+                converter = _json
+            elif isinstance(kind, Date) and not isinstance(kind, DateTime):
+                converter = dt.date.isoformat
+            else:
+                converter = kind.bind_processor(dialect)
+            if converter is not None:
+                self.converters.append((position, converter))
+
+    def values(self, rows: Iterable[Row]) -> list[tuple[Any, ...]]:
+        fallbacks, converters, getter = self.fallbacks, self.converters, self.getter
+        width = len(fallbacks)
+        values = []
+        for row in rows:
+            if len(row) == width:
+                record = list(getter(row))
+            else:
+                record = [row.get(name, fallback) for name, fallback in fallbacks]
+            for position, convert in converters:
+                value = record[position]
+                if value is not None:
+                    record[position] = convert(value)
+            values.append(tuple(record))
+        return values
+
+
+class Rows:
+    """Rows waiting to be written, by table, and the ids they take (one write transaction
+    holds the write lock, so the next free ids cannot be taken by anyone else)."""
+
+    # Parents before children: foreign keys are checked per statement.
+    ORDER = (
+        "invoices",
+        "invoice_lines",
+        "invoice_allowances_charges",
+        "invoice_taxes",
+        "invoice_tags",
+        "payments",
+        "audit_log",
+    )
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.connection = session.connection()
+        self.rows: dict[str, list[Row]] = {}
+        self._next: dict[str, int] = {}
+
+    def id(self, table: str) -> int:
+        """The next id of ``table`` (an AUTOINCREMENT table never reuses a deleted row's)."""
+        value = self._next.get(table)
+        if value is None:
+            column = Base.metadata.tables[table].c.id
+            top = int(self.session.scalar(select(func.max(column))) or 0)
+            value = max(top, _sequence_value(self.connection, table)) + 1
+        self._next[table] = value + 1
+        return value
+
+    def add(self, table: str, row: Row) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def audit(
+        self,
+        at: dt.datetime | None,
+        entity_id: int,
+        action: str,
+        summary: str,
+        *,
+        entity: str = "invoice",
+        from_state: str = "",
+        to_state: str = "",
+        details: dict[str, object] | None = None,
+    ) -> None:
+        """An audit entry as :func:`services.audit.record` writes it."""
+        self.add(
+            "audit_log",
+            {
+                "id": self.id("audit_log"),
+                "at": at or utcnow(),
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "details": details or {},
+                "actor": _actor(),
+                "summary": summary,
+            },
+        )
+
+    def update(self, table: str, keys: Sequence[str], rows: Sequence[Row]) -> None:
+        """``UPDATE table SET keys… WHERE id = :id`` for each row (written at :meth:`write`)."""
+        keys = [key for key in keys if key != "id"]  # never "SET id": FK checks of every child
+        if rows:
+            self.add(f"update:{table}:{','.join(keys)}", {"rows": rows})
+
+    def write(self) -> None:
+        """Insert the waiting rows, parents first, then run the waiting updates."""
+        rows, self.rows = self.rows, {}
+        tables = Base.metadata.tables
+        for name in self.ORDER:
+            if rows.get(name):
+                writer = TableWriter(tables[name], self.connection)
+                self.connection.exec_driver_sql(writer.sql, writer.values(rows[name]))
+        for key, waiting in rows.items():
+            if not key.startswith("update:"):
+                continue
+            _, name, columns = key.split(":")
+            keys = columns.split(",")
+            writer = TableWriter(tables[name], self.connection)
+            assignments = ", ".join(f'"{k}" = ?' for k in keys)
+            sql = f'UPDATE "{name}" SET {assignments} WHERE id = ?'
+            positions = [writer.names.index(k) for k in keys]
+            converters = dict(writer.converters)
+            values = []
+            for batch in waiting:
+                for row in batch["rows"]:
+                    record = []
+                    for key_name, position in zip(keys, positions, strict=True):
+                        value = row[key_name]
+                        convert = converters.get(position)
+                        record.append(convert(value) if convert and value is not None else value)
+                    record.append(row["id"])
+                    values.append(tuple(record))
+            self.connection.exec_driver_sql(sql, values)
+
+
+@contextmanager
+def large_cache(session: Session, mebibytes: int = 256) -> Iterator[None]:
+    """A page cache big enough for a bulk transaction: SQLite's default 2 MB spills the
+    transaction's pages to the WAL and reads them back for every later update."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-1024 * mebibytes}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
+def _sequence_value(connection: Connection, table: str) -> int:
+    """The highest id SQLite's AUTOINCREMENT gave out for ``table`` (0 when none)."""
+    if connection.dialect.name != "sqlite":
+        return 0
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+    ).first()
+    if found is None:
+        return 0
+    seq = connection.exec_driver_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+    ).scalar()
+    return int(seq or 0)
