@@ -8,6 +8,7 @@ same next number. Read transactions start deferred and never block writers.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from invoicedesk.core.errors import DamagedDatabaseError, DatabaseBusyError
 from invoicedesk.db.failures import BUSY_MESSAGE, DAMAGED_MESSAGE, environment_failure
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 # How long a write waits for another program's lock (milliseconds); tests shorten it.
@@ -175,8 +178,19 @@ class Database:
         "known" to hold two rows is scanned, not searched (the search index's upkeep then
         read a whole table for every invoice written).
         """
-        if not self.is_sqlite:
+        if not self.is_sqlite or self._damage is not None:
             return
+        try:
+            self._refresh_statistics()
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            # Housekeeping after work that is committed already: a full disk or a lock here
+            # must not turn that work into "nothing was changed". The planner copes with
+            # old figures until the next refresh.
+            log.warning("The planner's statistics could not be refreshed: %s", exc)
+            return
+        self.engine.dispose()  # pooled connections read the statistics when they open
+
+    def _refresh_statistics(self) -> None:
         with self.engine.connect() as connection:
             if _has_invoices(connection):
                 connection.exec_driver_sql("ANALYZE")
@@ -188,7 +202,6 @@ class Database:
             elif _has_stat_table(connection):
                 connection.exec_driver_sql("DELETE FROM sqlite_stat1")
             connection.commit()
-        self.engine.dispose()  # pooled connections read the statistics when they open
 
     def statistics_are_stale(self) -> bool:
         """No statistics for a file with invoices, or statistics taken before there were any."""

@@ -233,17 +233,6 @@ def test_the_disk_really_fills(disk: Disk) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: generate_demo (invoicedesk/services/demo) commits the demo, then db.analyze() runs "
-        "ANALYZE in a transaction of its own; when only that write meets the full disk the "
-        "CLI exits 75 with 'the disk is full ...; nothing was changed — free some space and "
-        "try again' although the whole demo is in the file (and trying again is refused: "
-        "the database already has clients). import_records (services/transfer.py) has the "
-        "same pattern after imports of more than 1,000 records (not exercised here)."
-    ),
-)
 def test_when_only_the_statistics_after_a_demo_do_not_fit_the_message_matches_the_file(
     tmp_path: Path, empty: Path
 ) -> None:
