@@ -40,3 +40,33 @@ def test_no_module_is_loaded_by_name():
         if "import_module(" in text or "__import__(" in text:
             offenders.append(name)
     assert not offenders
+
+
+def test_front_ends_call_use_cases_only():
+    """ui and cli hold the books as a handle (services.books) and call use cases: they
+    import nothing from invoicedesk.db, and no service function that takes a Session (the
+    repository helpers are the services' own business)."""
+    import ast
+    import inspect
+
+    offenders = []
+    for name in MODULES:
+        if not name.startswith(("invoicedesk.ui", "invoicedesk.cli")):
+            continue
+        source = importlib.import_module(name).__file__
+        assert source is not None
+        for node in ast.walk(ast.parse(Path(source).read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            if node.module.startswith("invoicedesk.db"):
+                offenders.append(f"{name} imports {node.module}")
+            elif node.module.startswith("invoicedesk.services"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    member = getattr(module, alias.name, None)
+                    if not inspect.isfunction(member):
+                        continue
+                    first = next(iter(inspect.signature(member).parameters.values()), None)
+                    if first is not None and "Session" in str(first.annotation):
+                        offenders.append(f"{name} calls {node.module}.{alias.name}(session)")
+    assert offenders == []

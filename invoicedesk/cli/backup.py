@@ -84,11 +84,11 @@ def _list(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from invoicedesk.config import resolve_database
-    from invoicedesk.db.engine import Database
     from invoicedesk.services.backups import database_file, list_backups, restore_backup
+    from invoicedesk.services.books import unopened
 
     # Not opened or migrated: the file being replaced may be the damaged one.
-    db = Database(resolve_database(args.db))
+    db = unopened(resolve_database(args.db))
     try:
         target = database_file(db)
         if args.backup == "latest":

@@ -13,13 +13,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from invoicedesk.core.errors import DomainError
 
 if TYPE_CHECKING:
-    from invoicedesk.db.engine import Database
+    from invoicedesk.services.books import Books
     from invoicedesk.services.inputs import PaymentMethod
     from invoicedesk.services.search import InvoiceFilter
 
@@ -225,43 +224,24 @@ def split_list(values: Sequence[str] | None) -> list[str]:
 
 
 @contextmanager
-def open_db(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
+def open_db(args: argparse.Namespace, *, create: bool = False) -> Iterator[Books]:
     """The database of ``--db`` (or ``$INVOICEDESK_DB``, or the default file), opened and
     upgraded; disposed at the end.
 
     Without ``create`` a SQLite file that does not exist is an error (a typo in
     ``--db`` must not silently create an empty database).
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
     from invoicedesk.config import resolve_database
-    from invoicedesk.db.engine import database_url, open_database
+    from invoicedesk.services.books import open_existing
 
-    target = resolve_database(getattr(args, "db", None))
-    try:
-        url = make_url(database_url(target))
-    except ArgumentError:
-        raise DomainError(f"'{target}' is not a file path or database URL", "--db") from None
-    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-    if is_file and not create and not Path(str(url.database)).exists():
-        raise DomainError(
-            f"there is no database at {url.database} (create one with 'invoicedesk import', "
-            "'invoicedesk demo' or the app)",
-            "--db",
-        )
-    try:
-        db = open_database(url.render_as_string(hide_password=False))
-    except SQLAlchemyError as exc:
-        reason = getattr(exc, "orig", None) or exc
-        raise DomainError(f"cannot open the database {target}: {reason}", "--db") from None
+    db = open_existing(resolve_database(getattr(args, "db", None)), create=create, field="--db")
     try:
         yield db
     finally:
         db.dispose()
 
 
-def client_id(db: Database, ref: str, option: str = "--client") -> int:
+def client_id(db: Books, ref: str, option: str = "--client") -> int:
     """The id of the client ``ref`` names: its id, customer number or exact name."""
     from invoicedesk.services.clients import find_client
 
@@ -271,7 +251,7 @@ def client_id(db: Database, ref: str, option: str = "--client") -> int:
         raise type(exc)(exc.message, option) from None
 
 
-def invoice_id(db: Database, ref: str, option: str | None = None) -> int:
+def invoice_id(db: Books, ref: str, option: str | None = None) -> int:
     """The id of the invoice ``ref`` names: its number (any case) or its id."""
     from invoicedesk.services.invoices import resolve_ref
 
@@ -348,7 +328,7 @@ def parse_methods(
     return tuple(methods)
 
 
-def build_filter(db: Database, args: argparse.Namespace) -> InvoiceFilter:
+def build_filter(db: Books, args: argparse.Namespace) -> InvoiceFilter:
     """The :class:`~invoicedesk.services.search.InvoiceFilter` the filter options describe."""
     from invoicedesk.core.lifecycle import DocType, State
     from invoicedesk.core.money import validate_currency

@@ -44,7 +44,7 @@ from invoicedesk.cli.config import PASSWORD_ENV, read_password
 from invoicedesk.core.errors import DomainError
 
 if TYPE_CHECKING:
-    from invoicedesk.db.engine import Database
+    from invoicedesk.services.books import Books
     from invoicedesk.services.mail_types import (
         DeliveryReport,
         MailState,
@@ -171,7 +171,7 @@ def password_provider(account: SmtpAccount) -> str | None:
     return password or None
 
 
-def _require_account(db: Database) -> SmtpAccount:
+def _require_account(db: Books) -> SmtpAccount:
     from invoicedesk.services import mail_settings
 
     account = mail_settings.get_account(db)
@@ -227,13 +227,13 @@ def _mail(args: argparse.Namespace) -> int:
     return _result(report, entry_id, entry)
 
 
-def _name(db: Database, target: int) -> str:
+def _name(db: Books, target: int) -> str:
     from invoicedesk.services.invoices import get_invoice
 
     return get_invoice(db, target).display_number
 
 
-def _all_entries(db: Database, states: Sequence[MailState] = ()) -> list[OutboxEntry]:
+def _all_entries(db: Books, states: Sequence[MailState] = ()) -> list[OutboxEntry]:
     """Every outbox entry of ``states`` (all: empty), newest first, page by page."""
     from invoicedesk.services import outbox
 
@@ -245,7 +245,7 @@ def _all_entries(db: Database, states: Sequence[MailState] = ()) -> list[OutboxE
             return entries
 
 
-def _entry(db: Database, entry_id: int) -> OutboxEntry | None:
+def _entry(db: Books, entry_id: int) -> OutboxEntry | None:
     """The entry ``entry_id`` (a run touches recent mail: searched from the newest)."""
     from invoicedesk.services import outbox
 
@@ -411,7 +411,7 @@ def run_exit_code(report: DeliveryReport) -> int:
     return EXIT_OK
 
 
-def _recover(db: Database) -> None:
+def _recover(db: Books) -> None:
     """Mail left ``sending`` by a process that is gone becomes ``unknown`` (safe while
     another process sends: its claim is left alone)."""
     from invoicedesk.services import outbox

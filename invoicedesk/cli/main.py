@@ -254,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"error: {exc.message}", sys.stderr)
         return exc.exit_code
     except Exception as exc:
-        from invoicedesk.db.failures import environment_failure  # SQLAlchemy: not for --version
+        from invoicedesk.services.books import environment_failure  # SQLAlchemy: not for --version
 
         failure = environment_failure(exc)
         if failure is not None:  # a disk full while writing a file, say

@@ -25,7 +25,7 @@ from invoicedesk.cli.common import (
 from invoicedesk.core.errors import DomainError
 
 if TYPE_CHECKING:
-    from invoicedesk.db.engine import Database
+    from invoicedesk.services.books import Books
 
 TEMPLATES = ("classic", "modern")  # invoicedesk.pdf.model.Template, without importing it
 
@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- one invoice
 
 
-def _reject_filters(db: Database, args: argparse.Namespace) -> None:
+def _reject_filters(db: Books, args: argparse.Namespace) -> None:
     from invoicedesk.services.search import InvoiceFilter
 
     if build_filter(db, args) != InvoiceFilter():

@@ -192,6 +192,31 @@ def create_backup(
     return _info(target)
 
 
+def save_copy(db: Database, target: Path) -> Path:
+    """A checked single-file copy of the database at ``target`` (File › Save Backup Copy):
+    written beside it first and only then given the name, replacing a file there."""
+    source = database_file(db)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        _copy(source, partial, single_file=True)
+        verdict = _check(partial)
+        if verdict != "ok":
+            raise DomainError(f"the copy failed its check ({verdict})", "copy")
+        partial.replace(target)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        if isinstance(environment_failure(exc), StorageFullError):
+            raise StorageFullError(
+                f"the copy could not be written to {target.parent}: the disk is full — free "
+                "some space there and try again"
+            ) from exc
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise
+        raise DomainError(f"the copy could not be saved: {exc.strerror or exc}", "copy") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
 def check_integrity(db: Database) -> str:
     """``ok``, or what ``PRAGMA quick_check`` finds wrong with the database file (run at
     start; databases that are not files are the server's business and count as ok)."""

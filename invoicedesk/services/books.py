@@ -9,12 +9,15 @@ check at start (``hold_writes`` / ``allow_writes`` / ``refuse_writes``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.failures import environment_failure
 
 Books = Database
 
-__all__ = ["Books", "environment_failure", "open_books"]
+__all__ = ["Books", "environment_failure", "open_books", "open_existing", "unopened"]
 
 
 def open_books(url: str, *, upgrade: bool = True) -> Books:
@@ -23,3 +26,39 @@ def open_books(url: str, *, upgrade: bool = True) -> Books:
     from invoicedesk.db.engine import open_database
 
     return open_database(url, upgrade=upgrade)
+
+
+def open_existing(target: str, *, create: bool = False, field: str = "database") -> Books:
+    """The books at ``target`` (a file path or URL), opened and upgraded.
+
+    Without ``create`` a file that does not exist is an error (a typo must not silently
+    create an empty database); a bad URL or an unreadable database is a DomainError
+    naming ``field``.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from invoicedesk.db.engine import database_url
+
+    try:
+        url = make_url(database_url(target))
+    except ArgumentError:
+        raise DomainError(f"'{target}' is not a file path or database URL", field) from None
+    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if is_file and not create and not Path(str(url.database)).exists():
+        raise DomainError(
+            f"there is no database at {url.database} (create one with 'invoicedesk import', "
+            "'invoicedesk demo' or the app)",
+            field,
+        )
+    try:
+        return open_books(url.render_as_string(hide_password=False))
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise DomainError(f"cannot open the database {target}: {reason}", field) from None
+
+
+def unopened(target: str) -> Books:
+    """A handle on the books at ``target`` without opening or upgrading them (restoring a
+    backup over a file that may be damaged)."""
+    return Database(target)

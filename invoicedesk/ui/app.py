@@ -23,8 +23,8 @@ from invoicedesk.config import (
     resolve_database,
 )
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database, open_database
 from invoicedesk.logs import setup_logging
+from invoicedesk.services.books import Books, open_books
 from invoicedesk.ui import crash
 from invoicedesk.ui.auto_backup import wait_for_backups
 from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
@@ -32,13 +32,13 @@ from invoicedesk.ui.main_window import MainWindow
 from invoicedesk.ui.worker import Task, run_task
 
 
-def _is_empty(db: Database) -> bool:
+def _is_empty(db: Books) -> bool:
     from invoicedesk.services.clients import list_clients
 
     return not list_clients(db, include_archived=True, limit=1)
 
 
-def _first_start(db: Database) -> str:
+def _first_start(db: Books) -> str:
     """On a new database: the set-up wizard. Returns "ready", "demo" or "quit"."""
     from invoicedesk.services.settings import is_configured
     from invoicedesk.ui.context import AppContext
@@ -53,9 +53,9 @@ def _first_start(db: Database) -> str:
     return "ready" if accepted else "quit"
 
 
-def _open_demo(app: QApplication) -> Database | None:
+def _open_demo(app: QApplication) -> Books | None:
     """Open the demo database, filling it in the background on first use."""
-    db = open_database(str(demo_database()))
+    db = open_books(str(demo_database()))
     if not _is_empty(db):
         return db
     from invoicedesk.services.demo import generate_demo
@@ -152,7 +152,7 @@ def run(db_value: str | None = None) -> int:
     log.info("InvoiceDesk %s started; log file %s", __version__, log_path)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
     try:
-        db = open_database(resolve_database(db_value))
+        db = open_books(resolve_database(db_value))
     except (DomainError, OSError) as exc:
         QMessageBox.critical(None, "InvoiceDesk", f"The database could not be opened: {exc}")
         return 2

@@ -12,8 +12,8 @@ import datetime as dt
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from invoicedesk.db.engine import Database
 from invoicedesk.services import backups
+from invoicedesk.services.books import Books
 from invoicedesk.ui.worker import Task, run_task
 
 DAILY = dt.timedelta(days=1)
@@ -24,7 +24,7 @@ class AutoBackup(QObject):
     status_message = Signal(str)
     finished = Signal(object)  # the BackupInfo, or the exception
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: Books, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.running: Task | None = None

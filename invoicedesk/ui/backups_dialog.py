@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
 from invoicedesk.services import backups
 from invoicedesk.services.backups import BackupInfo
+from invoicedesk.services.books import Books
 from invoicedesk.ui import formatting
 from invoicedesk.ui.messages import ask_folder, confirm, report
 from invoicedesk.ui.worker import run_task
@@ -94,7 +94,7 @@ class BackupsModel(QAbstractTableModel):
 class BackupsDialog(QDialog):
     """Lists the backups; ``chosen`` is the backup to restore once the dialog is accepted."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Books, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Backups")
         self.resize(640, 380)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 
 
 class DataBus(QObject):
@@ -30,7 +30,7 @@ class DataBus(QObject):
 class AppContext(QObject):
     """The database the window works on, and the bus. Replaced whole when a file is opened."""
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: Books, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.bus = DataBus(self)

@@ -1,8 +1,8 @@
 """The check of the database file when a window opens it, and the way out when it fails.
 
 ``PRAGMA quick_check`` reads the whole file (about 0.15 s for 20,000 invoices), so it runs
-on the worker pool after the window shows; writes wait for it (``Database.hold_writes``).
-A damaged file is never written to (``Database.refuse_writes``): the person is told so
+on the worker pool after the window shows; writes wait for it (``Books.hold_writes``).
+A damaged file is never written to (``Books.refuse_writes``): the person is told so
 and offered the newest backup that passes the same check.
 """
 

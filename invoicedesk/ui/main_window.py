@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk import __version__
-from invoicedesk.db.engine import Database, open_database
 from invoicedesk.logs import log_dir
+from invoicedesk.services.books import Books, open_books
 from invoicedesk.ui.auto_backup import AutoBackup
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.integrity import IntegrityCheck
 from invoicedesk.ui.mail.runner import OutboxRunner
+from invoicedesk.ui.operations import Operation
 from invoicedesk.ui.pages import PAGES
 from invoicedesk.ui.worker import Task, run_task
 
@@ -46,7 +47,7 @@ MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, *, settings: QSettings | None = None) -> None:
+    def __init__(self, db: Books, *, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
         self.ctx = AppContext(db, self)
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
 
-    def _switch_database(self, db: Database) -> None:
+    def _switch_database(self, db: Books) -> None:
         """Open another database in a fresh window (pages hold the old context)."""
         self._remember_recent(db)
         window = MainWindow(db, settings=self.settings)
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         self._replacement = window
         self.close()
 
-    def _remember_recent(self, db: Database) -> None:
+    def _remember_recent(self, db: Books) -> None:
         if db.path is None:
             return
         recent = [str(db.path)] + [p for p in self.recent_files() if p != str(db.path)]
@@ -268,10 +269,10 @@ class MainWindow(QMainWindow):
 
     def open_database_file(self, path: str) -> bool:
         from invoicedesk.core.errors import DomainError
-        from invoicedesk.db.engine import open_database
+        from invoicedesk.services.books import open_books
 
         try:
-            db = open_database(path)
+            db = open_books(path)
         except (DomainError, OSError, Exception) as exc:  # noqa: BLE001 - shown to the user
             QMessageBox.warning(self, "InvoiceDesk", f"{path} could not be opened:\n{exc}")
             return False
@@ -325,11 +326,11 @@ class MainWindow(QMainWindow):
         progress.setMinimumDuration(0)
         progress.setAutoClose(False)
 
-        def work(_task: Task) -> tuple[Path, Database]:
+        def work(_task: Task) -> tuple[Path, Books]:
             aside = restore_backup(path, backup)
-            return aside, open_database(str(path))
+            return aside, open_books(str(path))
 
-        def done(result: tuple[Path, Database]) -> None:
+        def done(result: tuple[Path, Books]) -> None:
             outcome["result"] = result
             progress.close()
 
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
             self.auto_backup.start()
             return False
         aside: Path = outcome["result"][0]
-        restored: Database = outcome["result"][1]
+        restored: Books = outcome["result"][1]
         self._switch_database(restored)
         self._replacement._show_status(
             f"Restored from {backup.name}; the previous data is in {aside}"
@@ -355,7 +356,7 @@ class MainWindow(QMainWindow):
         return True
 
     def save_backup(self) -> None:
-        from invoicedesk.db.migrate import backup_file
+        from invoicedesk.services.backups import save_copy
 
         source = self.ctx.db.path
         if source is None:
@@ -367,14 +368,11 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        try:
-            if Path(path).exists():
-                Path(path).unlink()
-            backup_file(source, Path(path))
-        except OSError as exc:
-            QMessageBox.warning(self, "InvoiceDesk", f"The copy could not be saved:\n{exc}")
-            return
-        self._show_status(f"Backup saved to {path}")
+        db = self.ctx.db
+        # Not a change of the books, but the same worker, messages and Try Again.
+        Operation(
+            self, self.ctx, "Save Backup Copy", lambda _db: save_copy(db, Path(path))
+        ).success(lambda saved: self._show_status(f"Backup saved to {saved}")).run()
 
     def edit_company(self) -> None:
         from invoicedesk.ui.setup_wizard import SetupWizard

@@ -16,7 +16,7 @@ Failures come in three kinds, each handled one way everywhere (:func:`classify`)
 - **refused** — a rule said no (:class:`DomainError`): ``refused`` shows it at the field;
   by default a message box says it.
 - **environment** — the database stayed locked, the disk is full (:class:`EnvironmentFailure`
-  and what :func:`~invoicedesk.db.failures.environment_failure` recognises): a message that
+  and what :func:`~invoicedesk.services.books.environment_failure` recognises): a message that
   says what to do, and Retry.
 - **bug** — anything else: logged with its traceback (by the worker) and shown in the
   error dialog with its details.
@@ -38,8 +38,7 @@ from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError, EnvironmentFailure
-from invoicedesk.db.engine import Database
-from invoicedesk.db.failures import environment_failure
+from invoicedesk.services.books import Books, environment_failure
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.worker import Task, run_task
 
@@ -149,7 +148,7 @@ class Operation(Generic[T]):
         parent: QWidget,
         ctx: AppContext,
         title: str,
-        work: Callable[[Database], T],
+        work: Callable[[Books], T],
         *,
         changes: Changes | Callable[[T], Changes] | None = None,
         waiting: str = "",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from invoicedesk import __version__
 from invoicedesk.config import resolve_database
-from invoicedesk.db.engine import Database, open_database
+from invoicedesk.services.books import Books, open_books
 from invoicedesk.services.search import list_invoices
 from invoicedesk.ui import worker
 from invoicedesk.ui.app import configure_application
@@ -63,7 +63,7 @@ def _rows_shown(page: QWidget) -> str:
     return f"{main.model().rowCount()} rows"
 
 
-def _check_window(db: Database, settings: QSettings, say: Callable[[str], None]) -> None:
+def _check_window(db: Books, settings: QSettings, say: Callable[[str], None]) -> None:
     window = MainWindow(db, settings=settings)
     try:
         window.show()
@@ -109,9 +109,9 @@ def run_self_check(db_value: str | None, out: TextIO, *, offscreen: bool = False
     say(f"InvoiceDesk {__version__}, Qt platform {app.platformName()}")
     with tempfile.TemporaryDirectory(prefix="invoicedesk-self-check-") as folder:
         settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
-        db: Database | None = None
+        db: Books | None = None
         try:
-            db = open_database(resolve_database(db_value))
+            db = open_books(resolve_database(db_value))
             say(f"database: {db.path or db.url}")
             _check_window(db, settings, say)
         except Exception as exc:  # every failure is reported, never raised at the user

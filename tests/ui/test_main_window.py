@@ -164,3 +164,29 @@ def test_edit_company_saves_through_the_wizard_and_says_so(qtbot, db, qsettings,
     assert told == [("settings", [])]  # said once, by the wizard's operation
     assert settings_service.get_company(db).name == "Renamed GmbH"
     assert window.statusBar().currentMessage() == "Company settings saved"
+
+
+def test_save_backup_copy_writes_a_checked_copy_off_the_gui_thread(
+    qtbot, db, qsettings, monkeypatch, tmp_path, settle
+):
+    import sqlite3
+    from contextlib import closing
+
+    from invoicedesk.ui import main_window as module
+    from tests.factories import make_client
+
+    make_client(db, "Copied GmbH")
+    target = tmp_path / "copy.sqlite"
+    target.write_bytes(b"an older copy")  # replaced
+    monkeypatch.setattr(
+        module.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "")
+    )
+    window = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(window)
+    window.save_backup()
+    settle()
+    assert window.statusBar().currentMessage() == f"Backup saved to {target}"
+    with closing(sqlite3.connect(target)) as copy:
+        assert copy.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT name FROM clients").fetchall() == [("Copied GmbH",)]
+    assert not list(tmp_path.glob("*.partial"))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.clients import ClientView, create_client, get_client, update_client
 from invoicedesk.services.inputs import ClientInput, ClientKind
 from invoicedesk.services.settings import all_settings, get_company
@@ -386,7 +386,7 @@ class ClientDialog(QDialog):
             return
         client_id = self.client_id
 
-        def save(db: Database) -> ClientView:
+        def save(db: Books) -> ClientView:
             if client_id is None:
                 return create_client(db, inp)
             return update_client(db, client_id, inp)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.clients import Balance, ClientView, list_clients
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import PaymentRow, list_payments
@@ -56,7 +56,7 @@ class ClientList:
 
 
 def fetch_clients(
-    db: Database, search: str, include_archived: bool, today: dt.date | None = None
+    db: Books, search: str, include_archived: bool, today: dt.date | None = None
 ) -> ClientList:
     """Every matching client, page by page. Only calls services: safe on a worker thread."""
     rows: list[ClientView] = []
@@ -82,7 +82,7 @@ class ClientTableModel(RowTableModel[ClientView]):
     ``today`` decides what is overdue (None: the real today; tests fix it).
     """
 
-    def __init__(self, db: Database, parent: Any = None, today: dt.date | None = None) -> None:
+    def __init__(self, db: Books, parent: Any = None, today: dt.date | None = None) -> None:
         super().__init__(
             [
                 Column("number", "Customer no.", lambda c: c.customer_number),
@@ -234,7 +234,7 @@ def _state_label(row: InvoiceRow) -> str:
 class ClientInvoicesModel(RowTableModel[InvoiceRow]):
     """The selected client's invoices and credit notes, newest first."""
 
-    def __init__(self, db: Database, parent: Any = None, today: dt.date | None = None) -> None:
+    def __init__(self, db: Books, parent: Any = None, today: dt.date | None = None) -> None:
         super().__init__(
             [
                 Column("number", "Number", lambda r: r.number or "(draft)"),
@@ -285,7 +285,7 @@ class ClientInvoicesModel(RowTableModel[InvoiceRow]):
 class ClientPaymentsModel(RowTableModel[PaymentRow]):
     """The payments received on the selected client's invoices, newest first."""
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Books, parent: Any = None) -> None:
         super().__init__(
             [
                 Column(

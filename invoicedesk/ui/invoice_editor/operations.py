@@ -24,8 +24,8 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
 from invoicedesk.core.lifecycle import Status
 from invoicedesk.core.rules import IN_FORCE, Action, offers, refusal
-from invoicedesk.db.engine import Database
 from invoicedesk.services import invoices as invoice_service
+from invoicedesk.services.books import Books
 from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.invoice_editor import prompts
@@ -180,7 +180,7 @@ class Operations(QObject):
     def _run(
         self,
         title: str,
-        work: Callable[[Database], T],
+        work: Callable[[Books], T],
         changes: Callable[[T], Changes] | Changes,
         done: Callable[[T], None],
         failure: str,
@@ -253,7 +253,7 @@ class Operations(QObject):
         sent = e.current
         inp, invoice_id, snapshot = sent.input, e.invoice_id, e.snapshot()
 
-        def work(db: Database) -> InvoiceView:
+        def work(db: Books) -> InvoiceView:
             if invoice_id is None:
                 return invoice_service.create_draft(db, inp)
             return invoice_service.update_draft(db, invoice_id, inp)
@@ -310,7 +310,7 @@ class Operations(QObject):
     # ------------------------------------------------------------------ issued invoices
 
     def _state_change(
-        self, title: str, change: Callable[[Database, int], InvoiceView], failure: str
+        self, title: str, change: Callable[[Books, int], InvoiceView], failure: str
     ) -> None:
         e = self.editor
         invoice_id = e.invoice_id
@@ -341,7 +341,7 @@ class Operations(QObject):
         self._open_new("Credit note", invoice_service.create_credit_note, "No credit note created")
 
     def _open_new(
-        self, title: str, make: Callable[[Database, int], InvoiceView], failure: str
+        self, title: str, make: Callable[[Books, int], InvoiceView], failure: str
     ) -> None:
         e = self.editor
         invoice_id = e.invoice_id

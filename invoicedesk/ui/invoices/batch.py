@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
@@ -66,7 +66,7 @@ class Batch:
     noun: str  # "draft"
     plural: str  # "drafts"
     past: str  # "issued"
-    call: Callable[[Database, InvoiceRow], Any]
+    call: Callable[[Books, InvoiceRow], Any]
 
     def count(self, n: int) -> str:
         return f"{n} {self.noun if n == 1 else self.plural}"
@@ -151,7 +151,7 @@ class BatchOperation(Operation[Outcome]):
 
     # ------------------------------------------------------------------ on the write worker
 
-    def _work(self, db: Database) -> Outcome:
+    def _work(self, db: Books) -> Outcome:
         outcome, total = self.outcome, len(self.rows)
         for row in self.rows[len(outcome.done) + len(outcome.failed) :]:
             if self._stop.is_set():

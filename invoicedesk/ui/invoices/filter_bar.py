@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.lifecycle import STATE_LABELS, State
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.formatting import user_locale
 
@@ -41,7 +41,7 @@ _ANY = QDate(2000, 1, 1)  # the "Any" value of a date edit (shown as its special
 _ALL_CLIENTS = -1  # the data of "All clients" (never None: see delegates.model_data)
 
 
-def client_choices(db: Database) -> list[tuple[int, str]]:
+def client_choices(db: Books) -> list[tuple[int, str]]:
     """(id, "Name (number)") of every client, archived ones too, for a :class:`ClientCombo`."""
     from invoicedesk.services.clients import list_clients
 

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State, Status
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.search import (
     SORT_KEYS,
     InvoiceFilter,
@@ -87,7 +87,7 @@ class InvoiceTableModel(QAbstractTableModel):
     failed = Signal(str)  # a background reload failed: a message for the user
     _first_block_ready = Signal(int, object)  # from the worker: generation, (count, rows)
 
-    def __init__(self, db: Database, parent: Any = None, *, background: bool = False) -> None:
+    def __init__(self, db: Books, parent: Any = None, *, background: bool = False) -> None:
         super().__init__(parent)
         self._db = db
         self._background = background
@@ -350,7 +350,7 @@ def _searches_text(flt: InvoiceFilter) -> bool:
 
 
 def _load(
-    db: Database, flt: InvoiceFilter, sort: str, descending: bool, today: dt.date | None
+    db: Books, flt: InvoiceFilter, sort: str, descending: bool, today: dt.date | None
 ) -> tuple[list[int], list[InvoiceRow]]:
     """The ordered ids and the rows of the first block (one trip for the first screen)."""
     ids = row_ids(db, flt, sort=sort, descending=descending)

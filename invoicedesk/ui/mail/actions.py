@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.rules import Action, offers
-from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, mail_templates, pdfs
+from invoicedesk.services.books import Books
 from invoicedesk.services.mail_compose import compose_for_invoice
 from invoicedesk.services.mail_types import Attachment, MailDraft
 from invoicedesk.ui.context import AppContext
@@ -52,7 +52,7 @@ def _sentence(message: str) -> str:
     return message if message.endswith(".") else message + "."
 
 
-def prepare(db: Database, target: MailTarget) -> Prepared:
+def prepare(db: Books, target: MailTarget) -> Prepared:
     """Compose the mail of ``target`` and render every template it may switch to.
 
     A client without an e-mail address still gets a mail to fill in (To empty, a note).

@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPixmap
 
-from invoicedesk.db.engine import Database
 from invoicedesk.services import outbox
+from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import MailState, OutboxEntry
 from invoicedesk.ui import formatting
 from invoicedesk.ui.invoices.delegates import is_dark
@@ -145,7 +145,7 @@ class OutboxTableModel(QAbstractTableModel):
 
     loaded = Signal()  # a reload finished
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Books, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
         self._states: tuple[MailState, ...] = ()

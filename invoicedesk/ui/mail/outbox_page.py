@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, outbox
+from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import MailState, OutboxEntry
 from invoicedesk.ui.clients.views import ListTable, mirror, shown_elsewhere
 from invoicedesk.ui.context import AppContext
@@ -241,7 +241,7 @@ class OutboxPage(QWidget):
             return
         shown = entry.state
 
-        def resend(db: Database, mail_id: int) -> OutboxEntry:
+        def resend(db: Books, mail_id: int) -> OutboxEntry:
             return outbox.resend(db, mail_id, expected=shown, allow_sent=shown is MailState.SENT)
 
         self._change(entry, resend, "Resend Mail", f"{what} queued to be sent again", "Not resent")
@@ -264,7 +264,7 @@ class OutboxPage(QWidget):
         self._change(entry, outbox.cancel, "Cancel Mail", cancelled, "Not cancelled")
 
     def _change(
-        self, entry: OutboxEntry, call: Callable[[Database, int], OutboxEntry], title: str,
+        self, entry: OutboxEntry, call: Callable[[Books, int], OutboxEntry], title: str,
         done: str, failure: str,
     ) -> None:  # fmt: skip
         mail_id = entry.id

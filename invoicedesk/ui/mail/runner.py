@@ -28,8 +28,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from invoicedesk.db.engine import Database
 from invoicedesk.services import outbox, secrets
+from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry, SmtpAccount
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password
@@ -51,7 +51,7 @@ class _NoPassword(Exception):
     """The run's password provider found no password: stop before connecting."""
 
 
-def find_entries(db: Database, ids: Iterable[int]) -> dict[int, OutboxEntry]:
+def find_entries(db: Books, ids: Iterable[int]) -> dict[int, OutboxEntry]:
     """The outbox entries of ``ids`` (recent ones: a run touches the newest mail)."""
     wanted = set(ids)
     found: dict[int, OutboxEntry] = {}
@@ -236,7 +236,7 @@ class OutboxRunner(QObject):
     # ------------------------------------------------------------------ the run
 
     @staticmethod
-    def _deliver(db: Database, task: Task) -> RunResult:
+    def _deliver(db: Books, task: Task) -> RunResult:
         missing: list[SmtpAccount] = []
 
         def provider(account: SmtpAccount) -> str | None:

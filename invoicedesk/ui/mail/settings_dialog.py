@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
 from invoicedesk.services import mail_settings, secrets, smtp
+from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import Security, SmtpAccount
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase
 from invoicedesk.ui.clients.table import warning_colour
@@ -346,7 +346,7 @@ class EmailSettingsDialog(QDialog):
         account = self.account()
         typed = self.password.text()
 
-        def save(db: Database) -> tuple[SmtpAccount, bool]:
+        def save(db: Books) -> tuple[SmtpAccount, bool]:
             """The account as stored, and whether a typed password found a keyring."""
             saved = mail_settings.save_account(db, account)
             return saved, not typed or secrets.store_password(saved, typed)

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import PaymentRow, list_payments, total_amount
 from invoicedesk.ui import formatting
@@ -63,7 +63,7 @@ class PaymentTableModel(QAbstractTableModel):
 
     loaded = Signal()  # a reload finished
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Books, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
         self._filter = PaymentFilter()

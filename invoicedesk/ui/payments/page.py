@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
 from invoicedesk.services import payments
+from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import PaymentRow
 from invoicedesk.ui import formatting
@@ -250,7 +250,7 @@ class PaymentsPage(QWidget):
         labels = {row.payment.id: f"{row.invoice_number}, {formatting.date(row.payment.date)}"
                   for row in rows}  # fmt: skip
 
-        def remove(db: Database) -> tuple[list[int], list[tuple[int, str]]]:
+        def remove(db: Books) -> tuple[list[int], list[tuple[int, str]]]:
             """Each payment on its own: one refused does not keep the others."""
             touched: list[int] = []
             refused: list[tuple[int, str]] = []

@@ -9,7 +9,7 @@ from babel.numbers import format_percent
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.products import ProductView, list_products
 from invoicedesk.services.settings import get_company
 from invoicedesk.ui.clients.table import Column, RowTableModel, muted_colour
@@ -53,7 +53,7 @@ def tax_text(product: ProductView) -> str:
 class ProductTableModel(RowTableModel[ProductView]):
     """Every product matching the search (all pages)."""
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Books, parent: Any = None) -> None:
         super().__init__(
             [
                 Column("number", "Number", lambda p: p.number),

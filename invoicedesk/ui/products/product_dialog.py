@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.errors import DomainError
-from invoicedesk.db.engine import Database
+from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import ProductInput
 from invoicedesk.services.products import (
     ProductView,
@@ -285,7 +285,7 @@ class ProductDialog(QDialog):
             return
         product_id = self.product_id
 
-        def save(db: Database) -> ProductView:
+        def save(db: Books) -> ProductView:
             if product_id is None:
                 return create_product(db, inp)
             return update_product(db, product_id, inp)
