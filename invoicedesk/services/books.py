@@ -9,8 +9,6 @@ check at start (``hold_writes`` / ``allow_writes`` / ``refuse_writes``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.failures import environment_failure
@@ -35,24 +33,22 @@ def open_existing(target: str, *, create: bool = False, field: str = "database")
     create an empty database); a bad URL or an unreadable database is a DomainError
     naming ``field``.
     """
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from invoicedesk.db.engine import database_url
-
     try:
-        url = make_url(database_url(target))
-    except ArgumentError:
+        probe = Database(target)  # parses the URL; connects only on first use
+    except (ArgumentError, SQLAlchemyError, ImportError):
         raise DomainError(f"'{target}' is not a file path or database URL", field) from None
-    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-    if is_file and not create and not Path(str(url.database)).exists():
+    path = probe.path
+    probe.engine.dispose()
+    if path is not None and not create and not path.exists():
         raise DomainError(
-            f"there is no database at {url.database} (create one with 'invoicedesk import', "
+            f"there is no database at {path} (create one with 'invoicedesk import', "
             "'invoicedesk demo' or the app)",
             field,
         )
     try:
-        return open_books(url.render_as_string(hide_password=False))
+        return open_books(probe.url)
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
         raise DomainError(f"cannot open the database {target}: {reason}", field) from None

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Table, func, select
@@ -23,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from invoicedesk.db.models import Base
+from invoicedesk.db.storage import storage_of
 from invoicedesk.db.types import ExactDecimal, utcnow
 from invoicedesk.services.audit import _actor
 
@@ -122,6 +122,7 @@ class Rows:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.connection = session.connection()
+        self.storage = storage_of(session)
         self.rows: dict[str, list[Row]] = {}
         self._next: dict[str, int] = {}
 
@@ -131,7 +132,8 @@ class Rows:
         if value is None:
             column = Base.metadata.tables[table].c.id
             top = int(self.session.scalar(select(func.max(column))) or 0)
-            value = max(top, _sequence_value(self.connection, table)) + 1
+            given = self.storage.last_assigned_id(self.connection, table)
+            value = max(top, given) + 1
         self._next[table] = value + 1
         return value
 
@@ -204,32 +206,3 @@ class Rows:
             self.connection.exec_driver_sql(sql, values)
 
 
-@contextmanager
-def large_cache(session: Session, mebibytes: int = 256) -> Iterator[None]:
-    """A page cache big enough for a bulk transaction: SQLite's default 2 MB spills the
-    transaction's pages to the WAL and reads them back for every later update."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {-1024 * mebibytes}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
-
-
-def _sequence_value(connection: Connection, table: str) -> int:
-    """The highest id SQLite's AUTOINCREMENT gave out for ``table`` (0 when none)."""
-    if connection.dialect.name != "sqlite":
-        return 0
-    found = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
-    ).first()
-    if found is None:
-        return 0
-    seq = connection.exec_driver_sql(
-        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
-    ).scalar()
-    return int(seq or 0)

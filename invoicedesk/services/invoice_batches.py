@@ -6,7 +6,7 @@ as the single-record use case — the same validation (``_prepare`` pieces), the
 totals engine, the same stored fields (``draft_rows``/``totals_rows``), due dates,
 snapshots, gapless numbers, credit-note settlement, status rules and audit entries —
 but the rows are written with one ``executemany`` per table and the search index is
-filled once at the end (:func:`db.search_index.deferred`). ``at`` gives each record's
+filled once at the end (``Storage.bulk_writes``, db/storage.py). ``at`` gives each record's
 moment (default: now), so a history can be entered after the fact.
 
 ``archive`` (default True) stores each issued document's PDF as issuing one does;
@@ -32,8 +32,8 @@ from invoicedesk.core.money import plain, validate_currency
 from invoicedesk.core.numbering import format_number, period_key
 from invoicedesk.core.rules import Action, require
 from invoicedesk.core.totals import Totals, compute_totals
-from invoicedesk.db import search_index
 from invoicedesk.db.models import Client, Invoice, NumberSequence
+from invoicedesk.db.storage import storage_of
 from invoicedesk.db.types import utcnow
 from invoicedesk.services import invoices as single
 from invoicedesk.services.bulk_rows import Json, Rows
@@ -84,7 +84,7 @@ def add_drafts(
     corrects: Sequence[int | None] | None = None,
 ) -> list[Draft]:
     """Create many drafts (``invoices.add_draft`` for each) in the caller's transaction."""
-    with search_index.deferred(session):
+    with storage_of(session).bulk_writes(session):
         company = load_company(session)
         prepared = []
         for inp in inputs:
@@ -132,7 +132,7 @@ def add_drafts(
             rows.audit(moment, invoice_id, "created", "Draft created", to_state="draft")
             drafts.append(Draft(invoice_id, doc_type, data, totals, rate, corrects_id))
         rows.write()
-        search_index.added(session, (d.id for d in drafts))
+        storage_of(session).index_added(session, (d.id for d in drafts))
     return drafts
 
 
@@ -259,7 +259,7 @@ def issue_many(
     """Issue many drafts (``invoices.issue_in`` for each, in the order given)."""
     if not drafts:
         return []
-    with search_index.deferred(session):
+    with storage_of(session).bulk_writes(session):
         rows = Rows(session)
         states = _states(session, [d.id for d in drafts])
         originals = _states(session, [d.corrects_id for d in drafts if d.corrects_id])
@@ -341,7 +341,7 @@ def issue_many(
             )  # fmt: skip
         numbers.finish()
         rows.write()
-        search_index.changed(session, (d.id for d in drafts))
+        storage_of(session).index_changed(session, (d.id for d in drafts))
     if archive:
         _archive(session, [i.id for i in issued], "issued")
     return issued
@@ -457,7 +457,7 @@ def cancel_many(
     archive: bool = True,
 ) -> None:
     """Cancel many issued, unpaid documents (``invoices.cancel`` for each)."""
-    with search_index.deferred(session):
+    with storage_of(session).bulk_writes(session):
         rows = Rows(session)
         states = _states(session, invoice_ids)
         for index, invoice_id in enumerate(invoice_ids):
@@ -499,7 +499,7 @@ def credit_note_drafts(
     at: Moments = None,
 ) -> list[Draft]:
     """Credit note drafts for many invoices (``invoices.create_credit_note`` for each)."""
-    with search_index.deferred(session):
+    with storage_of(session).bulk_writes(session):
         inputs = []
         for request in requests:
             source = single._load(session, request.invoice_id)
@@ -526,6 +526,6 @@ def create_credit_notes(
     archive: bool = True,
 ) -> list[Issued]:
     """Credit notes for many invoices, issued (``create_credit_note(…, issue=True)``)."""
-    with search_index.deferred(session):
+    with storage_of(session).bulk_writes(session):
         drafts = credit_note_drafts(session, requests, at=at)
         return issue_many(session, drafts, today, at=at, archive=archive)

@@ -18,6 +18,7 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import format_number, period_key
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import NumberSequence
+from invoicedesk.db.storage import storage_of
 from invoicedesk.services.settings import get_setting
 
 
@@ -27,9 +28,13 @@ def pattern_for(session: Session, doc_type: str) -> str:
 
 
 def _sequence(session: Session, doc_type: str, period: str) -> NumberSequence:
+    # Locked for the issuing transaction where the engine needs it (SQLite's write lock
+    # is held already): concurrent issuers queue and never read the same next value.
     sequence = session.scalar(
-        select(NumberSequence).where(
-            NumberSequence.doc_type == doc_type, NumberSequence.period == period
+        storage_of(session).locked(
+            select(NumberSequence).where(
+                NumberSequence.doc_type == doc_type, NumberSequence.period == period
+            )
         )
     )
     if sequence is None:

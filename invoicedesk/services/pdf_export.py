@@ -231,7 +231,7 @@ def export_pdfs(
         layout = read_layout(session)  # one look for the whole export
         if jobs is None and _renderings(session, ids, print_version) <= FEW_RENDERINGS:
             jobs = 1  # copies of archived PDFs and a few renderings: faster than starting workers
-    if db.is_sqlite and db.path is None:
+    if db.in_memory:
         jobs = 1  # an in-memory database exists in this process only
     workers = jobs or os.cpu_count() or 1
     size = max(1, min(CHUNK, math.ceil(len(ids) / (workers * 4))))

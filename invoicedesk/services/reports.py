@@ -152,7 +152,7 @@ def grouped_totals(
     )
     if by_tax:
         query = query.join(InvoiceTax, InvoiceTax.invoice_id == Invoice.id)
-    query = apply_filter(query, flt)
+    query = apply_filter(query, flt, db.storage)
     if turnover_only:
         query = query.where(Invoice.status.in_(TURNOVER_STATUSES))
     query = query.group_by(*keys, *extra_group).order_by(*keys)
@@ -190,7 +190,8 @@ def grouped_totals(
         )
     if by_tax:  # an invoice with two rates is in two groups; count it once in the total
         with db.read() as session:
-            counted = apply_filter(select(func.count()).select_from(Invoice).join(Client), flt)
+            everything = select(func.count()).select_from(Invoice).join(Client)
+            counted = apply_filter(everything, flt, db.storage)
             if turnover_only:
                 counted = counted.where(Invoice.status.in_(TURNOVER_STATUSES))
             total_count = int(session.scalar(counted) or 0)

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, column, exists, func, or_, select, table
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, State, Status
 from invoicedesk.core.money import round_money
-from invoicedesk.db import search_index
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, InvoiceLine, Payment, Tag, invoice_tags
 from invoicedesk.db.models.client import tag_key
+from invoicedesk.db.storage import Storage, storage_of
 from invoicedesk.db.types import SCALE
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.validation import choice
@@ -109,8 +109,9 @@ def _state_condition(state: State, today: dt.date) -> ColumnElement[bool]:
     return Invoice.status == state.value
 
 
-def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
-    """Add the filter's conditions to a query over ``Invoice`` (joined to ``Client``)."""
+def apply_filter(query: Select[Any], flt: InvoiceFilter, storage: Storage) -> Select[Any]:
+    """Add the filter's conditions to a query over ``Invoice`` (joined to ``Client``);
+    ``storage`` answers the search box from its index where it can."""
     today = flt.today or dt.date.today()
     conditions: list[ColumnElement[bool]] = []
     if flt.client_id is not None:
@@ -147,11 +148,9 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter) -> Select[Any]:
             )
         )
     term = flt.search.strip()
-    if _indexed_term(term):
-        # The trigram index answers "contains" in milliseconds (db/search_index.py).
-        conditions.append(
-            Invoice.id.in_(select(_SEARCH.c.rowid).where(_SEARCH.c.text.like(f"%{term}%")))
-        )
+    indexed = storage.search_condition(Invoice.id, term) if term else None
+    if indexed is not None:
+        conditions.append(indexed)  # the engine's search index (db/storage.py)
     elif term:
         pattern = _like(term)
         conditions.append(
@@ -192,19 +191,12 @@ def _base(columns: list[Any], *, with_client: bool = True) -> Select[Any]:
     return query.join(Client, Client.id == Invoice.client_id) if with_client else query
 
 
-def _needs_client(flt: InvoiceFilter, sort: str | None = None) -> bool:
-    """Whether a query must join clients (a short search term and the client sort read it)."""
+def _needs_client(flt: InvoiceFilter, storage: Storage, sort: str | None = None) -> bool:
+    """Whether a query must join clients (a term the index cannot answer and the client
+    sort read it)."""
     term = flt.search.strip()
-    return (bool(term) and not _indexed_term(term)) or sort == "client"
-
-
-_SEARCH = table(search_index.TABLE, column("rowid"), column("text"))
-
-
-def _indexed_term(term: str) -> bool:
-    """Terms the FTS5 index can answer: three characters or more, no LIKE wildcards
-    (an ESCAPE clause would turn the index off)."""
-    return len(term) >= search_index.MIN_TERM and not any(c in term for c in "%_\\")
+    unindexed = bool(term) and storage.search_condition(Invoice.id, term) is None
+    return unindexed or sort == "client"
 
 
 def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
@@ -272,7 +264,9 @@ def fetch_rows(
             Invoice.title,
         ]
     )
-    query = apply_filter(query, flt).order_by(*_order(sort, descending, today))
+    query = apply_filter(query, flt, storage_of(session)).order_by(
+        *_order(sort, descending, today)
+    )
     if ids is not None:
         query = query.where(Invoice.id.in_(ids))
     rows = session.execute(query.limit(limit).offset(offset)).all()
@@ -317,7 +311,8 @@ def _tags_of(session: Session, invoice_ids: list[int]) -> dict[int, tuple[str, .
 def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
     flt = flt or InvoiceFilter()
     with db.read() as session:
-        query = apply_filter(_base([func.count()], with_client=_needs_client(flt)), flt)
+        counted = _base([func.count()], with_client=_needs_client(flt, db.storage))
+        query = apply_filter(counted, flt, db.storage)
         return int(session.scalar(query) or 0)
 
 
@@ -327,7 +322,8 @@ def row_ids(
     """All matching ids in list order: cheap (one integer per row) for lazy table models."""
     flt = flt or InvoiceFilter()
     with db.read() as session:
-        query = apply_filter(_base([Invoice.id], with_client=_needs_client(flt, sort)), flt)
+        ids = _base([Invoice.id], with_client=_needs_client(flt, db.storage, sort))
+        query = apply_filter(ids, flt, db.storage)
         query = query.order_by(*_order(sort, descending, flt.today or dt.date.today()))
         return list(session.scalars(query))
 
@@ -358,9 +354,9 @@ def summarize(db: Database, flt: InvoiceFilter | None = None) -> Summary:
                 func.sum(Invoice.gross * sign),
                 func.sum(Invoice.open_amount * sign),
             ],
-            with_client=_needs_client(flt),
+            with_client=_needs_client(flt, db.storage),
         ).group_by(Invoice.currency)
-        rows = session.execute(apply_filter(query, flt)).all()
+        rows = session.execute(apply_filter(query, flt, db.storage)).all()
     return Summary(
         count=sum(int(r[1]) for r in rows),
         by_currency=tuple(

@@ -33,10 +33,9 @@ from invoicedesk.core.document import TaxCategory
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.money import minor_unit
 from invoicedesk.core.totals import compute_totals
-from invoicedesk.db import search_index
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, CompanyProfile, Invoice
-from invoicedesk.services.bulk_rows import large_cache
+from invoicedesk.db.storage import storage_of
 from invoicedesk.services.clients import add_clients
 from invoicedesk.services.demo.catalogue import COMPANY, PROJECTS, TEXTS
 from invoicedesk.services.demo.documents import Documents
@@ -338,7 +337,7 @@ class _Generator:
             progress(0, total)
         self.setup_company()
         self.setup_rates()
-        with large_cache(self.session), search_index.deferred(self.session):
+        with storage_of(self.session).bulk_writes(self.session):
             self.make_products()
             self.make_clients()
             dates = self.invoice_dates() if self.clients else []

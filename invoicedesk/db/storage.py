@@ -1,0 +1,245 @@
+"""What differs between database engines, behind one small interface.
+
+Services never branch on the dialect: they ask the :class:`Storage` of their database
+(``db.storage``, or :func:`storage_of` a session) for what each engine does its own way —
+connection setup and the write lock, the search index, locking a number sequence, bulk
+writing, the last id a table gave out, the planner's statistics. :class:`Storage` holds
+the standard-SQL answers; :class:`SqliteStorage` gives SQLite's (WAL, ``BEGIN IMMEDIATE``,
+an FTS5 trigram index kept by triggers, ``sqlite_sequence``, ``ANALYZE``). A PostgreSQL
+storage (office mode) is one more subclass: row locks, ``pg_trgm`` and the like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Engine, Select, column, event, func, select, table
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from invoicedesk.db import search_index
+
+T = TypeVar("T")
+
+# From this many invoices on, opening a file refreshes stale statistics (below, any plan
+# is fast, and opening a file should not write to it).
+ANALYZE_FROM = 1_000
+
+
+class Storage:
+    """The standard-SQL behaviour, right for any engine SQLAlchemy supports."""
+
+    name = "generic"
+
+    def connect_args(self, busy_timeout_ms: int) -> dict[str, Any]:
+        """Extra arguments for the driver's connect()."""
+        return {}
+
+    def configure(self, engine: Engine, busy_timeout_ms: int) -> Engine:
+        """Set up each new connection; returns the engine write transactions run on."""
+        return engine
+
+    # ------------------------------------------------------------------ search
+
+    def search_condition(self, invoice_id: Any, term: str) -> ColumnElement[bool] | None:
+        """A condition on ``invoice_id`` answered by the search index for ``term``, or None
+        when the index cannot answer it (the caller falls back to ``LIKE``)."""
+        return None
+
+    @contextmanager
+    def bulk_writes(self, session: Session) -> Iterator[None]:
+        """Around bulk work in the caller's transaction (the index kept by hand, a big
+        page cache …); nothing here."""
+        yield
+
+    def index_added(self, session: Session, ids: Iterable[int]) -> None:
+        """Invoices inserted inside :meth:`bulk_writes`."""
+
+    def index_changed(self, session: Session, ids: Iterable[int]) -> None:
+        """Invoices whose searchable text changed inside :meth:`bulk_writes`."""
+
+    # ------------------------------------------------------------------ numbers and ids
+
+    def locked(self, query: Select[T]) -> Select[T]:
+        """``query`` reading a number sequence, locked for the issuing transaction."""
+        return query.with_for_update()
+
+    def last_assigned_id(self, connection: Connection, table_name: str) -> int:
+        """The highest id ``table_name`` gave out so far (0 when none)."""
+        newest = connection.execute(
+            select(func.max(column("id"))).select_from(table(table_name))
+        ).scalar()
+        return int(newest or 0)
+
+    # ------------------------------------------------------------------ statistics
+
+    def statistics_are_stale(self, connection: Connection) -> bool:
+        return False
+
+    def refresh_statistics(self, connection: Connection) -> None:
+        """Refresh the planner's statistics (after bulk work)."""
+
+    def on_close(self, connection: Connection) -> None:
+        """Housekeeping when the last connection closes."""
+
+
+class SqliteStorage(Storage):
+    name = "sqlite"
+
+    def connect_args(self, busy_timeout_ms: int) -> dict[str, Any]:
+        return {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+
+    def configure(self, engine: Engine, busy_timeout_ms: int) -> Engine:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let us issue BEGIN ourselves (pysqlite's own transaction handling is too late
+            # for BEGIN IMMEDIATE and skips DDL).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode = WAL")
+                # FULL: a committed transaction survives a power cut too. NORMAL could lose
+                # the last commits — an issued number, or the "sending" mark of a mail that
+                # then goes out twice. Desktop write volume makes the extra fsync cheap.
+                cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+        # Writes take the database's write lock from their first statement: two issuers
+        # queue on it instead of both reading the same next number.
+        return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    # ------------------------------------------------------------------ search
+
+    _SEARCH = table(search_index.TABLE, column("rowid"), column("text"))
+
+    def search_condition(self, invoice_id: Any, term: str) -> ColumnElement[bool] | None:
+        # The trigram index answers "contains" of three characters or more in
+        # milliseconds; no LIKE wildcards (an ESCAPE clause would turn the index off).
+        if len(term) < search_index.MIN_TERM or any(c in term for c in "%_\\"):
+            return None
+        found = select(self._SEARCH.c.rowid).where(self._SEARCH.c.text.like(f"%{term}%"))
+        return invoice_id.in_(found)  # type: ignore[no-any-return]
+
+    @contextmanager
+    def bulk_writes(self, session: Session) -> Iterator[None]:
+        with search_index.deferred(session), _large_cache(session):
+            yield
+
+    def index_added(self, session: Session, ids: Iterable[int]) -> None:
+        search_index.added(session, ids)
+
+    def index_changed(self, session: Session, ids: Iterable[int]) -> None:
+        search_index.changed(session, ids)
+
+    # ------------------------------------------------------------------ numbers and ids
+
+    def locked(self, query: Select[T]) -> Select[T]:
+        return query  # the write transaction holds the whole database's lock already
+
+    def last_assigned_id(self, connection: Connection, table_name: str) -> int:
+        """From ``sqlite_sequence``: AUTOINCREMENT never gives a deleted row's id again."""
+        found = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+        ).first()
+        if found is None:
+            return 0
+        seq = connection.exec_driver_sql(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table_name,)
+        ).scalar()
+        return int(seq or 0)
+
+    # ------------------------------------------------------------------ statistics
+
+    def statistics_are_stale(self, connection: Connection) -> bool:
+        """No statistics for a file with invoices, or statistics taken before there were
+        any (or when the file was a tenth of its size)."""
+        has_invoices = _has_invoices(connection)
+        if not _has_stat_table(connection):
+            if not has_invoices:
+                return False
+            newest = connection.exec_driver_sql("SELECT max(id) FROM invoices").scalar()
+            return int(newest or 0) >= ANALYZE_FROM
+        described = connection.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'invoices' LIMIT 1"
+        ).scalar()
+        anything = connection.exec_driver_sql("SELECT 1 FROM sqlite_stat1 LIMIT 1").first()
+        if not has_invoices:
+            return anything is not None  # taken on empty tables
+        newest = int(connection.exec_driver_sql("SELECT max(id) FROM invoices").scalar() or 0)
+        if newest < ANALYZE_FROM:
+            return False  # small: any plan is fast; opening a file should not write to it
+        if described is None:
+            return True  # taken before there were invoices
+        counted = int(str(described).split()[0] or 0)
+        return counted * 10 < newest
+
+    def refresh_statistics(self, connection: Connection) -> None:
+        """Statistics are only ever taken of data: on a file without invoices they are
+        removed instead. Taken on empty tables they mislead the planner for good — a table
+        "known" to hold two rows is scanned, not searched (the search index's upkeep then
+        read a whole table for every invoice written)."""
+        if _has_invoices(connection):
+            connection.exec_driver_sql("ANALYZE")
+            # The search index's shadow tables are only ever read by rowid, which is right
+            # at any size; figures of them only tempt the planner to scan.
+            connection.exec_driver_sql(
+                "DELETE FROM sqlite_stat1 WHERE tbl LIKE 'invoice\\_search%' ESCAPE '\\'"
+            )
+        elif _has_stat_table(connection):
+            connection.exec_driver_sql("DELETE FROM sqlite_stat1")
+        connection.commit()
+
+    def on_close(self, connection: Connection) -> None:
+        connection.exec_driver_sql("PRAGMA optimize")
+
+
+@contextmanager
+def _large_cache(session: Session, mebibytes: int = 256) -> Iterator[None]:
+    """A page cache big enough for a bulk transaction: SQLite's default 2 MB spills the
+    transaction's pages to the WAL and reads them back for every later update."""
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-1024 * mebibytes}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
+def _has_stat_table(connection: Connection) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).first()
+    return found is not None
+
+
+def _has_invoices(connection: Connection) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return connection.exec_driver_sql("SELECT 1 FROM invoices LIMIT 1").first() is not None
+    except OperationalError:  # not an InvoiceDesk schema (yet)
+        return False
+
+
+_STORAGES: dict[str, Storage] = {"sqlite": SqliteStorage()}
+_GENERIC = Storage()
+
+
+def storage_for(backend: str) -> Storage:
+    """The storage of a SQLAlchemy backend name ("sqlite", "postgresql" …)."""
+    return _STORAGES.get(backend, _GENERIC)
+
+
+def storage_of(session: Session) -> Storage:
+    """The storage of the database ``session`` works on."""
+    return storage_for(session.get_bind().dialect.name)
