@@ -86,6 +86,10 @@ def add_drafts(
     """Create many drafts (``invoices.add_draft`` for each) in the caller's transaction."""
     with storage_of(session).bulk_writes(session):
         company = load_company(session)
+        # Held here for the batch: the session's identity map keeps objects only while
+        # someone refers to them, so each draft would load its client again.
+        named = {inp.client_id for inp in inputs if inp.client_id is not None}
+        held = list(session.scalars(select(Client).where(Client.id.in_(named)))) if named else []
         prepared = []
         for inp in inputs:
             client = single._resolve_client(session, inp)
@@ -96,6 +100,7 @@ def add_drafts(
             inp = replace(inp, lines=filled, client_id=client.id, client=None)
             prepared.append(single._validated(inp, currency))
         prepared = _linked(session, prepared)
+        del held
         tags = {
             tag.key: tag for tag in resolve_tags(session, {t for d in prepared for t in d.tags})
         }
