@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from invoicedesk.core import placeholders
 from invoicedesk.core.document import PriceBasis
-from invoicedesk.core.errors import ConflictError, DomainError
+from invoicedesk.core.errors import ConflictError, DomainError, NotFoundError
 from invoicedesk.core.lifecycle import DocType, Status, status_after_payment
 from invoicedesk.core.money import plain, validate_currency
 from invoicedesk.core.numbering import format_number, period_key
@@ -505,14 +505,30 @@ def credit_note_drafts(
 ) -> list[Draft]:
     """Credit note drafts for many invoices (``invoices.create_credit_note`` for each)."""
     with storage_of(session).bulk_writes(session):
+        ids = [r.invoice_id for r in requests]
+        # All sources in one query (with their lines, charges, taxes and tags), read fresh:
+        # bulk writes bypass the session's copies.
+        loaded = session.scalars(
+            select(Invoice)
+            .where(Invoice.id.in_(ids))
+            .options(
+                selectinload(Invoice.lines),
+                selectinload(Invoice.allowances_charges),
+                selectinload(Invoice.taxes),
+                selectinload(Invoice.tags),
+            )
+            .execution_options(populate_existing=True)
+        )
+        sources = {invoice.id: invoice for invoice in loaded}
         inputs = []
         for request in requests:
-            source = single._load(session, request.invoice_id)
-            session.refresh(source)  # bulk writes bypass the session's copies
+            source = sources.get(request.invoice_id)
+            if source is None:
+                raise NotFoundError(f"there is no invoice with id {request.invoice_id}", "invoice")
             data = single.credit_note_input(source, list(request.positions) or None)
             inputs.append(replace(data, date=request.date))
+        for source in sources.values():
             session.expunge(source)
-        ids = [r.invoice_id for r in requests]
         drafts = add_drafts(session, inputs, DocType.CREDIT_NOTE, at=at, corrects=ids)
         rows = Rows(session)
         for index, draft in enumerate(drafts):
