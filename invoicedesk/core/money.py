@@ -100,9 +100,12 @@ def parse_decimal(
     if minimum is not None and number < minimum:
         raise DomainError(f"{value} must be at least {minimum}", field)
     if places is not None:
-        exponent = number.normalize().as_tuple().exponent
+        exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
-            raise DomainError(f"{value} has more than {places} decimal places", field)
+            # "19.5000" has four digits after the point but only one that counts.
+            exponent = number.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > places:
+                raise DomainError(f"{value} has more than {places} decimal places", field)
     # Normalise "-0" and exponent forms ("1E+2") to a plain decimal.
     return number + ZERO if number else ZERO
 

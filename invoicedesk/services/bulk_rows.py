@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Table, func, select
@@ -35,8 +36,10 @@ class Json(str):
 
 def _scaled(value: Any) -> int:
     """What :class:`~invoicedesk.db.types.ExactDecimal` stores: the value in 1/10,000."""
-    if isinstance(value, float):
-        raise TypeError("money must be Decimal, not float")
+    if value.__class__ is not Decimal:
+        if isinstance(value, float):
+            raise TypeError("money must be Decimal, not float")
+        value = Decimal(value)
     if not value:
         return 0
     scaled = value.scaleb(4)

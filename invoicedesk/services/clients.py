@@ -20,7 +20,9 @@ from invoicedesk.db.models import (
     ClientEmail,
     ContactPerson,
     Invoice,
+    Tag,
 )
+from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.types import SCALE, utcnow
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import _actor, record
@@ -31,7 +33,7 @@ from invoicedesk.services.inputs import (
     ClientKind,
     ContactInput,
 )
-from invoicedesk.services.numbering import draw_number
+from invoicedesk.services.numbering import draw_number, draw_numbers
 from invoicedesk.services.search import overdue_condition
 from invoicedesk.services.tags import clean_tags, resolve_tags
 
@@ -139,7 +141,11 @@ def _validated(inp: ClientInput, path: str = "client") -> ClientInput:
     )
 
 
-def _apply(session: Session, client: Client, data: ClientInput) -> None:
+def _apply(
+    session: Session, client: Client, data: ClientInput, tags: dict[str, Tag] | None = None
+) -> None:
+    """Write the (validated) input onto the row; ``tags``: the Tag rows by key, when the
+    caller looked them up for many clients at once."""
     client.kind = data.kind.value
     client.name = data.name
     client.first_name = data.first_name
@@ -151,7 +157,10 @@ def _apply(session: Session, client: Client, data: ClientInput) -> None:
     client.currency = data.currency
     client.language = data.language
     client.notes = data.notes
-    client.tags = resolve_tags(session, data.tags)
+    if tags is None:
+        client.tags = resolve_tags(session, data.tags)
+    else:
+        client.tags = [tags[key] for key in dict.fromkeys(tag_key(t) for t in data.tags)]
     client.addresses = [
         ClientAddress(
             position=i,
@@ -213,7 +222,6 @@ def add_clients(
     moment of creation (default: now)."""
     validated = [_validated(inp, f"clients[{i}]") for i, inp in enumerate(inputs)]
     taken = set(session.scalars(select(Client.customer_number)))
-    numbers = []
     for index, data in enumerate(validated):
         if data.customer_number:
             if data.customer_number in taken:
@@ -221,16 +229,18 @@ def add_clients(
                     f"customer number {data.customer_number} is already taken",
                     f"clients[{index}].customer_number",
                 )
-            number = data.customer_number
-        else:
-            number = draw_number(session, "client", dt.date.today(), taken)
-        taken.add(number)
-        numbers.append(number)
+            taken.add(data.customer_number)
+    # The numbers the sequence gives, drawn together (one flush, not one per client).
+    needed = sum(1 for data in validated if not data.customer_number)
+    drawn = iter(draw_numbers(session, "client", dt.date.today(), needed, taken))
+    numbers = [data.customer_number or next(drawn) for data in validated]
+    # The tags of all of them, looked up (or created) once.
+    tags = {tag.key: tag for tag in resolve_tags(session, [t for d in validated for t in d.tags])}
     clients = []
     for index, (data, number) in enumerate(zip(validated, numbers, strict=True)):
         moment = (at[index] if at is not None else None) or utcnow()
         client = Client(customer_number=number, created_at=moment, updated_at=moment)
-        _apply(session, client, data)
+        _apply(session, client, data, tags)
         session.add(client)
         clients.append(client)
     session.flush()

@@ -102,7 +102,7 @@ def add_drafts(
         prepared = _linked(session, prepared)
         del held
         tags = {
-            tag.key: tag for tag in resolve_tags(session, {t for d in prepared for t in d.tags})
+            tag.key: tag for tag in resolve_tags(session, [t for d in prepared for t in d.tags])
         }
         session.flush()  # new clients and tags get their ids
         tag_ids = {name: tags[key].id for name, key in _tag_keys(prepared).items()}

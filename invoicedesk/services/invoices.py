@@ -178,8 +178,9 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         p = f"{path}.line_items[{i}]"
         rate, category = validate_tax(line.tax_rate, line.tax_category, p)
         lines.append(
-            replace(
-                line,
+            LineItem(  # built whole: dataclasses.replace costs more than the checks here
+                product_id=line.product_id,
+                from_product=line.from_product,
                 name=check.text(line.name, f"{p}.name", max_length=300, required=True),
                 description=check.text(
                     line.description, f"{p}.description", max_length=5000, multiline=True

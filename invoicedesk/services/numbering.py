@@ -63,6 +63,23 @@ def draw_number(
             return number
 
 
+def draw_numbers(
+    session: Session, doc_type: str, date: dt.date, count: int, taken: set[str] | None = None
+) -> list[str]:
+    """:func:`draw_number` ``count`` times, with one flush (bulk use cases)."""
+    pattern = pattern_for(session, doc_type)
+    sequence = _sequence(session, doc_type, period_key(pattern, date))
+    drawn: list[str] = []
+    while len(drawn) < count:
+        value = sequence.next_value
+        sequence.next_value = value + 1
+        number = format_number(pattern, date, value)
+        if taken is None or number not in taken:
+            drawn.append(number)
+    session.flush()
+    return drawn
+
+
 def peek_next_number(db: Database, doc_type: str, date: dt.date | None = None) -> str:
     """The number the next document of ``doc_type`` would get (nothing is reserved)."""
     date = date or dt.date.today()

@@ -289,3 +289,25 @@ def test_credit_notes_count_against_the_balance(db: Database) -> None:
     assert clients.get_client(db, client.id, today=later).balances == (
         Balance("EUR", D("181.00"), D("300.00")),
     )
+
+
+def test_add_clients_in_bulk_draws_numbers_and_shares_tags(db: Database) -> None:
+    """The bulk path (the demo's) gives what add_client would: numbers from the sequence
+    that skip the ones given, and one Tag row per tag whatever its spelling."""
+    from invoicedesk.services.clients import add_clients
+
+    make_client(db, "Existing", customer_number="K-00002")
+    inputs = [
+        client_input("One", tags=("VIP", "web")),
+        client_input("Two", customer_number="K-7", tags=("vip",)),
+        client_input("Three", tags=("Web",)),
+    ]
+    with db.write() as session:
+        added = add_clients(session, inputs)
+        numbers = [client.customer_number for client in added]
+        tags = [[tag.name for tag in client.tags] for client in added]
+    assert numbers[1] == "K-7" and numbers[0] != numbers[2]
+    assert "K-00002" not in numbers
+    assert tags == [["VIP", "web"], ["VIP"], ["web"]]
+    listed = {c.name: c.customer_number for c in clients.list_clients(db)}
+    assert listed["One"] == numbers[0] and listed["Three"] == numbers[2]

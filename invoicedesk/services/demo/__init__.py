@@ -216,7 +216,7 @@ class _Generator:
         ]
         currency = client.currency or self.company_currency
         rate = self._rate(currency, date)
-        doc, _ = self.documents.document(client, currency, rate, date)
+        doc = self.documents.document(client, currency, rate, date)
         texts = TEXTS[client.language]
         tags: tuple[str, ...] = ()
         roll = rng.random()

@@ -19,7 +19,7 @@ from invoicedesk.core.document import (
     TaxCategory,
 )
 from invoicedesk.core.money import minor_unit
-from invoicedesk.core.totals import Totals, compute_totals
+from invoicedesk.core.totals import compute_totals
 from invoicedesk.services.demo.catalogue import (
     ALLOWANCE_REASONS,
     CHARGE_REASONS,
@@ -131,7 +131,7 @@ class Documents:
 
     def document(
         self, client: ClientPlan, currency: str, rate: Decimal, date: dt.date
-    ) -> tuple[InvoiceDocument, Totals]:
+    ) -> InvoiceDocument:
         rng = self.rng
         count = rng.choices(range(1, 9), LINE_COUNT_WEIGHTS)[0]
         lines = tuple(self._line(client, currency, rate, date) for _ in range(count))
@@ -178,15 +178,15 @@ class Documents:
             cash_discount=cash,
             invoice_date=date,
         )
-        totals = compute_totals(doc)
+        # A fixed discount only on larger invoices (the totals are the use case's business;
+        # they are computed here only for this choice).
         if (
             discount is not None
             and discount.amount is not None
-            and (totals.line_total < discount.amount * 4)
+            and compute_totals(doc).line_total < discount.amount * 4
         ):
-            doc = replace(doc, discount=None)  # a fixed discount only on larger invoices
-            totals = compute_totals(doc)
-        return doc, totals
+            doc = replace(doc, discount=None)
+        return doc
 
     def plan_payments(
         self, client: ClientPlan, date: dt.date, due_date: dt.date, cash: CashDiscountTerms | None
