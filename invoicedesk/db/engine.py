@@ -150,7 +150,7 @@ class Database:
         "known" to hold two rows is scanned, not searched (the search index's upkeep then
         read a whole table for every invoice written).
         """
-        if self._damage is not None:
+        if self._damage is not None or not self._writes_allowed.is_set():
             return
         try:
             with self.engine.connect() as connection:
@@ -169,7 +169,8 @@ class Database:
             return self.storage.statistics_are_stale(connection)
 
     def dispose(self) -> None:
-        if self._damage is None:
+        # Housekeeping writes only to a file known to be sound (not while it is checked).
+        if self._damage is None and self._writes_allowed.is_set():
             try:
                 with self.engine.connect() as connection:
                     self.storage.on_close(connection)

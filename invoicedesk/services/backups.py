@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from invoicedesk.config import data_dir, machine_settings, set_machine_setting
-from invoicedesk.core.errors import DomainError, StorageFullError
+from invoicedesk.core.errors import DomainError, EnvironmentFailure, StorageFullError
 from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
 from invoicedesk.db.engine import Database
 from invoicedesk.db.failures import environment_failure
@@ -219,10 +219,25 @@ def save_copy(db: Database, target: Path) -> Path:
 
 def check_integrity(db: Database) -> str:
     """``ok``, or what ``PRAGMA quick_check`` finds wrong with the database file (run at
-    start; databases that are not files are the server's business and count as ok)."""
+    start; databases that are not files are the server's business and count as ok).
+
+    Only damage is a verdict: a file that is locked, cannot be opened or read (a busy
+    network drive) raises an EnvironmentFailure instead — it is not damaged, and must
+    never lead anyone to replace it with an older backup."""
     if db.path is None:
         return "ok"
-    return _check(db.path)
+    verdict = _check(db.path)
+    lowered = verdict.lower()
+    if verdict != "ok" and not any(sign in lowered for sign in _DAMAGE_SIGNS):
+        failure = environment_failure(sqlite3.OperationalError(verdict))
+        raise failure or EnvironmentFailure(f"the database file could not be checked: {verdict}")
+    return verdict
+
+
+# What only a damaged file makes SQLite say (quick_check's own findings name pages,
+# cells and rows; opening a foreign file says "not a database").
+_DAMAGE_SIGNS = ("malformed", "not a database", "page", "cell", "row ", "missing", "wrong",
+                 "never used", "out of range", "btree", "freelist", "not an invoicedesk")
 
 
 def newest_good_backup(db: Database, *, folder: Path | None = None) -> BackupInfo | None:

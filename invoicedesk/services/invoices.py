@@ -766,6 +766,10 @@ def _fill_placeholders(invoice: Invoice) -> None:
         "client.customer_number": str(client.get("customer_number") or ""),
         "company.name": str(company.get("name") or ""),
     }
+    # Kept as written: a clone of this document starts from the placeholders again.
+    invoice.text_templates = {
+        name: text for name, text in texts.items() if placeholders.has_placeholders(text)
+    }
     limits = {"title": 200, "intro": 10_000, "note": 10_000}
     for name, text in texts.items():
         filled = placeholders.fill(text, values)
@@ -987,6 +991,13 @@ def clone(db: Database, invoice_id: int) -> InvoiceView:
             supply_date=None,
             supply_end_date=None,
             exchange_rate=None if source.exchange_rate == 1 else source.exchange_rate,
+        )
+        written = source.text_templates or {}  # "Invoice {number}", not the number it got
+        data = replace(
+            data,
+            title=written.get("title", data.title),
+            intro=written.get("intro", data.intro),
+            note=written.get("note", data.note),
         )
         invoice = add_draft(session, data, DocType(source.doc_type))
         invoice.corrects_id = source.corrects_id

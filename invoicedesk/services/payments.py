@@ -203,7 +203,8 @@ def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -
             "has arrived",
             "date",
         )
-    if invoice_date is not None and date < invoice_date:
+    # An invoice dated ahead (a pre-dated one) is paid from the day it was issued on.
+    if invoice_date is not None and date < min(invoice_date, today):
         raise DomainError(
             f"{date.isoformat()} lies before the invoice date {invoice_date.isoformat()} — "
             "money received before the invoice belongs in its prepaid amount",

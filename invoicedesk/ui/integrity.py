@@ -50,7 +50,8 @@ def ask_what_to_do(parent: QWidget, damage: str, backup: BackupInfo | None) -> s
     restore.setEnabled(backup is not None)
     pick = box.addButton("Show Backups…", QMessageBox.ButtonRole.ActionRole)
     keep = box.addButton("Look Without Changing", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore if backup is not None else keep)
+    # Enter must never replace data: restoring is a deliberate click.
+    box.setDefaultButton(keep)
     box.exec()
     clicked = box.clickedButton()
     if clicked is restore:

@@ -39,7 +39,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.integrity import IntegrityCheck
 from invoicedesk.ui.mail.runner import OutboxRunner
-from invoicedesk.ui.operations import Operation
+from invoicedesk.ui.operations import Operation, write_pool
 from invoicedesk.ui.pages import PAGES
 from invoicedesk.ui.worker import Task, run_task
 
@@ -317,7 +317,9 @@ class MainWindow(QMainWindow):
         self.mail_runner.stop()
         self.auto_backup.stop()
         self.auto_backup.started = False  # no backup of the replaced data on closing
-        QThreadPool.globalInstance().waitForDone()  # no job may hold the file meanwhile
+        # No job may hold the file meanwhile, and no write may land in the restored one.
+        write_pool().waitForDone()
+        QThreadPool.globalInstance().waitForDone()
         self.ctx.db.dispose()
         outcome: dict[str, Any] = {}
         progress = QProgressDialog("Restoring the backup…", "", 0, 0, self)

@@ -34,10 +34,10 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from invoicedesk.core.errors import DomainError, EnvironmentFailure
+from invoicedesk.core.errors import DamagedDatabaseError, DomainError, EnvironmentFailure
 from invoicedesk.services.books import Books, environment_failure
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.worker import Task, run_task
@@ -202,6 +202,7 @@ class Operation(Generic[T]):
         dialog = QProgressDialog(self.waiting, "", 0, 0, self._parent())
         dialog.setWindowTitle(self.title)
         dialog.setCancelButton(None)  # a write is one transaction: it completes or not at all
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second action meanwhile
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setLabelText(
@@ -253,7 +254,10 @@ class Operation(Generic[T]):
                 failure = exc if isinstance(exc, EnvironmentFailure) else environment_failure(exc)
                 assert failure is not None
                 log.warning("%s: %s", self.title, failure.message)
-                retrying = ask_retry(self._parent(), self.title, sentence(failure.message))
+                if isinstance(failure, DamagedDatabaseError):  # trying again cannot help
+                    tell_refused(self._parent(), self.title, sentence(failure.message))
+                else:
+                    retrying = ask_retry(self._parent(), self.title, sentence(failure.message))
                 if retrying:
                     self.run()  # settles (and calls finally_) when it ends
             else:

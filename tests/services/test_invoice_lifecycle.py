@@ -450,3 +450,13 @@ def test_placeholders_in_the_texts_are_filled_at_issue(db: Database) -> None:
     assert issued.data.intro == "Datum: 16.03.2026. {alpha}"
     (row,) = search.list_invoices(db)
     assert row.title == issued.data.title
+
+
+def test_a_clone_starts_from_the_placeholders_again(db: Database) -> None:
+    draft = make_draft(db, title="Invoice {number}", note="Thanks")
+    issued = invoices.issue(db, draft.id, today=TODAY)
+    assert issued.data.title == f"Invoice {issued.number}"
+    copy = invoices.clone(db, issued.id)
+    assert (copy.data.title, copy.data.note) == ("Invoice {number}", "Thanks")
+    again = invoices.issue(db, copy.id, today=TODAY)
+    assert again.data.title == f"Invoice {again.number}" != issued.data.title

@@ -258,3 +258,13 @@ def test_a_payment_lies_between_its_invoice_and_today(
     assert payments.list_payments(db) == []
     # The invoice's own day and today are both fine.
     payments.record_payment(db, invoice_id, PaymentInput(amount=D("1"), date=TODAY), TODAY)
+
+
+def test_a_pre_dated_invoice_is_paid_from_today(db: Database) -> None:
+    later = TODAY + dt.timedelta(days=10)
+    invoice = issued_invoice(db, date=later, today=TODAY)
+    payments.record_payment(db, invoice.id, PaymentInput(amount=D("1"), date=TODAY), TODAY)
+    with pytest.raises(DomainError, match="lies before the invoice date"):
+        payments.record_payment(
+            db, invoice.id, PaymentInput(amount=D("1"), date=TODAY - dt.timedelta(days=1)), TODAY
+        )

@@ -3,6 +3,8 @@ to, and the person is led to the newest good backup."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -91,3 +93,31 @@ def test_a_good_file_is_checked_and_writable(qtbot, db, tmp_path, monkeypatch):
     assert checked.args[0] == "ok"
     assert clients.create_client(db, client_input("Writable GmbH")).name == "Writable GmbH"
     assert not window.damage_label.isVisible()
+
+
+def test_a_file_that_cannot_be_read_is_not_called_damaged(tmp_path):
+    """Only damage is a verdict: a locked or unreadable file (a busy network drive) is an
+    environment failure — it must never lead anyone to restore an older backup over it."""
+    from invoicedesk.core.errors import EnvironmentFailure
+    from invoicedesk.db.engine import Database
+
+    folder = tmp_path / "not-a-file.sqlite"
+    folder.mkdir()
+    with pytest.raises(EnvironmentFailure):
+        backups.check_integrity(Database(str(folder)))
+
+
+def test_enter_in_the_damage_question_changes_nothing(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def fake_exec(box):
+        seen["default"] = box.defaultButton().text()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    made = dt.datetime(2026, 12, 7, 18, 30)
+    backup = backups.BackupInfo(tmp_path / "b.sqlite", made, "auto", 4096, 5, 7)
+    integrity.ask_what_to_do(None, "page 3 is malformed", backup)
+    assert seen["default"] == "Look Without Changing"

@@ -108,6 +108,8 @@ class Invoice(TimestampMixin, Base):
     adjustment: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     # What the adjustment is for ("Rounding" when empty), printed beside it.
     adjustment_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Title/intro/note as written, placeholders and all, when issuing filled them in.
+    text_templates: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
     cash_discount_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(), default=None)
     cash_discount_days: Mapped[int | None] = mapped_column(Integer, default=None)
 

@@ -401,6 +401,11 @@ class ClientDialog(QDialog):
         self._saving = False
         self._update_ok()
 
+    def reject(self) -> None:
+        if self._saving:  # the save finishes first (it would still commit after closing)
+            return
+        super().reject()
+
     def _saved(self, view: ClientView) -> None:
         self.saved = view
         self.client_id = view.id

@@ -1,4 +1,4 @@
-"""invoices.adjustment_reason: what the adjustment is for
+"""invoices.adjustment_reason (what the adjustment is for), invoices.text_templates
 
 Revision ID: 0003
 Revises: 0002
@@ -24,8 +24,12 @@ def upgrade() -> None:
         "invoices",
         sa.Column("adjustment_reason", sa.String(200), nullable=False, server_default=""),
     )
+    # Title, intro and note as written, with their placeholders, of an issued document whose
+    # texts were filled in at issue (a clone starts from these again).
+    op.add_column("invoices", sa.Column("text_templates", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     # Native DROP COLUMN (SQLite 3.35+), not a batch copy (see 0002).
+    op.execute("ALTER TABLE invoices DROP COLUMN text_templates")
     op.execute("ALTER TABLE invoices DROP COLUMN adjustment_reason")
