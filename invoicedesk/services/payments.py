@@ -216,32 +216,55 @@ def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -
 def delete_payment(db: Database, payment_id: int) -> None:
     """Remove a payment booked in error; the invoice's state follows."""
     with db.write() as session:
-        payment = session.get(Payment, payment_id)
-        if payment is None:
-            raise NotFoundError(f"there is no payment with id {payment_id}", "payment")
-        if payment.credit_note_id is not None:
-            raise ConflictError(
-                "this amount was settled by a credit note and cannot be removed on its own"
-            )
-        invoice = session.get(Invoice, payment.invoice_id)
-        assert invoice is not None
-        require(invoice.doc_type, invoice.status, Action.REMOVE_PAYMENT, number=invoice.number)
-        before = invoice.status
-        invoice.paid_amount = invoice.paid_amount - payment.amount
-        invoice.open_amount = invoice.amount_due - invoice.paid_amount
-        invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
-        if invoice.status != Status.PAID.value:
-            invoice.paid_at = None
-        record(
-            session,
-            "invoice",
-            invoice.id,
-            "payment_removed",
-            f"Payment of {plain(payment.amount, invoice.currency)} from {payment.date} removed",
-            from_state=before,
-            to_state=invoice.status,
+        _delete(session, payment_id)
+
+
+def delete_payments(
+    db: Database, payment_ids: Sequence[int]
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """Remove several payments in one transaction: (the invoice of each payment removed,
+    (payment id, why) for each one a rule refused — those change nothing, the others are
+    removed all together or, on any other failure, none of them)."""
+    touched: list[int] = []
+    refused: list[tuple[int, str]] = []
+    with db.write() as session:
+        for payment_id in payment_ids:
+            try:  # _delete checks everything before it changes anything
+                touched.append(_delete(session, payment_id))
+            except DomainError as exc:
+                refused.append((payment_id, exc.message))
+    return touched, refused
+
+
+def _delete(session: Session, payment_id: int) -> int:
+    """Remove one payment in the caller's transaction; returns its invoice's id."""
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFoundError(f"there is no payment with id {payment_id}", "payment")
+    if payment.credit_note_id is not None:
+        raise ConflictError(
+            "this amount was settled by a credit note and cannot be removed on its own"
         )
-        session.delete(payment)
+    invoice = session.get(Invoice, payment.invoice_id)
+    assert invoice is not None
+    require(invoice.doc_type, invoice.status, Action.REMOVE_PAYMENT, number=invoice.number)
+    before = invoice.status
+    invoice.paid_amount = invoice.paid_amount - payment.amount
+    invoice.open_amount = invoice.amount_due - invoice.paid_amount
+    invoice.status = status_after_payment(invoice.amount_due, invoice.paid_amount).value
+    if invoice.status != Status.PAID.value:
+        invoice.paid_at = None
+    record(
+        session,
+        "invoice",
+        invoice.id,
+        "payment_removed",
+        f"Payment of {plain(payment.amount, invoice.currency)} from {payment.date} removed",
+        from_state=before,
+        to_state=invoice.status,
+    )
+    session.delete(payment)
+    return invoice.id
 
 
 def list_payments(

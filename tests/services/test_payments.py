@@ -268,3 +268,19 @@ def test_a_pre_dated_invoice_is_paid_from_today(db: Database) -> None:
         payments.record_payment(
             db, invoice.id, PaymentInput(amount=D("1"), date=TODAY - dt.timedelta(days=1)), TODAY
         )
+
+
+def test_removing_several_payments_is_one_transaction(db: Database, ledger: dict[str, int]) -> None:
+    """Removed together or not at all; a payment a rule keeps is reported, not removed."""
+    rows = payments.list_payments(db)
+    ids = [row.payment.id for row in rows]
+    credit_settled = issued_invoice(db, client_id=ledger["anna"], today=TODAY)
+    invoices.create_credit_note(db, credit_settled.id, issue=True)
+    settled = next(
+        row.payment.id for row in payments.list_payments(db) if row.payment.credit_note_id
+    )
+    touched, refused = payments.delete_payments(db, [ids[0], settled, ids[1]])
+    assert len(touched) == 2 and [payment for payment, _ in refused] == [settled]
+    assert "settled by a credit note" in refused[0][1]
+    left = {row.payment.id for row in payments.list_payments(db)}
+    assert ids[0] not in left and ids[1] not in left and settled in left

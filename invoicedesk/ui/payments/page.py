@@ -246,21 +246,13 @@ class PaymentsPage(QWidget):
             destructive=True,
         ):
             return
-        wanted = [(row.payment.id, row.payment.invoice_id) for row in rows]
+        wanted = [row.payment.id for row in rows]
         labels = {row.payment.id: f"{row.invoice_number}, {formatting.date(row.payment.date)}"
                   for row in rows}  # fmt: skip
 
         def remove(db: Books) -> tuple[list[int], list[tuple[int, str]]]:
-            """Each payment on its own: one refused does not keep the others."""
-            touched: list[int] = []
-            refused: list[tuple[int, str]] = []
-            for payment_id, invoice_id in wanted:
-                try:
-                    payments.delete_payment(db, payment_id)
-                    touched.append(invoice_id)
-                except DomainError as exc:  # a refusal of this one payment, said below
-                    refused.append((payment_id, exc.message))
-            return touched, refused
+            """One transaction; a payment a rule keeps is reported, the others go."""
+            return payments.delete_payments(db, wanted)
 
         def changed(outcome: tuple[list[int], list[tuple[int, str]]]) -> Changes:
             touched = outcome[0]
