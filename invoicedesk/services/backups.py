@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from invoicedesk.config import data_dir, machine_settings, set_machine_setting
-from invoicedesk.core.errors import DomainError, EnvironmentFailure, StorageFullError
+from invoicedesk.core.errors import (
+    DamagedDatabaseError,
+    DomainError,
+    EnvironmentFailure,
+    StorageFullError,
+)
 from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
 from invoicedesk.db.engine import Database
 from invoicedesk.db.failures import environment_failure
@@ -103,17 +108,21 @@ def _read_only(path: Path) -> sqlite3.Connection:
 def _check(path: Path) -> str:
     """``ok``, or what SQLite's quick_check (or opening the file) says is wrong."""
     try:
-        connection = _read_only(path)
+        return _quick_check(path)
     except sqlite3.DatabaseError as exc:
         return str(exc)
+
+
+def _quick_check(path: Path) -> str:
+    """``ok`` or what quick_check finds; SQLite's errors (locked, unreadable, malformed)
+    are raised for the caller to tell damage from an environment failure."""
+    connection = _read_only(path)
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
         tables = {
             str(name)
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
     finally:
         connection.close()
     problems = [str(row[0]) for row in rows if row[0] != "ok"]
@@ -226,18 +235,13 @@ def check_integrity(db: Database) -> str:
     never lead anyone to replace it with an older backup."""
     if db.path is None:
         return "ok"
-    verdict = _check(db.path)
-    lowered = verdict.lower()
-    if verdict != "ok" and not any(sign in lowered for sign in _DAMAGE_SIGNS):
-        failure = environment_failure(sqlite3.OperationalError(verdict))
-        raise failure or EnvironmentFailure(f"the database file could not be checked: {verdict}")
-    return verdict
-
-
-# What only a damaged file makes SQLite say (quick_check's own findings name pages,
-# cells and rows; opening a foreign file says "not a database").
-_DAMAGE_SIGNS = ("malformed", "not a database", "page", "cell", "row ", "missing", "wrong",
-                 "never used", "out of range", "btree", "freelist", "not an invoicedesk")
+    try:
+        return _quick_check(db.path)
+    except sqlite3.DatabaseError as exc:
+        failure = environment_failure(exc)
+        if isinstance(failure, DamagedDatabaseError):
+            return str(exc)  # malformed, or not a database at all
+        raise failure or EnvironmentFailure(f"the database file could not be checked: {exc}") from exc
 
 
 def newest_good_backup(db: Database, *, folder: Path | None = None) -> BackupInfo | None:
