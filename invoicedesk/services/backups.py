@@ -241,7 +241,8 @@ def check_integrity(db: Database) -> str:
         failure = environment_failure(exc)
         if isinstance(failure, DamagedDatabaseError):
             return str(exc)  # malformed, or not a database at all
-        raise failure or EnvironmentFailure(f"the database file could not be checked: {exc}") from exc
+        unchecked = EnvironmentFailure(f"the database file could not be checked: {exc}")
+        raise failure or unchecked from exc
 
 
 def newest_good_backup(db: Database, *, folder: Path | None = None) -> BackupInfo | None:
