@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import segno
 from reportlab.platypus import Flowable
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.kinds import DocumentKind
 from invoicedesk.core.totals import TaxTotal
-from invoicedesk.pdf.epc_qr import draw_qr
+from invoicedesk.pdf.epc_qr import QUIET_ZONE, QrSymbol, draw_qr
 from invoicedesk.pdf.labels import Formatter, label
 from invoicedesk.pdf.model import PdfInput
 from invoicedesk.pdf.table import SPLIT_FRACTION
@@ -125,7 +124,7 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
         rows: Sequence[TotalRow],
         theme: Theme,
         width: float,
-        qr: segno.QRCode | None = None,
+        qr: QrSymbol | None = None,
         qr_caption: str = "",
         page_height: float = 0.0,
     ) -> None:
@@ -244,7 +243,7 @@ class TotalsBlock(Flowable):  # type: ignore[misc]  # ReportLab has no type hint
             # line up with the text's left edge and the top of the totals; in the last
             # part of a split block, with the top of the block's lowest QR-high stretch,
             # beside the amount due.
-            quiet = 4 * QR_SIZE / self.qr.symbol_size(scale=1, border=4)[0]
+            quiet = QUIET_ZONE * QR_SIZE / self.qr.modules
             top = QR_SIZE + theme.small_size * 2 if self.continuation else self.height
             bottom = top - QR_SIZE + quiet
             draw_qr(canvas, self.qr, -quiet, bottom, QR_SIZE)

@@ -237,35 +237,56 @@ def tax_note(category: TaxCategory, language: str) -> str | None:
 
 
 class Formatter:
-    """Babel formatting of money, numbers and dates for one locale and currency."""
+    """Babel formatting of money, numbers and dates for one locale and currency.
+
+    Results are cached per value across documents: Babel applies its number pattern in
+    pure Python (~50 µs a value, 30-odd values a page), and invoices repeat their
+    amounts, prices, rates and dates. Keys are the values' exact text, so 1.50 and 1.5
+    or 0 and -0 stay apart."""
 
     def __init__(self, locale: str, currency: str) -> None:
         self.locale = _parse_locale(locale)
         self.currency = currency
+        self._name = str(self.locale)
 
     def money(self, amount: Decimal) -> str:
         """An amount with the currency's own digits, e.g. "1.234,50 €"."""
-        return format_currency(amount, self.currency, locale=self.locale)
+        return _formatted("money", str(amount), self.currency, self._name)
 
     def price(self, amount: Decimal) -> str:
         """A unit price: at least the currency's digits, more if it has them."""
-        return format_currency(
-            amount.normalize(),  # 19.5000 -> 19.50: no trailing zeros beyond the currency's
-            self.currency,
-            locale=self.locale,
-            decimal_quantization=False,
-        )
+        return _formatted("price", str(amount), self.currency, self._name)
 
     def quantity(self, value: Decimal) -> str:
         """A quantity without trailing zeros: "1.5", "10"."""
-        return format_decimal(value, format="#,##0.####", locale=self.locale)
+        return _formatted("quantity", str(value), "", self._name)
 
     def percent(self, rate: Decimal) -> str:
         """A rate given in percent (19 → "19 %" in de, "19%" in en)."""
-        return format_percent(rate / 100, locale=self.locale, decimal_quantization=False)
+        return _formatted("percent", str(rate), "", self._name)
 
     def date(self, value: dt.date | None) -> str:
-        return format_date(value, format="medium", locale=self.locale) if value else ""
+        return _formatted("date", value.isoformat(), "", self._name) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _formatted(kind: str, value: str, currency: str, locale_name: str) -> str:
+    locale = _parse_locale(locale_name)
+    if kind == "date":
+        return format_date(dt.date.fromisoformat(value), format="medium", locale=locale)
+    number = Decimal(value)
+    if kind == "money":
+        return format_currency(number, currency, locale=locale)
+    if kind == "price":
+        return format_currency(
+            number.normalize(),  # 19.5000 -> 19.50: no trailing zeros beyond the currency's
+            currency,
+            locale=locale,
+            decimal_quantization=False,
+        )
+    if kind == "quantity":
+        return format_decimal(number, format="#,##0.####", locale=locale)
+    return format_percent(number / 100, locale=locale, decimal_quantization=False)
 
 
 @lru_cache(maxsize=64)

@@ -7,19 +7,15 @@ user text is never parsed as markup and never leaves its area.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from invoicedesk.pdf.layout import Geometry
+from invoicedesk.pdf.logo import Logo, draw_logo
 from invoicedesk.pdf.templates import HAIRLINE, MUTED, TEXT, Theme
 from invoicedesk.pdf.text import Pen, clean, fit_lines, fit_ranked_lines, fit_size, wrap
 
@@ -41,35 +37,7 @@ class PageContent:
     footer: list[list[str]]  # columns of lines
     page_label: str  # "Page {page} of {pages}"
     watermark: str | None
-    logo: ImageReader | None
-
-
-# -- logo cache ----------------------------------------------------------------------
-
-_logos: OrderedDict[bytes, ImageReader | None] = OrderedDict()
-_logo_lock = threading.Lock()
-
-
-def logo_image(data: bytes | None) -> ImageReader | None:
-    """The parsed logo, cached by a hash of its bytes; None when absent or unreadable
-    (a broken logo must not stop the invoice)."""
-    if not data:
-        return None
-    key = hashlib.sha256(data).digest()
-    with _logo_lock:
-        if key in _logos:
-            _logos.move_to_end(key)
-            return _logos[key]
-    try:
-        image: ImageReader | None = ImageReader(io.BytesIO(data))
-        image.getSize()  # type: ignore[union-attr]
-    except Exception:  # Pillow raises many kinds of errors for bad files
-        image = None
-    with _logo_lock:
-        _logos[key] = image
-        while len(_logos) > 8:
-            _logos.popitem(last=False)
-    return image
+    logo: Logo | None
 
 
 # -- drawing ---------------------------------------------------------------------------
@@ -128,16 +96,16 @@ def _draw_letterhead(canvas: Canvas, geo: Geometry, theme: Theme, content: PageC
     logo_width = 0.0
     logo = content.logo if theme.show_logo else None
     if logo is not None:
-        image_width, image_height = logo.getSize()
+        image_width, image_height = logo.width, logo.height
         scale = min(LOGO_MAX_WIDTH / image_width, LOGO_MAX_HEIGHT / image_height)
         logo_width, logo_height = image_width * scale, image_height * scale
-        canvas.drawImage(
+        draw_logo(
+            canvas,
             logo,
             geo.width - geo.right - logo_width,
             geo.y(top) - logo_height,
             logo_width,
             logo_height,
-            mask="auto",
         )
     text_width = geo.body_width - logo_width - (12 if logo_width else 0)
     name_size = fit_size(content.seller_name, fonts.bold, 17, text_width, min_size=9)

@@ -40,13 +40,13 @@ from invoicedesk.pdf.labels import (
 )
 from invoicedesk.pdf.layout import Geometry, geometry_for
 from invoicedesk.pdf.lines import line_table
+from invoicedesk.pdf.logo import logo_image
 from invoicedesk.pdf.model import LANGUAGES, PdfInput
 from invoicedesk.pdf.page import (
     PageContent,
     draw_first_page,
     draw_later_page,
     first_body_top,
-    logo_image,
     numbered_canvas,
     page_number_drawer,
 )

@@ -56,7 +56,7 @@ def require_readable_logo(layout: Layout, consequence: str) -> None:
     unreadable logo out (fine for a preview), but an archived PDF can never be fixed."""
     if not layout.logo:
         return
-    from invoicedesk.pdf.page import logo_image  # parsed once per logo, cached
+    from invoicedesk.pdf.logo import logo_image  # parsed once per logo, cached
 
     if logo_image(layout.logo) is None:
         raise DomainError(

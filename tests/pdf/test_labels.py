@@ -45,6 +45,20 @@ def test_formatter_follows_the_locale() -> None:
     assert Formatter("xx_INVALID", "EUR").money(D(1)) == "€1.00"  # unknown locale: English
 
 
+def test_formatted_values_are_kept_apart_by_locale_and_currency() -> None:
+    # Results are cached across documents; each locale and currency keeps its own.
+    amount = D("1234.5")
+    for _ in range(2):
+        assert normal(Formatter("de_DE", "EUR").money(amount)) == "1.234,50 €"
+        assert Formatter("en_US", "EUR").money(amount) == "€1,234.50"
+        assert Formatter("en_US", "USD").money(amount) == "$1,234.50"
+        assert normal(Formatter("de_CH", "CHF").money(amount)) == "CHF 1'234.50"
+        assert Formatter("en_US", "USD").price(amount) == "$1,234.50"
+        assert Formatter("en_US", "USD").quantity(amount) == "1,234.5"
+        assert normal(Formatter("de_AT", "EUR").date(dt.date(2026, 1, 5))) == "05.01.2026"
+        assert Formatter("en_GB", "EUR").date(dt.date(2026, 1, 5)) == "5 Jan 2026"
+
+
 def test_addresses_follow_the_destination_country() -> None:
     us = PostalAddress(
         street="1 Main St", zip="62704", city="Springfield", region="IL", country="US"

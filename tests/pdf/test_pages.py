@@ -25,6 +25,7 @@ from tests.pdf.builders import (
     many_lines,
     page_images,
     pdf_input,
+    pdf_words,
 )
 from tests.pdf.builders import word_boxes as boxes_of
 
@@ -243,6 +244,29 @@ def test_fonts_are_embedded_subsets_of_the_noto_families() -> None:
         assert any(name.endswith("-Bold") for name in names)
 
 
+def _font_programs(content: bytes) -> dict[str, bytes]:
+    fonts = PdfReader(BytesIO(content)).pages[0]["/Resources"]["/Font"]
+    programs = {}
+    for reference in fonts.values():
+        font = reference.get_object()
+        descriptor = font["/FontDescriptor"].get_object()
+        programs[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return programs
+
+
+def test_kept_font_subsets_serve_only_documents_with_the_same_characters() -> None:
+    # Subsets are kept between documents: a document with other characters gets its own,
+    # the same document again gets the same font programs and shows the same text.
+    first = render_pdf(pdf_input())
+    other_buyer = dataclasses.replace(BUYER, name="Ωmega Żółw Ärzte Qvist")
+    other = render_pdf(pdf_input(buyer=other_buyer))
+    again = render_pdf(pdf_input())
+    assert _font_programs(again) == _font_programs(first)
+    assert _font_programs(other) != _font_programs(first)
+    assert pdf_words(again) == pdf_words(first)
+    assert "Ωmega Żółw Ärzte Qvist" in pdf_words(other)
+
+
 def test_logo_is_an_image_except_in_the_print_version() -> None:
     logo = logo_png()
     normal_pdf = PdfReader(BytesIO(render_pdf(pdf_input(options={"logo": logo}))))
@@ -253,6 +277,37 @@ def test_logo_is_an_image_except_in_the_print_version() -> None:
     assert _images(normal_pdf.pages[0]["/Resources"]) == 1
     assert _images(print_pdf.pages[0]["/Resources"]) == 0
     assert _images(plain_pdf.pages[0]["/Resources"]) == 0
+
+
+def _logo_xobject(content: bytes) -> Any:
+    xobjects = PdfReader(BytesIO(content)).pages[0]["/Resources"]["/XObject"]
+    images = [x.get_object() for x in xobjects.values()]
+    images = [x for x in images if x.get("/Subtype") == "/Image"]
+    assert len(images) == 1
+    return images[0]
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_every_document_carries_the_logos_pixels_and_transparency(kind: str) -> None:
+    # The logo is encoded once per process and copied into each document: the second
+    # and third documents must hold the same pixels (and soft mask) as the first.
+    image = Image.new("RGBA" if kind == "PNG" else "RGB", (40, 20), (200, 30, 30, 255))
+    for x in range(20, 40):
+        for y in range(20):
+            image.putpixel((x, y), (10, 120, 60, 0) if kind == "PNG" else (10, 120, 60))
+    buffer = BytesIO()
+    image.save(buffer, kind)
+    logo = buffer.getvalue()
+    for number in ("RE-1", "RE-2", "RE-3"):
+        xobject = _logo_xobject(render_pdf(pdf_input(number=number, options={"logo": logo})))
+        assert (xobject["/Width"], xobject["/Height"]) == (40, 20)
+        if kind == "JPEG":
+            assert xobject["/Filter"] == ["/DCTDecode"] and "/SMask" not in xobject
+            continue
+        pixels = xobject.get_data()
+        assert pixels[:3] == bytes((200, 30, 30)) and pixels[60:63] == bytes((10, 120, 60))
+        alpha = xobject["/SMask"].get_object().get_data()
+        assert alpha == (bytes([255] * 20) + bytes(20)) * 20
 
 
 def test_a_broken_logo_is_left_out() -> None:

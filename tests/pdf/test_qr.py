@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import segno
+import segno.helpers
 
+from invoicedesk.pdf.epc_qr import epc_payload
 from invoicedesk.pdf.model import DocumentKind
 from invoicedesk.pdf.render import render_pdf
-from tests.pdf.builders import SELLER, document, pdf_input, pdf_words, qr_payloads
+from tests.pdf.builders import SELLER, D, document, pdf_input, pdf_words, qr_payloads
 
 
 def test_invoice_qr_decodes_to_an_epc_transfer_of_the_amount_due(tmp_path: Path) -> None:
@@ -99,3 +102,52 @@ def test_bank_details_that_make_no_valid_code_leave_the_code_out(tmp_path: Path)
     words = pdf_words(content)
     assert "Scan to pay" not in words
     assert "Amount due" in words and "IBAN: DE89 3704 0044 0532 0130 00" in words
+
+
+@pytest.mark.parametrize(
+    ("name", "charset"),
+    [
+        ("Muster Software GmbH", "2"),  # ISO 8859-1
+        ("Bäckerei Müller e.K.", "2"),
+        ("Łódź Usługi sp. z o.o.", "3"),  # ISO 8859-2
+        ("Αθηναϊκή Εταιρεία ΑΕ", "6"),  # ISO 8859-7
+        ("ООО Ромашка", "5"),  # ISO 8859-5
+        ("Smile \U0001f600 Ltd", "1"),  # UTF-8
+    ],
+)
+def test_the_payload_is_what_segnos_epc_helper_encodes(name: str, charset: str) -> None:
+    # segno's make_epc_qr picks the mask itself; encoding our payload with the mask it
+    # picked must give the very same symbol: same bytes, error level M, version.
+    iban, bic = "DE89370400440532013000", "COBADEFFXXX"
+    theirs = segno.helpers.make_epc_qr(
+        name=name, iban=iban, amount=D("1234.50"), text="RE-1", bic=bic
+    )
+    payload = epc_payload(name, iban, "1234.50", "RE-1", bic)
+    assert payload is not None and payload.split(b"\n")[2] == charset.encode()
+    ours = segno.make(payload, error="m", boost_error=False, micro=False, mask=theirs.mask)
+    assert ours.matrix == theirs.matrix
+    assert (ours.version, ours.error) == (theirs.version, "M")
+
+
+@pytest.mark.parametrize(
+    ("bic", "amount", "text"),
+    [("COBADEFFXX", "1.00", "RE-1"), ("", "0.00", "RE-1"), ("", "1.00", "x" * 141)],
+    ids=["bic-of-ten", "nothing-due", "text-too-long"],
+)
+def test_data_the_standard_refuses_makes_no_payload(bic: str, amount: str, text: str) -> None:
+    assert epc_payload("ACME", "DE89370400440532013000", amount, text, bic) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "amount"),
+    [("RE-2026-0001", "0.01"), ("2026/11/000123", "999999.99"), ("A-7", "48213.07")],
+)
+def test_codes_with_the_fixed_mask_scan(tmp_path: Path, number: str, amount: str) -> None:
+    # Any of the eight masks is valid; a scanner reads the one we always use.
+    doc = document(lines=(dataclasses.replace(document().lines[0], unit_price=D(amount)),))
+    pdf = pdf_input(doc, number=number)
+    payloads = qr_payloads(render_pdf(pdf), tmp_path)
+    assert len(payloads) == 1
+    lines = payloads[0].split("\n")
+    assert lines[7] == f"EUR{pdf.totals.due}".rstrip("0").rstrip(".")
+    assert lines[10] == number
