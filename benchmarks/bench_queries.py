@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from list_floors import search_floor, sort_floor  # benchmarks/ (run as a script)
 from sqlalchemy import event
 
 from invoicedesk.core.lifecycle import State
@@ -49,6 +50,10 @@ from invoicedesk.services.search import (
 
 CACHE = Path("/tmp/invoicedesk-bench-100k.sqlite")
 LIST_TARGET_MS = 50.0
+SORT_TARGET_MS = 20.0  # issue 11: every sort key's first page
+SEARCH_TARGET_MS = 50.0  # issue 11: results of any search term
+RELOAD_MAX_RATIO = 2.0  # issue 11: the list's full reload against the raw floor
+SEARCH_TERMS = ("m", "mü", "mül", "muller", "Müller", "gmbh", "RE-2025-0", "no such text")
 REPORT_TARGET_MS = 300.0
 REPORT_MAX_RATIO = 3.0
 
@@ -366,13 +371,87 @@ def list_cases(path: Path, today: dt.date) -> list[tuple[str, InvoiceFilter, str
     case(f"dates {first} … {last}", date_from=first, date_to=last)
     case("tag 'Wartung'", tags=("Wartung",))
     case(f"product {product}", product_id=product)
-    case("paid by PayPal", payment_method=PaymentMethod.PAYPAL)
+    case("paid by PayPal", payment_methods=(PaymentMethod.PAYPAL,))
     case("text 'Relaunch'", text="Relaunch")
     case("overdue, by due date", "due_date", False, states=(State.OVERDUE,))
+    return cases
+
+
+def reload_floor(path: Path) -> Callable[[], object]:
+    """The list's full reload written by hand with sqlite3: first 200 rows, count, all ids."""
+    connection = sqlite3.connect(path, check_same_thread=False)
+
+    def run() -> object:
+        first = connection.execute(
+            "SELECT i.*, c.name FROM invoices AS i JOIN clients AS c ON c.id = i.client_id "
+            "ORDER BY i.date DESC NULLS LAST, i.id DESC LIMIT 200"
+        ).fetchall()
+        count = connection.execute("SELECT count(*) FROM invoices").fetchone()
+        ids = [row[0] for row in connection.execute(
+            "SELECT id FROM invoices ORDER BY date DESC NULLS LAST, id DESC"
+        )]  # fmt: skip
+        return first, count, ids
+
+    return run
+
+
+def _ratio(ours: Result, floor: Result) -> str:
+    if not ours.median_ms or not floor.median_ms:
+        return "  n/a"
+    return f"{ours.median_ms / floor.median_ms:4.2f}x"
+
+
+def extra_sections(db: Database, path: Path, watch: Watch, runs: int, today: dt.date) -> int:
+    """Issue 11's list figures: sort keys, search per term length, reload against the floor.
+    Returns the number of missed targets."""
+    missed = 0
+    print(f"\nfirst page (200 rows) per sort key, no filter (target <= {SORT_TARGET_MS:.0f} ms);"
+          " floor: the same page by hand (ids by the key first, then their rows)")  # fmt: skip
     for sort in SORT_KEYS:
         for descending in (False, True):
-            case(f"sorted by {sort} {'desc' if descending else 'asc'}", sort, descending)
-    return cases
+            flt = InvoiceFilter(today=today)
+            page = functools.partial(
+                list_invoices, db, flt, sort=sort, descending=descending, limit=200
+            )
+            label = f"sorted by {sort} {'desc' if descending else 'asc'}"
+            result = measure(watch, label, page, runs, SORT_TARGET_MS)
+            floor = measure(watch, "", sort_floor(path, sort, descending, today), runs, None)
+            print(f"{result.line()}  floor {floor.median_ms or 0:5.1f} ms  "
+                  f"ratio {_ratio(result, floor)}", flush=True)  # fmt: skip
+            missed += result.missed
+    print(f"\nsearch box per term length: first 200 rows + count (target <= "
+          f"{SEARCH_TARGET_MS:.0f} ms); floor: the same by hand on the same index (the "
+          "faster of driving by the matches and checking them along the date index); "
+          "all ids after them")  # fmt: skip
+    for term in SEARCH_TERMS:
+        flt = InvoiceFilter(search=term, today=today)
+
+        def first(flt: InvoiceFilter = flt) -> object:
+            return list_invoices(db, flt, limit=200), count_invoices(db, flt)
+
+        result = measure(watch, f"{term!r} ({len(term)} chars)", first, runs, SEARCH_TARGET_MS)
+        floor = measure(watch, "", search_floor(path, term, today), runs, None)
+        found = count_invoices(db, flt)
+        every = measure(watch, "", functools.partial(row_ids, db, flt), runs, None)
+        print(f"{result.line()}  floor {floor.median_ms or 0:5.1f} ms  ratio "
+              f"{_ratio(result, floor)}  {found:>7,} found; all ids "
+              f"{every.median_ms or 0:5.1f} ms")  # fmt: skip
+        missed += result.missed
+    print(f"\nthe list's full reload: first 200 + count + all ids, date desc "
+          f"(target <= {RELOAD_MAX_RATIO:.0f}x the floor)")  # fmt: skip
+    flt = InvoiceFilter(today=today)
+
+    def reload() -> object:
+        return list_invoices(db, flt, limit=200), count_invoices(db, flt), row_ids(db, flt)
+
+    ours = measure(watch, "service (list_invoices, count_invoices, row_ids)", reload, runs, None)
+    floor = measure(watch, "floor: the same with sqlite3 by hand", reload_floor(path), runs, None)
+    ratio = (ours.median_ms or float("inf")) / (floor.median_ms or float("nan"))
+    print(ours.line())
+    print(floor.line())
+    ok = ratio <= RELOAD_MAX_RATIO
+    print(f"  ratio {ratio:.2f}x  {'ok' if ok else 'MISSED'}")
+    return missed + (not ok)
 
 
 def main() -> int:
@@ -473,6 +552,7 @@ def main() -> int:
         f"  ({len(plain_rows):,} groups; same groups and counts: {same})"
     )
 
+    extra_missed = extra_sections(db, path, watch, args.runs, today)
     missed = [r for r in results if r.missed or args.explain]
     if missed or not ratio_ok:
         print("\nquery plans" + ("" if args.explain else " of the missed targets"))
@@ -484,7 +564,7 @@ def main() -> int:
             explain(path, report.statements)
     if args.what_if:
         what_if(path, today, args.runs, args.limit)
-    failed = sum(r.missed for r in results) + (not ratio_ok)
+    failed = sum(r.missed for r in results) + (not ratio_ok) + extra_missed
     print(f"\n{failed} target(s) missed" if failed else "\nall targets met")
     db.dispose()
     return 1 if failed else 0

@@ -45,7 +45,24 @@ class Storage:
 
     def search_condition(self, invoice_id: Any, term: str) -> ColumnElement[bool] | None:
         """A condition on ``invoice_id`` answered by the search index for ``term``, or None
-        when the index cannot answer it (the caller falls back to ``LIKE``)."""
+        when the index cannot answer it (the caller falls back to ``LIKE``). ``invoice_id``
+        may be an expression of the id (``Invoice.id + 0``) to have each row checked
+        against the matches rather than the matches drive the query."""
+        return None
+
+    def search_hits(self, session: Session, term: str) -> int | None:
+        """How many invoices :meth:`search_condition` finds for ``term``, cheaply from the
+        index; None when unknown."""
+        return None
+
+    def search_anywhere(self, invoice_id: Any, text: str) -> ColumnElement[bool] | None:
+        """A condition on ``invoice_id`` true at least for every invoice whose searchable
+        text contains ``text`` (more is fine: it narrows a ``LIKE``); None: no help."""
+        return None
+
+    def client_order(self) -> tuple[Any, ColumnElement[Any]] | None:
+        """A table whose ``id`` is the invoice id and its column that orders invoices by the
+        client shown (case and accents ignored); None: the caller sorts by the name itself."""
         return None
 
     @contextmanager
@@ -97,6 +114,7 @@ class SqliteStorage(Storage):
             # Let us issue BEGIN ourselves (pysqlite's own transaction handling is too late
             # for BEGIN IMMEDIATE and skips DDL).
             dbapi_connection.isolation_level = None
+            search_index.register(dbapi_connection)  # the index's triggers fold text with it
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
@@ -119,15 +137,20 @@ class SqliteStorage(Storage):
 
     # ------------------------------------------------------------------ search
 
-    _SEARCH = table(search_index.TABLE, column("rowid"), column("text"))
-
     def search_condition(self, invoice_id: Any, term: str) -> ColumnElement[bool] | None:
-        # The trigram index answers "contains" of three characters or more in
-        # milliseconds; no LIKE wildcards (an ESCAPE clause would turn the index off).
-        if len(term) < search_index.MIN_TERM or any(c in term for c in "%_\\"):
-            return None
-        found = select(self._SEARCH.c.rowid).where(self._SEARCH.c.text.like(f"%{term}%"))
-        return invoice_id.in_(found)  # type: ignore[no-any-return]
+        # Folded terms looked up in the folded index: three characters or more anywhere
+        # (trigrams), one or two at the start of the number or the client (indexed ranges).
+        return search_index.condition(invoice_id, term)
+
+    def search_hits(self, session: Session, term: str) -> int | None:
+        return search_index.hits(session, term)
+
+    def search_anywhere(self, invoice_id: Any, text: str) -> ColumnElement[bool] | None:
+        return search_index.anywhere(invoice_id, text)
+
+    def client_order(self) -> tuple[Any, ColumnElement[Any]] | None:
+        keys = search_index.SORT
+        return keys, keys.c.client
 
     @contextmanager
     def bulk_writes(self, session: Session) -> Iterator[None]:
@@ -190,9 +213,11 @@ class SqliteStorage(Storage):
         if _has_invoices(connection):
             connection.exec_driver_sql("ANALYZE")
             # The search index's shadow tables are only ever read by rowid, which is right
-            # at any size; figures of them only tempt the planner to scan.
+            # at any size; figures of them only tempt the planner to scan. (Not the sort
+            # keys: the client sort walks their index, chosen by their figures.)
             connection.exec_driver_sql(
                 "DELETE FROM sqlite_stat1 WHERE tbl LIKE 'invoice\\_search%' ESCAPE '\\'"
+                f" AND tbl <> '{search_index.SORT_TABLE}'"
             )
         elif _has_stat_table(connection):
             connection.exec_driver_sql("DELETE FROM sqlite_stat1")

@@ -7,11 +7,24 @@ the command line and the grouped reports, so they always agree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+import heapq
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from invoicedesk.core.errors import DomainError
@@ -26,6 +39,14 @@ from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.validation import choice
 
 SORT_KEYS = ("number", "client", "date", "due_date", "state", "net", "gross", "open", "id")
+
+# A search term matching at least 1/share of the invoices is checked row by row along the
+# index of the list's order (``Invoice.id + 0``) instead of fetching every match and
+# sorting them: on 100,000 invoices "gmbh" (19 % of them) gives its first page in 2.5 ms
+# instead of 49 ms, while a rare term is quicker the other way (a walk could read the
+# whole index). All ids of a term are read the whole index long either way: only for many.
+PAGE_PROBE_SHARE = 40
+ALL_PROBE_SHARE = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +130,23 @@ def _state_condition(state: State, today: dt.date) -> ColumnElement[bool]:
     return Invoice.status == state.value
 
 
-def apply_filter(query: Select[Any], flt: InvoiceFilter, storage: Storage) -> Select[Any]:
+def apply_filter(
+    query: Select[Any], flt: InvoiceFilter, storage: Storage, *, probe: bool = False
+) -> Select[Any]:
     """Add the filter's conditions to a query over ``Invoice`` (joined to ``Client``);
-    ``storage`` answers the search box from its index where it can."""
+    ``storage`` answers the search box from its index where it can (``probe``: each row
+    is checked against the index's matches, for terms matching many: :func:`_probes`)."""
     today = flt.today or dt.date.today()
     conditions: list[ColumnElement[bool]] = []
+    invoice_id: Any = Invoice.id + 0 if probe else Invoice.id
     if flt.client_id is not None:
         conditions.append(Invoice.client_id == flt.client_id)
-    if flt.number.strip():
-        conditions.append(Invoice.number.ilike(_like(flt.number.strip()), escape="\\"))
+    number = flt.number.strip()
+    if number:
+        conditions.append(Invoice.number.ilike(_like(number), escape="\\"))
+        candidates = storage.search_anywhere(invoice_id, number)
+        if candidates is not None:  # the few whose text has it, not every number read
+            conditions.append(candidates)
     if flt.states:
         conditions.append(
             or_(*(_state_condition(choice(State, s, "states"), today) for s in flt.states))
@@ -148,7 +177,7 @@ def apply_filter(query: Select[Any], flt: InvoiceFilter, storage: Storage) -> Se
             )
         )
     term = flt.search.strip()
-    indexed = storage.search_condition(Invoice.id, term) if term else None
+    indexed = storage.search_condition(invoice_id, term) if term else None
     if indexed is not None:
         conditions.append(indexed)  # the engine's search index (db/storage.py)
     elif term:
@@ -192,32 +221,91 @@ def _base(columns: list[Any], *, with_client: bool = True) -> Select[Any]:
 
 
 def _needs_client(flt: InvoiceFilter, storage: Storage, sort: str | None = None) -> bool:
-    """Whether a query must join clients (a term the index cannot answer and the client
-    sort read it)."""
+    """Whether a query must join clients (a term the index cannot answer, or a client
+    sort the storage has no sort keys for)."""
     term = flt.search.strip()
     unindexed = bool(term) and storage.search_condition(Invoice.id, term) is None
-    return unindexed or sort == "client"
+    return unindexed or (sort == "client" and storage.client_order() is None)
 
 
-def _order(sort: str, descending: bool, today: dt.date) -> list[Any]:
+def _sorted(
+    query: Select[Any], sort: str, descending: bool, today: dt.date, storage: Storage
+) -> Select[Any]:
+    """``query`` in list order (joined to the storage's client sort keys when sorting by
+    client: an index walk instead of folding every invoice's client name)."""
     if sort not in SORT_KEYS:
         raise DomainError(f"cannot sort by '{sort}' ({', '.join(SORT_KEYS)})", "sort")
-    column: Any = {
-        "number": Invoice.number,
-        "client": func.lower(SHOWN_CLIENT_NAME),  # as the clients list: case ignored
-        "date": Invoice.date,
-        "due_date": Invoice.due_date,
-        "state": state_expression(today),
-        "net": Invoice.net,
-        "gross": Invoice.gross,
-        "open": Invoice.open_amount,
-        "id": Invoice.id,
-    }[sort]
+    keys = storage.client_order() if sort == "client" else None
+    column: Any
+    tie_column: Any = Invoice.id
+    if keys is not None:
+        table, column = keys
+        query = query.join(table, table.c.id == Invoice.id)
+        tie_column = table.c.id  # the same id, but the sort index's own: one index walk
+    else:
+        column = {
+            "number": Invoice.number,
+            "client": func.lower(SHOWN_CLIENT_NAME),  # as the clients list: case ignored
+            "date": Invoice.date,
+            "due_date": Invoice.due_date,
+            "state": state_expression(today),
+            "net": Invoice.net,
+            "gross": Invoice.gross,
+            "open": Invoice.open_amount,
+            "id": Invoice.id,
+        }[sort]
     # Drafts have no number or date yet: keep them together at the end either way.
     # (NULLS LAST rather than a leading "IS NULL" term, so SQLite can walk the index.)
     ordered = (column.desc() if descending else column.asc()).nulls_last()
+    tie = tie_column.desc() if descending else tie_column.asc()
+    return query.order_by(ordered, tie)
+
+
+def _probes(session: Session, flt: InvoiceFilter, storage: Storage, share: int) -> bool:
+    """Whether the index's matches for the search box (and the number filter) are so many
+    (at least 1/``share`` of the invoices) that each row should be checked against them."""
+    terms = [flt.search] if flt.search.strip() else []
+    if storage.search_anywhere(Invoice.id, flt.number) is not None:
+        terms.append(flt.number)
+    found = [n for n in (storage.search_hits(session, t) for t in terms) if n is not None]
+    if not found:
+        return False
+    total = session.scalar(select(func.max(Invoice.id))) or 0
+    return min(found) * share >= total
+
+
+def _state_parts(today: dt.date, descending: bool) -> list[tuple[int, ColumnElement[bool]]]:
+    """(rank, condition) of each state in list order, one part per stored status (overdue
+    has two): each part's invoices come in id order from ix_invoices_status_id (status,
+    id, doc_type, due_date) without reading a row, so the state sort needs no sorting."""
+    parts: list[tuple[int, ColumnElement[bool]]] = []
+    for rank, state in enumerate(sorted(State, key=lambda s: s.value, reverse=descending)):
+        if state is State.OVERDUE:
+            for status in (Status.OPEN, Status.PART_PAID):
+                parts.append((rank, and_(Invoice.status == status.value, overdue_condition(today))))
+        else:
+            parts.append((rank, _state_condition(state, today)))
+    return parts
+
+
+@functools.lru_cache(maxsize=16)  # built once per filter and day: building costs more than running
+def _state_page(
+    flt: InvoiceFilter, storage: Storage, descending: bool, today: dt.date, rows: int, probe: bool
+) -> Select[Any]:
+    """The ids of the first ``rows`` in state order (then id; the page's limit and offset
+    are the caller's): the first ``rows`` of each part, ranked by state and sorted — at
+    most seven times ``rows`` ids, instead of the state of every invoice computed and
+    sorted."""
     tie = Invoice.id.desc() if descending else Invoice.id.asc()
-    return [ordered, tie]
+    arms = []
+    for rank, part in _state_parts(today, descending):
+        arm = _base([literal_column(str(rank)).label("rank"), Invoice.id.label("id")],
+                    with_client=_needs_client(flt, storage))  # fmt: skip
+        arm = apply_filter(arm, flt, storage, probe=probe).where(part)
+        arms.append(select(arm.order_by(tie).limit(rows).subquery()))
+    merged = union_all(*arms).subquery()
+    order = merged.c.id.desc() if descending else merged.c.id.asc()
+    return select(merged.c.id).order_by(merged.c.rank, order)
 
 
 def list_invoices(
@@ -264,12 +352,23 @@ def fetch_rows(
             Invoice.title,
         ]
     )
-    query = apply_filter(query, flt, storage_of(session)).order_by(
-        *_order(sort, descending, today)
-    )
+    storage = storage_of(session)
     if ids is not None:
-        query = query.where(Invoice.id.in_(ids))
-    rows = session.execute(query.limit(limit).offset(offset)).all()
+        query = apply_filter(query, flt, storage).where(Invoice.id.in_(ids))
+        query = _sorted(query, sort, descending, today, storage).limit(limit).offset(offset)
+    else:
+        # The page's ids first (narrow: often an index walk), then their columns: sorting
+        # by a computed key (the state) no longer computes every row's columns.
+        probe = _probes(session, flt, storage, PAGE_PROBE_SHARE)
+        if sort == "state":
+            page = _state_page(flt, storage, descending, today, limit + offset, probe)
+        else:
+            page = _base([Invoice.id], with_client=_needs_client(flt, storage, sort))
+            page = apply_filter(page, flt, storage, probe=probe)
+            page = _sorted(page, sort, descending, today, storage)
+        query = query.where(Invoice.id.in_(page.limit(limit).offset(offset)))
+        query = _sorted(query, sort, descending, today, storage)
+    rows = session.execute(query).all()
     tags = _tags_of(session, [row[0] for row in rows])
     return [
         InvoiceRow(
@@ -311,6 +410,10 @@ def _tags_of(session: Session, invoice_ids: list[int]) -> dict[int, tuple[str, .
 def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
     flt = flt or InvoiceFilter()
     with db.read() as session:
+        if flt.search.strip() and replace(flt, search="") == InvoiceFilter():
+            found = db.storage.search_hits(session, flt.search)  # from the index alone
+            if found is not None:
+                return found
         counted = _base([func.count()], with_client=_needs_client(flt, db.storage))
         query = apply_filter(counted, flt, db.storage)
         return int(session.scalar(query) or 0)
@@ -321,11 +424,37 @@ def row_ids(
 ) -> list[int]:
     """All matching ids in list order: cheap (one integer per row) for lazy table models."""
     flt = flt or InvoiceFilter()
+    today = flt.today or dt.date.today()
     with db.read() as session:
+        probe = _probes(session, flt, db.storage, ALL_PROBE_SHARE)
+        if sort == "state":  # state by state, each in id order (as _state_page)
+            tie = Invoice.id.desc() if descending else Invoice.id.asc()
+            states: dict[int, list[list[int]]] = {}
+            for rank, part in _state_parts(today, descending):
+                ids = _base([Invoice.id], with_client=_needs_client(flt, db.storage))
+                ids = apply_filter(ids, flt, db.storage, probe=probe).where(part)
+                states.setdefault(rank, []).append(_first_column(session, ids.order_by(tie)))
+            return [
+                invoice_id
+                for rank in sorted(states)
+                for invoice_id in heapq.merge(*states[rank], reverse=descending)
+            ]
         ids = _base([Invoice.id], with_client=_needs_client(flt, db.storage, sort))
-        query = apply_filter(ids, flt, db.storage)
-        query = query.order_by(*_order(sort, descending, flt.today or dt.date.today()))
-        return list(session.scalars(query))
+        ids = apply_filter(ids, flt, db.storage, probe=probe)
+        return _first_column(session, _sorted(ids, sort, descending, today, db.storage))
+
+
+def _first_column(session: Session, query: Select[Any]) -> list[Any]:
+    """The first column of every row, straight from the driver's cursor: for 100,000 ids
+    SQLAlchemy's per-row result handling costs four times the query itself."""
+    connection = session.connection()
+    sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(sql))
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def rows_by_id(db: Database, ids: list[int], today: dt.date | None = None) -> list[InvoiceRow]:

@@ -61,6 +61,9 @@ class Invoice(TimestampMixin, Base):
         Index("ix_invoices_status_due_date_doc_type", "status", "due_date", "doc_type"),
         Index("ix_invoices_client_id_date", "client_id", "date"),
         Index("ix_invoices_status_date", "status", "date"),
+        # The state sort: each stored status's invoices in id order, overdue told apart
+        # from the index alone (services/search.py, _state_parts).
+        Index("ix_invoices_status_id", "status", "id", "doc_type", "due_date"),
         Index("ix_invoices_net", "net"),
         Index("ix_invoices_gross", "gross"),
         Index("ix_invoices_open_amount", "open_amount"),

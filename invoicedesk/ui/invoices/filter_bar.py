@@ -2,7 +2,8 @@
 
 It only collects what the user wants to see and hands it out as an
 :class:`InvoiceFilter`; the page reloads the list when ``changed`` fires. Typing
-is debounced, choices apply at once. :class:`AnyDateEdit` and
+is debounced (adaptively: about twice as long as the last search took, 30–80 ms),
+choices apply at once. :class:`AnyDateEdit` and
 :class:`ClientCombo` are shared with the payments page.
 """
 
@@ -35,7 +36,12 @@ from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.formatting import user_locale
 
-SEARCH_DELAY_MS = 200
+SEARCH_DELAY_MS = 200  # other search boxes (the payments' invoice chooser)
+# The invoice search box waits twice as long as its last search took, within these bounds:
+# fast searches follow the typing closely, slow ones are not started for every keystroke.
+DEBOUNCE_MIN_MS = 30
+DEBOUNCE_MAX_MS = 80
+DEBOUNCE_START_MS = 50
 UNPAID = (State.OPEN, State.OVERDUE, State.PART_PAID)
 _ANY = QDate(2000, 1, 1)  # the "Any" value of a date edit (shown as its special text)
 _ALL_CLIENTS = -1  # the data of "All clients" (never None: see delegates.model_data)
@@ -268,7 +274,7 @@ class FilterBar(QWidget):
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.setInterval(DEBOUNCE_START_MS)
         self._debounce.timeout.connect(self._emit_changed)
         self.search.textChanged.connect(self._debounce.start)
         self.tags.textChanged.connect(self._debounce.start)
@@ -336,6 +342,14 @@ class FilterBar(QWidget):
 
     def set_clients(self, clients: Sequence[tuple[int, str]]) -> None:
         self.client.set_clients(clients)
+
+    def set_search_cost(self, elapsed_ms: float) -> None:
+        """How long the last search took to show rows: the next typing pause follows it."""
+        wanted = round(2 * elapsed_ms)
+        self._debounce.setInterval(min(DEBOUNCE_MAX_MS, max(DEBOUNCE_MIN_MS, wanted)))
+
+    def debounce_ms(self) -> int:
+        return self._debounce.interval()
 
     def is_pending(self) -> bool:
         """Typing that has not been applied yet (the debounce is running)."""

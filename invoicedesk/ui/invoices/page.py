@@ -110,6 +110,7 @@ class InvoicesPage(QWidget):
         self._restoring_after_preview = False
         self._touched = False  # the user changed the selection since the preview
         self._summary_generation = 0
+        self._totals_wanted = False  # the totals wait for the list's first rows
         self._clients_task: Task | None = None
         self._clients_loaded = False
 
@@ -194,6 +195,7 @@ class InvoicesPage(QWidget):
         self.model.previewed.connect(self._on_previewed)
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(self._on_failed)
+        self.model.firstRowsLoaded.connect(self._on_first_rows)
         header.sortIndicatorChanged.connect(self._sort_changed)
         ctx.bus.changed.connect(self._bus_changed)
 
@@ -204,7 +206,7 @@ class InvoicesPage(QWidget):
         # Enabling sorting sorts once by the indicator: that is the first load (newest first).
         header.setSortIndicator(self._sort_column, self._sort_order)
         self.table.setSortingEnabled(True)
-        self._update_footer()
+        self._totals_after_rows()
 
     # ------------------------------------------------------------------ page API
 
@@ -224,7 +226,7 @@ class InvoicesPage(QWidget):
         """Reload with the current filters, keeping the selection."""
         self.model.today = self.today
         self.model.reload(self.filter_bar.filter(self.today))
-        self._update_footer()
+        self._totals_after_rows()
         self._show_loading()
 
     def focus_search(self) -> None:
@@ -332,7 +334,24 @@ class InvoicesPage(QWidget):
         self._restoring_after_preview = False
         self._show_loading()
 
+    def _on_first_rows(self, elapsed_ms: float) -> None:
+        # Typing waits about as long as a search takes (fast searches: a short pause).
+        self.filter_bar.set_search_cost(elapsed_ms)
+        if self._totals_wanted:
+            self._update_footer()
+
+    def _totals_after_rows(self) -> None:
+        """Totals of the new filter once the list shows its first rows: the rows' query
+        never shares the cores with the totals' scan."""
+        self._summary_generation += 1  # totals still under way are of an old filter
+        self._totals_wanted = True
+        self._pending.add("summary")
+        if not self.model.is_loading():  # loaded already (a reload done on the spot)
+            self._update_footer()
+
     def _on_failed(self, message: str) -> None:
+        if self._totals_wanted:
+            self._update_footer()
         self._show_loading()
         self.table.set_empty_text(message)
         self.status_message.emit(message)
@@ -358,6 +377,7 @@ class InvoicesPage(QWidget):
                 )
 
     def _update_footer(self) -> None:
+        self._totals_wanted = False
         self._summary_generation += 1
         generation = self._summary_generation
         flt = self.filter_bar.filter(self.today)
