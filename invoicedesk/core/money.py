@@ -73,11 +73,13 @@ def parse_decimal(
     ``places`` decimals, negatives when not allowed, and magnitudes at or above
     ``maximum_abs``. Errors name ``field``.
     """
-    if isinstance(value, bool) or value is None:
+    if value.__class__ is Decimal:  # the common case first (bulk work checks millions)
+        number = value
+    elif isinstance(value, bool) or value is None:
         raise DomainError("a number is required", field)
-    if isinstance(value, float):
+    elif isinstance(value, float):
         raise DomainError("give the number as a string or an exact decimal, not a float", field)
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
@@ -99,15 +101,21 @@ def parse_decimal(
         raise DomainError(f"{value} must not be negative", field)
     if minimum is not None and number < minimum:
         raise DomainError(f"{value} must be at least {minimum}", field)
-    if places is not None:
-        exponent = number.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > places:
-            # "19.5000" has four digits after the point but only one that counts.
-            exponent = number.normalize().as_tuple().exponent
-            if isinstance(exponent, int) and -exponent > places:
-                raise DomainError(f"{value} has more than {places} decimal places", field)
+    if places is not None and not _within_places(number, places):
+        raise DomainError(f"{value} has more than {places} decimal places", field)
     # Normalise "-0" and exponent forms ("1E+2") to a plain decimal.
     return number + ZERO if number else ZERO
+
+
+def _within_places(number: Decimal, places: int) -> bool:
+    """Whether ``number`` has at most ``places`` decimals that count ("19.5000": one)."""
+    try:
+        # Rounding to the places changes nothing exactly when no further digit counts
+        # (one C call; reading the digits tuple costs twice as much).
+        return number.quantize(_exponent(places)) == number
+    except InvalidOperation:  # more digits than the context's precision
+        exponent = number.normalize().as_tuple().exponent
+        return not (isinstance(exponent, int) and -exponent > places)
 
 
 @dataclass(frozen=True, slots=True)

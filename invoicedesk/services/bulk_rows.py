@@ -1,6 +1,6 @@
 """Rows for the bulk use cases: many records written with one ``executemany`` per table.
 
-The bulk use cases (``invoice_batches.add_drafts``/``issue_many``/…,
+The bulk use cases (``invoice_batches.add_drafts``/``add_invoices``/``issue_many``/…,
 ``payments.record_payments``) validate and compute every record with the same functions
 as the single-record use cases and then write the resulting rows here, inside the
 caller's write transaction. Values are bound the way SQLAlchemy binds them (each
@@ -34,8 +34,25 @@ class Json(str):
     """A JSON value serialised once (a snapshot shared by many rows)."""
 
 
-def _scaled(value: Any) -> int:
+# Amounts repeat (rates, quantities, catalogue prices): each is scaled once. Only Decimal
+# keys: a float equal to a cached Decimal would otherwise slip past the refusal below.
+_SCALED: dict[Decimal, int] = {}
+
+
+def _scaled(value: Any) -> int | None:
     """What :class:`~invoicedesk.db.types.ExactDecimal` stores: the value in 1/10,000."""
+    if value.__class__ is Decimal:
+        found = _SCALED.get(value)
+        if found is not None:
+            return found
+        if len(_SCALED) >= 100_000:
+            _SCALED.clear()
+        number = _SCALED[value] = _scale(value)
+        return number
+    return None if value is None else _scale(value)
+
+
+def _scale(value: Any) -> int:
     if value.__class__ is not Decimal:
         if isinstance(value, float):
             raise TypeError("money must be Decimal, not float")
@@ -49,8 +66,19 @@ def _scaled(value: Any) -> int:
     return number
 
 
-def _json(value: object) -> str:
-    return value if isinstance(value, Json) else json.dumps(value)
+def _json(value: object) -> str | None:
+    if value is None or isinstance(value, Json):
+        return value
+    return "{}" if value == {} else json.dumps(value)  # most audit entries have no details
+
+
+def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` for a value that may be None (NULL stays NULL)."""
+
+    def converted(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return converted
 
 
 class TableWriter:
@@ -80,31 +108,30 @@ class TableWriter:
             kind = column.type
             converter: Callable[[Any], Any] | None
             if isinstance(kind, ExactDecimal):
-                converter = _scaled
+                converter = _scaled  # None stays None
             elif isinstance(kind, JSON):
-                converter = _json
+                converter = _json  # None stays None
             elif isinstance(kind, Date) and not isinstance(kind, DateTime):
-                converter = dt.date.isoformat
+                converter = _or_none(dt.date.isoformat)
             else:
-                converter = kind.bind_processor(dialect)
+                processor = kind.bind_processor(dialect)
+                converter = _or_none(processor) if processor is not None else None
             if converter is not None:
                 self.converters.append((position, converter))
 
     def values(self, rows: Iterable[Row]) -> list[tuple[Any, ...]]:
-        fallbacks, converters, getter = self.fallbacks, self.converters, self.getter
-        width = len(fallbacks)
-        values = []
-        for row in rows:
-            if len(row) == width:
-                record = list(getter(row))
-            else:
-                record = [row.get(name, fallback) for name, fallback in fallbacks]
-            for position, convert in converters:
-                value = record[position]
-                if value is not None:
-                    record[position] = convert(value)
-            values.append(tuple(record))
-        return values
+        """The rows as parameter tuples: a column a row leaves out takes its default, and
+        each column is converted as a whole (``map``, not a Python loop per value)."""
+        getter = self.getter
+        defaults = dict(self.fallbacks)
+        width = len(defaults)
+        records = [getter(row if len(row) == width else {**defaults, **row}) for row in rows]
+        if not records or not self.converters:
+            return records
+        columns = list(zip(*records, strict=True))
+        for position, convert in self.converters:
+            columns[position] = tuple(map(convert, columns[position]))
+        return list(zip(*columns, strict=True))
 
 
 class Rows:
@@ -194,18 +221,12 @@ class Rows:
             writer = TableWriter(tables[name], self.connection)
             assignments = ", ".join(f'"{k}" = ?' for k in keys)
             sql = f'UPDATE "{name}" SET {assignments} WHERE id = ?'
-            positions = [writer.names.index(k) for k in keys]
+            getter = operator.itemgetter(*keys, "id")
+            records = [getter(row) for batch in waiting for row in batch["rows"]]
             converters = dict(writer.converters)
-            values = []
-            for batch in waiting:
-                for row in batch["rows"]:
-                    record = []
-                    for key_name, position in zip(keys, positions, strict=True):
-                        value = row[key_name]
-                        convert = converters.get(position)
-                        record.append(convert(value) if convert and value is not None else value)
-                    record.append(row["id"])
-                    values.append(tuple(record))
-            self.connection.exec_driver_sql(sql, values)
-
-
+            convert = [converters.get(writer.names.index(k)) for k in keys]
+            values = list(zip(*records, strict=True))  # column by column, as for inserts
+            for position, converter in enumerate(convert):
+                if converter is not None:
+                    values[position] = tuple(map(converter, values[position]))
+            self.connection.exec_driver_sql(sql, list(zip(*values, strict=True)))

@@ -217,22 +217,25 @@ def add_clients(
     inputs: Sequence[ClientInput],
     *,
     at: Sequence[dt.datetime | None] | None = None,
+    paths: Sequence[str] | None = None,
 ) -> list[Client]:
     """Create many clients (``add_client`` for each) with one flush; ``at`` is each one's
-    moment of creation (default: now)."""
-    validated = [_validated(inp, f"clients[{i}]") for i, inp in enumerate(inputs)]
+    moment of creation (default: now); ``paths`` name each input in errors (default:
+    ``clients[i]``)."""
+    paths = paths or [f"clients[{i}]" for i in range(len(inputs))]
+    validated = [_validated(inp, path) for inp, path in zip(inputs, paths, strict=True)]
     taken = set(session.scalars(select(Client.customer_number)))
     for index, data in enumerate(validated):
         if data.customer_number:
             if data.customer_number in taken:
                 raise DomainError(
                     f"customer number {data.customer_number} is already taken",
-                    f"clients[{index}].customer_number",
+                    f"{paths[index]}.customer_number",
                 )
             taken.add(data.customer_number)
     # The numbers the sequence gives, drawn together (one flush, not one per client).
     needed = sum(1 for data in validated if not data.customer_number)
-    drawn = iter(draw_numbers(session, "client", dt.date.today(), needed, taken))
+    drawn = iter(draw_numbers(session, "client", dt.date.today(), needed, taken) if needed else [])
     numbers = [data.customer_number or next(drawn) for data in validated]
     # The tags of all of them, looked up (or created) once.
     tags = {tag.key: tag for tag in resolve_tags(session, [t for d in validated for t in d.tags])}

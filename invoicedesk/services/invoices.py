@@ -8,9 +8,10 @@ from then on any change is refused with a message saying what to do instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -406,14 +407,34 @@ def _store_totals(invoice: Invoice, totals: Totals, company_currency: str) -> No
     invoice.taxes = [InvoiceTax(**row) for row in taxes]
 
 
-def _resolve_client(session: Session, inp: InvoiceInput) -> Client:
+def _resolve_client(
+    session: Session, inp: InvoiceInput, known: dict[tuple[str, ...], Client] | None = None
+) -> Client:
+    """The draft's client; an inline client is matched or created. ``known`` remembers the
+    inline clients met so far in a batch (the same match as the query, without it)."""
     if (inp.client_id is None) == (inp.client is None):
         raise DomainError("choose a client", "invoice.client_id")
     if inp.client is not None:
-        existing = _matching_client(session, inp.client)
-        if existing is not None:
-            return require_client(session, existing.id, "invoice.client")
-        return add_client(session, inp.client, "invoice.client")
+        data = inp.client
+        number = (data.customer_number or "").strip()
+        key = ("number", number) if number else ("name", data.name.strip(), data.email.strip())
+        client = known.get(key) if known is not None else None
+        if client is None:
+            client = _matching_client(session, data)
+        if client is None:
+            client = add_client(session, data, "invoice.client")
+        else:
+            if number and client.name != data.name.strip():
+                # A reference by number never quietly attaches the invoice to another client.
+                raise DomainError(
+                    f"customer number {number} belongs to the client {client.name!r}, not "
+                    f"{data.name.strip()!r}",
+                    "invoice.client.customer_number",
+                )
+            client = require_client(session, client.id, "invoice.client")
+        if known is not None:
+            known[key] = client
+        return client
     assert inp.client_id is not None
     return require_client(session, inp.client_id, "invoice.client_id")
 
@@ -421,8 +442,9 @@ def _resolve_client(session: Session, inp: InvoiceInput) -> Client:
 def _matching_client(session: Session, data: ClientInput) -> Client | None:
     """An existing client an inline client means: same customer number, else same name and
     e-mail (so importing many invoices for one client does not create it many times)."""
-    if data.customer_number:
-        return session.scalar(select(Client).where(Client.customer_number == data.customer_number))
+    number = (data.customer_number or "").strip()
+    if number:
+        return session.scalar(select(Client).where(Client.customer_number == number))
     return session.scalar(
         select(Client)
         .where(Client.name == data.name.strip(), Client.email == data.email.strip())
@@ -453,12 +475,29 @@ def _link_products(session: Session, lines: tuple[LineItem, ...]) -> tuple[LineI
     )
 
 
+def products_named(session: Session, inputs: Iterable[InvoiceInput]) -> dict[str, Product]:
+    """The products the lines of ``inputs`` take fields from, by number (one query; for
+    :func:`_fill_from_products` in bulk)."""
+    numbers = {line.product_number for inp in inputs for line in inp.lines if line.from_product}
+    found: dict[str, Product] = {}
+    ordered = sorted(numbers)
+    for first in range(0, len(ordered), 500):
+        chunk = ordered[first : first + 500]
+        for product in session.scalars(select(Product).where(Product.number.in_(chunk))):
+            found[product.number] = product
+    return found
+
+
 def _fill_from_products(
-    session: Session, lines: tuple[LineItem, ...], basis: PriceBasis
+    session: Session,
+    lines: tuple[LineItem, ...],
+    basis: PriceBasis,
+    catalogue: Mapping[str, Product] | None = None,
 ) -> tuple[LineItem, ...]:
     """Lines that name only their product (an import) take name, price, tax, unit and
     description from it; a price kept net on the product becomes gross on a gross-priced
-    invoice and the other way round (rounded to the price's four places, half-up)."""
+    invoice and the other way round (rounded to the price's four places, half-up).
+    ``catalogue``: the products looked up already (:func:`products_named`)."""
     if not any(line.from_product for line in lines):
         return lines
     filled = []
@@ -466,7 +505,11 @@ def _fill_from_products(
         if not line.from_product:
             filled.append(line)
             continue
-        product = session.scalar(select(Product).where(Product.number == line.product_number))
+        if catalogue is not None:
+            product = catalogue.get(line.product_number)
+        else:
+            query = select(Product).where(Product.number == line.product_number)
+            product = session.scalar(query)
         if product is None and line.from_product <= {"unit", "description"}:
             # A complete line may name a product that is not in the catalogue.
             filled.append(replace(line, from_product=frozenset()))
@@ -608,7 +651,59 @@ def shown_client_name(invoice: Invoice, client: Client) -> str:
     return name if isinstance(name, str) and name else client.name
 
 
-def _client_snapshot(client: Client) -> dict[str, object]:
+class _SnapshotAddress(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def street(self) -> str: ...
+    @property
+    def street2(self) -> str: ...
+    @property
+    def zip(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
+
+class _SnapshotContact(Protocol):
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+
+
+class SnapshotSource(Protocol):
+    """What a client snapshot is taken from: a :class:`Client`, or the plain rows the bulk
+    use cases read (``invoice_batches``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def customer_number(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def vat_id(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def addresses(self) -> Sequence[_SnapshotAddress]: ...
+    @property
+    def contacts(self) -> Sequence[_SnapshotContact]: ...
+
+
+def _client_snapshot(client: SnapshotSource) -> dict[str, object]:
     billing = next((a for a in client.addresses if a.kind == "billing"), None)
     billing = billing or (client.addresses[0] if client.addresses else None)
     contact = client.contacts[0] if client.contacts else None

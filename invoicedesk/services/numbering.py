@@ -10,6 +10,7 @@ else. Numbers are therefore unique, gapless and never reused.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import format_number, period_key
 from invoicedesk.db.engine import Database
-from invoicedesk.db.models import NumberSequence
+from invoicedesk.db.models import Invoice, NumberSequence
 from invoicedesk.db.storage import storage_of
 from invoicedesk.services.settings import get_setting
 
@@ -78,6 +79,70 @@ def draw_numbers(
             drawn.append(number)
     session.flush()
     return drawn
+
+
+class NumberDraws:
+    """Numbers for many documents of a bulk issue: ``draw_number`` for each, skipping
+    numbers already on a document (after a change of pattern), as issuing one does. The
+    sequence rows are read once; :meth:`prepare` looks up the numbers about to be drawn
+    in one query instead of one per document."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.patterns: dict[str, str] = {}
+        self.sequences: dict[tuple[str, str], NumberSequence] = {}
+        self.taken: set[str] = set()  # on a document, or drawn in this batch
+        self.checked: set[str] = set()
+
+    def prepare(self, wanted: Sequence[tuple[str, dt.date]]) -> None:
+        """Look up which of the numbers about to be drawn exist already."""
+        counts: dict[tuple[str, str], tuple[int, dt.date]] = {}
+        for doc_type, date in wanted:
+            key = (doc_type, period_key(self._pattern(doc_type), date))
+            counts[key] = (counts.get(key, (0, date))[0] + 1, date)
+        candidates = []
+        for (doc_type, period), (count, date) in counts.items():
+            start = self._sequence(doc_type, period).next_value
+            pattern = self.patterns[doc_type]
+            candidates += [format_number(pattern, date, v) for v in range(start, start + count)]
+        self.checked.update(candidates)
+        for first in range(0, len(candidates), 500):
+            chunk = candidates[first : first + 500]
+            self.taken |= set(
+                self.session.scalars(select(Invoice.number).where(Invoice.number.in_(chunk)))
+            )
+
+    def _pattern(self, doc_type: str) -> str:
+        if doc_type not in self.patterns:
+            self.patterns[doc_type] = pattern_for(self.session, doc_type)
+        return self.patterns[doc_type]
+
+    def _sequence(self, doc_type: str, period: str) -> NumberSequence:
+        key = (doc_type, period)
+        if key not in self.sequences:
+            self.sequences[key] = _sequence(self.session, doc_type, period)
+        return self.sequences[key]
+
+    def draw(self, doc_type: str, date: dt.date) -> str:
+        """The next free number of ``doc_type`` for ``date``."""
+        pattern = self._pattern(doc_type)
+        sequence = self._sequence(doc_type, period_key(pattern, date))
+        while True:
+            value = sequence.next_value
+            sequence.next_value = value + 1
+            number = format_number(pattern, date, value)
+            if number in self.taken:
+                continue
+            if number not in self.checked:  # beyond the window looked up: ask
+                found = select(Invoice.id).where(Invoice.number == number)
+                if self.session.scalar(found) is not None:
+                    continue
+            self.taken.add(number)
+            return number
+
+    def finish(self) -> None:
+        """Write the advanced sequences."""
+        self.session.flush()
 
 
 def peek_next_number(db: Database, doc_type: str, date: dt.date | None = None) -> str:

@@ -142,11 +142,11 @@ def record_payments(
 ) -> list[RecordedPayment]:
     """Book many payments (``record_payment`` for each, in the order given) in the caller's
     write transaction; ``at`` is each booking's moment (default: now)."""
+    from invoicedesk.services.batch_reads import invoice_states
     from invoicedesk.services.bulk_rows import Rows
-    from invoicedesk.services.invoice_batches import _states
 
     rows = Rows(session)
-    states = _states(session, [invoice_id for invoice_id, _ in items])
+    states = invoice_states(session, [invoice_id for invoice_id, _ in items])
     touched: dict[int, dict[str, object]] = {}
     recorded = []
     for index, (invoice_id, inp) in enumerate(items):
@@ -199,8 +199,7 @@ def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -
     after today (money received before the invoice is its prepaid amount)."""
     if date > today:
         raise DomainError(
-            f"{date.isoformat()} lies in the future — record a payment once the money "
-            "has arrived",
+            f"{date.isoformat()} lies in the future — record a payment once the money has arrived",
             "date",
         )
     # An invoice dated ahead (a pre-dated one) is paid from the day it was issued on.

@@ -118,17 +118,20 @@ def add_products(
     inputs: Sequence[ProductInput],
     *,
     at: Sequence[dt.datetime | None] | None = None,
+    paths: Sequence[str] | None = None,
 ) -> list[Product]:
     """Create many products (``add_product`` for each) with one flush; ``at`` is each one's
-    moment of creation (default: now)."""
-    validated = [_validated(inp, f"products[{i}]") for i, inp in enumerate(inputs)]
+    moment of creation (default: now); ``paths`` name each input in errors (default:
+    ``products[i]``)."""
+    paths = paths or [f"products[{i}]" for i in range(len(inputs))]
+    validated = [_validated(inp, path) for inp, path in zip(inputs, paths, strict=True)]
     taken = set(session.scalars(select(Product.number)))
     products = []
     for index, data in enumerate(validated):
         if data.number:
             if data.number in taken:
                 raise DomainError(
-                    f"product number {data.number} is already taken", f"products[{index}].number"
+                    f"product number {data.number} is already taken", f"{paths[index]}.number"
                 )
             number = data.number
         else:

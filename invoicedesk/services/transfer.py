@@ -41,7 +41,15 @@ from invoicedesk.core.money import round_money
 from invoicedesk.core.totals import TaxTotal
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, Payment, Product
-from invoicedesk.services import clients, invoices, json_format, products, settings
+from invoicedesk.db.storage import storage_of
+from invoicedesk.services import (
+    clients,
+    invoice_batches,
+    invoices,
+    json_format,
+    products,
+    settings,
+)
 from invoicedesk.services.clients import ClientView
 from invoicedesk.services.inputs import ClientInput, InvoiceInput, ProductInput
 from invoicedesk.services.invoices import InvoiceView, PaymentView
@@ -180,42 +188,42 @@ def _rebased(field: str | None, path: str, prefix: str) -> str:
     return path if not field else f"{path}.{field}"
 
 
-def _client_reference(session: Session, data: ClientInput, path: str) -> None:
-    """An inline client with a customer number must not name another client."""
-    number = (data.customer_number or "").strip()
-    if not number:
-        return
-    name = session.scalar(select(Client.name).where(Client.customer_number == number))
-    if name is not None and name != data.name.strip():
-        raise DomainError(
-            f"customer number {number} belongs to the client {name!r}, not {data.name.strip()!r}",
-            f"{path}.client.customer_number",
-        )
+def _invoice_error(exc: DomainError, record: InvoiceInput, path: str) -> DomainError:
+    """A refusal of an invoice, its field made a path into the file."""
+    if exc.field is None or exc.field.split(".")[0].split("[")[0] == "invoice":
+        field = _rebased(exc.field, path, "invoice")
+    else:  # the totals engine names fields relative to the invoice
+        field = json_format.document_field_path(exc.field, record, path) or path
+    return type(exc)(exc.message, field)
 
 
-def _store(session: Session, item: FileRecord) -> None:
-    record = item.record
-    if isinstance(record, ClientInput):
-        try:
-            clients.add_client(session, record, item.path)
-        except DomainError as exc:
-            raise _duplicate_hint(exc) from None
-    elif isinstance(record, ProductInput):
-        try:
-            products.add_product(session, record, item.path)
-        except DomainError as exc:
-            raise _duplicate_hint(exc) from None
-    else:
-        if record.client is not None:
-            _client_reference(session, record.client, item.path)
-        try:
-            invoices.add_draft(session, record)
-        except DomainError as exc:
-            if exc.field is None or exc.field.split(".")[0].split("[")[0] == "invoice":
-                field = _rebased(exc.field, item.path, "invoice")
-            else:  # the totals engine names fields relative to the invoice
-                field = json_format.document_field_path(exc.field, record, item.path) or item.path
-            raise type(exc)(exc.message, field) from None
+def _store(session: Session, items: list[FileRecord]) -> None:
+    """Clients, then products, then invoices, each kind with its bulk use case."""
+    client_items = [i for i in items if isinstance(i.record, ClientInput)]
+    product_items = [i for i in items if isinstance(i.record, ProductInput)]
+    invoice_items = [i for i in items if isinstance(i.record, InvoiceInput)]
+    try:
+        if client_items:
+            clients.add_clients(
+                session,
+                [i.record for i in client_items if isinstance(i.record, ClientInput)],
+                paths=[i.path for i in client_items],
+            )
+        if product_items:
+            products.add_products(
+                session,
+                [i.record for i in product_items if isinstance(i.record, ProductInput)],
+                paths=[i.path for i in product_items],
+            )
+    except DomainError as exc:
+        raise _duplicate_hint(exc) from None
+    records = [i.record for i in invoice_items if isinstance(i.record, InvoiceInput)]
+    if records:
+
+        def located(index: int, exc: DomainError) -> Exception:
+            return _invoice_error(exc, records[index], invoice_items[index].path)
+
+        invoice_batches.add_drafts(session, records, located=located)
 
 
 def _duplicate_hint(exc: DomainError) -> DomainError:
@@ -227,8 +235,9 @@ def _duplicate_hint(exc: DomainError) -> DomainError:
 def import_records(db: Database, records: Iterable[Record | FileRecord]) -> ImportSummary:
     """Store ``records`` in one write transaction: all of them, or none on any error.
 
-    Clients first, then products, then invoices (as drafts). Pass the
-    :class:`~invoicedesk.services.json_format.FileRecord` items of
+    Clients first, then products, then invoices (as drafts), with the bulk use cases
+    (``clients.add_clients``, ``products.add_products``, ``invoice_batches.add_drafts``).
+    Pass the :class:`~invoicedesk.services.json_format.FileRecord` items of
     :func:`~invoicedesk.services.json_format.read_records` so errors name the
     JSON path in the file; bare records are named as in the export shape
     (``invoices[2]``). Exported credit notes are skipped and counted.
@@ -238,8 +247,8 @@ def import_records(db: Database, records: Iterable[Record | FileRecord]) -> Impo
     with db.write() as session:
         clients_before = session.scalar(select(func.count(Client.id))) or 0
         products_before = session.scalar(select(func.count(Product.id))) or 0
-        for item in stored:
-            _store(session, item)
+        with storage_of(session).bulk_writes(session):
+            _store(session, stored)
         session.flush()
         clients_after = session.scalar(select(func.count(Client.id))) or 0
         products_after = session.scalar(select(func.count(Product.id))) or 0

@@ -41,7 +41,8 @@ def text(
         raise DomainError("is required", field)
     if len(value) > max_length:
         raise DomainError(f"is too long ({len(value)} characters, at most {max_length})", field)
-    plain_text(value, field, multiline=multiline)
+    if _SUSPECT.search(value) is not None:  # (most text has none: no call for it)
+        plain_text(value, field, multiline=multiline)
     return value
 
 

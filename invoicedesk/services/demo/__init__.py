@@ -9,7 +9,7 @@ The generator only makes inputs — ``ClientInput``, ``ProductInput``,
 ``InvoiceInput``, ``PaymentInput``, credit-note requests, each with the moment it
 happens — and hands them to the same use cases the app and the command line use, in
 their bulk variants (``clients.add_clients``, ``products.add_products``,
-``invoice_batches.add_drafts``/``issue_many``/``cancel_many``/``create_credit_notes``,
+``invoice_batches.add_invoices``/``cancel_many``/``create_credit_notes``,
 ``payments.record_payments``): numbers, snapshots, totals, settlements, states and
 audit entries are theirs. Everything happens in one write transaction (a cancelled or
 failed run leaves nothing behind); the search index is filled once at its end and the
@@ -51,7 +51,7 @@ from invoicedesk.services.demo.people import (
 )
 from invoicedesk.services.demo.story import Story
 from invoicedesk.services.inputs import InvoiceInput, SupplyType, document_of
-from invoicedesk.services.invoice_batches import Draft, add_drafts, issue_many
+from invoicedesk.services.invoice_batches import Draft, add_invoices
 from invoicedesk.services.products import add_products
 from invoicedesk.services.settings import company_profile, load_company
 
@@ -315,12 +315,12 @@ class _Generator:
             inputs.append(inp)
             planned.append(plan)
         moments = [at(dates[p.index], p.minute) for p in planned]
-        drafts = add_drafts(self.session, inputs, at=moments)
+        issue_at = [at(dates[p.index], p.minute + 5) for p in planned if not p.draft]
+        drafts, issued = add_invoices(
+            self.session, inputs, [not p.draft for p in planned], self.today,
+            at=moments, issue_at=issue_at, archive=False,
+        )  # fmt: skip
         chosen = [(d, p) for d, p in zip(drafts, planned, strict=True) if not p.draft]
-        issue_at = [at(dates[p.index], p.minute + 5) for _, p in chosen]
-        issued = issue_many(
-            self.session, [d for d, _ in chosen], self.today, at=issue_at, archive=False
-        )
         for (draft, plan), done in zip(chosen, issued, strict=True):
             self.story.open[draft.id] = done.open_amount
             self.plan(plan, draft, done.due_date, done.number)

@@ -16,9 +16,13 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
+from invoicedesk.services.correction_batches import (
+    CreditNoteRequest,
+    cancel_many,
+    create_credit_notes,
+)
 from invoicedesk.services.demo.people import at
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
-from invoicedesk.services.invoice_batches import CreditNoteRequest, cancel_many, create_credit_notes
 from invoicedesk.services.payments import record_payments
 
 
