@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, get_date_format
 from babel.numbers import format_currency, format_decimal
 from PySide6.QtCore import QLocale
 
@@ -24,17 +24,37 @@ def user_locale() -> str:
     return name if name != "C" else "en_US"
 
 
+def _locale() -> Locale:
+    """The parsed locale: parsed once, as every list row formats dates and amounts with it."""
+    return _parsed(user_locale())
+
+
+@lru_cache(maxsize=4)
+def _parsed(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def _short_date() -> str:
+    """The locale's short date pattern ("M/d/yy", "dd.MM.yy"), looked up once."""
+    return _short_date_of(user_locale())
+
+
+@lru_cache(maxsize=4)
+def _short_date_of(name: str) -> str:
+    return str(get_date_format("short", locale=_parsed(name)).pattern)
+
+
 def money(amount: Decimal, currency: str, *, with_symbol: bool = False) -> str:
     value = round_money(amount, currency)
     if with_symbol:
-        return format_currency(value, currency, locale=user_locale())
+        return format_currency(value, currency, locale=_locale())
     places = -value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 2
     pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-    return format_decimal(value, format=pattern, locale=user_locale())
+    return format_decimal(value, format=pattern, locale=_locale())
 
 
 def date(value: dt.date | None) -> str:
-    return format_date(value, format="short", locale=user_locale()) if value else ""
+    return format_date(value, format=_short_date(), locale=_locale()) if value else ""
 
 
 def file_size(size: int) -> str:

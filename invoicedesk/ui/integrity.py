@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from invoicedesk.services import backups
 from invoicedesk.services.backups import BackupInfo
-from invoicedesk.ui.backups_dialog import describe
 from invoicedesk.ui.worker import run_task
 
 if TYPE_CHECKING:
@@ -31,6 +30,8 @@ RESTORE, SHOW_BACKUPS, KEEP = "restore", "backups", "keep"
 def ask_what_to_do(parent: QWidget, damage: str, backup: BackupInfo | None) -> str:
     """Tell that the file is damaged and ask: restore the newest good backup, pick one, or
     keep looking at the damaged data (nothing can be changed then)."""
+    from invoicedesk.ui.backups_dialog import describe  # rarely needed: not at every start
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Damaged Database")

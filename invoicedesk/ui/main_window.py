@@ -4,6 +4,11 @@ Each screen is a page widget (``InvoicesPage``, ``ClientsPage`` …) with the sa
 small API — ``refresh()``, ``focus_search()``, ``new_record()``,
 ``delete_selected()`` and a ``status_message`` signal — so the window can route
 shortcuts to whichever page is showing without knowing what is on it.
+
+A page is built, and loads its data, the first time it shows (``page(key)``): a start
+builds only the page that opens, so the invoice list is not kept waiting by the
+others. Background chores (the file check, mail, the daily backup) start a second after
+the window shows, when that page has normally loaded.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -44,6 +49,7 @@ from invoicedesk.ui.pages import PAGES
 from invoicedesk.ui.worker import Task, run_task
 
 MAX_RECENT = 8
+CHORES_DELAY_MS = 1000  # from showing the window to the file check, mail and backup
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +68,10 @@ class MainWindow(QMainWindow):
         self.damage_label = QLabel()
         self.damage_label.setObjectName("damage")
         self.damage_label.hide()
+        self._chores = QTimer(self)
+        self._chores.setSingleShot(True)
+        self._chores.setInterval(CHORES_DELAY_MS)
+        self._chores.timeout.connect(self._start_chores)
         self.setWindowTitle(self._title())
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
@@ -73,18 +83,14 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(260)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
+        # The pages built so far: each is built when first shown (page()), so a start
+        # builds, and loads, only the one showing; an empty stand-in holds its place.
         self.pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            page = spec.factory(self.ctx)
-            page.setObjectName(f"page-{spec.key}")
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.nav.addItem(item)
-            signal = getattr(page, "status_message", None)
-            if signal is not None:
-                signal.connect(self._show_status)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
         self.splitter = QSplitter()
@@ -107,7 +113,16 @@ class MainWindow(QMainWindow):
 
     def start_background_work(self) -> None:
         """Once the window shows: check the file, deliver mail interrupted last time and
-        what is due, back up if the last automatic backup is a day old."""
+        what is due, back up if the last automatic backup is a day old.
+
+        They start ``CHORES_DELAY_MS`` later, when the first page has normally loaded,
+        instead of competing with it for the two pool threads and the disk; writes wait
+        for the check from now on."""
+        if self.ctx.db.path is not None:
+            self.ctx.db.hold_writes()
+        self._chores.start()
+
+    def _start_chores(self) -> None:
         self.integrity.start()
         self.mail_runner.start()
         self.auto_backup.start()
@@ -194,13 +209,36 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QWidget:
         return self.stack.currentWidget()
 
+    def page(self, key: str) -> QWidget:
+        """The page ``key``, built now if it has not been shown yet."""
+        built = self.pages.get(key)
+        if built is not None:
+            return built
+        index = [spec.key for spec in PAGES].index(key)
+        page = PAGES[index].factory(self.ctx)
+        page.setObjectName(f"page-{key}")
+        signal = getattr(page, "status_message", None)
+        if signal is not None:
+            signal.connect(self._show_status)
+        stand_in = self.stack.widget(index)
+        assert stand_in is not None
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.pages[key] = page
+        for name, header in self._tables(key):  # the column widths it had last time
+            saved = self.settings.value(name)
+            if isinstance(saved, QByteArray):
+                header.restoreState(saved)
+        return page
+
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
 
     def _on_page_changed(self, index: int) -> None:
         if not 0 <= index < len(PAGES):
             return
-        self.stack.setCurrentIndex(index)
+        self.stack.setCurrentWidget(self.page(PAGES[index].key))
         self.page_toolbar.clear()
         page_actions = getattr(self.current_page(), "actions_for_toolbar", None) or getattr(
             self.current_page(), "actions", None
@@ -228,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def new_invoice(self) -> None:
         self.show_page(0)
-        self.pages["invoices"].new_record()  # type: ignore[attr-defined]
+        self.page("invoices").new_record()  # type: ignore[attr-defined]
 
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -409,11 +447,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ state
 
-    def _tables(self) -> list[tuple[str, QHeaderView]]:
+    def _tables(self, *keys: str) -> list[tuple[str, QHeaderView]]:
+        """The column headers of the built pages (of ``keys`` only, when given)."""
         from PySide6.QtWidgets import QTableView
 
         headers = []
         for key, page in self.pages.items():
+            if keys and key not in keys:
+                continue
             for index, view in enumerate(page.findChildren(QTableView)):
                 headers.append((f"columns/{key}/{index}", view.horizontalHeader()))
         return headers
@@ -428,10 +469,6 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
-        for key, header in self._tables():
-            saved = self.settings.value(key)
-            if isinstance(saved, QByteArray):
-                header.restoreState(saved)
         last = self.settings.value("window/page", "invoices")
         keys = [spec.key for spec in PAGES]
         self.show_page(keys.index(last) if last in keys else 0)
@@ -440,8 +477,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        for key, header in self._tables():
+        for key, header in self._tables():  # pages never shown keep what they had
             self.settings.setValue(key, header.saveState())
+        if self._chores.isActive():  # closed before the check began: nothing to wait for
+            self._chores.stop()
+            self.ctx.db.allow_writes()
         self.mail_runner.stop()
         if self.auto_backup.started:
             self.auto_backup.stop()

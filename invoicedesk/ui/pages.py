@@ -1,8 +1,11 @@
-"""Every screen of the main window, imported statically in one registry.
+"""Every screen of the main window, in one registry.
 
-Static imports keep the screens visible to PyInstaller and to readers; a screen whose
-module fails to import stops the app at start-up (and CI) instead of turning into a
-placeholder. A sidebar entry exists only for a screen listed here.
+A screen's module is imported when the window first shows it (``PageSpec.factory``): a
+start loads only the screen that opens, not the editor, mail and PDF code behind the
+others. The imports are still plain ``import`` statements, which PyInstaller and readers
+see; tests/ui/test_pages.py and ``invoicedesk self-check`` build every screen, so a
+module that fails to import fails there. A sidebar entry exists only for a screen
+listed here.
 """
 
 from __future__ import annotations
@@ -12,34 +15,67 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QStyle, QWidget
 
-from invoicedesk.ui.clients.page import ClientsPage
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.invoices.page import InvoicesPage
-from invoicedesk.ui.mail.outbox_page import OutboxPage
-from invoicedesk.ui.payments.page import PaymentsPage
-from invoicedesk.ui.products.page import ProductsPage
+
+PageFactory = Callable[[AppContext], QWidget]
+
+
+def _invoices() -> PageFactory:
+    from invoicedesk.ui.invoices.page import InvoicesPage
+
+    return InvoicesPage
+
+
+def _clients() -> PageFactory:
+    from invoicedesk.ui.clients.page import ClientsPage
+
+    return ClientsPage
+
+
+def _products() -> PageFactory:
+    from invoicedesk.ui.products.page import ProductsPage
+
+    return ProductsPage
+
+
+def _payments() -> PageFactory:
+    from invoicedesk.ui.payments.page import PaymentsPage
+
+    return PaymentsPage
+
+
+def _outbox() -> PageFactory:
+    from invoicedesk.ui.mail.outbox_page import OutboxPage
+
+    return OutboxPage
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One screen: its settings key, sidebar title, how to build it, shortcut and icon."""
+    """One screen: its settings key, sidebar title, page class (loaded by ``load``),
+    shortcut and icon."""
 
     key: str
     title: str
-    factory: Callable[[AppContext], QWidget]
+    load: Callable[[], PageFactory]
     shortcut: str
     icon: QStyle.StandardPixmap
 
+    @property
+    def factory(self) -> PageFactory:
+        """The page class (its module is imported on the first call)."""
+        return self.load()
+
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("invoices", "Invoices", InvoicesPage, "Ctrl+1",
+    PageSpec("invoices", "Invoices", _invoices, "Ctrl+1",
              QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    PageSpec("clients", "Clients", ClientsPage, "Ctrl+2",
+    PageSpec("clients", "Clients", _clients, "Ctrl+2",
              QStyle.StandardPixmap.SP_DirHomeIcon),
-    PageSpec("products", "Products", ProductsPage, "Ctrl+3",
+    PageSpec("products", "Products", _products, "Ctrl+3",
              QStyle.StandardPixmap.SP_FileDialogListView),
-    PageSpec("payments", "Payments", PaymentsPage, "Ctrl+4",
+    PageSpec("payments", "Payments", _payments, "Ctrl+4",
              QStyle.StandardPixmap.SP_DialogApplyButton),
-    PageSpec("outbox", "Outbox", OutboxPage, "Ctrl+5",
+    PageSpec("outbox", "Outbox", _outbox, "Ctrl+5",
              QStyle.StandardPixmap.SP_ArrowForward),
 )  # fmt: skip

@@ -28,4 +28,4 @@ def test_the_sidebar_lists_exactly_the_registered_screens(qtbot, db, tmp_path):
     assert titles == [spec.title for spec in PAGES]
     enabled = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
     assert all(window.nav.item(row).flags() & enabled == enabled for row in range(len(PAGES)))
-    assert [type(window.pages[spec.key]) for spec in PAGES] == [spec.factory for spec in PAGES]
+    assert [type(window.page(spec.key)) for spec in PAGES] == [spec.factory for spec in PAGES]

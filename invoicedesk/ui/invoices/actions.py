@@ -25,7 +25,6 @@ from invoicedesk.core.rules import Action, allows, offers, refusal
 from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.invoice_editor import open_invoice_editor
 from invoicedesk.ui.invoices.batch import Batch, BatchOperation, Outcome, summarize_outcome
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.messages import confirm, report
@@ -34,6 +33,8 @@ from invoicedesk.ui.operations import Operation
 
 def open_editor(ctx: AppContext, invoice_id: int | None, parent: QWidget) -> None:
     """Open the invoice editor on ``invoice_id`` (None: a new draft)."""
+    from invoicedesk.ui.invoice_editor import open_invoice_editor  # loads on first use
+
     open_invoice_editor(ctx, invoice_id, parent)
 
 

@@ -5,6 +5,9 @@ user is offered Email Settings. Otherwise :func:`prepare` composes the mail in a
 worker (it may render the PDF) and the compose dialog opens on it.
 
 ``confirm`` and ``report`` are module functions so tests can answer them.
+
+The invoice list builds the action at start; what sending needs (templates, the PDF,
+the compose dialog) is imported on the first Send, not then.
 """
 
 from __future__ import annotations
@@ -19,19 +22,14 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.rules import Action, offers
-from invoicedesk.services import mail_settings, mail_templates, pdfs
 from invoicedesk.services.books import Books
-from invoicedesk.services.mail_compose import compose_for_invoice
-from invoicedesk.services.mail_types import Attachment, MailDraft
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.mail.compose_dialog import ComposeDialog, MailTarget, Prepared, TemplateChoice
-from invoicedesk.ui.mail.templates_dialog import language_label
 from invoicedesk.ui.messages import confirm, report
-from invoicedesk.ui.pdf import files
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.window import InvoiceEditor
+    from invoicedesk.ui.mail.compose_dialog import ComposeDialog, MailTarget, Prepared
 
 TEXT = "Send by &email…"
 TIP = "Send the selected issued invoice or credit note by email, with its PDF (Ctrl+M)"
@@ -44,6 +42,8 @@ def sendable(rows: Sequence[Any]) -> bool:
 
 
 def target_of(row: Any) -> MailTarget:
+    from invoicedesk.ui.mail.compose_dialog import MailTarget
+
     return MailTarget(row.id, row.doc_type, row.number)
 
 
@@ -57,6 +57,12 @@ def prepare(db: Books, target: MailTarget) -> Prepared:
 
     A client without an e-mail address still gets a mail to fill in (To empty, a note).
     """
+    from invoicedesk.services import mail_templates, pdfs
+    from invoicedesk.services.mail_compose import compose_for_invoice
+    from invoicedesk.services.mail_types import Attachment, MailDraft
+    from invoicedesk.ui.mail.compose_dialog import Prepared, TemplateChoice
+    from invoicedesk.ui.mail.templates_dialog import language_label
+
     note = ""
     try:
         draft = compose_for_invoice(db, target.id)
@@ -119,6 +125,9 @@ class MailAction(QObject):
         return self._task is not None
 
     def send(self) -> None:
+        from invoicedesk.services import mail_settings
+        from invoicedesk.ui.pdf import files
+
         rows = self._rows()
         if not sendable(rows) or self._task is not None:
             return
@@ -155,6 +164,8 @@ class MailAction(QObject):
         self._task = run_task(lambda _task: prepare(db, target), done, failed)
 
     def _open(self, prepared: Prepared) -> None:
+        from invoicedesk.ui.mail.compose_dialog import ComposeDialog
+
         dialog = ComposeDialog(self.ctx, prepared, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         title = prepared.target.title

@@ -28,12 +28,13 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from invoicedesk.services import outbox, secrets
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry, SmtpAccount
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.mail import password
 from invoicedesk.ui.worker import Task, long_jobs_pool, run_task
+
+# services.outbox (SMTP, email, address checks) and the keyring load in the first run, on
+# the worker: the window builds the runner at start, but sending is not on that path.
 
 INTERVAL_MS = 60_000
 LOOKUP_LIMIT = 200  # outbox rows searched for the entries a run touched
@@ -53,6 +54,8 @@ class _NoPassword(Exception):
 
 def find_entries(db: Books, ids: Iterable[int]) -> dict[int, OutboxEntry]:
     """The outbox entries of ``ids`` (recent ones: a run touches the newest mail)."""
+    from invoicedesk.services import outbox
+
     wanted = set(ids)
     found: dict[int, OutboxEntry] = {}
     offset = 0
@@ -140,10 +143,17 @@ class OutboxRunner(QObject):
             app.aboutToQuit.connect(self.stop)
         db = self.ctx.db
 
-        def recovered(count: int) -> None:
+        def recover(_task: Task) -> tuple[int, int, int]:
+            from invoicedesk.services import outbox
+
+            count = outbox.recover_interrupted(db)
+            return count, outbox.due_count(db), outbox.count_outbox(db, (MailState.QUEUED,))
+
+        def recovered(counts: tuple[int, int, int]) -> None:
             self._task = None
             if not shiboken6.isValid(self) or self._stopped:
                 return
+            count, due, waiting = counts
             if count:
                 noun = "mail was" if count == 1 else "mails were"
                 self.status_message.emit(
@@ -151,7 +161,10 @@ class OutboxRunner(QObject):
                     "arrived — check the Outbox"
                 )
                 self._notify("mail", [])
-            self.run_now()
+            if self._again or due:  # asked meanwhile, or mail is due: a run now
+                self.run_now()
+            else:
+                self._tick_while(waiting)  # counted by the worker: no read on the GUI thread
 
         def failed(exc: BaseException, _trace: str) -> None:
             self._task = None
@@ -159,9 +172,7 @@ class OutboxRunner(QObject):
                 self.status_message.emit(f"The outbox could not be checked: {exc}")
                 self.run_now()
 
-        self._task = run_task(
-            lambda _task: outbox.recover_interrupted(db), recovered, failed, pool=long_jobs_pool()
-        )
+        self._task = run_task(recover, recovered, failed, pool=long_jobs_pool())
 
     def stop(self) -> None:
         """No more runs (the window closes, the app quits); a running one is cancelled."""
@@ -185,6 +196,8 @@ class OutboxRunner(QObject):
         if self._task is not None or self._asking:
             self._again = True  # a tick or a notice during a run or the password question
             return
+        from invoicedesk.services import outbox
+
         db = self.ctx.db
         try:
             due = outbox.due_count(db)
@@ -226,6 +239,8 @@ class OutboxRunner(QObject):
     def _ask_password(self, account: SmtpAccount) -> bool:
         """Ask for the password; busy meanwhile (the question runs an event loop, in which
         a tick or a bus notice must not ask again or start a run of its own)."""
+        from invoicedesk.ui.mail import password
+
         self._asking = True
         try:
             return password.ask_for_session(self._window, account)
@@ -237,6 +252,9 @@ class OutboxRunner(QObject):
 
     @staticmethod
     def _deliver(db: Books, task: Task) -> RunResult:
+        from invoicedesk.services import outbox, secrets
+        from invoicedesk.ui.mail import password
+
         missing: list[SmtpAccount] = []
 
         def provider(account: SmtpAccount) -> str | None:
@@ -301,12 +319,19 @@ class OutboxRunner(QObject):
 
     def _schedule(self) -> None:
         """Tick every minute while mail waits (also mail to be retried later)."""
+        from invoicedesk.services import outbox
+
         if self._stopped:
             return
         try:
             waiting = outbox.count_outbox(self.ctx.db, (MailState.QUEUED,))
         except Exception:  # noqa: BLE001 - checked again at the next request
             waiting = 0
+        self._tick_while(waiting)
+
+    def _tick_while(self, waiting: int) -> None:
+        if self._stopped:
+            return
         if waiting and not self.timer.isActive():
             self.timer.start()
         elif not waiting:

@@ -7,14 +7,15 @@ Archive new version… is a change: an operation, whose returned change refreshe
 invoice's screens. A failure reaches the user as a sentence (``DomainError.message``),
 never as a traceback.
 
-``confirm`` and ``report`` are module functions so tests can answer them.
+``confirm`` and ``report`` are module functions so tests can answer them. The PDF
+services and the preview load on the first PDF action, not when a list builds these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
@@ -23,15 +24,29 @@ from PySide6.QtWidgets import QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType, Status
-from invoicedesk.services import pdfs
-from invoicedesk.services.pdfs import RenderedPdf
+from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter, InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
-from invoicedesk.ui.pdf.preview import PdfPreviewDialog
 from invoicedesk.ui.worker import Task, run_task
+
+if TYPE_CHECKING:
+    from invoicedesk.services.pdfs import ArchivedVersion, RenderedPdf
+    from invoicedesk.ui.pdf.preview import PdfPreviewDialog
+
+
+def _pdf_for(db: Books, invoice_id: int) -> RenderedPdf:
+    from invoicedesk.services import pdfs
+
+    return pdfs.pdf_for(db, invoice_id)
+
+
+def _archive(db: Books, invoice_id: int) -> ArchivedVersion:
+    from invoicedesk.services import pdfs
+
+    return pdfs.archive_new_version(db, invoice_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +238,7 @@ class PdfActions(QObject):
             if shiboken6.isValid(dialog):
                 dialog.show_error(f"The PDF could not be made: {message}")
 
-        self._run("preview", lambda: pdfs.pdf_for(db, invoice_id), done, "No preview", failed)
+        self._run("preview", lambda: _pdf_for(db, invoice_id), done, "No preview", failed)
 
     def do_save(self) -> None:
         target = self._one("save")
@@ -244,7 +259,7 @@ class PdfActions(QObject):
                 return
             self._say(f"{target.title} saved to {path}")
 
-        self._run("save", lambda: pdfs.pdf_for(db, invoice_id), done, "The PDF was not saved")
+        self._run("save", lambda: _pdf_for(db, invoice_id), done, "The PDF was not saved")
 
     def do_open(self) -> None:
         target = self._one("open")
@@ -261,7 +276,7 @@ class PdfActions(QObject):
                 return
             self._say(f"{target.title} opened in your PDF program")
 
-        self._run("open", lambda: pdfs.pdf_for(db, invoice_id), done, "The PDF was not opened")
+        self._run("open", lambda: _pdf_for(db, invoice_id), done, "The PDF was not opened")
 
     def do_archive(self) -> None:
         target = self._one("archive")
@@ -280,7 +295,7 @@ class PdfActions(QObject):
         invoice_id = target.id
         failure = "No new version archived"
 
-        def done(version: pdfs.ArchivedVersion) -> None:
+        def done(version: ArchivedVersion) -> None:
             self._say(f"Version {version.version} of {target.title} archived")
 
         def refused(exc: DomainError) -> None:
@@ -298,7 +313,7 @@ class PdfActions(QObject):
         self.by_key["archive"].setEnabled(False)  # one at a time
         Operation(
             self._parent, self.ctx, "Archive New Version",
-            lambda db: pdfs.archive_new_version(db, invoice_id),
+            lambda db: _archive(db, invoice_id),
             changes=Changes.of(invoice=invoice_id),
             waiting=f"Archiving a new PDF version of {target.title}…",
         ).success(done).refused(refused).finally_(ended).run()  # fmt: skip
@@ -318,6 +333,8 @@ class PdfActions(QObject):
 
 def open_preview(parent: QWidget | None, title: str) -> PdfPreviewDialog:
     """A preview window showing "Rendering…" until it is given the PDF (deleted on close)."""
+    from invoicedesk.ui.pdf.preview import PdfPreviewDialog
+
     dialog = PdfPreviewDialog(title, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowModality(Qt.WindowModality.NonModal)

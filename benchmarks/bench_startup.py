@@ -1,0 +1,205 @@
+"""Start-up: process start → the invoice list shows its first rows, against a minimal-window floor.
+
+Run: ``python benchmarks/bench_startup.py [--db FILE] [--runs N] [--frozen DIR]``.
+
+Each run is a fresh process, started the way a person starts the app (``invoicedesk --db
+FILE``, offscreen) with ``INVOICEDESK_STARTUP_PROBE=1``: the app then paints the window as
+soon as the invoice list has rows (or has loaded an empty list), prints the wall-clock time
+on stderr and exits (``invoicedesk.ui.app.install_startup_probe``). This script measures
+from just before spawning the process to that time, so interpreter start and every import
+count. Settings, logs, backups and the machine configuration go to a fresh temporary folder
+for each run: the window opens on the invoice list, as on a first start.
+
+Figures (median of ``--runs``):
+
+* app, 100k — the app on ``--db`` (default /tmp/invoicedesk-bench-100k.sqlite, made by
+  ``invoicedesk demo --invoices 100000`` if missing). Target ≤ 0.6 s (venv), ≤ 1.0 s
+  (``--frozen``), and ≤ 4× the floor.
+* app, empty — the same on an empty, configured database (no first-start wizard).
+* floor — a minimal PySide6 window with a table, filled by plain ``sqlite3`` with the first
+  200 rows of the invoice list's columns (newest first), painted; started the same way
+  (the same interpreter; with ``--frozen``, still the venv's: there is no frozen floor).
+
+``--frozen DIR``: run ``DIR/InvoiceDesk`` (``pyinstaller invoicedesk.spec`` builds
+``dist/InvoiceDesk/``) instead of the venv's ``invoicedesk``.
+
+Every figure is printed with the floor of the same run, the ratio, and the load average the
+run started with (the machine is shared); also the median CPU time of the process (all its
+threads, user + system) and its ratio, which a busy machine moves less than the wall clock.
+This is a script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_DB = Path("/tmp/invoicedesk-bench-100k.sqlite")
+TARGET_VENV_S = 0.6
+TARGET_FROZEN_S = 1.0
+TARGET_RATIO = 4.0
+PROBE = "startup-probe"
+CPU: list[float] = []  # CPU seconds of each run of the current median_of()
+
+# The floor: what any PySide6 app reading this file needs before its list shows rows.
+FLOOR_SCRIPT = r"""
+import sqlite3, sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
+app = QApplication(sys.argv[:1])
+connection = sqlite3.connect(sys.argv[1])
+rows = connection.execute(
+    "SELECT i.id, i.number, c.name, i.date, i.due_date, i.status, i.net, i.gross,"
+    " i.open_amount, i.currency,"
+    " (SELECT group_concat(t.name, ', ') FROM invoice_tags it JOIN tags t ON t.id = it.tag_id"
+    "  WHERE it.invoice_id = i.id)"
+    " FROM invoices i JOIN clients c ON c.id = i.client_id"
+    " ORDER BY i.date DESC, i.id DESC LIMIT 200"
+).fetchall()
+window = QMainWindow()
+table = QTableWidget(len(rows), 9)
+for r, row in enumerate(rows):
+    values = (row[1], row[2], row[3], row[4], row[5], row[6] / 100, row[7] / 100, row[8] / 100,
+              row[10] or "")
+    for c, value in enumerate(values):
+        table.setItem(r, c, QTableWidgetItem(str(value)))
+window.setCentralWidget(table)
+window.resize(1280, 800)
+window.show()
+window.repaint()
+sys.stderr.write(f"startup-probe rows={len(rows)} time={time.time():.6f}\n")
+sys.stderr.flush()
+"""
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def app_command(frozen: Path | None, db: Path) -> list[str]:
+    """The frozen app, or the venv's ``invoicedesk`` (the README's start command)."""
+    if frozen is not None:
+        return [str(frozen / "InvoiceDesk"), "--db", str(db)]
+    script = Path(sys.executable).with_name("invoicedesk")
+    if script.exists():
+        return [str(script), "--db", str(db)]
+    return [sys.executable, "-m", "invoicedesk", "--db", str(db)]
+
+
+def run_once(command: list[str], extra_env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Seconds from spawning ``command`` to its probe line, and the rows it reported.
+    The process's CPU seconds (all threads) go to ``CPU``: on a busy machine they move
+    less than the wall-clock figure."""
+    with tempfile.TemporaryDirectory(prefix="invoicedesk-bench-startup-") as folder:
+        home = Path(folder)
+        env = dict(os.environ)
+        env.update(
+            QT_QPA_PLATFORM="offscreen",
+            INVOICEDESK_STARTUP_PROBE="1",
+            XDG_CONFIG_HOME=str(home / "config"),  # QSettings: no saved page or layout
+            INVOICEDESK_CONFIG_DIR=str(home / "machine"),
+            INVOICEDESK_LOG_DIR=str(home / "logs"),
+            INVOICEDESK_BACKUP_DIR=str(home / "backups"),
+        )
+        env.update(extra_env or {})
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.time()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for line in done.stderr.splitlines():
+        if line.startswith(PROBE):
+            fields = dict(part.split("=", 1) for part in line.split()[1:])
+            CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            return float(fields["time"]) - started, int(fields["rows"])
+    raise RuntimeError(f"{command[0]} exited {done.returncode} without a probe:\n{done.stderr}")
+
+
+def median_of(runs: int, command: list[str]) -> tuple[float, int, list[float], float]:
+    """Median seconds, rows, every run's seconds, and the median CPU seconds."""
+    times, rows = [], 0
+    del CPU[:]
+    for _ in range(runs):
+        seconds, rows = run_once(command)
+        times.append(seconds)
+    return statistics.median(times), rows, times, statistics.median(CPU)
+
+
+def empty_database(folder: Path) -> Path:
+    """A new database with the company profile filled in (so no first-start wizard)."""
+    from invoicedesk.services.books import open_books
+    from invoicedesk.services.settings import CompanyData, update_company
+
+    path = folder / "empty.sqlite"
+    db = open_books(str(path))
+    update_company(db, CompanyData(name="Bench GmbH", street="Hauptstraße 1", zip="10115",
+                                   city="Berlin", country="DE", currency="EUR"))  # fmt: skip
+    db.dispose()
+    return path
+
+
+def ensure_demo(path: Path) -> None:
+    if not path.exists():
+        print(f"creating {path} (100,000 invoices, about a minute) …", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "invoicedesk", "--db", str(path), "demo", "--invoices",
+             "100000"], check=True,
+        )  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="the 100k database file")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--frozen", type=Path, help="folder of the frozen app (dist/InvoiceDesk)")
+    args = parser.parse_args()
+    ensure_demo(args.db)
+    target = TARGET_FROZEN_S if args.frozen else TARGET_VENV_S
+    where = f"frozen {args.frozen}" if args.frozen else f"venv {sys.executable}"
+    print(f"start-up, {where}; {args.runs} runs each, median; load average {load_average()}")
+    with tempfile.TemporaryDirectory(prefix="invoicedesk-bench-empty-") as folder:
+        empty = empty_database(Path(folder))
+        floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(args.db)]
+        floor_empty_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(empty)]
+        run_once(floor_cmd)  # warm the disk cache and the bytecode before anything counts
+        run_once(app_command(args.frozen, args.db))
+        floor, floor_rows, floor_times, floor_cpu = median_of(args.runs, floor_cmd)
+        app, app_rows, app_times, app_cpu = median_of(args.runs, app_command(args.frozen, args.db))
+        floor_e, _, floor_e_times, floor_e_cpu = median_of(args.runs, floor_empty_cmd)
+        app_e, app_e_rows, app_e_times, app_e_cpu = median_of(
+            args.runs, app_command(args.frozen, empty)
+        )
+    print(f"load average after: {load_average()}")
+    heads = f"{'median':>8} {'floor':>8} {'ratio':>6} {'CPU':>6} {'ratio':>6}"
+    print(f"{'what':<36} {heads}  runs (ms)")
+    for what, value, base, times, cpu, base_cpu in (
+        (f"app, {args.db.name} ({app_rows} rows)", app, floor, app_times, app_cpu, floor_cpu),
+        (f"floor, same file ({floor_rows} rows)", floor, floor, floor_times, floor_cpu,
+         floor_cpu),
+        (f"app, empty database ({app_e_rows} rows)", app_e, floor_e, app_e_times, app_e_cpu,
+         floor_e_cpu),
+        ("floor, empty database", floor_e, floor_e, floor_e_times, floor_e_cpu, floor_e_cpu),
+    ):  # fmt: skip
+        runs = " ".join(f"{t * 1000:.0f}" for t in times)
+        print(
+            f"{what:<36} {value * 1000:6.0f}ms {base * 1000:6.0f}ms {value / base:5.2f}× "
+            f"{cpu * 1000:4.0f}ms {cpu / base_cpu:5.2f}×  {runs}"
+        )
+    met = app <= target and app / floor <= TARGET_RATIO
+    print(
+        f"target: ≤ {target * 1000:.0f} ms and ≤ {TARGET_RATIO:.0f}× the floor → "
+        f"{app * 1000:.0f} ms, {app / floor:.2f}×: {'met' if met else 'NOT met'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
