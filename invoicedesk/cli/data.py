@@ -45,7 +45,7 @@ def _run_import(args: argparse.Namespace) -> int:
         # programs that write wait (and give up after their timeout with "try again").
         sys.stderr.write(
             f"{PROG}: importing {len(records):,} records in one transaction; other programs "
-            "cannot change this database until it is done (about a second per 1,000 "
+            "cannot change this database until it is done (about a second per 2,000 "
             "invoices)\n"
         )
         sys.stderr.flush()
