@@ -16,6 +16,8 @@ invoices). The page runs offscreen, as the tests do. Figures:
 * search — per keystroke, the time the GUI thread spends on it (target ≤ 100 ms);
   from the end of the typing pause (200 ms debounce): the first rows on screen,
   every row, and the footer totals.
+* reload — the list model's full reload (all invoices, newest first: ids, count, first
+  rows painted) against the same by hand with sqlite3 (target ≤ 2x).
 * scroll — jumping to row 50,000 and painting it (one block of 200 fetched).
 * memory — peak RSS of a fresh process running the app's main window with the file open,
   the list loaded and scrolled (target ≤ 250 MB), against a floor process: PySide6, a table
@@ -41,7 +43,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from list_floors import search_floor  # noqa: E402 - benchmarks/ (run as a script)
+from list_floors import reload_floor, search_floor  # noqa: E402 - benchmarks/ (a script)
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -55,6 +57,7 @@ OPEN_TARGET_MS = 500
 KEYSTROKE_TARGET_MS = 100
 SEARCH_TARGET_MS = 50
 RSS_TARGET_MB = 250
+RELOAD_MAX_RATIO = 2.0  # issue 11: the list's full reload against the raw floor
 SEARCHES = ("m", "mü", "mül", "muller", "müller", "gmbh", "RE-2025-0", "no such text")
 SORTS = ("client", "gross", "net", "open", "state", "number", "due_date", "date")
 
@@ -226,6 +229,33 @@ def _median_ms(run: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(timings)
 
 
+def bench_reload(app: QApplication, page: InvoicesPage, path: Path, runs: int) -> None:
+    """The list model's full reload on the page (``reload()`` → every id known, first rows
+    painted; on the thread pool as in the app) by turns with its floor: the first 200 rows
+    with their tags, the count and all ids by hand with sqlite3 (list_floors.reload_floor)."""
+    floor = reload_floor(path, dt.date.today())
+    mine: list[float] = []
+    theirs: list[float] = []
+    for attempt in range(runs + 1):  # the first of each warms up
+        started = time.perf_counter()
+        page.model.reload()
+        spin_until(app, lambda: not page.model.is_loading())
+        painted(app, page)
+        ours = ms(time.perf_counter() - started)
+        started = time.perf_counter()
+        floor()
+        if attempt:
+            mine.append(ours)
+            theirs.append(ms(time.perf_counter() - started))
+    ratio = statistics.median(mine) / statistics.median(theirs)
+    flag = "ok" if ratio <= RELOAD_MAX_RATIO else "MISSED"
+    print(f"\nthe model's full reload, {page.model.rowCount():,} invoices newest first (reload → "
+          f"all ids and the first rows painted; median of {runs}, by turns with the floor)")
+    print(f"  model {statistics.median(mine):5.1f} ms   floor {statistics.median(theirs):5.1f} ms"
+          f"   ratio {ratio:4.2f}x [{flag}: ≤ {RELOAD_MAX_RATIO:.0f}x]   best runs "
+          f"{min(mine) / min(theirs):4.2f}x")
+
+
 def bench_scroll(app: QApplication, page: InvoicesPage, row: int) -> float:
     started = time.perf_counter()
     page.table.scrollTo(page.model.index(row, 0))
@@ -295,6 +325,7 @@ def main() -> int:
 
     page.filter_bar.clear()
     spin_until(app, lambda: not page.is_busy())
+    bench_reload(app, page, args.db, max(args.runs, 15))
     print("\nscroll (jump and paint; one block of 200 rows fetched by id)")
     for row in (50_000, page.model.rowCount() - 1, 25_000):
         print(f"  to row {row:>7,}  {bench_scroll(app, page, row):6.1f} ms")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import sqlite3
 import time
 from collections.abc import Callable
@@ -124,3 +125,68 @@ def search_floor(path: Path, term: str, today: dt.date) -> Callable[[], object]:
             run()
         timings.append(time.perf_counter() - started)
     return forms[timings.index(min(timings))]
+
+
+def reload_floor(
+    path: Path,
+    today: dt.date,
+    where: str = "",
+    values: tuple[object, ...] = (),
+    *,
+    count: bool = True,
+    json_ids: bool = False,
+) -> Callable[[], object]:
+    """The list's full reload by hand, as the list model does it: the first 200 rows (newest
+    first) with their tags, the count (``count``: the model skips it for a text search, the
+    ids give it) and every id in list order, read the plain way (one tuple per row), or
+    with ``json_ids`` as the app reads them (one JSON array built by SQLite).
+    ``where``: a condition on ``i`` with ``?`` for ``values``; a ``{probe}`` in it is tried
+    as ``i.id`` and ``i.id + 0`` once here and the faster kept (as :func:`search_floor`)."""
+    connection = _connect(path)
+    order = "ORDER BY i.date DESC NULLS LAST, i.id DESC"
+    state = _STATE.format(today=today.isoformat())
+
+    def form(probe: str) -> Callable[[], object]:
+        condition = "WHERE " + where.replace("{probe}", probe) + " " if where else ""
+        first = _ROWS.format(state=state) + condition + order + " LIMIT 200"
+        counted = f"SELECT count(*) FROM invoices AS i {condition}"
+        every = f"SELECT i.id FROM invoices AS i {condition}{order}"
+        array = f"SELECT json_group_array(id) FROM ({every})"
+
+        def run() -> object:
+            rows = connection.execute(first, values).fetchall()
+            tags = _tags(connection, [r[0] for r in rows])
+            total = connection.execute(counted, values).fetchone() if count else None
+            if json_ids:
+                ids = json.loads(connection.execute(array, values).fetchone()[0])
+            else:
+                ids = [row[0] for row in connection.execute(every, values)]
+            return rows, tags, total, ids
+
+        return run
+
+    if "{probe}" not in where:
+        return form("")
+    forms = [form(""), form(" + 0")]
+    timings = []
+    for run in forms:
+        run()
+        started = time.perf_counter()
+        for _ in range(3):
+            run()
+        timings.append(time.perf_counter() - started)
+    return forms[timings.index(min(timings))]
+
+
+def reload_cases(
+    today: dt.date, client_id: int, term: str
+) -> list[tuple[str, str, tuple[object, ...], bool]]:
+    """(label, where, values, count) of :func:`reload_floor` for the list's common cases."""
+    matches, values = _matches(term)
+    not_overdue = "(i.due_date IS NULL OR i.due_date >= ? OR i.doc_type != 'invoice')"
+    return [
+        ("no filter", "", (), True),
+        ("state open", f"i.status = 'open' AND {not_overdue}", (today.isoformat(),), True),
+        (f"client {client_id}", "i.client_id = ?", (client_id,), True),
+        (f"search {term!r}", f"i.id{{probe}} IN ({matches})", values, False),
+    ]

@@ -11,13 +11,27 @@ storage (office mode) is one more subclass: row locks, ``pg_trgm`` and the like.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, column, event, func, select, table
-from sqlalchemy.engine import Connection
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    String,
+    bindparam,
+    column,
+    event,
+    func,
+    select,
+    table,
+)
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from invoicedesk.db import search_index
 
@@ -64,6 +78,21 @@ class Storage:
         """A table whose ``id`` is the invoice id and its column that orders invoices by the
         client shown (case and accents ignored); None: the caller sorts by the name itself."""
         return None
+
+    def among(self, column: Any, name: str) -> ColumnElement[bool]:
+        """``column`` is one of the ids given as the parameter ``name`` (a list of ints)."""
+        return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+
+    def column_values(self, session: Session, query: Select[Any]) -> list[Any]:
+        """The first column of every row of ``query``, in its order (the list's ids), straight
+        from the driver: SQLAlchemy's per-row result handling costs four times the query
+        itself for 100,000 ids."""
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(_literal_sql(query, session.get_bind().dialect))
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     @contextmanager
     def bulk_writes(self, session: Session) -> Iterator[None]:
@@ -152,6 +181,24 @@ class SqliteStorage(Storage):
         keys = search_index.SORT
         return keys, keys.c.client
 
+    def among(self, column: Any, name: str) -> ColumnElement[bool]:
+        # One parameter (a JSON array) instead of one per id: a block of 200 ids is not
+        # rendered into the statement anew each time.
+        ids = func.json_each(bindparam(name, type_=_JsonIds())).table_valued("value")
+        return column.in_(select(ids.c.value))  # type: ignore[no-any-return]
+
+    def column_values(self, session: Session, query: Select[Any]) -> list[Any]:
+        # One JSON array built by SQLite instead of a row per value: 100,000 ids in about
+        # 60 % of the time. The aggregate reads the subquery in its ORDER BY order (SQLite
+        # never flattens an ordered subquery into an aggregate; tests check the order).
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(_literal_sql(_json_array(query), session.get_bind().dialect))
+            found = cursor.fetchone()  # one row, even for no values ("[]")
+            return list(json.loads(found[0])) if found else []
+        finally:
+            cursor.close()
+
     @contextmanager
     def bulk_writes(self, session: Session) -> Iterator[None]:
         with search_index.deferred(session), _large_cache(session):
@@ -225,6 +272,28 @@ class SqliteStorage(Storage):
 
     def on_close(self, connection: Connection) -> None:
         connection.exec_driver_sql("PRAGMA optimize")
+
+
+class _JsonIds(TypeDecorator[list[int]]):
+    """A list of ids bound as one JSON array (for ``json_each``)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps([int(v) for v in value])
+
+
+@functools.lru_cache(maxsize=64)  # the list's queries come back (built once, see services)
+def _literal_sql(query: Select[Any], dialect: Dialect) -> str:
+    """``query`` as SQL text with its values written in (the planner sees them)."""
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+@functools.lru_cache(maxsize=64)
+def _json_array(query: Select[Any]) -> Select[Any]:
+    found = query.subquery()
+    return select(func.json_group_array(next(iter(found.c))))
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     and_,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -36,6 +38,8 @@ from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.storage import Storage, storage_of
 from invoicedesk.db.types import SCALE
 from invoicedesk.services.inputs import PaymentMethod
+from invoicedesk.services.list_rows import InvoiceRow as InvoiceRow  # part of this API
+from invoicedesk.services.list_rows import row_from, tags_of
 from invoicedesk.services.validation import choice
 
 SORT_KEYS = ("number", "client", "date", "due_date", "state", "net", "gross", "open", "id")
@@ -66,27 +70,6 @@ class InvoiceFilter:
     product_id: int | None = None  # has a line of this product
     currency: str | None = None
     today: dt.date | None = field(default=None, compare=False)  # for "overdue"; None: today
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceRow:
-    """One row of the invoice list."""
-
-    id: int
-    doc_type: DocType
-    number: str | None
-    client_id: int
-    client_name: str
-    date: dt.date | None
-    due_date: dt.date | None
-    status: Status
-    state: State
-    currency: str
-    net: Decimal
-    gross: Decimal
-    open_amount: Decimal
-    tags: tuple[str, ...]
-    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +317,35 @@ def fetch_rows(
 ) -> list[InvoiceRow]:
     """Rows matching ``flt`` (and, when given, having one of ``ids``) in the session."""
     today = flt.today or dt.date.today()
+    storage = storage_of(session)
+    if ids is not None:
+        query = _rows_query(flt, storage, sort, descending, today, limit, offset, None)
+        rows = session.connection().execute(query, {"ids": ids}).all()
+    else:
+        probe = _probes(session, flt, storage, PAGE_PROBE_SHARE)
+        query = _rows_query(flt, storage, sort, descending, today, limit, offset, probe)
+        rows = session.connection().execute(query).all()  # Core: no ORM result overhead
+    tags = tags_of(session, [row[0] for row in rows])
+    return [row_from(row, tags.get(row[0], ())) for row in rows]
+
+
+_AMOUNTS = (Invoice.net, Invoice.gross, Invoice.open_amount)
+
+
+@functools.lru_cache(maxsize=32)  # built once per filter, order and day (see _state_page)
+def _rows_query(
+    flt: InvoiceFilter,
+    storage: Storage,
+    sort: str,
+    descending: bool,
+    today: dt.date,
+    limit: int,
+    offset: int,
+    probe: bool | None,
+) -> Select[Any]:
+    """The list's columns for a page of ``flt`` (``probe``: see :func:`_probes`), or with
+    ``probe`` None for the ids given as the parameter ``ids``."""
+    flt = replace(flt, today=today)  # the filter's states as of the day it is cached for
     query = _base(
         [
             Invoice.id,
@@ -346,65 +358,24 @@ def fetch_rows(
             Invoice.status,
             state_expression(today),
             Invoice.currency,
-            Invoice.net,
-            Invoice.gross,
-            Invoice.open_amount,
+            *(type_coerce(amount, BigInteger) for amount in _AMOUNTS),  # raw: see row_from
             Invoice.title,
         ]
     )
-    storage = storage_of(session)
-    if ids is not None:
-        query = apply_filter(query, flt, storage).where(Invoice.id.in_(ids))
-        query = _sorted(query, sort, descending, today, storage).limit(limit).offset(offset)
+    if probe is None:
+        query = apply_filter(query, flt, storage)
+        query = query.where(storage.among(Invoice.id, "ids"))
+        return _sorted(query, sort, descending, today, storage).limit(limit).offset(offset)
+    # The page's ids first (narrow: often an index walk), then their columns: sorting by a
+    # computed key (the state) no longer computes every row's columns.
+    if sort == "state":
+        page = _state_page(flt, storage, descending, today, limit + offset, probe)
     else:
-        # The page's ids first (narrow: often an index walk), then their columns: sorting
-        # by a computed key (the state) no longer computes every row's columns.
-        probe = _probes(session, flt, storage, PAGE_PROBE_SHARE)
-        if sort == "state":
-            page = _state_page(flt, storage, descending, today, limit + offset, probe)
-        else:
-            page = _base([Invoice.id], with_client=_needs_client(flt, storage, sort))
-            page = apply_filter(page, flt, storage, probe=probe)
-            page = _sorted(page, sort, descending, today, storage)
-        query = query.where(Invoice.id.in_(page.limit(limit).offset(offset)))
-        query = _sorted(query, sort, descending, today, storage)
-    rows = session.execute(query).all()
-    tags = _tags_of(session, [row[0] for row in rows])
-    return [
-        InvoiceRow(
-            id=row[0],
-            doc_type=DocType(row[1]),
-            number=row[2],
-            client_id=row[3],
-            client_name=row[4],
-            date=row[5],
-            due_date=row[6],
-            status=Status(row[7]),
-            state=State(row[8]),
-            currency=row[9],
-            net=round_money(row[10], row[9]),
-            gross=round_money(row[11], row[9]),
-            open_amount=round_money(row[12], row[9]),
-            title=row[13],
-            tags=tags.get(row[0], ()),
-        )
-        for row in rows
-    ]
-
-
-def _tags_of(session: Session, invoice_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    if not invoice_ids:
-        return {}
-    result: dict[int, tuple[str, ...]] = {}
-    query = (
-        select(invoice_tags.c.invoice_id, Tag.name)
-        .join(Tag, Tag.id == invoice_tags.c.tag_id)
-        .where(invoice_tags.c.invoice_id.in_(invoice_ids))
-        .order_by(Tag.name)
-    )
-    for invoice_id, name in session.execute(query):
-        result[invoice_id] = (*result.get(invoice_id, ()), name)
-    return result
+        page = _base([Invoice.id], with_client=_needs_client(flt, storage, sort))
+        page = apply_filter(page, flt, storage, probe=probe)
+        page = _sorted(page, sort, descending, today, storage)
+    query = query.where(Invoice.id.in_(page.limit(limit).offset(offset)))
+    return _sorted(query, sort, descending, today, storage)
 
 
 def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
@@ -414,9 +385,14 @@ def count_invoices(db: Database, flt: InvoiceFilter | None = None) -> int:
             found = db.storage.search_hits(session, flt.search)  # from the index alone
             if found is not None:
                 return found
-        counted = _base([func.count()], with_client=_needs_client(flt, db.storage))
-        query = apply_filter(counted, flt, db.storage)
-        return int(session.scalar(query) or 0)
+        query = _count_query(flt, db.storage, flt.today or dt.date.today())
+        return int(session.connection().scalar(query) or 0)
+
+
+@functools.lru_cache(maxsize=16)  # per filter and day ("overdue" moves at midnight)
+def _count_query(flt: InvoiceFilter, storage: Storage, today: dt.date) -> Select[Any]:
+    counted = _base([func.count()], with_client=_needs_client(flt, storage))
+    return apply_filter(counted, replace(flt, today=today), storage)
 
 
 def row_ids(
@@ -427,34 +403,37 @@ def row_ids(
     today = flt.today or dt.date.today()
     with db.read() as session:
         probe = _probes(session, flt, db.storage, ALL_PROBE_SHARE)
-        if sort == "state":  # state by state, each in id order (as _state_page)
-            tie = Invoice.id.desc() if descending else Invoice.id.asc()
-            states: dict[int, list[list[int]]] = {}
-            for rank, part in _state_parts(today, descending):
-                ids = _base([Invoice.id], with_client=_needs_client(flt, db.storage))
-                ids = apply_filter(ids, flt, db.storage, probe=probe).where(part)
-                states.setdefault(rank, []).append(_first_column(session, ids.order_by(tie)))
-            return [
-                invoice_id
-                for rank in sorted(states)
-                for invoice_id in heapq.merge(*states[rank], reverse=descending)
-            ]
-        ids = _base([Invoice.id], with_client=_needs_client(flt, db.storage, sort))
-        ids = apply_filter(ids, flt, db.storage, probe=probe)
-        return _first_column(session, _sorted(ids, sort, descending, today, db.storage))
+        parts = _id_queries(flt, db.storage, sort, descending, today, probe)
+        found = [(rank, db.storage.column_values(session, ids)) for rank, ids in parts]
+    if sort != "state":
+        return found[0][1]
+    states: dict[int, list[list[int]]] = {}  # state by state, each in id order (_state_page)
+    for rank, ids in found:
+        states.setdefault(rank, []).append(ids)
+    return [
+        invoice_id
+        for rank in sorted(states)
+        for invoice_id in heapq.merge(*states[rank], reverse=descending)
+    ]
 
 
-def _first_column(session: Session, query: Select[Any]) -> list[Any]:
-    """The first column of every row, straight from the driver's cursor: for 100,000 ids
-    SQLAlchemy's per-row result handling costs four times the query itself."""
-    connection = session.connection()
-    sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(sql))
-        return [row[0] for row in cursor.fetchall()]
-    finally:
-        cursor.close()
+@functools.lru_cache(maxsize=16)  # built once per filter, order and day (see _state_page)
+def _id_queries(
+    flt: InvoiceFilter, storage: Storage, sort: str, descending: bool, today: dt.date, probe: bool
+) -> tuple[tuple[int, Select[Any]], ...]:
+    """(rank, query) of every id in list order: one query, or by state one per part."""
+    flt = replace(flt, today=today)
+    if sort == "state":
+        tie = Invoice.id.desc() if descending else Invoice.id.asc()
+        parts = []
+        for rank, part in _state_parts(today, descending):
+            ids = _base([Invoice.id], with_client=_needs_client(flt, storage))
+            ids = apply_filter(ids, flt, storage, probe=probe).where(part)
+            parts.append((rank, ids.order_by(tie)))
+        return tuple(parts)
+    ids = _base([Invoice.id], with_client=_needs_client(flt, storage, sort))
+    ids = apply_filter(ids, flt, storage, probe=probe)
+    return ((0, _sorted(ids, sort, descending, today, storage)),)
 
 
 def rows_by_id(db: Database, ids: list[int], today: dt.date | None = None) -> list[InvoiceRow]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Integer, column, select, text
 from sqlalchemy.dialects import postgresql
 
 import invoicedesk.services
@@ -65,3 +65,20 @@ def test_services_hold_no_engine_specific_code() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_column_values_come_in_the_query_order(db: Database) -> None:
+    """SQLite answers with one JSON array built from the ordered query (no row per value):
+    the order must survive the aggregate, as the generic row-by-row answer keeps it."""
+    numbers = (
+        text("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) "
+             "SELECT x FROM n")  # fmt: skip
+        .columns(column("x", Integer))
+        .subquery()
+    )
+    shuffled = select(numbers.c.x).order_by((numbers.c.x * 7919) % 3001, numbers.c.x.desc())
+    expected = sorted(range(1, 3001), key=lambda x: (x * 7919 % 3001, -x))
+    with db.read() as session:
+        assert db.storage.column_values(session, shuffled) == expected
+        assert Storage().column_values(session, shuffled) == expected
+        assert db.storage.column_values(session, shuffled.where(numbers.c.x < 0)) == []

@@ -205,6 +205,19 @@ def test_overdue_follows_today(books: Books) -> None:
     assert books.find(today=dt.date(2026, 1, 24), states=(State.OVERDUE,)) == []
 
 
+def test_built_queries_are_kept_per_day(books: Books) -> None:
+    """The list, its count and its ids reuse queries built per filter; a filter equal but
+    for its day (``today`` is not part of equality) must not get yesterday's overdue."""
+    for today, overdue in ((TODAY, ["A1"]), (dt.date(2026, 3, 25), ["A1", "C1", "B1"])):
+        flt = InvoiceFilter(today=today, states=(State.OVERDUE,))
+        assert search.count_invoices(books.db, flt) == len(overdue)
+        ids = search.row_ids(books.db, flt, sort="id", descending=False)
+        assert books.labels(search.rows_by_id(books.db, ids, today=today)) == overdue
+        for sort in ("date", "state"):
+            rows = search.list_invoices(books.db, flt, sort=sort)
+            assert sorted(books.labels(rows)) == sorted(overdue)
+
+
 def test_credit_notes_are_never_overdue(books: Books) -> None:
     # CN was due on its issue date; it is settled anyway, and would not count as overdue.
     assert "CN" not in books.find(today=dt.date(2027, 1, 1), states=(State.OVERDUE,))
