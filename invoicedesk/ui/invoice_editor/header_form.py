@@ -9,7 +9,6 @@ from babel import Locale
 from babel.numbers import get_currency_name
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -35,6 +34,13 @@ COMMON_CURRENCIES = (
     "EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
 )  # fmt: skip
 NO_DAYS = -1  # the due-days spin box's "use the default" value
+# The date fields by the key of their problems, and their names in problem messages.
+DATE_FIELDS = {
+    "date": "Invoice date",
+    "supply_date": "Delivery / service",
+    "supply_end_date": "Delivery / service end",
+    "due_date": "Due date",
+}
 # Names of countries and currencies in the language of the interface (English), so a German
 # locale gets German numbers and dates but not a German word amid English labels.
 UI_LANGUAGE = "en"
@@ -175,6 +181,7 @@ class HeaderForm(QWidget):
         self.new_client.clicked.connect(self.new_client_requested)
         for date_edit in (self.date, self.supply_date, self.supply_end_date, self.due_date):
             date_edit.valueChanged.connect(lambda _v: self._emit())
+            date_edit.problemChanged.connect(lambda _m: self.changed.emit())
         self.due_days.valueChanged.connect(lambda _v: self._emit())
         self.currency.currentIndexChanged.connect(lambda _i: self._emit())
         self.exchange_rate.textChanged.connect(lambda _t: self.changed.emit())
@@ -341,6 +348,10 @@ class HeaderForm(QWidget):
                 if typed
                 else "Client: choose who the invoice is for",
             )
+        for key, name in DATE_FIELDS.items():
+            typed_problem = self._date_field(key).problem()
+            if typed_problem is not None:  # the field keeps its last date meanwhile
+                problem(key, f"{name}: {typed_problem}")
         date, due_date = self.date.value(), self.due_date.value()
         if date and due_date and due_date < date:
             problem("due_date", "Due date: it lies before the invoice date")
@@ -381,6 +392,14 @@ class HeaderForm(QWidget):
         }
         return values, problems
 
+    def _date_field(self, key: str) -> OptionalDateEdit:
+        return {
+            "date": self.date,
+            "supply_date": self.supply_date,
+            "supply_end_date": self.supply_end_date,
+            "due_date": self.due_date,
+        }[key]
+
     def widget_for(self, key: str) -> QWidget | None:
         return {
             "client_id": self.client,
@@ -403,13 +422,7 @@ class HeaderForm(QWidget):
         self.currency.setEnabled(not read_only and not party_locked)
         self.price_basis.setEnabled(not read_only)
         for edit in (self.date, self.supply_date, self.supply_end_date, self.due_date):
-            edit.setReadOnly(read_only)
-            edit.setButtonSymbols(
-                QAbstractSpinBox.ButtonSymbols.NoButtons
-                if read_only
-                else QAbstractSpinBox.ButtonSymbols.UpDownArrows
-            )
-            edit.setCalendarPopup(not read_only)
+            edit.setReadOnly(read_only)  # also hides the calendar button
         self.due_days.setReadOnly(read_only)
         self.exchange_rate.setReadOnly(read_only)
         set_read_only(self.tags, read_only)

@@ -10,16 +10,13 @@ choices apply at once. :class:`AnyDateEdit` and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 
-from babel.dates import get_date_format
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -34,7 +31,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.lifecycle import STATE_LABELS, State
 from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter
-from invoicedesk.ui.formatting import user_locale
+from invoicedesk.ui.widgets.date_edit import DateEdit
 
 SEARCH_DELAY_MS = 200  # other search boxes (the payments' invoice chooser)
 # The invoice search box waits twice as long as its last search took, within these bounds:
@@ -43,7 +40,6 @@ DEBOUNCE_MIN_MS = 30
 DEBOUNCE_MAX_MS = 80
 DEBOUNCE_START_MS = 50
 UNPAID = (State.OPEN, State.OVERDUE, State.PART_PAID)
-_ANY = QDate(2000, 1, 1)  # the "Any" value of a date edit (shown as its special text)
 _ALL_CLIENTS = -1  # the data of "All clients" (never None: see delegates.model_data)
 
 
@@ -53,13 +49,6 @@ def client_choices(db: Books) -> list[tuple[int, str]]:
 
     clients = list_clients(db, include_archived=True, limit=1_000_000)
     return [(c.id, f"{c.data.name} ({c.customer_number})") for c in clients]
-
-
-def date_format() -> str:
-    """The user's short date format (as the lists show dates) with a four-digit year, for
-    date inputs: "M/d/yyyy" in American English, "dd.MM.yyyy" in German."""
-    pattern = get_date_format("short", locale=user_locale()).pattern
-    return re.sub("y+", "yyyy", pattern)
 
 
 class CheckableMenu(QMenu):
@@ -73,44 +62,14 @@ class CheckableMenu(QMenu):
         super().mouseReleaseEvent(event)
 
 
-class AnyDateEdit(QDateEdit):
-    """A date with a calendar pop-up and an "Any" state (no limit); ``value()`` is None then."""
-
-    valueChanged = Signal(object)  # noqa: N815 - Qt naming; dt.date | None
+class AnyDateEdit(DateEdit):
+    """A date limit that may be "Any" (empty: no limit); ``value()`` is None then."""
 
     def __init__(self, parent: QWidget | None = None, *, any_text: str = "Any") -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat(date_format())
-        self.setMinimumDate(_ANY)
-        self.setSpecialValueText(any_text)
-        self.setDate(_ANY)
-        self.setToolTip("Pick a date (calendar: Alt+Down); Delete sets it back to any date")
-        self.dateChanged.connect(lambda _d: self.valueChanged.emit(self.value()))
-        # A calendar opened from "Any" shows this month, not January 2000.
-        self.calendarWidget().installEventFilter(self)
-
-    def value(self) -> dt.date | None:
-        date = self.date()
-        return None if date == _ANY else dt.date(date.year(), date.month(), date.day())
+        super().__init__(parent, empty_text=any_text)
 
     def set_value(self, value: dt.date | None) -> None:
-        self.setDate(_ANY if value is None else QDate(value.year, value.month, value.day))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.Show and self.value() is None:
-            today = QDate.currentDate()
-            self.calendarWidget().setCurrentPage(today.year(), today.month())
-        return super().eventFilter(watched, event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        if event.key() == Qt.Key.Key_Delete and event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier,
-            Qt.KeyboardModifier.KeypadModifier,
-        ):
-            self.set_value(None)
-            return
-        super().keyPressEvent(event)
+        self.setValue(value)
 
 
 class ClientCombo(QComboBox):

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,9 +34,9 @@ from invoicedesk.services.invoices import PaymentView
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.delegates import is_dark
-from invoicedesk.ui.invoices.filter_bar import date_format
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.payments.models import METHOD_LABELS
+from invoicedesk.ui.widgets.date_edit import DateEdit
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
 FIELD_WIDTH = 180
@@ -105,9 +104,8 @@ class RecordPaymentDialog(QDialog):
         amount_row.addWidget(QLabel(self.currency))
         amount_row.addStretch(1)
 
-        self.date = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(date_format())
+        self.date = DateEdit()  # needs a date: no empty state
+        self.date.setValue(self.today)
         self.date.setAccessibleName("Date received")
         self.date.setFixedWidth(FIELD_WIDTH)
 
@@ -165,6 +163,7 @@ class RecordPaymentDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.amount.textChanged.connect(self._validate)
+        self.date.problemChanged.connect(lambda _m: self._validate())
         self.amount.setFocus()
         self.amount.selectAll()
         self._validate()
@@ -198,14 +197,21 @@ class RecordPaymentDialog(QDialog):
             return f"{self.currency} amounts have at most {places} decimals"
         return None
 
+    def date_problem(self) -> str | None:
+        """Why the typed date cannot be taken, or None."""
+        return self.date.problem()
+
     def _validate(self) -> None:
         for name in self._messages:
             self._set_message(name, "")
         self.general_error.hide()
         problem = self.amount_problem()
-        self.ok_button.setEnabled(problem is None and not self._saving)
-        self.ok_button.setToolTip(problem or "")
+        date_problem = self.date_problem()
+        self.ok_button.setEnabled(problem is None and date_problem is None and not self._saving)
+        self.ok_button.setToolTip(problem or date_problem or "")
         self.amount.setToolTip(problem or "")
+        if date_problem is not None:
+            self._set_message("date", date_problem, error=True)
         if problem is not None:
             self._set_message("amount", problem, error=True)
             return
@@ -273,10 +279,11 @@ class RecordPaymentDialog(QDialog):
     def payment_input(self, *, allow_overpayment: bool = False) -> PaymentInput:
         value = self.amount.value()
         assert value is not None
-        date = self.date.date()
+        date = self.date.value()
+        assert date is not None
         return PaymentInput(
             amount=value,
-            date=dt.date(date.year(), date.month(), date.day()),
+            date=date,
             method=PaymentMethod(self.method.currentData()),
             reference=self.reference.text().strip(),
             note=self.note.text().strip(),
@@ -284,7 +291,8 @@ class RecordPaymentDialog(QDialog):
         )
 
     def accept(self) -> None:
-        if self._saving or self.amount_problem() is not None:
+        self.date.commit()  # a date typed but not yet left counts
+        if self._saving or self.amount_problem() is not None or self.date_problem() is not None:
             return
         value = self.amount.value()
         assert value is not None
@@ -316,7 +324,8 @@ class RecordPaymentDialog(QDialog):
 
     def _save_ended(self) -> None:
         self._saving = False
-        self.ok_button.setEnabled(self.amount_problem() is None)  # keeps the messages shown
+        ok = self.amount_problem() is None and self.date_problem() is None
+        self.ok_button.setEnabled(ok)  # keeps the messages shown
 
     def _recorded(self, payment: PaymentView) -> None:
         self.payment = payment
