@@ -102,6 +102,9 @@ def run_once(command: list[str], extra_env: dict[str, str] | None = None) -> tup
     with tempfile.TemporaryDirectory(prefix="invoicedesk-bench-startup-") as folder:
         home = Path(folder)
         env = dict(os.environ)
+        # An installed app has its bytecode cached (pip compiles on install, the frozen
+        # build ships it): without this, every run would compile the files changed since.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(
             QT_QPA_PLATFORM="offscreen",
             INVOICEDESK_STARTUP_PROBE="1",

@@ -1,10 +1,12 @@
 """``python -m invoicedesk``: the same as the ``invoicedesk`` command."""
 
-import multiprocessing
 import sys
 
 from invoicedesk.cli.main import main
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()  # PDF export workers in the PyInstaller bundle
+    if getattr(sys, "frozen", False):  # PDF export workers in a frozen build re-enter here
+        import multiprocessing  # not at every start: freeze_support() does nothing otherwise
+
+        multiprocessing.freeze_support()
     sys.exit(main())

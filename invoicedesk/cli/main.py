@@ -23,7 +23,7 @@ Adding a command (see also :mod:`invoicedesk.cli`)::
             ...
         return 0
 
-then add ``things.register`` to :data:`COMMANDS` below. ``args.db`` holds the
+then add ``things.register`` to :func:`commands` below. ``args.db`` holds the
 ``--db`` value (or ``$INVOICEDESK_DB``, or ``None``); groups of subcommands
 use ``common.add_group``. Usage errors are one line too (``OneLineParser``).
 The building blocks live in :mod:`invoicedesk.cli.common` (re-exported here).
@@ -32,6 +32,7 @@ The building blocks live in :mod:`invoicedesk.cli.common` (re-exported here).
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import re
@@ -41,19 +42,6 @@ from collections.abc import Sequence
 from typing import TextIO, cast
 
 from invoicedesk import __version__
-from invoicedesk.cli import (
-    backup,
-    catalog,
-    config,
-    data,
-    demo,
-    invoices,
-    mail,
-    payments,
-    pdf,
-    report,
-    selfcheck,
-)
 from invoicedesk.cli.common import (
     DB_ENV,
     DEBUG_ENV,
@@ -71,11 +59,10 @@ from invoicedesk.cli.common import (
     add_command,
     read_text,
 )
-from invoicedesk.cli.output import print_json
 from invoicedesk.core.errors import DomainError, EnvironmentFailure
 
 __all__ = [
-    "COMMANDS",
+    "commands",
     "DB_ENV",
     "DEBUG_ENV",
     "EXIT_ERROR",
@@ -109,6 +96,7 @@ def _register_totals(subparsers: SubParsers) -> None:
 
 
 def _run_totals(args: argparse.Namespace) -> int:
+    from invoicedesk.cli.output import print_json
     from invoicedesk.core.totals import compute_totals
     from invoicedesk.services import json_format
 
@@ -139,24 +127,40 @@ def _run_totals(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- registry
 
-# Every subcommand, in the order `invoicedesk --help` lists them. Add yours here
-# (import your module at the top of this file so PyInstaller sees it).
-COMMANDS: list[Registrar] = [
-    _register_totals,
-    data.register_import,
-    data.register_export,
-    invoices.register,
-    pdf.register,
-    mail.register,
-    payments.register,
-    report.register,
-    catalog.register_clients,
-    catalog.register_products,
-    demo.register,
-    config.register,
-    backup.register,
-    selfcheck.register,
-]
+
+def commands() -> list[Registrar]:
+    """Every subcommand, in the order `invoicedesk --help` lists them. Add yours here.
+    Imported only when the parser is built: a start of the app needs none of them."""
+    from invoicedesk.cli import (
+        backup,
+        catalog,
+        config,
+        data,
+        demo,
+        invoices,
+        mail,
+        payments,
+        pdf,
+        report,
+        selfcheck,
+    )
+
+    return [
+        _register_totals,
+        data.register_import,
+        data.register_export,
+        invoices.register,
+        pdf.register,
+        mail.register,
+        payments.register,
+        report.register,
+        catalog.register_clients,
+        catalog.register_products,
+        demo.register,
+        config.register,
+        backup.register,
+        selfcheck.register,
+    ]
 
 
 # --------------------------------------------------------------------------- main
@@ -177,16 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = cast(
         SubParsers, parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     )
-    for register in COMMANDS:
+    for register in commands():
         register(subparsers)
     return parser
 
 
 def run_gui(db: str | None) -> int:
     """Open the desktop app on database ``db`` (None: the default database)."""
-    from invoicedesk.ui.app import run  # Qt loads only when the GUI starts
+    # The app collects garbage on its GUI thread (ui/gc_guard.py); off from here on, the
+    # automatic collector would walk the heap again and again while the modules load.
+    gc.disable()
+    try:
+        from invoicedesk.ui.app import run  # Qt loads only when the GUI starts
 
-    result = run(db)
+        result = run(db)
+    finally:
+        gc.enable()  # the app has closed
     return result if isinstance(result, int) else EXIT_OK
 
 
@@ -222,9 +232,14 @@ def _prepare_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     _prepare_streams()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments or (len(arguments) == 2 and arguments[0] == "--db" and arguments[1]
+                         and not arguments[1].startswith("-")):  # fmt: skip
+        # Only the app: it starts without building the parser of every command.
+        return run_gui(arguments[1] if arguments else os.environ.get(DB_ENV) or None)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help, --version and usage errors (argparse printed them)
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     handler: Handler | None = getattr(args, "handler", None)

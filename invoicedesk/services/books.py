@@ -15,7 +15,7 @@ from invoicedesk.db.failures import environment_failure
 
 Books = Database
 
-__all__ = ["Books", "environment_failure", "open_books", "open_existing", "unopened"]
+__all__ = ["Books", "environment_failure", "is_new", "open_books", "open_existing", "unopened"]
 
 
 def open_books(url: str, *, upgrade: bool = True) -> Books:
@@ -58,3 +58,18 @@ def unopened(target: str) -> Books:
     """A handle on the books at ``target`` without opening or upgrading them (restoring a
     backup over a file that may be damaged)."""
     return Database(target)
+
+
+def is_new(db: Books) -> bool:
+    """Whether the books are new: no company profile filled in and no clients (the app then
+    runs its set-up wizard). One read, without loading the settings and clients use cases:
+    the app asks while it starts."""
+    from sqlalchemy import select
+
+    from invoicedesk.db.models import Client, CompanyProfile
+
+    with db.read() as session:
+        name = session.scalar(select(CompanyProfile.name).where(CompanyProfile.id == 1))
+        if name is not None and name.strip():  # settings.is_configured
+            return False
+        return session.scalar(select(Client.id).limit(1)) is None

@@ -13,9 +13,10 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -31,7 +32,7 @@ from invoicedesk.config import (
 )
 from invoicedesk.core.errors import DomainError
 from invoicedesk.logs import setup_logging
-from invoicedesk.services.books import Books, open_books
+from invoicedesk.services.books import Books, is_new, open_books
 from invoicedesk.ui import crash
 from invoicedesk.ui.auto_backup import wait_for_backups
 from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
@@ -50,11 +51,9 @@ def _is_empty(db: Books) -> bool:
 def _open(value: str) -> tuple[Books, bool]:
     """Open (create, upgrade) the books at ``value``; and whether they are new: no company
     profile and no clients (then the set-up wizard runs). Called off the GUI thread."""
-    from invoicedesk.services.settings import is_configured
-
     db = open_books(value)
     try:
-        return db, not is_configured(db) and _is_empty(db)
+        return db, is_new(db)
     except BaseException:
         db.dispose()
         raise
@@ -122,11 +121,18 @@ log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
-    """The app icon in every size we ship (resources/icons, exported from the SVG)."""
+    """The app icon in every size we ship (resources/icons, exported from the SVG).
+
+    Files are added with their size: Qt reads one when a size is first drawn, not eight
+    PNGs (up to 512 px) before the window can show."""
     icon = QIcon()
     for size in ICON_SIZES:
-        pixmap = QPixmap()
-        if pixmap.loadFromData(resource("icons", f"invoicedesk-{size}.png").read_bytes()):
+        item = resource("icons", f"invoicedesk-{size}.png")
+        if isinstance(item, Path):
+            icon.addFile(str(item), QSize(size, size))
+            continue
+        pixmap = QPixmap()  # a resource that is not a file (a zip): decode it now
+        if pixmap.loadFromData(item.read_bytes()):
             icon.addPixmap(pixmap)
     return icon
 

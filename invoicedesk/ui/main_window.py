@@ -13,7 +13,6 @@ the window shows, when that page has normally loaded.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -437,6 +436,8 @@ class MainWindow(QMainWindow):
         edit_templates(self.ctx, self)
 
     def about(self) -> None:
+        import html  # its table of entities is not needed at start
+
         QMessageBox.about(
             self,
             "About InvoiceDesk",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import subprocess
@@ -214,14 +215,17 @@ def test_db_option_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_command_starts_the_gui(monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
-    calls: list[str | None] = []
+    calls: list[tuple[str | None, bool]] = []
     fake = types.ModuleType("invoicedesk.ui.app")
-    fake.run = lambda db: calls.append(db) or 0  # type: ignore[attr-defined]
+    fake.run = lambda db: calls.append((db, gc.isenabled())) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "invoicedesk.ui.app", fake)
     monkeypatch.setenv("INVOICEDESK_DB", "x.db")
     assert main([]) == 0
     assert main(["--db", "y.db"]) == 0
-    assert calls == ["x.db", "y.db"]
+    # No automatic collection while the app starts (its GUI thread collects), and it is
+    # back on once the app has closed.
+    assert calls == [("x.db", False), ("y.db", False)]
+    assert gc.isenabled()
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

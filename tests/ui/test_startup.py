@@ -42,6 +42,11 @@ NOT_AT_START = (
     "invoicedesk.ui.clients.page",
     "invoicedesk.ui.payments.page",
     "invoicedesk.ui.mail.outbox_page",
+    # The use cases behind the invoice actions and the settings: loaded by the first
+    # action or dialog that needs them.
+    "invoicedesk.services.invoices",
+    "invoicedesk.services.settings",
+    "invoicedesk.services.clients",
 )
 
 # Builds the window the way the app does, in a process of its own, and reports which of
@@ -208,3 +213,50 @@ def test_the_start_probe_reports_the_rows_and_exits(tmp_path, db):
     assert done.returncode == 0, done.stderr
     probe = [line for line in done.stderr.splitlines() if line.startswith("startup-probe")]
     assert len(probe) == 1 and "rows=1 " in probe[0]
+
+
+# The app started as a person starts it (``invoicedesk --db FILE``, the probe on): what it
+# has loaded when the invoice list shows its rows, and whether the interpreter collected
+# garbage by itself meanwhile (the GUI thread's collector takes over; ui/gc_guard.py).
+COMMAND_LINE_START = r"""
+import gc, json, os, sys
+exit_now = os._exit
+automatic = []  # collections the interpreter started by itself once the app's modules load
+
+def collecting(phase, info):
+    if phase == "start" and gc.isenabled() and "invoicedesk.ui" in sys.modules:
+        automatic.append(info["generation"])
+
+def report(code):
+    print(json.dumps({"code": code, "automatic": automatic,
+                      "loaded": sorted(m for m in sys.modules if m.startswith(sys.argv[2]))}))
+    sys.stdout.flush()
+    exit_now(code)
+
+gc.callbacks.append(collecting)
+os._exit = report
+from invoicedesk.cli.main import main
+main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_app_starts_without_the_commands_and_without_automatic_collection(tmp_path, db):
+    issued_invoice(db)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        INVOICEDESK_STARTUP_PROBE="1",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND_LINE_START, str(db.path), "invoicedesk."],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0 and report["automatic"] == []
+    assert "invoicedesk.ui.main_window" in report["loaded"]  # it did start the app
+    commands = [m for m in report["loaded"] if m.startswith("invoicedesk.cli.")]
+    assert commands == ["invoicedesk.cli.common", "invoicedesk.cli.main"]
+    not_yet = [m for m in NOT_AT_START if m in report["loaded"]]
+    assert not_yet == []

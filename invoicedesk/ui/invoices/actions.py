@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from invoicedesk.core.rules import Action, allows, offers, refusal
-from invoicedesk.services import invoices
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.batch import Batch, BatchOperation, Outcome, summarize_outcome
@@ -173,6 +172,8 @@ class InvoiceActions(QObject):
         dialog.open()
 
     def do_issue(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():  # one write at a time (its actions are disabled meanwhile)
             return
         rows = [r for r in self._selection() if _allows(r, Action.ISSUE)]
@@ -195,18 +196,25 @@ class InvoiceActions(QObject):
         self._run("issue", batch, rows)
 
     def do_cancel(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():
             return
         rows = [r for r in self._selection() if _allows(r, Action.CANCEL)]
         if not rows:
             return
+        from invoicedesk.core.lifecycle import DOC_TYPE_LABELS
+
         what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} invoices"
+        # The buttons say what they do: "Cancel Invoice" and "Keep Invoice", not "Cancel".
+        kind = DOC_TYPE_LABELS[rows[0].doc_type].title() if len(rows) == 1 else "Invoices"
         if not confirm(
             self._parent,
-            "Cancel invoice",
+            f"Cancel {kind} {what}" if len(rows) == 1 else f"Cancel {len(rows)} Invoices",
             f"Cancel {what}?\n\nA cancelled invoice keeps its number and no longer counts as "
             "open. You can uncancel it later.",
-            "Cancel invoice",
+            f"&Cancel {kind}",
+            keep=f"&Keep {kind}",
         ):
             return
         today = self._today()
@@ -217,6 +225,8 @@ class InvoiceActions(QObject):
         self._run("cancel", batch, rows)
 
     def do_uncancel(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():
             return
         rows = [r for r in self._selection() if _allows(r, Action.UNCANCEL)]
@@ -230,6 +240,8 @@ class InvoiceActions(QObject):
         self._run("uncancel", batch, rows)
 
     def do_delete(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():
             return
         rows = self._selection()
@@ -255,6 +267,8 @@ class InvoiceActions(QObject):
         self._run("delete", batch, rows)
 
     def do_clone(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():
             return
         rows = self._selection()
@@ -267,6 +281,8 @@ class InvoiceActions(QObject):
         self._run("clone", batch, rows, open_result=True)
 
     def do_credit_note(self) -> None:
+        from invoicedesk.services import invoices  # on first use, not at start
+
         if self.busy():
             return
         rows = self._selection()

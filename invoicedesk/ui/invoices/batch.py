@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.services.books import Books
-from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.services.search import InvoiceRow
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.model import display_number
@@ -45,11 +44,15 @@ class Outcome:
 
     def changed_ids(self) -> list[int]:
         """The invoices the batch changed, then those it created (clones, credit notes)."""
+        from invoicedesk.services.invoices import InvoiceView  # loaded by the batch's work
+
         changed = [row.id for row, _ in self.done]
         created = [r.id for _, r in self.done if isinstance(r, InvoiceView)]
         return changed + [i for i in created if i not in changed]
 
     def created_ids(self) -> list[int]:
+        from invoicedesk.services.invoices import InvoiceView
+
         changed = {row.id for row, _ in self.done}
         return [r.id for _, r in self.done if isinstance(r, InvoiceView) and r.id not in changed]
 
