@@ -3,7 +3,36 @@ screen imports them by name, so a test replaces the one of the screen it drives.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+
+
+def confirm_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    action: str,
+    detail: str = "",
+    *,
+    destructive: bool = False,
+    keep: str = "",
+) -> tuple[QMessageBox, QPushButton]:
+    """The question :func:`confirm` asks, and its button that goes ahead (built apart from
+    ``exec`` so a test can look at it)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    box.setParent(parent, box.windowFlags())
+    box.setInformativeText(detail)
+    role = (
+        QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
+    )
+    go = box.addButton(action, role)
+    stay = (
+        box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+        if keep
+        else box.addButton(QMessageBox.StandardButton.Cancel)
+    )
+    box.setEscapeButton(stay)
+    box.setDefaultButton(stay if destructive else go)
+    return box, go
 
 
 def confirm(
@@ -14,18 +43,13 @@ def confirm(
     detail: str = "",
     *,
     destructive: bool = False,
+    keep: str = "",
 ) -> bool:
     """Ask before a step that cannot simply be undone; ``action`` labels the button that
-    goes ahead. A destructive step (deleting, removing) has Cancel as its default."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    box.setInformativeText(detail)
-    role = (
-        QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
-    )
-    go = box.addButton(action, role)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel if destructive else go)
+    goes ahead, ``keep`` the one that does not (default Cancel: give another label when the
+    step itself is a cancelling, "Keep Invoice"). A destructive step (deleting, removing)
+    has the button that does not go ahead as its default."""
+    box, go = confirm_box(parent, title, text, action, detail, destructive=destructive, keep=keep)
     box.exec()
     return box.clickedButton() is go
 

@@ -101,7 +101,7 @@ class SetupWizard(QWizard):
         company = _FormPage(
             "Your company", "How your business appears on invoices. Only the name is required."
         )
-        company.add_line("name", "&Name (required):", "e.g. Werkstatt Berg GmbH")
+        company.add_line("name", "N&ame (required):", "e.g. Werkstatt Berg GmbH")
         company.add_line("street", "&Street:", "e.g. Hauptstraße 1")
         company.add_line("zip", "&Postcode:", "e.g. 10115")
         company.add_line("city", "&City:", "e.g. Berlin")
@@ -121,10 +121,12 @@ class SetupWizard(QWizard):
             "Bank account", "Printed on invoices so clients can pay you; IBAN and BIC are checked."
         )
         bank.add_line("account_holder", "Account &holder:")
-        bank.add_line("bank_name", "&Bank:")
+        bank.add_line("bank_name", "B&ank:")
         bank.add_line("iban", "&IBAN:", "e.g. DE89 3704 0044 0532 0130 00")
         bank.add_line("bic", "BI&C:", "e.g. COBADEFFXXX")
         bank.validatePage = lambda: self._check_company(bank)  # type: ignore[method-assign]
+        bank.initializePage = self._prefill_holder  # type: ignore[method-assign]
+        self._prefilled_holder = ""
         self.bank_page = bank
         self.addPage(bank)
 
@@ -201,6 +203,14 @@ class SetupWizard(QWizard):
     def _choose_demo(self) -> None:
         self.wants_demo = True
         self.accept()
+
+    def _prefill_holder(self) -> None:
+        """The account holder is the company unless typed otherwise: an empty field (or one
+        still holding the name put there before) gets the company's name."""
+        holder = self.bank_page.fields["account_holder"]
+        if not holder.text().strip() or holder.text() == self._prefilled_holder:
+            self._prefilled_holder = self.company_page.fields["name"].text().strip()
+            holder.setText(self._prefilled_holder)
 
     def _preview_number(self, pattern: str) -> None:
         try:

@@ -71,7 +71,7 @@ def test_cancel_and_uncancel(qtbot, db, ctx, open_editor, answers, settle):
     editor.ops.cancel.trigger()
     assert editor.busy and not editor.ops.cancel.isEnabled()  # while it runs
     settle()
-    assert answers.asked == ["Cancel"]
+    assert answers.asked == ["Cancel Invoice RE-2026-0001"]
     assert heard == [("invoice", [invoice.id])]
     assert not editor.busy
     assert invoices.get_invoice(db, invoice.id).status is Status.CANCELLED

@@ -43,7 +43,9 @@ class Answers:
 def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     given = Answers()
 
-    def confirm(_parent: Any, title: str, _text: str, _details: str, _action: str) -> bool:
+    def confirm(
+        _parent: Any, title: str, _text: str, _details: str, _action: str, **_kwargs: Any
+    ) -> bool:
         given.asked.append(title)
         return given.confirm
 

@@ -111,7 +111,7 @@ def answers(monkeypatch):
     asked: list[str] = []
     reports: list[str] = []
     monkeypatch.setattr(
-        actions_module, "confirm", lambda _p, _t, text, _ok: asked.append(text) or True
+        actions_module, "confirm", lambda _p, _t, text, _ok, **_k: asked.append(text) or True
     )
     monkeypatch.setattr(actions_module, "report", lambda _p, _t, text: reports.append(text))
     return asked, reports

@@ -11,7 +11,7 @@ import pytest
 import shiboken6
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
 from invoicedesk.services import mail_templates, outbox
 from invoicedesk.services.mail_types import DocKind, MailState
@@ -108,7 +108,7 @@ def test_the_mail_is_composed_from_client_template_and_pdf(qtbot, page, books, c
     assert dialog.fields["bcc"].text() == ""
     assert dialog.subject.text() == f"Invoice {number} from Muster Software GmbH"
     assert f"our invoice {number}" in dialog.body.toPlainText()
-    assert dialog.template.currentText() == "invoice (English)"
+    assert dialog.template.currentText() == "Invoice (English)"
     (pdf,) = dialog.draft().attachments
     assert pdf.filename.endswith(".pdf") and number in pdf.filename
     assert pdf.content.startswith(b"%PDF")
@@ -119,7 +119,7 @@ def test_the_mail_is_composed_from_client_template_and_pdf(qtbot, page, books, c
 def test_credit_notes_get_their_own_template(qtbot, page, books, configured):
     dialog = compose(qtbot, page, books["credit_note"])
     assert dialog.subject.text().startswith("Credit note ")
-    assert dialog.template.currentText() == "credit_note (English)"
+    assert dialog.template.currentText() == "Credit note (English)"
 
 
 def test_a_bad_address_disables_send_with_a_message(qtbot, page, books, configured):
@@ -174,7 +174,7 @@ def test_another_template_fills_in_its_text_asking_before_discarding(
     )  # fmt: skip
     dialog = compose(qtbot, page, books["invoice"])
     labels = [dialog.template.itemText(i) for i in range(dialog.template.count())]
-    assert labels == ["friendly (English)", "invoice (German)", "invoice (English)"]
+    assert labels == ["friendly (English)", "Invoice (German)", "Invoice (English)"]
     assert dialog.template.currentIndex() == 2  # the client's language, else English
     dialog.template.setCurrentIndex(0)
     assert answers.asked == []  # nothing was changed: nothing to ask
@@ -259,7 +259,7 @@ def test_closing_while_queueing_waits_and_the_runner_still_delivers(
 ):
     runner = OutboxRunner(ctx)
     dialog = compose(qtbot, page, books["invoice"])
-    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel = dialog.cancel_button
     with qtbot.wait_signal(runner.ran, timeout=20000) as ran:
         dialog.send_button.click()  # queued in a worker; its answer comes as an event
         assert dialog.is_busy() and dialog.send_button.text() == "Sending…"

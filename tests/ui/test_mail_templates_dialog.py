@@ -39,12 +39,16 @@ def test_lists_templates_by_document_type(dialog):
     assert groups == ["Invoices", "Credit notes", "Reminders"]
     invoices = dialog.tree.topLevelItem(0)
     assert [invoices.child(i).text(0) for i in range(invoices.childCount())] == [
-        "invoice · German — built-in",
-        "invoice · English — built-in",
+        "Invoice · German — built-in",
+        "Invoice · English — built-in",
     ]
     assert dialog.subject.text().startswith("Rechnung")  # the first one is shown
     assert not dialog.name.isEnabled() and not dialog.save_button.isEnabled()
     assert dialog.remove_button.isHidden()  # nothing to delete or restore
+    credit_notes = dialog.tree.topLevelItem(1)  # names, not ids ("credit_note · German")
+    assert credit_notes.child(0).text(0) == "Credit note · German — built-in"
+    dialog.tree.setCurrentItem(credit_notes.child(0))
+    assert dialog.name.text() == "Credit note"
 
 
 def test_an_unknown_placeholder_is_shown_at_its_field(qtbot, dialog, ctx, settle):
@@ -75,7 +79,7 @@ def test_saving_a_built_in_and_restoring_it(qtbot, dialog, ctx, answers, settle)
     settle()
     view = stored(ctx, "invoice", "en")
     assert view.overrides_built_in and view.subject == "Your invoice {invoice.number}"
-    assert dialog.item_of("invoice", "en").text(0) == "invoice · English — changed"
+    assert dialog.item_of("invoice", "en").text(0) == "Invoice · English — changed"
     assert dialog.remove_button.isVisible() and dialog.remove_button.text() == "&Restore built-in"
     dialog.remove_button.click()
     settle()

@@ -140,7 +140,7 @@ class AddressEditor(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Kind:", self.boxes["kind"])
-        form.addRow("Re&cipient:", self.boxes["recipient"])
+        form.addRow("Rec&ipient:", self.boxes["recipient"])
         form.addRow("&Street:", self.boxes["street"])
         form.addRow("Street &2:", self.boxes["street2"])
         place = QHBoxLayout()

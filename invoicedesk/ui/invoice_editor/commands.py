@@ -1,22 +1,27 @@
-"""Undo commands for the editor's tables: edit a row, insert, remove and move rows.
+"""Undo commands for the editor's tables (edit a row, insert, remove and move rows) and
+for a text field of the form (the discount on the whole invoice).
 
-Each command works on a :class:`~invoicedesk.ui.invoice_editor.rows_model.RowsModel`
+Each table command works on a :class:`~invoicedesk.ui.invoice_editor.rows_model.RowsModel`
 through its ``apply_*`` methods, which change the rows and emit the precise
 model signals. The models' public Qt API (``setData``, ``insertRows`` …) only
 pushes these commands, so every change of a table — by keyboard, mouse or
-drag — can be undone.
+drag — can be undone. A :class:`TextHistory` does the same for a line edit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QLineEdit
 
 if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.rows_model import RowsModel
 
 _MERGE_ID = 4711
+_TEXT_MERGE_ID = 4712
 
 
 def _show(command: QUndoCommand, row: int, column: int = 0) -> None:
@@ -134,3 +139,94 @@ class MoveRowsCommand(QUndoCommand):
         else:
             self.model.apply_move(self.destination, self.count, self.source + self.count)
         self.model.focus_requested.emit(self.source, 0)
+
+
+class TextHistory(QObject):
+    """Puts what is typed into a line edit on the editor's undo stack, like a cell edit.
+
+    Every edit pushes a :class:`SetTextCommand`; the edits of one visit to the field (until
+    it is left, or an undo or redo) merge into one step, so "10%" typed and then changed to
+    "50.00" is undone in two steps, not letter by letter. Ctrl+Z in the field undoes on the
+    editor's stack too (the line edit's own history would only know the current visit).
+    A text set by the program (loading an invoice) is no step.
+    """
+
+    def __init__(
+        self, edit: QLineEdit, stack: QUndoStack, title: str, reveal: Callable[[], None]
+    ) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.stack = stack
+        self.title = title
+        self.reveal = reveal  # shows the field (its tab) after an undo or redo
+        self.visit = 0  # edits of the same visit merge
+        self._text = edit.text()  # the text before the edit being reported
+        edit.textEdited.connect(self._edited)  # emitted before textChanged
+        edit.textChanged.connect(self._changed)
+        edit.editingFinished.connect(self.close_visit)
+        edit.installEventFilter(self)
+
+    def _edited(self, text: str) -> None:
+        if text != self._text:
+            self.stack.push(SetTextCommand(self, self._text, text))
+
+    def _changed(self, text: str) -> None:
+        self._text = text
+
+    def close_visit(self) -> None:
+        self.visit += 1
+
+    def apply(self, text: str, *, show: bool) -> None:
+        """Show ``text``; ``show``: an undo or redo, which also ends the visit (typing after
+        it is a step of its own) and shows the field."""
+        if show:
+            self.close_visit()
+        if self.edit.text() != text:
+            self.edit.setText(text)
+        if show:
+            self.reveal()
+            self.edit.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        # Not taken by the line edit: the window's Undo and Redo actions get these keys.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            keys = QKeySequence(event.keyCombination())
+            return (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+                or keys == QKeySequence("Ctrl+Y")
+            )
+        return False
+
+
+class SetTextCommand(QUndoCommand):
+    """Change the text of a :class:`TextHistory`'s line edit from ``old`` to ``new``."""
+
+    def __init__(self, history: TextHistory, old: str, new: str) -> None:
+        super().__init__(history.title)
+        self.history = history
+        self.visit = history.visit
+        self.old = old
+        self.new = new
+        self._done = False
+
+    def redo(self) -> None:
+        self.history.apply(self.new, show=self._done)  # the first run is the user's typing
+        self._done = True
+
+    def undo(self) -> None:
+        self.history.apply(self.old, show=True)
+
+    def id(self) -> int:
+        return _TEXT_MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt naming
+        if not (
+            isinstance(other, SetTextCommand)
+            and other.history is self.history
+            and other.visit == self.visit
+        ):
+            return False
+        self.new = other.new
+        self.setObsolete(self.old == self.new)  # typed back to where it was: no step
+        return True

@@ -68,13 +68,13 @@ class ExtrasForm(QWidget):
         form = QFormLayout()
         for text, widget in (
             ("Discount on the &whole invoice", self.discount),
-            ("Deposit already &paid", self.prepaid),
+            ("Deposi&t already paid", self.prepaid),
             ("Rounding ad&justment", self.adjustment),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        cash_label = QLabel("Cash dis&count")
+        cash_label = QLabel("C&ash discount")
         cash_label.setBuddy(self.cash_rate)
         form.addRow(cash_label, cash_row)
 
@@ -105,10 +105,11 @@ class ExtrasForm(QWidget):
         for key, width in (("is_charge", 80), ("value", 95), ("tax", 115), ("amount", 85)):
             self.table.setColumnWidth(charges.column_of(key), width)
 
-        self.add_shipping = QPushButton("Add &shipping")
+        # No Alt+letter of their own: S is the lines' Description, O and H are tabs, C Client.
+        self.add_shipping = QPushButton("Add shipping")
         self.add_shipping.setToolTip("A charge for shipping, taxed at the default rate")
-        self.add_charge = QPushButton("Add c&harge")
-        self.add_allowance = QPushButton("Add all&owance")
+        self.add_charge = QPushButton("Add charge")
+        self.add_allowance = QPushButton("Add allowance")
         self.remove = QPushButton("Remove")
         self.remove.setToolTip("Remove the selected charge or allowance (Del)")
         buttons = QHBoxLayout()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialog, QPushButton
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
-from invoicedesk.core.lifecycle import Status
+from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, Status
 from invoicedesk.core.rules import IN_FORCE, Action, offers, refusal
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services.books import Books
@@ -320,13 +320,19 @@ class Operations(QObject):
 
     def cancel_invoice(self) -> None:
         e = self.editor
+        if e.view is None:
+            return
+        # Not "Cancel" beside "Cancel invoice": the question names what it does and the
+        # button that does nothing says so ("Keep Invoice").
+        kind = DOC_TYPE_LABELS[e.view.doc_type].title()  # "Invoice", "Credit Note"
         if not prompts.confirm(
             e,
-            "Cancel",
+            f"Cancel {kind} {e.view.number or ''}".rstrip(),
             f"Cancel {e.what()}?",
             "It keeps its number and stays in your records as cancelled; nothing is owed any "
             "more. You can uncancel it later.",
-            "Cancel invoice" if "credit" not in e.what() else "Cancel credit note",
+            f"&Cancel {kind}",
+            keep=f"&Keep {kind}",
         ):
             return
         self._state_change("Cancel", invoice_service.cancel, "Not cancelled")

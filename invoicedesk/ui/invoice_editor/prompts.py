@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 
 class Unsaved(Enum):
@@ -46,16 +46,32 @@ def ask_unsaved(parent: QWidget | None, what: str) -> Unsaved:
     return Unsaved.CANCEL
 
 
-def confirm(parent: QWidget | None, title: str, text: str, details: str, action: str) -> bool:
-    """Ask before an irreversible step; ``action`` labels the button that goes ahead."""
+def confirm_box(
+    parent: QWidget | None, title: str, text: str, details: str, action: str, *, keep: str = ""
+) -> tuple[QMessageBox, QPushButton]:
+    """The question :func:`confirm` asks and its button that goes ahead (for tests)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setText(text)
     box.setInformativeText(details)
     go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    stay = (
+        box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+        if keep
+        else box.addButton(QMessageBox.StandardButton.Cancel)
+    )
+    box.setEscapeButton(stay)
     box.setDefaultButton(go)
+    return box, go
+
+
+def confirm(
+    parent: QWidget | None, title: str, text: str, details: str, action: str, *, keep: str = ""
+) -> bool:
+    """Ask before an irreversible step; ``action`` labels the button that goes ahead, ``keep``
+    the one that does not (default Cancel; a step that cancels needs another word)."""
+    box, go = confirm_box(parent, title, text, details, action, keep=keep)
     box.exec()
     return box.clickedButton() is go
 

@@ -46,6 +46,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoice_editor import prompts, status
 from invoicedesk.ui.invoice_editor.charges_model import ChargesModel, charge_row_of
 from invoicedesk.ui.invoice_editor.collect import Collected, collect, shown_amounts
+from invoicedesk.ui.invoice_editor.commands import TextHistory
 from invoicedesk.ui.invoice_editor.delegates import ProductListModel
 from invoicedesk.ui.invoice_editor.extras_form import ExtrasForm
 from invoicedesk.ui.invoice_editor.header_form import HeaderForm
@@ -126,6 +127,9 @@ class InvoiceEditor(QMainWindow):
         self.history_model = HistoryModel(self)
         self.ops = Operations(self)
         build_window(self)
+        # The discount on the whole invoice is undone like a line edit.
+        TextHistory(self.extras.discount, self.undo_stack, "Edit discount on the whole invoice",
+                    lambda: self.tabs.setCurrentWidget(self.extras))  # fmt: skip
         self.pdf = EditorPdf(self)  # PDF actions and the Archived PDFs tab
         self.mail = EditorMail(self)  # Send by email…
         self.problem_display = ProblemDisplay(

@@ -61,7 +61,7 @@ def prepare(db: Books, target: MailTarget) -> Prepared:
     from invoicedesk.services.mail_compose import compose_for_invoice
     from invoicedesk.services.mail_types import Attachment, MailDraft
     from invoicedesk.ui.mail.compose_dialog import Prepared, TemplateChoice
-    from invoicedesk.ui.mail.templates_dialog import language_label
+    from invoicedesk.ui.mail.templates_dialog import language_label, template_label
 
     note = ""
     try:
@@ -87,7 +87,7 @@ def prepare(db: Books, target: MailTarget) -> Prepared:
             )
         except DomainError:
             continue
-        label = f"{view.name} ({language_label(view.language)})"
+        label = f"{template_label(view.name)} ({language_label(view.language)})"
         choices.append(TemplateChoice(view.name, view.language, label, subject, body))
     current = next(
         (i for i, c in enumerate(choices) if (c.subject, c.body) == (draft.subject, draft.body)),

@@ -176,7 +176,7 @@ class ComposeDialog(QDialog):
         self.subject = QLineEdit()
         self.subject.setObjectName("compose-subject")
         self.boxes["subject"] = FieldBox(self.subject)
-        form.addRow("&Subject:", self.boxes["subject"])
+        form.addRow("S&ubject:", self.boxes["subject"])
 
         self.body = QPlainTextEdit()
         self.body.setObjectName("compose-body")
@@ -200,7 +200,12 @@ class ComposeDialog(QDialog):
 
         self.problem = error_label()
         self.problem.setObjectName("compose-problem")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        # Not the standard Cancel: GNOME's theme would make it "&Cancel", and Alt+C is Cc.
+        # Esc cancels.
+        self.cancel_button = self.buttons.addButton(
+            "Cancel", QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.send_button = self.buttons.addButton("&Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.send_button.setObjectName("compose-send")
         self.send_button.setDefault(True)
@@ -419,7 +424,7 @@ class ComposeDialog(QDialog):
         close button wait for the queue to answer (the mail may be stored already)."""
         self._sending = sending
         self.send_button.setText("Sending…" if sending else "&Send")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not sending)
+        self.cancel_button.setEnabled(not sending)
         self.update_state()
 
     def reject(self) -> None:

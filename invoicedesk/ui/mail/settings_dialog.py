@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -46,6 +46,7 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.services import mail_settings, secrets, smtp
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import Security, SmtpAccount
+from invoicedesk.services.settings import get_company
 from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_label, phrase
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.context import AppContext
@@ -105,6 +106,8 @@ class EmailSettingsDialog(QDialog):
         plain.plain_labels(self.test_result, self.keyring_note, self.banner)
         plain.plain_field_messages(self)
         self._load(self._loaded)
+        if not self._loaded.host:  # not set up yet: it sends as the company
+            self._prefill_sender()
         self._security_changed()
         self.host.setFocus(Qt.FocusReason.OtherFocusReason)
         chars = self.fontMetrics().averageCharWidth()
@@ -142,7 +145,7 @@ class EmailSettingsDialog(QDialog):
         self.insecure_warning.setWordWrap(True)
         self.insecure_warning.setStyleSheet(f"color: {warning_colour().name()};")
         self.allow_insecure = QCheckBox(
-            "I &understand that my password and invoices are sent unencrypted"
+            "I un&derstand that my password and invoices are sent unencrypted"
         )
         form.addRow("", self.insecure_warning)
         form.addRow("", self.allow_insecure)
@@ -177,7 +180,7 @@ class EmailSettingsDialog(QDialog):
         self.sender_name = QLineEdit(placeholderText="e.g. Muster Software GmbH")
         self.sender = QLineEdit(placeholderText="e.g. billing@example.com")
         self.reply_to = QLineEdit(placeholderText="Replies go to the sender address if empty")
-        self.bcc_self = QCheckBox("Send a blind &copy of every email to the sender address")
+        self.bcc_self = QCheckBox("Send a &blind copy of every email to the sender address")
         self._field(form, "&Name:", self.sender_name, "smtp.sender_name")
         self._field(form, "&Address:", self.sender, "smtp.sender")
         self._field(form, "&Reply-to:", self.reply_to, "smtp.reply_to")
@@ -186,8 +189,8 @@ class EmailSettingsDialog(QDialog):
 
     def _certificate_group(self) -> QGroupBox:
         group, form = self._form("Certificate")
-        self.trust_system = QRadioButton("Trust the system's certificate a&uthorities")
-        self.trust_pinned = QRadioButton("Trust only &this certificate:")
+        self.trust_system = QRadioButton("Trust the system's certificate author&ities")
+        self.trust_pinned = QRadioButton("Trust onl&y this certificate:")
         self._trust = QButtonGroup(self)
         self._trust.addButton(self.trust_system)
         self._trust.addButton(self.trust_pinned)
@@ -259,6 +262,16 @@ class EmailSettingsDialog(QDialog):
         (self.trust_pinned if account.pinned_certificate else self.trust_system).setChecked(True)
         self._trust_changed()
         self._show_password_state()
+
+    def _prefill_sender(self) -> None:
+        """The company's e-mail address and name as the sender, where none is entered yet
+        (the user can change them)."""
+        company = get_company(self.ctx.db)
+        sender = cast(QLineEdit, self.sender)  # the field (QObject.sender is a method)
+        if not sender.text().strip():
+            sender.setText(company.email)
+        if not self.sender_name.text().strip():
+            self.sender_name.setText(company.name)
 
     def account(self) -> SmtpAccount:
         """The account as the form shows it (unchecked, unsaved)."""

@@ -50,13 +50,22 @@ KIND_LABELS = {
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (name, language) of a template item
 
 
+# The built-in template sets by name; the user's own are shown as they were named.
+BUILT_IN_NAMES = {"invoice": "Invoice", "credit_note": "Credit note", "reminder": "Reminder"}
+
+
 def language_label(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+def template_label(name: str) -> str:
+    """How a template set is named on screen: "Credit note", not its id "credit_note"."""
+    return BUILT_IN_NAMES.get(name, name)
+
+
 def item_text(view: TemplateView) -> str:
     note = " — built-in" if view.built_in else (" — changed" if view.overrides_built_in else "")
-    return f"{view.name} · {language_label(view.language)}{note}"
+    return f"{template_label(view.name)} · {language_label(view.language)}{note}"
 
 
 class TemplatesDialog(QDialog):
@@ -101,10 +110,10 @@ class TemplatesDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, widget, path in (
-            ("&Name:", self.name, "template.name"),
+            ("N&ame:", self.name, "template.name"),
             ("&Type:", self.kind, "template.doc_type"),
             ("&Language:", self.language, "template.language"),
-            ("&Subject:", self.subject, "template.subject"),
+            ("S&ubject:", self.subject, "template.subject"),
             ("&Body:", self.body, "template.body"),
         ):
             box = FieldBox(widget)
@@ -253,7 +262,7 @@ class TemplatesDialog(QDialog):
         """Show ``view`` in the editor (None: an empty new template of ``kind``)."""
         self.errors.clear()
         self._current = view
-        self.name.setText(view.name if view else "")
+        self.name.setText(template_label(view.name) if view else "")
         self.kind.setCurrentIndex(self.kind.findData(view.doc_type if view else kind))
         language = view.language if view else "en"
         if self.language.findData(language) < 0:
@@ -324,7 +333,8 @@ class TemplatesDialog(QDialog):
             return
         self.errors.clear()
         name, kind, language = (
-            self.name.text(), self.kind.currentData(), self.language.currentData()
+            self._current.name if self._current else self.name.text(),  # the id, not the label
+            self.kind.currentData(), self.language.currentData(),
         )  # fmt: skip
         subject, body = self.subject.text(), plain_text(self.body)
         self._set_saving(True)
@@ -350,7 +360,7 @@ class TemplatesDialog(QDialog):
         if view is None or view.built_in or self._saving:
             return
         restoring = view.overrides_built_in
-        what = f"“{view.name}” ({language_label(view.language)})"
+        what = f"“{template_label(view.name)}” ({language_label(view.language)})"
         if not confirm(
             self,
             "Restore built-in template" if restoring else "Delete template",

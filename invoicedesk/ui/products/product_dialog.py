@@ -129,7 +129,7 @@ class ProductDialog(QDialog):
         form.addRow("", price_message)
         form.addRow("Price is:", basis)
         form.addRow("&Tax rate:", boxes["tax_rate"])
-        form.addRow("Tax &category:", boxes["tax_category"])
+        form.addRow("Tax c&ategory:", boxes["tax_category"])
         labels = {
             "number": "Number",
             "name": "Name",
