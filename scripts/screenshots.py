@@ -144,10 +144,10 @@ class Screenshots:
         return self.written
 
     def pages(self, window: Any) -> None:
-        invoices = window.pages["invoices"]
-        clients = window.pages["clients"]
-        products = window.pages["products"]
-        payments = window.pages["payments"]
+        invoices = window.page("invoices")
+        clients = window.page("clients")
+        products = window.page("products")
+        payments = window.page("payments")
         loaded: dict[str, Callable[[], bool]] = {
             "invoices": lambda: (
                 not invoices.is_busy()
@@ -175,7 +175,7 @@ class Screenshots:
         from invoicedesk.ui.payments.record_dialog import RecordPaymentDialog
 
         db, ctx = window.ctx.db, window.ctx
-        parent = window.pages["invoices"]
+        parent = window.page("invoices")
 
         def pick(state: State) -> int:
             """The invoice in ``state`` with the most lines (the first one of them)."""
@@ -212,7 +212,7 @@ class Screenshots:
         from invoicedesk.services.search import InvoiceFilter, list_invoices
         from invoicedesk.ui.pdf.layout_dialog import DocumentLayoutDialog
 
-        db, page = window.ctx.db, window.pages["invoices"]
+        db, page = window.ctx.db, window.page("invoices")
         window.show_page(0)
         self.settle(lambda: not page.is_busy(), "the invoice list")
         open_ones = list_invoices(
@@ -248,8 +248,9 @@ class Screenshots:
         from invoicedesk.services.search import InvoiceFilter, list_invoices
         from invoicedesk.services.settings import get_company
         from invoicedesk.ui.mail.settings_dialog import EmailSettingsDialog
+        from invoicedesk.ui.pages import PAGES
 
-        db, ctx, page = window.ctx.db, window.ctx, window.pages["invoices"]
+        db, ctx, page = window.ctx.db, window.ctx, window.page("invoices")
         window.mail_runner.stop()  # the demo's server does not exist: nothing is delivered
         company = get_company(db)
         sender = company.email or "billing@muster-software.example"
@@ -291,9 +292,9 @@ class Screenshots:
                            connection_factory=lambda _a, _p: ScriptedServer(answers))  # fmt: skip
         for row in issued[8:10]:
             outbox.queue(db, compose_for_invoice(db, row.id), account)
-        keys = list(window.pages)  # in sidebar order
+        keys = [spec.key for spec in PAGES]  # in sidebar order
         window.show_page(keys.index("outbox"))
-        outbox_page = window.pages["outbox"]
+        outbox_page = window.page("outbox")
         outbox_page.refresh()
         outbox_page.select(outbox_page.model.entry(2).id)
         self.settle(lambda: outbox_page.model.rowCount() > 0, "the outbox")
@@ -302,11 +303,12 @@ class Screenshots:
 
     def wizard(self) -> None:
         from invoicedesk.db.engine import open_database
+        from invoicedesk.ui.context import AppContext
         from invoicedesk.ui.setup_wizard import SetupWizard
 
         db = open_database(str(self.tmp / "empty.sqlite"))
         try:
-            wizard = SetupWizard(db)
+            wizard = SetupWizard(AppContext(db))
             wizard.show()
             wizard.next()  # welcome → company
             self.settle(lambda: wizard.currentPage() is wizard.company_page, "the wizard")
