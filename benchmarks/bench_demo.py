@@ -25,6 +25,7 @@ from invoicedesk.db.engine import open_database
 from invoicedesk.services.demo import generate_demo
 
 TARGET_SECONDS = 60.0
+TARGET_RATIO = 4.0
 
 
 def _size(path: Path) -> int:
@@ -133,13 +134,18 @@ def main() -> int:
     )
     print(f"size:    {size / 1e6:.0f} MB ({size / max(rows, 1) / 1e3:.1f} kB per document)")
     print(f"floor:   {floor_seconds:.1f} s (the same rows with plain sqlite3 executemany)")
-    print(f"ratio:   {seconds / floor_seconds:.1f}x the floor (target <= 4x)")
-    verdict = "ok" if seconds <= TARGET_SECONDS else "MISSED"
-    print(f"target:  <= {TARGET_SECONDS:.0f} s for 100,000 invoices: {verdict}")
+    ratio = seconds / floor_seconds
+    met = seconds <= TARGET_SECONDS and ratio <= TARGET_RATIO
+    print(f"ratio:   {ratio:.1f}x the floor (target <= {TARGET_RATIO:.0f}x)")
+    verdict = "ok" if met else "MISSED"
+    print(
+        f"target:  <= {TARGET_SECONDS:.0f} s and <= {TARGET_RATIO:.0f}x the floor for "
+        f"100,000 invoices: {verdict}"
+    )
     if not args.keep:
         _remove(path)
         path.parent.rmdir()
-    return 0 if seconds <= TARGET_SECONDS else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from functools import lru_cache
 
 from invoicedesk.core.errors import DomainError
 
@@ -55,12 +56,18 @@ def validate_pattern(pattern: str, field: str = "number_pattern") -> str:
 
 def period_key(pattern: str, date: dt.date) -> str:
     """The period whose sequence a number drawn on ``date`` belongs to."""
-    names = {name for _lit, name, _spec, _conv in string.Formatter().parse(pattern) if name}
+    names = _names(pattern)
     if "month" in names:
         return f"{date.year:04d}-{date.month:02d}"
     if names & {"year", "yy"}:
         return f"{date.year:04d}"
     return ""
+
+
+@lru_cache(maxsize=64)
+def _names(pattern: str) -> frozenset[str]:
+    """The placeholders of ``pattern`` (parsed once per pattern)."""
+    return frozenset(name for _lit, name, _spec, _conv in string.Formatter().parse(pattern) if name)
 
 
 def format_number(pattern: str, date: dt.date, seq: int) -> str:

@@ -8,7 +8,8 @@ plain values from a few Core queries of ``IN (…)`` chunks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -42,25 +43,53 @@ class ClientRow:
     contacts: list[Any] = field(default_factory=list)
 
 
+_Address = namedtuple("_Address", "client_id kind recipient street street2 zip city region country")
+_Contact = namedtuple("_Contact", "client_id first_name last_name")
+
+
 def client_rows(session: Session, ids: set[int]) -> dict[int, ClientRow]:
     """The given clients with their addresses and contacts, each in position order."""
-    found: dict[int, ClientRow] = {}
     wanted = sorted(ids)
     names = [f.name for f in fields(ClientRow) if f.name not in ("addresses", "contacts")]
-    columns = [Client.__table__.c[name] for name in names]
-    for first in range(0, len(wanted), CHUNK):
-        chunk = wanted[first : first + CHUNK]
-        for row in session.execute(select(*columns).where(Client.id.in_(chunk))):
-            found[row.id] = ClientRow(*row)
-        a, c = ClientAddress, ContactPerson
-        addresses = select(a.client_id, a.kind, a.recipient, a.street, a.street2, a.zip, a.city,
-                           a.region, a.country).where(a.client_id.in_(chunk))  # fmt: skip
-        for item in session.execute(addresses.order_by(a.client_id, a.position, a.id)):
-            found[item.client_id].addresses.append(item)
-        contacts = select(c.client_id, c.first_name, c.last_name).where(c.client_id.in_(chunk))
-        for contact in session.execute(contacts.order_by(c.client_id, c.position, c.id)):
-            found[contact.client_id].contacts.append(contact)
+    found = {row[0]: ClientRow(*row) for row in _read(session, Client, names, "id", wanted)}
+    order = ' ORDER BY "client_id", "position", "id"'
+    for item in _read(session, ClientAddress, _Address._fields, "client_id", wanted, order):
+        found[item[0]].addresses.append(_Address._make(item))
+    for item in _read(session, ContactPerson, _Contact._fields, "client_id", wanted, order):
+        found[item[0]].contacts.append(_Contact._make(item))
     return found
+
+
+def _read(
+    session: Session,
+    model: type[Any],
+    names: Sequence[str],
+    key: str,
+    ids: Sequence[int],
+    order: str = "",
+) -> Iterator[tuple[Any, ...]]:
+    """The ``names`` columns of ``model``'s rows whose ``key`` is one of ``ids``, read
+    through the driver and converted column by column with each column type's result
+    processor: what SQLAlchemy returns, without building a Row object per record."""
+    if not ids:
+        return
+    session.flush()  # (changes the session holds are in the file for the queries below)
+    connection = session.connection()
+    table = model.__table__
+    processors = [table.c[n].type.result_processor(connection.dialect, None) for n in names]
+    listed = ", ".join(f'"{name}"' for name in names)
+    for first in range(0, len(ids), CHUNK):
+        chunk = tuple(ids[first : first + CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        sql = f'SELECT {listed} FROM "{table.name}" WHERE "{key}" IN ({marks}){order}'
+        rows = connection.exec_driver_sql(sql, chunk).fetchall()
+        if not rows:
+            continue
+        values = list(zip(*rows, strict=True))
+        for position, process in enumerate(processors):
+            if process is not None:
+                values[position] = tuple(map(process, values[position]))
+        yield from zip(*values, strict=True)
 
 
 _STATE_COLUMNS = (
@@ -72,13 +101,11 @@ _STATE_COLUMNS = (
 
 def invoice_states(session: Session, ids: Sequence[int]) -> dict[int, dict[str, object]]:
     """The current state of the given invoices, by id (plain values, no ORM objects)."""
-    found: dict[int, dict[str, object]] = {}
-    unique = sorted(set(ids))
-    for first in range(0, len(unique), CHUNK):
-        chunk = unique[first : first + CHUNK]
-        for row in session.execute(select(*_STATE_COLUMNS).where(Invoice.id.in_(chunk))):
-            found[row.id] = dict(row._mapping)
-    return found
+    names = [column.key for column in _STATE_COLUMNS]
+    return {
+        record[0]: dict(zip(names, record, strict=True))
+        for record in _read(session, Invoice, names, "id", sorted(set(ids)))
+    }
 
 
 def credited_totals(session: Session, original_ids: list[int]) -> dict[int, Decimal]:

@@ -12,19 +12,21 @@ insert itself.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from types import TracebackType
+from typing import Any, cast
 
-from sqlalchemy import JSON, Date, DateTime, Table, func, select
+from sqlalchemy import JSON, Date, DateTime, Dialect, Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from invoicedesk.db.models import Base
 from invoicedesk.db.storage import storage_of
-from invoicedesk.db.types import ExactDecimal, utcnow
+from invoicedesk.db.types import ExactDecimal, UTCDateTime, utcnow
 from invoicedesk.services.audit import _actor
 
 Row = dict[str, Any]
@@ -52,6 +54,20 @@ def _scaled(value: Any) -> int | None:
     return None if value is None else _scale(value)
 
 
+_TEN_THOUSAND = Decimal(10_000)
+
+
+def _scaled_column(column: Sequence[Any]) -> tuple[int | None, ...]:
+    """:func:`_scaled` of a whole column. A column of Decimals only (most: quantities,
+    prices, totals) is scaled in C loops (``map``), without a Python call per value."""
+    if set(map(type, column)) == {Decimal}:
+        scaled = tuple(map(_TEN_THOUSAND.__mul__, column))  # (a fifth place fails the check)
+        numbers = tuple(map(int, scaled))
+        if numbers == scaled:  # (int == Decimal, value by value)
+            return numbers
+    return tuple(map(_scaled, column))  # NULLs, other types, or a value to refuse
+
+
 def _scale(value: Any) -> int:
     if value.__class__ is not Decimal:
         if isinstance(value, float):
@@ -72,6 +88,43 @@ def _json(value: object) -> str | None:
     return "{}" if value == {} else json.dumps(value)  # most audit entries have no details
 
 
+# Moments repeat (an invoice's creation, its audit entry and its ``updated_at``): each is
+# written out once. Equal instants give equal UTC text, so a value key is exact.
+_MOMENTS: dict[dt.datetime, str] = {}
+
+
+def _moment(value: Any) -> str | None:
+    """What :class:`~invoicedesk.db.types.UTCDateTime` stores: UTC ISO text."""
+    found = _MOMENTS.get(value)
+    if found is not None:
+        return found
+    if value is None:
+        return None
+    if len(_MOMENTS) >= 100_000:
+        _MOMENTS.clear()
+    text: str | None
+    if value.tzinfo is dt.UTC:  # (already UTC: the type's text without converting)
+        text = value.isoformat(timespec="microseconds")
+    else:
+        text = _UTC_TEXT(value, _NO_DIALECT)  # (it asks for no dialect)
+    if text is not None:
+        _MOMENTS[value] = text
+    return text
+
+
+_UTC_TEXT = UTCDateTime().process_bind_param
+_NO_DIALECT = cast(Dialect, None)
+
+
+def _each(convert: Callable[[Any], Any]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A column converter that applies ``convert`` to every value (``map``, in C)."""
+
+    def converted(column: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(map(convert, column))
+
+    return converted
+
+
 def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``convert`` for a value that may be None (NULL stays NULL)."""
 
@@ -81,8 +134,57 @@ def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return converted
 
 
+class PausedCollector:
+    """Python's automatic garbage collection paused for a long bulk job.
+
+    A batch keeps thousands of rows alive while it is built, so they survive young
+    collections and reach the oldest generation, whose full collections then scan the
+    whole heap again and again (a third of the demo's CPU time). Bulk work makes few
+    reference cycles: :meth:`collect` after each batch clears them from the young
+    generations. Where collection is already off (the GUI collects on its own thread,
+    ``ui.gc_guard``) nothing changes and nothing is collected here.
+    """
+
+    def __init__(self) -> None:
+        self.paused = False
+
+    def __enter__(self) -> PausedCollector:
+        self.paused = gc.isenabled()
+        if self.paused:
+            gc.disable()
+        return self
+
+    def collect(self) -> None:
+        """Collect what the last batch left in cycles (when this paused collection)."""
+        if self.paused:
+            gc.collect(1)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False
+
+
+_NOW: Any = object()  # a column whose default is a callable (timestamps): the moment written
+
+
 class TableWriter:
     """``executemany`` of one table's rows, bound as SQLAlchemy binds them."""
+
+    @classmethod
+    def of(cls, table: Table, connection: Connection) -> TableWriter:
+        """The writer of ``table`` (made once per table and dialect: small bulk calls, such
+        as a few credit notes, would otherwise spend more on it than on their rows)."""
+        key = (table.name, type(connection.dialect))
+        writer = _WRITERS.get(key)
+        if writer is None or writer.table is not table:
+            writer = _WRITERS[key] = cls(table, connection)
+        return writer
 
     def __init__(self, table: Table, connection: Connection) -> None:
         dialect = connection.dialect
@@ -96,42 +198,50 @@ class TableWriter:
             if default is not None and getattr(default, "is_scalar", False):
                 fallback = getattr(default, "arg", None)
             elif default is not None:  # a callable default (timestamps): now
-                fallback = utcnow()
+                fallback = _NOW
             self.fallbacks.append((column.name, fallback))
         quote = dialect.identifier_preparer.quote
         self.sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in self.names)}) "
             f"VALUES ({', '.join('?' for _ in self.names)})"
         )
-        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
+        # Per column that needs it: its converter, applied to the whole column.
+        self.converters: list[tuple[int, Callable[[Sequence[Any]], tuple[Any, ...]]]] = []
         for position, column in enumerate(table.columns):
             kind = column.type
-            converter: Callable[[Any], Any] | None
             if isinstance(kind, ExactDecimal):
-                converter = _scaled  # None stays None
-            elif isinstance(kind, JSON):
+                self.converters.append((position, _scaled_column))  # None stays None
+                continue
+            converter: Callable[[Any], Any] | None
+            if isinstance(kind, JSON):
                 converter = _json  # None stays None
+            elif isinstance(kind, UTCDateTime):
+                converter = _moment  # None stays None
             elif isinstance(kind, Date) and not isinstance(kind, DateTime):
                 converter = _or_none(dt.date.isoformat)
             else:
                 processor = kind.bind_processor(dialect)
                 converter = _or_none(processor) if processor is not None else None
             if converter is not None:
-                self.converters.append((position, converter))
+                self.converters.append((position, _each(converter)))
 
     def values(self, rows: Iterable[Row]) -> list[tuple[Any, ...]]:
         """The rows as parameter tuples: a column a row leaves out takes its default, and
         each column is converted as a whole (``map``, not a Python loop per value)."""
         getter = self.getter
-        defaults = dict(self.fallbacks)
+        now = utcnow()
+        defaults = {name: now if value is _NOW else value for name, value in self.fallbacks}
         width = len(defaults)
         records = [getter(row if len(row) == width else {**defaults, **row}) for row in rows]
         if not records or not self.converters:
             return records
         columns = list(zip(*records, strict=True))
         for position, convert in self.converters:
-            columns[position] = tuple(map(convert, columns[position]))
+            columns[position] = convert(columns[position])
         return list(zip(*columns, strict=True))
+
+
+_WRITERS: dict[tuple[str, type[Any]], TableWriter] = {}
 
 
 class Rows:
@@ -167,8 +277,19 @@ class Rows:
         self._next[table] = value + 1
         return value
 
+    def ids(self, table: str, count: int) -> range:
+        """The next ``count`` ids of ``table`` (:meth:`id` ``count`` times)."""
+        if count <= 0:
+            return range(0)
+        first = self.id(table)
+        self._next[table] = first + count
+        return range(first, first + count)
+
     def add(self, table: str, row: Row) -> None:
         self.rows.setdefault(table, []).append(row)
+
+    def extend(self, table: str, rows: Iterable[Row]) -> None:
+        self.rows.setdefault(table, []).extend(rows)
 
     def audit(
         self,
@@ -211,14 +332,14 @@ class Rows:
         tables = Base.metadata.tables
         for name in self.ORDER:
             if rows.get(name):
-                writer = TableWriter(tables[name], self.connection)
+                writer = TableWriter.of(tables[name], self.connection)
                 self.connection.exec_driver_sql(writer.sql, writer.values(rows[name]))
         for key, waiting in rows.items():
             if not key.startswith("update:"):
                 continue
             _, name, columns = key.split(":")
             keys = columns.split(",")
-            writer = TableWriter(tables[name], self.connection)
+            writer = TableWriter.of(tables[name], self.connection)
             assignments = ", ".join(f'"{k}" = ?' for k in keys)
             sql = f'UPDATE "{name}" SET {assignments} WHERE id = ?'
             getter = operator.itemgetter(*keys, "id")
@@ -228,5 +349,5 @@ class Rows:
             values = list(zip(*records, strict=True))  # column by column, as for inserts
             for position, converter in enumerate(convert):
                 if converter is not None:
-                    values[position] = tuple(map(converter, values[position]))
+                    values[position] = converter(values[position])
             self.connection.exec_driver_sql(sql, list(zip(*values, strict=True)))

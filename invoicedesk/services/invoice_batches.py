@@ -204,8 +204,11 @@ def _prepare(
             ("invoice_allowances_charges", extras),
             ("invoice_taxes", taxes),
         ):
-            for child in children:
-                rows.add(table, {**child, "id": rows.id(table), "invoice_id": invoice_id})
+            if children:
+                for child, child_id in zip(children, rows.ids(table, len(children)), strict=True):
+                    child["id"] = child_id  # (draft_rows made these dicts for this row)
+                    child["invoice_id"] = invoice_id
+                rows.extend(table, children)
         for name in data.tags:
             rows.add("invoice_tags", {"invoice_id": invoice_id, "tag_id": tag_ids[name]})
         rows.audit(moment, invoice_id, "created", "Draft created", to_state="draft")
@@ -326,9 +329,14 @@ def _issue(
         number = numbers.draw(kind.value, date)
         texts = _texts(data, number, date, due_date, snapshots[client.id], company_snapshot)
         moment = moment_of(at, index)
-        figures, taxes = single.totals_rows(
-            totals, draft.rate, company.currency, Status.OPEN.value, Decimal(0)
-        )
+        if totals is draft.totals and draft.id in pending:
+            # The row waiting to be written holds these totals' figures already.
+            figures: dict[str, object] = {}
+            taxes: list[dict[str, object]] = []
+        else:
+            figures, taxes = single.totals_rows(
+                totals, draft.rate, company.currency, Status.OPEN.value, Decimal(0)
+            )
         paid = Decimal(0)
         if kind is DocType.CREDIT_NOTE and draft.corrects_id is not None:
             paid = _settle(rows, draft, number, date, moment, totals, originals, credited)

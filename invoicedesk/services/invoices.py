@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Protocol
 
 from sqlalchemy import func, select
@@ -169,6 +170,15 @@ def _discount(
     return Discount(amount=amount) if amount else None
 
 
+@lru_cache(maxsize=4096)
+def _line_fields(path: str, index: int) -> tuple[str, ...]:
+    """The names a refusal of line ``index`` gives its fields (made once, not per line)."""
+    p = f"{path}.line_items[{index}]"
+    names = ("name", "description", "unit", "product_number", "quantity", "unit_price",
+             "discount")  # fmt: skip
+    return (p, *(f"{p}.{name}" for name in names))
+
+
 def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> InvoiceInput:
     """The input checked field by field, with defaults filled in."""
     places = minor_unit(currency)
@@ -176,29 +186,27 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
         raise DomainError(f"at most {MAX_LINES} lines per invoice", f"{path}.line_items")
     lines = []
     for i, line in enumerate(inp.lines):
-        p = f"{path}.line_items[{i}]"
+        p, name, description, unit, number, quantity, price, discount = _line_fields(path, i)
         rate, category = validate_tax(line.tax_rate, line.tax_category, p)
         lines.append(
             LineItem(  # built whole: dataclasses.replace costs more than the checks here
                 product_id=line.product_id,
                 from_product=line.from_product,
-                name=check.text(line.name, f"{p}.name", max_length=300, required=True),
+                name=check.text(line.name, name, max_length=300, required=True),
                 description=check.text(
-                    line.description, f"{p}.description", max_length=5000, multiline=True
+                    line.description, description, max_length=5000, multiline=True
                 ),
-                unit=check.text(line.unit, f"{p}.unit", max_length=30),
-                product_number=check.text(
-                    line.product_number, f"{p}.product_number", max_length=40
-                ),
+                unit=check.text(line.unit, unit, max_length=30),
+                product_number=check.text(line.product_number, number, max_length=40),
                 quantity=parse_decimal(
-                    line.quantity, f"{p}.quantity", places=PRICE_PLACES, maximum_abs=MAX_QUANTITY
+                    line.quantity, quantity, places=PRICE_PLACES, maximum_abs=MAX_QUANTITY
                 ),
                 unit_price=parse_decimal(
-                    line.unit_price, f"{p}.unit_price", places=PRICE_PLACES, maximum_abs=MAX_AMOUNT
+                    line.unit_price, price, places=PRICE_PLACES, maximum_abs=MAX_AMOUNT
                 ),
                 tax_rate=rate,
                 tax_category=category,
-                discount=_discount(line.discount, f"{p}.discount", places, negative=True),
+                discount=_discount(line.discount, discount, places, negative=True),
             )
         )
     extras = []

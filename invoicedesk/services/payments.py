@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -157,13 +157,13 @@ def record_payments(
         doc_type, currency = str(state["doc_type"]), str(state["currency"])
         require(doc_type, before, Action.RECORD_PAYMENT, number=number)
         invoice_date = state["date"] if isinstance(state["date"], dt.date) else None
-        open_amount = Decimal(str(state["open_amount"]))
+        open_amount = cast(Decimal, state["open_amount"])  # (read as Decimal)
         fields = payment_fields(inp, number, currency, open_amount, invoice_date, today)
         moment = (at[index] if at is not None else None) or utcnow()
         payment_id = rows.id("payments")
         row = {"id": payment_id, "invoice_id": invoice_id, "credit_note_id": None}
         rows.add("payments", {**fields, **row, "created_at": moment, "updated_at": moment})
-        due, paid_before = Decimal(str(state["amount_due"])), Decimal(str(state["paid_amount"]))
+        due, paid_before = cast(Decimal, state["amount_due"]), cast(Decimal, state["paid_amount"])
         paid, open_, status, paid_at = payment_effect(
             due, paid_before, fields["amount"], fields["date"]
         )
@@ -189,7 +189,7 @@ def record_payments(
             RecordedPayment(payment_id, invoice_id, fields["amount"], Status(status), open_)
         )
     keys = ["paid_amount", "open_amount", "status", "paid_at", "updated_at"]
-    rows.update("invoices", keys, list(touched.values()))
+    rows.update("invoices", keys, [touched[key] for key in sorted(touched)])  # in file order
     rows.write()
     return recorded
 

@@ -34,21 +34,28 @@ class ProductView:
         return self.data.name
 
 
+_HUNDRED = Decimal(100)
+
+
 def validate_tax(
     rate: Decimal, category: str | TaxCategory | None, field: str
 ) -> tuple[Decimal, TaxCategory]:
     """A tax rate with its category; the category defaults from the rate (S or Z)."""
     rate = parse_decimal(
-        rate, f"{field}.tax_rate", places=2, maximum_abs=Decimal(100), allow_negative=False
+        rate, f"{field}.tax_rate", places=2, maximum_abs=_HUNDRED, allow_negative=False
     )
-    if category in (None, ""):
+    if isinstance(category, TaxCategory):  # (the common case: no lookup by value)
+        tax_category = category
+    elif category in (None, ""):
         return rate, TaxCategory.STANDARD if rate > 0 else TaxCategory.ZERO
-    try:
-        tax_category = TaxCategory(category)
-    except ValueError:
-        raise DomainError(
-            f"'{category}' is not a tax category (S, Z, E, AE, K, G, O)", f"{field}.tax_category"
-        ) from None
+    else:
+        try:
+            tax_category = TaxCategory(category)
+        except ValueError:
+            raise DomainError(
+                f"'{category}' is not a tax category (S, Z, E, AE, K, G, O)",
+                f"{field}.tax_category",
+            ) from None
     if tax_category is TaxCategory.STANDARD and rate == 0:
         raise DomainError("standard-rated (S) needs a rate above 0", f"{field}.tax_rate")
     if tax_category is not TaxCategory.STANDARD and rate != 0:

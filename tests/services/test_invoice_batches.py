@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from invoicedesk.core.document import CashDiscountTerms
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database, open_database
 from invoicedesk.services import invoice_batches
-from invoicedesk.services.bulk_rows import Json, _json, _scaled
+from invoicedesk.services.bulk_rows import Json, PausedCollector, _json, _scaled, _scaled_column
 from invoicedesk.services.inputs import InvoiceInput
 from tests.factories import TODAY, invoice_input, line, make_client
 
@@ -106,6 +107,34 @@ def test_bulk_money_refuses_a_float_equal_to_a_known_amount() -> None:
     assert _scaled(None) is None
     with pytest.raises(ValueError):
         _scaled(D("0.00001"))
+
+
+def test_bulk_money_column_scales_each_value_and_refuses_floats() -> None:
+    assert _scaled_column((D("1.5"), None, D("2.25"), D("1.50"))) == (15_000, None, 22_500, 15_000)
+    with pytest.raises(TypeError):
+        _scaled_column((D("1.5"), 1.5))  # 1.5 == D("1.5"), which is known now
+    with pytest.raises(ValueError):
+        _scaled_column((D("0.00001"),))
+    assert _scaled_column((D("3.5"), D(7), D("-0"), D("1E+2"))) == (35_000, 70_000, 0, 1_000_000)
+    with pytest.raises(ValueError):
+        _scaled_column((D("3.5"), D("0.00001")))  # Decimals only, one with five places
+
+
+def test_paused_collection_comes_back_and_leaves_a_paused_collector_alone() -> None:
+    assert gc.isenabled()
+    with PausedCollector() as collector:
+        assert not gc.isenabled()
+        collector.collect()  # collects the young generations, stays paused
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # as the GUI's collector on its own thread has it
+    try:
+        with PausedCollector() as collector:
+            collector.collect()
+            assert not collector.paused
+        assert not gc.isenabled()  # not switched on behind the GUI's back
+    finally:
+        gc.enable()
 
 
 def test_bulk_json_keeps_null_and_serialised_values() -> None:

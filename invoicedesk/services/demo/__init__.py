@@ -36,9 +36,10 @@ from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, CompanyProfile, Invoice
 from invoicedesk.db.storage import storage_of
+from invoicedesk.services.bulk_rows import PausedCollector
 from invoicedesk.services.clients import add_clients
 from invoicedesk.services.demo.catalogue import COMPANY, PROJECTS, TEXTS
-from invoicedesk.services.demo.documents import Documents
+from invoicedesk.services.demo.documents import Documents, pick
 from invoicedesk.services.demo.names import EUR_PER_UNIT, INVOICE_TAGS
 from invoicedesk.services.demo.people import (
     ClientPlan,
@@ -211,9 +212,7 @@ class _Generator:
     def invoice(self, index: int, date: dt.date) -> tuple[InvoiceInput, _Planned]:
         """One invoice's input as of ``date``, and whether it stays a draft."""
         rng = self.rng
-        client = self.clients[
-            rng.choices(range(len(self.clients)), cum_weights=self.client_cum_weights)[0]
-        ]
+        client = self.clients[pick(rng, self.client_cum_weights)]
         currency = client.currency or self.company_currency
         rate = self._rate(currency, date)
         doc = self.documents.document(client, currency, rate, date)
@@ -337,7 +336,7 @@ class _Generator:
             progress(0, total)
         self.setup_company()
         self.setup_rates()
-        with storage_of(self.session).bulk_writes(self.session):
+        with storage_of(self.session).bulk_writes(self.session), PausedCollector() as collector:
             self.make_products()
             self.make_clients()
             dates = self.invoice_dates() if self.clients else []
@@ -347,6 +346,7 @@ class _Generator:
                 self.batch(dates, first)
                 following = first + BATCH_SIZE
                 self.story.play(dates[following] if following < len(dates) else None)
+                collector.collect()
                 if progress is not None:
                     progress(min(following, total), total)
             check()

@@ -3,6 +3,7 @@ of one invoice (``InvoiceInput`` pieces), and when its client pays."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from dataclasses import replace
@@ -38,6 +39,13 @@ ONE = D(1)
 CENT = D("0.01")
 
 
+def pick(rng: Random, cum_weights: list[float] | list[int]) -> int:
+    """The index ``rng.choices(range(n), cum_weights=cum_weights)[0]`` gives, drawing the
+    same random number, without building the population and the result list."""
+    return bisect.bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0,
+                         len(cum_weights) - 1)  # fmt: skip
+
+
 class Documents:
     """Invoice contents drawn from one random generator."""
 
@@ -50,11 +58,14 @@ class Documents:
             name: ([k for k, _ in mix], list(itertools.accumulate(w for _, w in mix)))
             for name, mix in PROFILES.items()
         }
+        self.line_counts = list(itertools.accumulate(LINE_COUNT_WEIGHTS))
+        # Per currency: its minor unit's quantum (most lines repeat the lookup).
+        self.quanta: dict[str, Decimal] = {}
+        self.periods: dict[tuple[str, int, int], str] = {}  # a service line's period text
 
     def _line(self, client: ClientPlan, currency: str, rate: Decimal, date: dt.date) -> LineItem:
         rng = self.rng
-        places = minor_unit(currency)
-        quantum = D(1).scaleb(-places)
+        quantum = self._quantum(currency)
         if rng.random() < 0.07:
             product: ProductPlan | None = None
             name = rng.choice(FREE_LINES)
@@ -65,7 +76,7 @@ class Documents:
             quantity = D(1) if unit == "Pauschale" else D(rng.randint(1, 6))
         else:
             kinds, cum_weights = self.profiles[client.profile]
-            kind = rng.choices(kinds, cum_weights=cum_weights)[0]
+            kind = kinds[pick(rng, cum_weights)]
             product = rng.choice(self.by_kind[kind])
             name, unit, price, basis = product.name, product.unit, product.price, product.basis
             tax_rate, category = product.rate, product.category
@@ -113,7 +124,11 @@ class Documents:
             discount = Discount(amount=D(rng.choice((10, 20, 25, 50))))
         description = ""
         if kind == "service" and rng.random() < 0.3:
-            description = TEXTS[client.language]["period"].format(month=f"{date:%m/%Y}")
+            key = (client.language, date.year, date.month)
+            description = self.periods.get(key, "")
+            if not description:  # (strftime and format once per language and month)
+                period = TEXTS[client.language]["period"]
+                description = self.periods[key] = period.format(month=f"{date:%m/%Y}")
         elif product is not None and product.description and rng.random() < 0.5:
             description = product.description
         return LineItem(
@@ -129,14 +144,20 @@ class Documents:
             product_id=product.id if product else None,
         )
 
+    def _quantum(self, currency: str) -> Decimal:
+        quantum = self.quanta.get(currency)
+        if quantum is None:
+            quantum = self.quanta[currency] = D(1).scaleb(-minor_unit(currency))
+        return quantum
+
     def document(
         self, client: ClientPlan, currency: str, rate: Decimal, date: dt.date
     ) -> InvoiceDocument:
         rng = self.rng
-        count = rng.choices(range(1, 9), LINE_COUNT_WEIGHTS)[0]
+        count = 1 + pick(rng, self.line_counts)
         lines = tuple(self._line(client, currency, rate, date) for _ in range(count))
         extras: list[AllowanceCharge] = []
-        quantum = D(1).scaleb(-minor_unit(currency))
+        quantum = self._quantum(currency)
         shipped = any(line.unit in ("Stk.", "Pack") for line in lines)
         if shipped and rng.random() < 0.55:
             amount = D(rng.choice(("4.90", "6.90", "9.90", "12.90")))

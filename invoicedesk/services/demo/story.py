@@ -49,7 +49,8 @@ class Story:
         self.session = session
         self.rng = rng
         self.today = today
-        self.heap: list[Action] = []
+        # (date, order, seq, action): the key an Action sorts by, compared as a tuple in C
+        self.heap: list[tuple[dt.date, int, int, Action]] = []
         self.seq = 0
         self.open: dict[int, Decimal] = {}
         self.numbers: dict[int, str] = {}
@@ -62,7 +63,8 @@ class Story:
             return
         self.seq += 1
         order = 1 if kind == "credit" else 0
-        heapq.heappush(self.heap, Action(date, order, self.seq, kind, key, minute, **extra))  # type: ignore[arg-type]
+        action = Action(date, order, self.seq, kind, key, minute, **extra)  # type: ignore[arg-type]
+        heapq.heappush(self.heap, (date, order, self.seq, action))
 
     def reference(self, method: PaymentMethod, number: str) -> str:
         """What the bank statement says, as a bookkeeper would type it."""
@@ -80,10 +82,10 @@ class Story:
 
     def play(self, before: dt.date | None) -> None:
         """Play every action dated before ``before`` (all when None)."""
-        while self.heap and (before is None or self.heap[0].date < before):
+        while self.heap and (before is None or self.heap[0][0] < before):
             due = []
-            while self.heap and (before is None or self.heap[0].date < before):
-                due.append(heapq.heappop(self.heap))
+            while self.heap and (before is None or self.heap[0][0] < before):
+                due.append(heapq.heappop(self.heap)[3])
             waves: list[list[Action]] = []
             last: dict[int, int] = {}
             last_credit = 0
