@@ -68,8 +68,12 @@ def is_new(db: Books) -> bool:
 
     from invoicedesk.db.models import Client, CompanyProfile
 
+    # The tables, not the mapped classes: a query of mapped attributes configures every
+    # mapper first (about 20 ms the start does not need before the invoice list shows).
+    company, clients = CompanyProfile.__table__.c, Client.__table__.c
     with db.read() as session:
-        name = session.scalar(select(CompanyProfile.name).where(CompanyProfile.id == 1))
+        connection = session.connection()
+        name = connection.scalar(select(company.name).where(company.id == 1))
         if name is not None and name.strip():  # settings.is_configured
             return False
-        return session.scalar(select(Client.id).limit(1)) is None
+        return connection.scalar(select(clients.id).limit(1)) is None

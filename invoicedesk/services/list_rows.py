@@ -18,6 +18,8 @@ from invoicedesk.db.models import Tag, invoice_tags
 from invoicedesk.db.storage import Storage, storage_of
 from invoicedesk.db.types import SCALE_DIGITS
 
+TAGS = Tag.__table__  # not the mapped class: see services.search on configuring mappers
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceRow:
@@ -79,10 +81,10 @@ def _quantum(currency: str) -> Decimal:
 @functools.lru_cache(maxsize=4)
 def _tags_query(storage: Storage) -> Select[Any]:
     return (
-        select(invoice_tags.c.invoice_id, Tag.name)
-        .join(Tag, Tag.id == invoice_tags.c.tag_id)
+        select(invoice_tags.c.invoice_id, TAGS.c.name)
+        .join(TAGS, TAGS.c.id == invoice_tags.c.tag_id)
         .where(storage.among(invoice_tags.c.invoice_id, "ids"))
-        .order_by(Tag.name)
+        .order_by(TAGS.c.name)
     )
 
 
