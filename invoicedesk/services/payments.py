@@ -310,9 +310,35 @@ def list_payments(
         ]
 
 
-def total_amount(rows: list[PaymentRow]) -> dict[str, Decimal]:
-    """Sum of the listed payments per currency."""
-    sums: dict[str, Decimal] = {}
+@dataclass(frozen=True, slots=True)
+class MoneyMoved:
+    """What listed payments moved in one currency: money received for invoices, money
+    refunded on credit notes, and the difference. A settlement by credit note moves no
+    money and counts in neither."""
+
+    received: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+
+    @property
+    def net(self) -> Decimal:
+        return self.received - self.refunded
+
+
+def money_moved(rows: Sequence[PaymentRow]) -> dict[str, MoneyMoved]:
+    """Received, refunded and net per currency of the listed payments."""
+    received: dict[str, Decimal] = {}
+    refunded: dict[str, Decimal] = {}
     for row in rows:
-        sums[row.currency] = sums.get(row.currency, Decimal(0)) + row.payment.amount
-    return sums
+        if row.payment.credit_note_id is not None:
+            continue  # a settlement by credit note: no money moved
+        side = refunded if row.doc_type == DocType.CREDIT_NOTE.value else received
+        side[row.currency] = side.get(row.currency, Decimal(0)) + row.payment.amount
+    return {
+        currency: MoneyMoved(received.get(currency, Decimal(0)), refunded.get(currency, Decimal(0)))
+        for currency in received.keys() | refunded.keys()
+    }
+
+
+def total_amount(rows: Sequence[PaymentRow]) -> dict[str, Decimal]:
+    """Net money of the listed payments per currency: received minus refunded."""
+    return {currency: moved.net for currency, moved in money_moved(rows).items()}

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
-from invoicedesk.services.payments import PaymentRow, list_payments, total_amount
+from invoicedesk.services.payments import MoneyMoved, PaymentRow, list_payments, money_moved
 from invoicedesk.ui import formatting
 
 PAGE = 500
@@ -109,9 +108,9 @@ class PaymentTableModel(QAbstractTableModel):
                 return i
         return None
 
-    def totals(self) -> dict[str, Decimal]:
-        """The sum per currency of the payments loaded so far."""
-        return total_amount(self._rows)
+    def totals(self) -> dict[str, MoneyMoved]:
+        """Received, refunded and net per currency of the payments loaded so far."""
+        return money_moved(self._rows)
 
     # ------------------------------------------------------------------ Qt API
 

@@ -24,7 +24,7 @@ from invoicedesk.core.errors import DomainError
 from invoicedesk.services import payments
 from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
-from invoicedesk.services.payments import PaymentRow
+from invoicedesk.services.payments import MoneyMoved, PaymentRow
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.actions import open_editor
@@ -334,8 +334,7 @@ class PaymentsPage(QWidget):
         n = self.model.rowCount()
         sums = self.model.totals()
         total = " &nbsp;&nbsp;|&nbsp;&nbsp; ".join(
-            f"<b>{currency}</b>&nbsp; {formatting.money(amount, currency)}"
-            for currency, amount in sorted(sums.items())
+            _money_moved_html(currency, moved) for currency, moved in sorted(sums.items())
         )
         if self.model.all_loaded():
             self.count_label.setText(f"{n:,} payment{'' if n == 1 else 's'}")
@@ -363,3 +362,15 @@ class PaymentsPage(QWidget):
             self.open_invoice()
         else:
             super().keyPressEvent(event)
+
+
+def _money_moved_html(currency: str, moved: MoneyMoved) -> str:
+    """One currency's footer entry: the net, and how it comes about when refunds exist
+    (a refund is money paid back, never added to money received)."""
+    net = f"<b>{currency}</b>&nbsp; {formatting.money(moved.net, currency)}"
+    if not moved.refunded:
+        return net
+    return (
+        f"{net} &nbsp;(received {formatting.money(moved.received, currency)}, "
+        f"refunded {formatting.money(moved.refunded, currency)})"
+    )
