@@ -461,9 +461,14 @@ def rows_by_id(db: Database, ids: list[int], today: dt.date | None = None) -> li
 def summarize(db: Database, flt: InvoiceFilter | None = None) -> Summary:
     """Count and per-currency sums of net, gross and open amount of the filtered invoices.
 
-    Credit notes count negative.
+    Credit notes count negative; cancelled documents are counted but add nothing to the
+    sums (they are void: nothing is owed or earned by them, as in the reports).
     """
-    sign = case((INVOICES.c.doc_type == DocType.CREDIT_NOTE.value, -1), else_=1)
+    sign = case(
+        (INVOICES.c.status == Status.CANCELLED.value, 0),
+        (INVOICES.c.doc_type == DocType.CREDIT_NOTE.value, -1),
+        else_=1,
+    )
     flt = flt or InvoiceFilter()
     with db.read() as session:
         query = _base(

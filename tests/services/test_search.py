@@ -477,3 +477,16 @@ def test_tags_are_case_insensitive_beyond_ascii(db: Database) -> None:
     assert second.data.tags == first.data.tags == ("Ärger",)
     found = search.list_invoices(db, InvoiceFilter(tags=("ÄRGER",)), sort="id", descending=False)
     assert [r.id for r in found] == [first.id, second.id]
+
+
+def test_summarize_counts_cancelled_documents_but_never_sums_them(books: Books) -> None:
+    everything = search.summarize(books.db, InvoiceFilter(today=TODAY))
+    not_cancelled = search.summarize(
+        books.db,
+        InvoiceFilter(today=TODAY, states=tuple(s for s in State if s is not State.CANCELLED)),
+    )
+    assert everything.count == not_cancelled.count + 1
+    assert everything.by_currency == not_cancelled.by_currency
+    cancelled = search.summarize(books.db, InvoiceFilter(today=TODAY, states=(State.CANCELLED,)))
+    assert cancelled.count == 1
+    assert all(amount == 0 for row in cancelled.by_currency for amount in row[1:])
