@@ -198,18 +198,23 @@ def test_a_start_loads_no_mail_pdf_editor_or_report_code(tmp_path, migrated_file
     assert report["loaded"] == []
 
 
-def test_the_start_probe_reports_the_rows_and_exits(tmp_path, db):
-    issued_invoice(db)
+def start_with_probe(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Python started with ``args``, offscreen, the start-up probe on, its own settings."""
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
         INVOICEDESK_STARTUP_PROBE="1",
         XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "invoicedesk", "--db", str(db.path)],
+    return subprocess.run(
+        [sys.executable, *args],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
+
+
+def test_the_start_probe_reports_the_rows_and_exits(tmp_path, db):
+    issued_invoice(db)
+    done = start_with_probe(tmp_path, "-m", "invoicedesk", "--db", str(db.path))
     assert done.returncode == 0, done.stderr
     probe = [line for line in done.stderr.splitlines() if line.startswith("startup-probe")]
     assert len(probe) == 1 and "rows=1 " in probe[0]
@@ -243,16 +248,7 @@ main(["--db", sys.argv[1]])
 
 def test_the_app_starts_without_the_commands_and_without_automatic_collection(tmp_path, db):
     issued_invoice(db)
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        INVOICEDESK_STARTUP_PROBE="1",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", COMMAND_LINE_START, str(db.path), "invoicedesk."],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
+    done = start_with_probe(tmp_path, "-c", COMMAND_LINE_START, str(db.path), "invoicedesk.")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["code"] == 0 and report["automatic"] == []
