@@ -11,7 +11,7 @@ import functools
 import heapq
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -38,10 +38,12 @@ from invoicedesk.db.models import Client, Invoice, InvoiceLine, Payment, Tag, in
 from invoicedesk.db.models.client import tag_key
 from invoicedesk.db.storage import Storage, storage_of
 from invoicedesk.db.types import SCALE
-from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.list_rows import InvoiceRow as InvoiceRow  # part of this API
 from invoicedesk.services.list_rows import row_from, tags_of
 from invoicedesk.services.validation import choice
+
+if TYPE_CHECKING:  # services.inputs (with core.document) is not needed to show the list
+    from invoicedesk.services.inputs import PaymentMethod
 
 # The list's queries are built from the tables' columns, not the mapped attributes: running
 # a query of mapped attributes first configures every mapper (about 20 ms, before the first
@@ -149,6 +151,8 @@ def apply_filter(
             INVOICES.c.doc_type.in_([choice(DocType, d, "doc_types").value for d in flt.doc_types])
         )
     if flt.payment_methods:
+        from invoicedesk.services.inputs import PaymentMethod
+
         methods = [choice(PaymentMethod, m, "payment_methods").value for m in flt.payment_methods]
         conditions.append(
             exists().where(PAYMENTS.c.invoice_id == INVOICES.c.id, PAYMENTS.c.method.in_(methods))

@@ -1,6 +1,5 @@
 """Stored documents (immutable PDF versions), outgoing mail, mail templates and the audit log."""
 
-from __future__ import annotations
 
 import datetime as dt
 

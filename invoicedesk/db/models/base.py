@@ -3,7 +3,6 @@
 Named constraints let Alembic's batch mode alter SQLite tables reliably.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 

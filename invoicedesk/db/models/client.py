@@ -1,6 +1,5 @@
 """Clients with their addresses, contact persons, extra e-mail addresses and tags."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
@@ -57,13 +56,13 @@ class Client(TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
 
-    addresses: Mapped[list[ClientAddress]] = relationship(
+    addresses: Mapped[list["ClientAddress"]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="ClientAddress.position"
     )
-    contacts: Mapped[list[ContactPerson]] = relationship(
+    contacts: Mapped[list["ContactPerson"]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="ContactPerson.position"
     )
-    emails: Mapped[list[ClientEmail]] = relationship(
+    emails: Mapped[list["ClientEmail"]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="ClientEmail.position"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=client_tags, order_by="Tag.name")

@@ -1,6 +1,5 @@
 """Company profile, key/value settings and number sequences."""
 
-from __future__ import annotations
 
 from sqlalchemy import JSON, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column

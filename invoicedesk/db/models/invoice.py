@@ -1,6 +1,5 @@
 """Invoices and credit notes with their lines, allowances/charges, tax breakdown and tags."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -145,19 +144,19 @@ class Invoice(TimestampMixin, Base):
     paid_at: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
     client: Mapped[Client] = relationship()
-    lines: Mapped[list[InvoiceLine]] = relationship(
+    lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position"
     )
-    allowances_charges: Mapped[list[InvoiceAllowanceCharge]] = relationship(
+    allowances_charges: Mapped[list["InvoiceAllowanceCharge"]] = relationship(
         back_populates="invoice",
         cascade="all, delete-orphan",
         order_by="InvoiceAllowanceCharge.position",
     )
-    taxes: Mapped[list[InvoiceTax]] = relationship(
+    taxes: Mapped[list["InvoiceTax"]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceTax.position"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=invoice_tags, order_by="Tag.name")
-    corrects: Mapped[Invoice | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
+    corrects: Mapped["Invoice | None"] = relationship(remote_side=[id], foreign_keys=[corrects_id])
 
 
 class InvoiceLine(Base):

@@ -1,6 +1,5 @@
 """Payments received and reminders sent."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

@@ -1,6 +1,5 @@
 """Products and services that invoice lines can be filled from."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

@@ -53,36 +53,65 @@ COLUMN_WIDTHS = {
     "tags": 120,
 }
 RELOAD_KINDS = ("invoice", "payment", "client")
+LOADING_MESSAGE_DELAY_MS = 300  # a quicker load shows no "Loading…" at all
 
 
 class InvoiceTableView(QTableView):
-    """A table that says why it is empty, and opens the current row on Enter."""
+    """A table that says why it is empty, and opens the current row on Enter.
+
+    The message label is made when a message is first shown: Python's first ``viewport()``
+    call costs about 8 ms (PySide6 works out the widget's type), which a list that opens
+    with rows does not need to pay before its rows show."""
 
     open_requested = QtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.empty_label = QLabel(self.viewport())
-        self.empty_label.setObjectName("empty-message")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setEnabled(False)  # the quiet, disabled text colour
-        overlay = QVBoxLayout(self.viewport())
-        overlay.setContentsMargins(24, 24, 24, 24)
-        overlay.addWidget(self.empty_label)
-        self.empty_label.hide()
+        self._empty_text = ""
+        self._empty_label: QLabel | None = None
+        self._later = QTimer(self)  # a message that waits (see set_empty_text)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._show_empty_text)
 
     @property
     def empty_text(self) -> str:
-        return self.empty_label.text()
+        return self._empty_text
 
-    def set_empty_text(self, text: str) -> None:
-        """The message shown while the list is empty (and hidden once it has rows)."""
-        if text != self.empty_label.text():
-            self.empty_label.setText(text)
+    @property
+    def empty_label(self) -> QLabel:
+        if self._empty_label is None:
+            label = QLabel(self.viewport())
+            label.setObjectName("empty-message")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setEnabled(False)  # the quiet, disabled text colour
+            overlay = QVBoxLayout(self.viewport())
+            overlay.setContentsMargins(24, 24, 24, 24)
+            overlay.addWidget(label)
+            label.hide()
+            self._empty_label = label
+        return self._empty_label
+
+    def set_empty_text(self, text: str, after_ms: int = 0) -> None:
+        """The message shown while the list is empty (and hidden once it has rows).
+        ``after_ms``: show it only if the list is still empty then ("Loading…" must not
+        flash for a load that takes 30 ms)."""
+        self._empty_text = text
+        self._later.stop()
+        if after_ms > 0 and (self._empty_label is None or self._empty_label.isHidden()):
+            self._later.start(after_ms)
+            return
+        self._show_empty_text()
+
+    def _show_empty_text(self) -> None:
         empty = self.model() is not None and self.model().rowCount() == 0
-        if self.empty_label.isHidden() == empty:
-            self.empty_label.setVisible(empty)
+        if not empty and self._empty_label is None:
+            return
+        label = self.empty_label
+        if self._empty_text != label.text():
+            label.setText(self._empty_text)
+        if label.isHidden() == empty:
+            label.setVisible(empty)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -201,7 +230,7 @@ class InvoicesPage(QWidget):
 
         self._sort_column = COLUMN["date"]
         self._sort_order = Qt.SortOrder.DescendingOrder
-        self.table.set_empty_text("Loading invoices…")
+        self.table.set_empty_text("Loading invoices…", after_ms=LOADING_MESSAGE_DELAY_MS)
         self.model.set_filter(self.filter_bar.filter(today))
         # Enabling sorting sorts once by the indicator: that is the first load (newest first).
         header.setSortIndicator(self._sort_column, self._sort_order)
@@ -362,7 +391,7 @@ class InvoicesPage(QWidget):
     def _show_loading(self) -> None:
         if self.model.is_loading() and self.model.rowCount() == 0:
             self.footer.set_count("Loading…")
-            self.table.set_empty_text("Loading invoices…")
+            self.table.set_empty_text("Loading invoices…", after_ms=LOADING_MESSAGE_DELAY_MS)
         else:
             n = self.model.rowCount()
             more = "" if self.model.count_known() else "+"  # a search's first rows, more follow
