@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -42,10 +42,12 @@ from invoicedesk.ui.auto_backup import AutoBackup
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.integrity import IntegrityCheck
-from invoicedesk.ui.mail.runner import OutboxRunner
 from invoicedesk.ui.operations import Operation, write_pool
 from invoicedesk.ui.pages import PAGES
 from invoicedesk.ui.worker import Task, run_task
+
+if TYPE_CHECKING:
+    from invoicedesk.ui.mail.runner import OutboxRunner
 
 MAX_RECENT = 8
 CHORES_DELAY_MS = 1000  # from showing the window to the file check, mail and backup
@@ -56,9 +58,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.ctx = AppContext(db, self)
-        # Delivers the outbox in the background; app.py starts it once the window shows.
-        self.mail_runner = OutboxRunner(self.ctx, self)
-        self.mail_runner.status_message.connect(self._show_status)
+        # Delivers the outbox in the background, from the chores after the window shows;
+        # made then (see mail_runner): the mail modules are not needed to show the list.
+        self._mail_runner: OutboxRunner | None = None
         # Backs the database file up daily and on closing; app.py starts it with the window.
         self.auto_backup = AutoBackup(db, self)
         self.auto_backup.status_message.connect(self._show_status)
@@ -105,6 +107,16 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ------------------------------------------------------------------ building
+
+    @property
+    def mail_runner(self) -> OutboxRunner:
+        """The outbox's delivery in the background (made on first use)."""
+        if self._mail_runner is None:
+            from invoicedesk.ui.mail.runner import OutboxRunner
+
+            self._mail_runner = OutboxRunner(self.ctx, self)
+            self._mail_runner.status_message.connect(self._show_status)
+        return self._mail_runner
 
     def _title(self) -> str:
         where = self.ctx.db.path.name if self.ctx.db.path else self.ctx.db.url
