@@ -36,6 +36,7 @@ from invoicedesk.services.books import Books, is_new, open_books
 from invoicedesk.ui import crash
 from invoicedesk.ui.auto_backup import wait_for_backups
 from invoicedesk.ui.gc_guard import GuiThreadGarbageCollector
+from invoicedesk.ui.language import apply_program_language
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
@@ -200,6 +201,7 @@ def run(db_value: str | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     adopt_old_settings()
+    apply_program_language()  # before any date or amount is formatted
     crash.install(app)
     log.info("InvoiceDesk %s started; log file %s", __version__, log_path)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app

@@ -16,7 +16,7 @@ from invoicedesk.core.money import round_money
 
 @lru_cache(maxsize=1)
 def user_locale() -> str:
-    name = QLocale.system().name() or "en_US"
+    name = QLocale().name() or "en_US"  # the default: the system's, or the chosen language
     try:
         Locale.parse(name)
     except (ValueError, UnknownLocaleError):

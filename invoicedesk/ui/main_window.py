@@ -163,7 +163,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
         self.backups_action = self._action("Bac&kups…", self.manage_backups)
-        self.company_action = self._action("&Company Settings…", self.edit_company)
+        self.settings_action = self._action(
+            "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences
+        )
         self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
         self.mail_settings_action = self._action("&Email Settings…", self.edit_mail_settings)
         self.mail_templates_action = self._action("Email &Templates…", self.edit_mail_templates)
@@ -173,7 +175,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
-        file_menu.addAction(self.company_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addAction(self.layout_action)
         file_menu.addAction(self.mail_settings_action)
         file_menu.addAction(self.mail_templates_action)
@@ -425,12 +427,20 @@ class MainWindow(QMainWindow):
             self, self.ctx, "Save Backup Copy", lambda _db: save_copy(db, Path(path))
         ).success(lambda saved: self._show_status(f"Backup saved to {saved}")).run()
 
-    def edit_company(self) -> None:
-        from invoicedesk.ui.setup_wizard import SetupWizard
+    def edit_settings(self, page: str = "") -> None:
+        """File › Settings: the books' settings on pages (``page``: the one to show first)."""
+        from invoicedesk.ui.settings.dialog import SettingsDialog
 
-        wizard = SetupWizard(self.ctx, self, offer_demo=False)
-        if wizard.exec():  # its operation told the screens what changed
-            self._show_status("Company settings saved")
+        dialog = SettingsDialog(
+            self.ctx, self, settings=self.settings,
+            open_layout=self.edit_document_layout,
+            open_mail_account=self.edit_mail_settings,
+            open_mail_templates=self.edit_mail_templates,
+        )  # fmt: skip
+        if page:
+            dialog.show_page(page)
+        if dialog.exec():  # its operation told the screens what changed
+            self._show_status("Settings saved")
 
     def edit_document_layout(self) -> None:
         from invoicedesk.ui.pdf.layout_dialog import edit_layout

@@ -141,29 +141,33 @@ def test_a_refused_default_is_shown_on_the_defaults_page_and_the_wizard_stays(
     assert not settings_service.is_configured(fresh_db)
 
 
-def test_edit_company_saves_through_the_wizard_and_says_so(qtbot, db, qsettings, monkeypatch,
-                                                          settle):  # fmt: skip
-    from invoicedesk.ui import setup_wizard
+def test_file_settings_opens_the_settings_dialog_not_the_wizard_and_says_saved(
+    qtbot, db, qsettings, monkeypatch, settle
+):
+    from invoicedesk.ui.settings import dialog as settings_dialog
 
     window = MainWindow(db, settings=qsettings)
     qtbot.addWidget(window)
     told: list[tuple[str, list]] = []
     window.ctx.bus.changed.connect(lambda kind, ids: told.append((kind, ids)))
+    opened: list[object] = []
 
-    def finish(wizard: SetupWizard) -> int:  # the person clicks Finish in the wizard
-        wizard.show()
-        wizard.company_page.fields["name"].setText("Renamed GmbH")
-        wizard.next()
-        wizard.next()
-        wizard.accept()
+    def ok(dialog: settings_dialog.SettingsDialog) -> int:  # the person changes a name, OK
+        opened.append(dialog)
+        dialog.show()
+        dialog.company.form.fields["name"].setText("Renamed GmbH")
+        dialog.save()
         settle()
-        return wizard.result()
+        return dialog.result()
 
-    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", finish)
-    window.edit_company()
-    assert told == [("settings", [])]  # said once, by the wizard's operation
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", ok)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert "&Company Settings…" not in [a.text() for a in file_menu.actions()]
+    window.settings_action.trigger()
+    assert isinstance(opened[0], settings_dialog.SettingsDialog)
+    assert told == [("settings", [])]  # said once, by the dialog's operation
     assert settings_service.get_company(db).name == "Renamed GmbH"
-    assert window.statusBar().currentMessage() == "Company settings saved"
+    assert window.statusBar().currentMessage() == "Settings saved"
 
 
 def test_save_backup_copy_writes_a_checked_copy_off_the_gui_thread(

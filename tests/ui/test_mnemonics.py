@@ -58,6 +58,7 @@ from invoicedesk.ui.pdf.export import ExportDialog
 from invoicedesk.ui.pdf.layout_dialog import DocumentLayoutDialog
 from invoicedesk.ui.pdf.preview import PdfPreviewDialog
 from invoicedesk.ui.products.product_dialog import ProductDialog
+from invoicedesk.ui.settings.dialog import SettingsDialog
 from invoicedesk.ui.setup_wizard import SetupWizard
 from invoicedesk.ui.worker import long_jobs_pool
 from tests.factories import TODAY, issued_invoice, make_client, make_draft
@@ -208,6 +209,7 @@ FACTORIES: dict[str, Factory] = {
     "PdfPreviewDialog": lambda _c, _d: PdfPreviewDialog("Invoice RE-1"),
     "ProductDialog": lambda ctx, _d: ProductDialog(ctx),
     "RecordPaymentDialog": lambda ctx, d: RecordPaymentDialog(ctx, d["invoice"].id, today=TODAY),
+    "SettingsDialog": lambda ctx, _d: SettingsDialog(ctx),
     "SetupWizard": lambda ctx, _d: SetupWizard(ctx),
     "TemplatesDialog": lambda ctx, _d: TemplatesDialog(ctx),
 }

@@ -1,0 +1,1 @@
+"""File › Settings and the forms it shares with the first-start wizard."""
