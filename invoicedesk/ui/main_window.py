@@ -41,6 +41,7 @@ from invoicedesk.services.books import Books, open_books
 from invoicedesk.ui.auto_backup import AutoBackup
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.crash import open_log_folder
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.integrity import IntegrityCheck
 from invoicedesk.ui.operations import Operation, write_pool
 from invoicedesk.ui.pages import PAGES
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         for spec in PAGES:
             self.stack.addWidget(QWidget())
-            item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title)
+            item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_page_changed)
@@ -147,9 +148,13 @@ class MainWindow(QMainWindow):
         self.damage_label.show()
 
     def _action(
-        self, text: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey = ""
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey = "",
+        icon_name: str = "",
     ) -> QAction:
-        action = QAction(text, self)
+        action = QAction(icon(icon_name), text, self) if icon_name else QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
@@ -158,18 +163,26 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.new_db_action = self._action("&New Database…", self.new_database)
-        self.open_db_action = self._action("&Open Database…", self.open_database_dialog, "Ctrl+O")
+        self.new_db_action = self._action(
+            "&New Database…", self.new_database, icon_name="folder-plus"
+        )
+        self.open_db_action = self._action(
+            "&Open Database…", self.open_database_dialog, "Ctrl+O", "folder-open"
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.backup_action = self._action("Save &Backup Copy…", self.save_backup)
-        self.backups_action = self._action("Bac&kups…", self.manage_backups)
+        self.backup_action = self._action(
+            "Save &Backup Copy…", self.save_backup, icon_name="hard-drive-download"
+        )
+        self.backups_action = self._action("Bac&kups…", self.manage_backups, icon_name="archive")
         self.settings_action = self._action(
-            "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences
+            "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, "settings"
         )
         self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
-        self.mail_settings_action = self._action("&Email Settings…", self.edit_mail_settings)
+        self.mail_settings_action = self._action(
+            "&Email Settings…", self.edit_mail_settings, icon_name="mail"
+        )
         self.mail_templates_action = self._action("Email &Templates…", self.edit_mail_templates)
-        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
         file_menu.addAction(self.backups_action)
@@ -184,10 +197,15 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
 
         edit_menu = bar.addMenu("&Edit")
-        self.new_invoice_action = self._action("&New Invoice", self.new_invoice, "Ctrl+N")
-        self.new_record_action = self._action("New &Record on This Screen", self.new_record,
-                                              "Ctrl+Shift+N")  # fmt: skip
-        self.find_action = self._action("&Search", self.focus_search, QKeySequence.StandardKey.Find)
+        self.new_invoice_action = self._action(
+            "&New Invoice", self.new_invoice, "Ctrl+N", "file-plus"
+        )
+        self.new_record_action = self._action(
+            "New &Record on This Screen", self.new_record, "Ctrl+Shift+N", "plus"
+        )
+        self.find_action = self._action(
+            "&Search", self.focus_search, QKeySequence.StandardKey.Find, "search"
+        )
         for action in (self.new_invoice_action, self.new_record_action, self.find_action):
             edit_menu.addAction(action)
 
@@ -200,21 +218,24 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions.append(action)
         view_menu.addSeparator()
-        self.refresh_action = self._action("&Refresh", self.refresh, "F5")
+        self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh-cw")
         view_menu.addAction(self.refresh_action)
 
         help_menu = bar.addMenu("&Help")
-        self.log_folder_action = self._action("Open &Log Folder", open_log_folder)
+        self.log_folder_action = self._action(
+            "Open &Log Folder", open_log_folder, icon_name="folder-open"
+        )
         self.log_folder_action.setToolTip("The log files: attach them to a support request")
         help_menu.addAction(self.log_folder_action)
         help_menu.addSeparator()
-        help_menu.addAction(self._action("&About InvoiceDesk", self.about))
+        help_menu.addAction(self._action("&About InvoiceDesk", self.about, icon_name="info"))
 
         # One toolbar: the showing screen's actions (New, Issue, Record payment …), then Refresh.
         self.page_toolbar = QToolBar("Actions")
         self.page_toolbar.setObjectName("page-toolbar")
         self.page_toolbar.setMovable(False)
-        self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.page_toolbar.setIconSize(QSize(18, 18))
         self.addToolBar(self.page_toolbar)
 
     # ------------------------------------------------------------------ pages

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 from invoicedesk.ui.context import AppContext
 
@@ -59,7 +59,7 @@ class PageSpec:
     title: str
     load: Callable[[], PageFactory]
     shortcut: str
-    icon: QStyle.StandardPixmap
+    icon: str  # a name for ui.icons.icon()
 
     @property
     def factory(self) -> PageFactory:
@@ -68,14 +68,9 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("invoices", "Invoices", _invoices, "Ctrl+1",
-             QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    PageSpec("clients", "Clients", _clients, "Ctrl+2",
-             QStyle.StandardPixmap.SP_DirHomeIcon),
-    PageSpec("products", "Products", _products, "Ctrl+3",
-             QStyle.StandardPixmap.SP_FileDialogListView),
-    PageSpec("payments", "Payments", _payments, "Ctrl+4",
-             QStyle.StandardPixmap.SP_DialogApplyButton),
-    PageSpec("outbox", "Outbox", _outbox, "Ctrl+5",
-             QStyle.StandardPixmap.SP_ArrowForward),
-)  # fmt: skip
+    PageSpec("invoices", "Invoices", _invoices, "Ctrl+1", "file-text"),
+    PageSpec("clients", "Clients", _clients, "Ctrl+2", "users"),
+    PageSpec("products", "Products", _products, "Ctrl+3", "package"),
+    PageSpec("payments", "Payments", _payments, "Ctrl+4", "banknote"),
+    PageSpec("outbox", "Outbox", _outbox, "Ctrl+5", "send"),
+)

@@ -36,6 +36,7 @@ from invoicedesk.ui.clients.models import (
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.worker import run_task
@@ -66,16 +67,17 @@ class ClientsPage(CatalogPage):
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Filters as you type (Ctrl+F)")
         self.show_archived = QCheckBox("Show &archived")
-        self.new_action = QAction("&New client…", self)
+        self.new_action = QAction(icon("user-plus"), "&New client…", self)
         self.new_action.setToolTip("Create a client (Ctrl+Shift+N)")
         self.new_action.triggered.connect(self.new_record)
-        self.edit_action = QAction("Edit client…", self)  # no mnemonic: Alt+E is the Edit menu
+        # No mnemonic: Alt+E is the Edit menu.
+        self.edit_action = QAction(icon("pencil"), "Edit client…", self)
         self.edit_action.setToolTip("Open the selected client (Enter or double-click)")
         self.edit_action.triggered.connect(self.open_selected)
-        self.restore_action = QAction("Rest&ore", self)
+        self.restore_action = QAction(icon("rotate-ccw"), "Rest&ore", self)
         self.restore_action.setToolTip("Bring the archived client back into lists and pickers")
         self.restore_action.triggered.connect(self.restore_selected)
-        self.delete_action = QAction("&Delete", self)
+        self.delete_action = QAction(icon("trash-2"), "&Delete", self)
         self.delete_action.setToolTip(
             "Delete the selected client, or archive it if it has invoices (Del)"
         )

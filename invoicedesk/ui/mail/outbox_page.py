@@ -32,6 +32,7 @@ from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import MailState, OutboxEntry
 from invoicedesk.ui.clients.views import ListTable, mirror, shown_elsewhere
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.mail import password
 from invoicedesk.ui.mail.outbox_model import COLUMN, STATE_LABELS, OutboxTableModel
 from invoicedesk.ui.messages import confirm, report
@@ -91,14 +92,19 @@ class OutboxPage(QWidget):
         self.setup_hint.setObjectName("outbox-setup-hint")
         self.setup_hint.linkActivated.connect(lambda _link: self.open_settings())
 
-        self.resend_action = self._action("&Resend", "Send the selected mail again", self.resend)
+        self.resend_action = self._action(
+            "&Resend", "Send the selected mail again", self.resend, "send"
+        )
         self.cancel_action = self._action(
-            "Cancel &mail", "Do not send the selected mail (Del)", self.cancel_selected
+            "Cancel &mail", "Do not send the selected mail (Del)", self.cancel_selected, "circle-x"
         )
         self.eml_action = self._action(
-            "Open .&eml", "Open the message as it was sent, in your mail program", self.open_eml
+            "Open .&eml", "Open the message as it was sent, in your mail program", self.open_eml,
+            "mail",
         )
-        self.refresh_action = self._action("Re&fresh", "Load the outbox again (F5)", self.refresh)
+        self.refresh_action = self._action(
+            "Re&fresh", "Load the outbox again (F5)", self.refresh, "refresh-cw"
+        )
         self.new_action = self.resend_action  # what tells whether the window shows our actions
         self.buttons = QWidget()
         buttons = QHBoxLayout(self.buttons)
@@ -137,8 +143,10 @@ class OutboxPage(QWidget):
         ctx.bus.changed.connect(self._on_bus)
         self.refresh()
 
-    def _action(self, text: str, tip: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self)
+    def _action(
+        self, text: str, tip: str, slot: Callable[[], None], icon_name: str
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())

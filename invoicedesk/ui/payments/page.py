@@ -27,6 +27,7 @@ from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import MoneyMoved, PaymentRow
 from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.invoices.actions import open_editor
 from invoicedesk.ui.invoices.filter_bar import AnyDateEdit, ClientCombo, client_choices
 from invoicedesk.ui.messages import confirm, report
@@ -112,13 +113,13 @@ class PaymentsPage(QWidget):
         for visual, key in enumerate(VISUAL_ORDER):
             header.moveSection(header.visualIndex(COLUMN[key]), visual)
 
-        self.record_action = QAction("Record &payment…", self)
+        self.record_action = QAction(icon("hand-coins"), "Record &payment…", self)
         self.record_action.setToolTip("Record money received for an unpaid invoice")
         self.record_action.triggered.connect(self.new_record)
-        self.open_action = QAction("Open &invoice", self)
+        self.open_action = QAction(icon("file-text"), "Open &invoice", self)
         self.open_action.setToolTip("Open the invoice of the selected payment (Enter)")
         self.open_action.triggered.connect(self.open_invoice)
-        self.delete_action = QAction("&Remove payment", self)
+        self.delete_action = QAction(icon("trash-2"), "&Remove payment", self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)

@@ -19,6 +19,7 @@ from invoicedesk.services.products import ProductView, archive_product, remove_p
 from invoicedesk.services.search import InvoiceFilter, count_invoices
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.products.models import ProductTableModel
@@ -44,16 +45,17 @@ class ProductsPage(CatalogPage):
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Filters as you type (Ctrl+F)")
         self.show_archived = QCheckBox("Show &archived")
-        self.new_action = QAction("&New product…", self)
+        self.new_action = QAction(icon("package-plus"), "&New product…", self)
         self.new_action.setToolTip("Create a product or service (Ctrl+Shift+N)")
         self.new_action.triggered.connect(self.new_record)
-        self.edit_action = QAction("Edit product…", self)  # no mnemonic: Alt+E is the Edit menu
+        # No mnemonic: Alt+E is the Edit menu.
+        self.edit_action = QAction(icon("pencil"), "Edit product…", self)
         self.edit_action.setToolTip("Open the selected product (Enter or double-click)")
         self.edit_action.triggered.connect(self.open_selected)
-        self.restore_action = QAction("Rest&ore", self)
+        self.restore_action = QAction(icon("rotate-ccw"), "Rest&ore", self)
         self.restore_action.setToolTip("Bring the archived product back into pickers")
         self.restore_action.triggered.connect(self.restore_selected)
-        self.delete_action = QAction("&Delete", self)
+        self.delete_action = QAction(icon("trash-2"), "&Delete", self)
         self.delete_action.setToolTip(
             "Delete the selected product, or archive it if invoices use it (Del)"
         )
