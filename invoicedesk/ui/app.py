@@ -31,6 +31,7 @@ from invoicedesk.config import (
     resolve_database,
 )
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.logs import setup_logging
 from invoicedesk.services.books import Books, is_new, open_books
 from invoicedesk.ui import crash
@@ -81,7 +82,7 @@ def _open_demo(app: QApplication) -> Books | None:
         return db
     from invoicedesk.services.demo import generate_demo
 
-    progress = QProgressDialog("Creating demo data…", "Cancel", 0, 100)
+    progress = QProgressDialog(tr("Creating demo data…"), tr("Cancel"), 0, 100)
     progress.setWindowTitle("InvoiceDesk")
     progress.setMinimumDuration(0)
     # Close only when the worker says so, not when the bar happens to reach 100 %.
@@ -111,7 +112,8 @@ def _open_demo(app: QApplication) -> Books | None:
     if "error" in outcome:
         error = outcome["error"]
         if not outcome.get("cancelled"):
-            QMessageBox.warning(None, "InvoiceDesk", f"The demo data could not be created: {error}")
+            message = tr("The demo data could not be created: {error}").format(error=error)
+            QMessageBox.warning(None, "InvoiceDesk", message)
         return None
     return db
 
@@ -201,7 +203,7 @@ def run(db_value: str | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     adopt_old_settings()
-    apply_program_language()  # before any date or amount is formatted
+    apply_program_language(app)  # before any text is made or any date formatted
     crash.install(app)
     log.info("InvoiceDesk %s started; log file %s", __version__, log_path)
     collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
@@ -212,7 +214,8 @@ def run(db_value: str | None = None) -> int:
         try:
             db, new = opening.result()
         except (DomainError, OSError) as exc:
-            QMessageBox.critical(None, "InvoiceDesk", f"The database could not be opened: {exc}")
+            message = tr("The database could not be opened: {error}").format(error=exc)
+            QMessageBox.critical(None, "InvoiceDesk", message)
             return 2
     step = _first_start(db, new)
     if step == "quit":

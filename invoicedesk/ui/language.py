@@ -9,10 +9,16 @@ round. The territory stays the system's where that pair exists (English in Germa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from invoicedesk.i18n import COMPLETE_LANGUAGES, N_, SOURCE_LANGUAGE, set_language
 
 LANGUAGE_KEY = "ui/language"
-PROGRAM_LANGUAGES = (("", "As the system"), ("en", "English"), ("de", "Deutsch (German)"))
+PROGRAM_LANGUAGES = (
+    ("", N_("As the system")),
+    ("en", N_("English")),
+    ("de", N_("Deutsch (German)")),
+)
 MAIN_LOCALE = {"en": "en_US", "de": "de_DE"}  # where the system's territory has no such pair
 
 
@@ -36,10 +42,36 @@ def locale_for(language: str, system: str) -> str:
     return MAIN_LOCALE.get(language, system)
 
 
-def apply_program_language(settings: QSettings | None = None) -> str:
-    """Make the chosen language Qt's default locale; returns the locale name in use."""
+def apply_program_language(
+    app: QCoreApplication | None = None, settings: QSettings | None = None
+) -> str:
+    """Use the chosen language (or the system's): Qt's default locale for dates and
+    numbers, our catalogue (``i18n.set_language``) and, given ``app``, Qt's own catalogue
+    for its dialogs' buttons and menus. Returns the locale name in use."""
     system = QLocale.system().name()
-    name = locale_for(program_language(settings), system)
+    chosen = program_language(settings)
+    name = locale_for(chosen, system)
     if name != system:
         QLocale.setDefault(QLocale(name))
+    language = set_language(texts_language(chosen, name))
+    if app is not None and language != SOURCE_LANGUAGE:
+        install_qt_translations(app, language)
     return name
+
+
+def texts_language(chosen: str, locale_name: str) -> str:
+    """The language of the program's texts: the one chosen in the settings, else the
+    locale's when its catalogue is complete (else English)."""
+    if chosen or locale_name.split("_")[0] in COMPLETE_LANGUAGES:
+        return locale_name
+    return SOURCE_LANGUAGE
+
+
+def install_qt_translations(app: QCoreApplication, language: str) -> bool:
+    """Qt's own strings (Cancel, Yes, the context menu of a text field …) in ``language``,
+    from the catalogues Qt ships (``qtbase_de.qm``). True when one was found."""
+    translator = QTranslator(app)  # a child of the app: lives as long as it does
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{language}", folder):
+        return False
+    return app.installTranslator(translator)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk import __version__
+from invoicedesk.i18n import tr
 from invoicedesk.logs import log_dir
 from invoicedesk.services.books import Books, open_books
 from invoicedesk.ui.auto_backup import AutoBackup
@@ -90,8 +91,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         for spec in PAGES:
             self.stack.addWidget(QWidget())
-            item = QListWidgetItem(icon(spec.icon), spec.title)
-            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            item = QListWidgetItem(icon(spec.icon), tr(spec.title))
+            item.setToolTip(f"{tr(spec.title)} ({spec.shortcut})")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
@@ -141,8 +142,8 @@ class MainWindow(QMainWindow):
 
     def show_damage(self, damage: str) -> None:
         """Say for as long as the window is open that the file is damaged and read-only."""
-        self.setWindowTitle(f"{self._title()} (damaged — read-only)")
-        self.damage_label.setText("Damaged database: nothing can be changed. File › Backups…")
+        self.setWindowTitle(tr("{title} (damaged — read-only)").format(title=self._title()))
+        self.damage_label.setText(tr("Damaged database: nothing can be changed. File › Backups…"))
         self.damage_label.setToolTip(damage)
         self.statusBar().addPermanentWidget(self.damage_label)
         self.damage_label.show()
@@ -162,27 +163,31 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(tr("&File"))
         self.new_db_action = self._action(
-            "&New Database…", self.new_database, icon_name="folder-plus"
+            tr("&New Database…"), self.new_database, icon_name="folder-plus"
         )
         self.open_db_action = self._action(
-            "&Open Database…", self.open_database_dialog, "Ctrl+O", "folder-open"
+            tr("&Open Database…"), self.open_database_dialog, "Ctrl+O", "folder-open"
         )
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(tr("Open &Recent"))
         self.backup_action = self._action(
-            "Save &Backup Copy…", self.save_backup, icon_name="hard-drive-download"
+            tr("Save &Backup Copy…"), self.save_backup, icon_name="hard-drive-download"
         )
-        self.backups_action = self._action("Bac&kups…", self.manage_backups, icon_name="archive")
+        self.backups_action = self._action(
+            tr("Bac&kups…"), self.manage_backups, icon_name="archive"
+        )
         self.settings_action = self._action(
-            "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, "settings"
+            tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences, "settings"
         )
-        self.layout_action = self._action("Document &Layout…", self.edit_document_layout)
+        self.layout_action = self._action(tr("Document &Layout…"), self.edit_document_layout)
         self.mail_settings_action = self._action(
-            "&Email Settings…", self.edit_mail_settings, icon_name="mail"
+            tr("&Email Settings…"), self.edit_mail_settings, icon_name="mail"
         )
-        self.mail_templates_action = self._action("Email &Templates…", self.edit_mail_templates)
-        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
+        self.mail_templates_action = self._action(tr("Email &Templates…"), self.edit_mail_templates)
+        quit_action = self._action(
+            tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, "log-out"
+        )
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_db_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
         file_menu.addAction(self.backups_action)
@@ -196,42 +201,42 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         self._fill_recent_menu()
 
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = bar.addMenu(tr("&Edit"))
         self.new_invoice_action = self._action(
-            "&New Invoice", self.new_invoice, "Ctrl+N", "file-plus"
+            tr("&New Invoice"), self.new_invoice, "Ctrl+N", "file-plus"
         )
         self.new_record_action = self._action(
-            "New &Record on This Screen", self.new_record, "Ctrl+Shift+N", "plus"
+            tr("New &Record on This Screen"), self.new_record, "Ctrl+Shift+N", "plus"
         )
         self.find_action = self._action(
-            "&Search", self.focus_search, QKeySequence.StandardKey.Find, "search"
+            tr("&Search"), self.focus_search, QKeySequence.StandardKey.Find, "search"
         )
         for action in (self.new_invoice_action, self.new_record_action, self.find_action):
             edit_menu.addAction(action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(tr("&View"))
         self.page_actions = []
         for index, spec in enumerate(PAGES):
             action = self._action(
-                f"&{spec.title}", lambda i=index: self.show_page(i), spec.shortcut
+                "&" + tr(spec.title), lambda i=index: self.show_page(i), spec.shortcut
             )
             view_menu.addAction(action)
             self.page_actions.append(action)
         view_menu.addSeparator()
-        self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh-cw")
+        self.refresh_action = self._action(tr("&Refresh"), self.refresh, "F5", "refresh-cw")
         view_menu.addAction(self.refresh_action)
 
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(tr("&Help"))
         self.log_folder_action = self._action(
-            "Open &Log Folder", open_log_folder, icon_name="folder-open"
+            tr("Open &Log Folder"), open_log_folder, icon_name="folder-open"
         )
-        self.log_folder_action.setToolTip("The log files: attach them to a support request")
+        self.log_folder_action.setToolTip(tr("The log files: attach them to a support request"))
         help_menu.addAction(self.log_folder_action)
         help_menu.addSeparator()
-        help_menu.addAction(self._action("&About InvoiceDesk", self.about, icon_name="info"))
+        help_menu.addAction(self._action(tr("&About InvoiceDesk"), self.about, icon_name="info"))
 
         # One toolbar: the showing screen's actions (New, Issue, Record payment …), then Refresh.
-        self.page_toolbar = QToolBar("Actions")
+        self.page_toolbar = QToolBar(tr("Actions"))
         self.page_toolbar.setObjectName("page-toolbar")
         self.page_toolbar.setMovable(False)
         self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -346,26 +351,37 @@ class MainWindow(QMainWindow):
         try:
             db = open_books(path)
         except (DomainError, OSError, Exception) as exc:  # noqa: BLE001 - shown to the user
-            QMessageBox.warning(self, "InvoiceDesk", f"{path} could not be opened:\n{exc}")
+            QMessageBox.warning(
+                self,
+                "InvoiceDesk",
+                tr("{path} could not be opened:\n{error}").format(path=path, error=exc),
+            )
             return False
         self._switch_database(db)
         return True
 
     def open_database_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open Database", "", "InvoiceDesk databases (*.sqlite *.db);;All files (*)"
+            self,
+            tr("Open Database"),
+            "",
+            tr("InvoiceDesk databases (*.sqlite *.db);;All files (*)"),
         )
         if path:
             self.open_database_file(path)
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "New Database", "invoices.sqlite", "InvoiceDesk databases (*.sqlite)"
+            self, tr("New Database"), "invoices.sqlite", tr("InvoiceDesk databases (*.sqlite)")
         )
         if not path:
             return
         if Path(path).exists():
-            QMessageBox.warning(self, "InvoiceDesk", f"{path} exists already; choose a new name.")
+            QMessageBox.warning(
+                self,
+                "InvoiceDesk",
+                tr("{path} exists already; choose a new name.").format(path=path),
+            )
             return
         self.open_database_file(path)
 
@@ -373,7 +389,9 @@ class MainWindow(QMainWindow):
         from invoicedesk.ui.backups_dialog import BackupsDialog
 
         if self.ctx.db.path is None:
-            QMessageBox.information(self, "InvoiceDesk", "Only database files are backed up here.")
+            QMessageBox.information(
+                self, "InvoiceDesk", tr("Only database files are backed up here.")
+            )
             return
         dialog = BackupsDialog(self.ctx.db, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
@@ -394,8 +412,8 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().waitForDone()
         self.ctx.db.dispose()
         outcome: dict[str, Any] = {}
-        progress = QProgressDialog("Restoring the backup…", "", 0, 0, self)
-        progress.setWindowTitle("Restore Backup")
+        progress = QProgressDialog(tr("Restoring the backup…"), "", 0, 0, self)
+        progress.setWindowTitle(tr("Restore Backup"))
         progress.setCancelButton(None)  # a half-done restore is not a state to stop in
         progress.setMinimumDuration(0)
         progress.setAutoClose(False)
@@ -416,7 +434,9 @@ class MainWindow(QMainWindow):
         progress.exec()
         if "error" in outcome:
             QMessageBox.warning(
-                self, "Restore Backup", f"The backup was not restored:\n{outcome['error']}"
+                self,
+                tr("Restore Backup"),
+                tr("The backup was not restored:\n{error}").format(error=outcome["error"]),
             )
             self.mail_runner.start()
             self.auto_backup.start()
@@ -425,7 +445,9 @@ class MainWindow(QMainWindow):
         restored: Books = outcome["result"][1]
         self._switch_database(restored)
         self._replacement._show_status(
-            f"Restored from {backup.name}; the previous data is in {aside}"
+            tr("Restored from {backup}; the previous data is in {aside}").format(
+                backup=backup.name, aside=aside
+            )
         )
         return True
 
@@ -434,19 +456,21 @@ class MainWindow(QMainWindow):
 
         source = self.ctx.db.path
         if source is None:
-            QMessageBox.information(self, "InvoiceDesk", "Only database files can be copied.")
+            QMessageBox.information(self, "InvoiceDesk", tr("Only database files can be copied."))
             return
         suggestion = source.with_name(f"{source.stem}-backup{source.suffix}")
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save Backup Copy", str(suggestion), "InvoiceDesk databases (*.sqlite)"
+            self, tr("Save Backup Copy"), str(suggestion), tr("InvoiceDesk databases (*.sqlite)")
         )
         if not path:
             return
         db = self.ctx.db
         # Not a change of the books, but the same worker, messages and Try Again.
         Operation(
-            self, self.ctx, "Save Backup Copy", lambda _db: save_copy(db, Path(path))
-        ).success(lambda saved: self._show_status(f"Backup saved to {saved}")).run()
+            self, self.ctx, tr("Save Backup Copy"), lambda _db: save_copy(db, Path(path))
+        ).success(
+            lambda saved: self._show_status(tr("Backup saved to {path}").format(path=saved))
+        ).run()
 
     def edit_settings(self, page: str = "") -> None:
         """File › Settings: the books' settings on pages (``page``: the one to show first)."""
@@ -461,7 +485,7 @@ class MainWindow(QMainWindow):
         if page:
             dialog.show_page(page)
         if dialog.exec():  # its operation told the screens what changed
-            self._show_status("Settings saved")
+            self._show_status(tr("Settings saved"))
 
     def edit_document_layout(self) -> None:
         from invoicedesk.ui.pdf.layout_dialog import edit_layout
@@ -481,12 +505,15 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         import html  # its table of entities is not needed at start
 
+        tagline = tr("Invoicing for small businesses.")
+        database = tr("Database: {database}").format(
+            database=html.escape(str(self.ctx.db.path or self.ctx.db.url))
+        )
+        logs = tr("Log files: {folder}").format(folder=html.escape(str(log_dir())))
         QMessageBox.about(
             self,
-            "About InvoiceDesk",
-            f"<h3>InvoiceDesk {__version__}</h3><p>Invoicing for small businesses.</p>"
-            f"<p>Database: {html.escape(str(self.ctx.db.path or self.ctx.db.url))}<br>"
-            f"Log files: {html.escape(str(log_dir()))}</p>",
+            tr("About InvoiceDesk"),
+            f"<h3>InvoiceDesk {__version__}</h3><p>{tagline}</p><p>{database}<br>{logs}</p>",
         )
 
     # ------------------------------------------------------------------ state

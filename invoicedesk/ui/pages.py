@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from invoicedesk.i18n import N_
 from invoicedesk.ui.context import AppContext
 
 PageFactory = Callable[[AppContext], QWidget]
@@ -56,7 +57,7 @@ class PageSpec:
     shortcut and icon."""
 
     key: str
-    title: str
+    title: str  # English, marked: show tr(title)
     load: Callable[[], PageFactory]
     shortcut: str
     icon: str  # a name for ui.icons.icon()
@@ -68,9 +69,9 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("invoices", "Invoices", _invoices, "Ctrl+1", "file-text"),
-    PageSpec("clients", "Clients", _clients, "Ctrl+2", "users"),
-    PageSpec("products", "Products", _products, "Ctrl+3", "package"),
-    PageSpec("payments", "Payments", _payments, "Ctrl+4", "banknote"),
-    PageSpec("outbox", "Outbox", _outbox, "Ctrl+5", "send"),
+    PageSpec("invoices", N_("Invoices"), _invoices, "Ctrl+1", "file-text"),
+    PageSpec("clients", N_("Clients"), _clients, "Ctrl+2", "users"),
+    PageSpec("products", N_("Products"), _products, "Ctrl+3", "package"),
+    PageSpec("payments", N_("Payments"), _payments, "Ctrl+4", "banknote"),
+    PageSpec("outbox", N_("Outbox"), _outbox, "Ctrl+5", "send"),
 )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.services import settings as settings_service
 from invoicedesk.services.settings import CompanyData
 from invoicedesk.ui.context import AppContext
@@ -62,7 +63,7 @@ class SetupWizard(QWizard):
         self.wants_demo = False
         self._saving = False  # Finish saves in an operation on the write worker
         self._configured = False  # that operation succeeded: Finish may close the wizard
-        self.setWindowTitle("Set up InvoiceDesk")
+        self.setWindowTitle(tr("Set up InvoiceDesk"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(640, 560)
         current = settings_service.get_company(db)
@@ -72,7 +73,8 @@ class SetupWizard(QWizard):
             self.addPage(self._welcome_page())
 
         company = _FormPage(
-            "Your company", "How your business appears on invoices. Only the name is required."
+            tr("Your company"),
+            tr("How your business appears on invoices. Only the name is required."),
         )
         self.company = CompanyFields(company.body, current, with_language=True)
         company.validatePage = lambda: self._check_company(company)  # type: ignore[method-assign]
@@ -80,7 +82,8 @@ class SetupWizard(QWizard):
         self.addPage(company)
 
         bank = _FormPage(
-            "Bank account", "Printed on invoices so clients can pay you; IBAN and BIC are checked."
+            tr("Bank account"),
+            tr("Printed on invoices so clients can pay you; IBAN and BIC are checked."),
         )
         self.bank = BankFields(bank.body, current)
         bank.validatePage = lambda: self._check_company(bank)  # type: ignore[method-assign]
@@ -88,12 +91,14 @@ class SetupWizard(QWizard):
         self.bank_page = bank
         self.addPage(bank)
 
-        page = _FormPage("Defaults", "What new invoices start with. You can change it later.")
+        page = _FormPage(
+            tr("Defaults"), tr("What new invoices start with. You can change it later.")
+        )
         self.defaults = DefaultsFields(page.body, values, current.currency, with_basis=False)
         patterns = values["number_patterns"]
         self.numbering = NumberingFields(page.body, patterns, ("invoice",))  # type: ignore[arg-type]
         self.logo = LogoPicker(settings_service.get_logo(db))
-        page.body.form.addRow("Logo:", self.logo)
+        page.body.form.addRow(tr("Logo:"), self.logo)
         page.validatePage = lambda: self._check_defaults(page)  # type: ignore[method-assign]
         self.defaults_page = page
         self.addPage(page)
@@ -102,14 +107,16 @@ class SetupWizard(QWizard):
 
     def _welcome_page(self) -> QWizardPage:
         page = QWizardPage()
-        page.setTitle("Welcome to InvoiceDesk")
-        page.setSubTitle("Invoices, clients and payments — kept on this computer.")
+        page.setTitle(tr("Welcome to InvoiceDesk"))
+        page.setSubTitle(tr("Invoices, clients and payments — kept on this computer."))
         text = QLabel(
-            "Set up your company in three short steps, or look around first with sample "
-            "clients and invoices kept in a separate demo database."
+            tr(
+                "Set up your company in three short steps, or look around first with sample "
+                "clients and invoices kept in a separate demo database."
+            )
         )
         text.setWordWrap(True)
-        demo = QPushButton("Explore with &demo data")
+        demo = QPushButton(tr("Explore with &demo data"))
         demo.clicked.connect(self._choose_demo)
         row = QHBoxLayout()
         row.addWidget(demo)
@@ -161,7 +168,7 @@ class SetupWizard(QWizard):
         company, logo = self.company_data(), self.logo.logo
         self._set_saving(True)
         Operation(
-            self, self.ctx, "Save Company Settings",
+            self, self.ctx, tr("Save Company Settings"),
             lambda db: settings_service.configure(db, company, data, logo),
             changes=Changes.of(settings=None),
         ).success(self._saved).refused(
@@ -189,4 +196,3 @@ class SetupWizard(QWizard):
 
     def _show_defaults_error(self, page: _FormPage, exc: DomainError) -> None:
         page.show_error(exc)
-

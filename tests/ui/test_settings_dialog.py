@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from invoicedesk.services import settings as settings_service
 from invoicedesk.ui.context import AppContext
-from invoicedesk.ui.language import LANGUAGE_KEY, locale_for, program_language
+from invoicedesk.ui.language import LANGUAGE_KEY, locale_for, program_language, texts_language
 from invoicedesk.ui.settings.dialog import SettingsDialog
 from tests.factories import COMPANY
 
@@ -144,3 +144,9 @@ def test_no_page_uses_a_mnemonic_letter_twice(dialog):
 )
 def test_the_program_language_picks_a_locale_babel_and_qt_know(language, system, expected):
     assert locale_for(language, system) == expected
+
+
+def test_a_german_system_keeps_english_texts_until_german_is_chosen_or_complete():
+    assert texts_language("", "de_DE") == "en"  # the German catalogue is not complete yet
+    assert texts_language("de", "de_DE") == "de_DE"  # chosen in the settings
+    assert texts_language("", "en_GB") == "en_GB"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.services import settings as settings_service
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.language import LANGUAGE_KEY, PROGRAM_LANGUAGES, program_language
@@ -60,7 +61,7 @@ class SettingsDialog(QDialog):
         self.qsettings = settings or QSettings()
         self.saved = False
         self._saving = False
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(tr("Settings"))
         self.setMinimumSize(720, 520)
         company = settings_service.get_company(ctx.db)
         values = settings_service.all_settings(ctx.db)
@@ -71,40 +72,46 @@ class SettingsDialog(QDialog):
         self.stack = QStackedWidget()
         self.forms: list[FieldForm] = []
 
-        form = self._add_page("Company", "How your business appears on its documents.")
+        form = self._add_page(tr("Company"), tr("How your business appears on its documents."))
         self.company = CompanyFields(form, company, with_language=True)
-        form = self._add_page("Bank Account", "Printed on invoices so clients can pay you.")
+        form = self._add_page(tr("Bank Account"), tr("Printed on invoices so clients can pay you."))
         self.bank = BankFields(form, company)
         self.bank_page = self.stack.count() - 1
-        form = self._add_page("Invoices", "What new invoices start with.")
+        form = self._add_page(tr("Invoices"), tr("What new invoices start with."))
         self.defaults = DefaultsFields(form, values, company.currency, with_basis=True)
         form = self._add_page(
-            "Numbering",
-            "{year}, {yy}, {month} and {seq} (or {seq:04} for four digits) are filled in. "
-            "A number once issued never changes.",
+            tr("Numbering"),
+            tr(
+                "{year}, {yy}, {month} and {seq} (or {seq:04} for four digits) are filled in. "
+                "A number once issued never changes."
+            ),
         )
         self.numbering = NumberingFields(form, values["number_patterns"])
-        form = self._add_page("Documents", "The logo and the look of invoices and credit notes.")
-        self.logo = LogoPicker(settings_service.get_logo(ctx.db))
-        form.form.addRow("Logo:", self.logo)
-        form.form.addRow("", _button_row("La&yout and colours…", open_layout))
-        form = self._add_page("Email", "The account invoices are sent from, and the texts.")
-        form.form.addRow("Account:", _button_row("Email &account…", open_mail_account))
-        form.form.addRow("Texts:", _button_row("Email &templates…", open_mail_templates))
         form = self._add_page(
-            "Language",
-            "The language of menus and messages, and how dates and numbers are written. "
-            "It takes effect at the next start. The language of each document follows its "
-            "client (Company page: for clients who have none).",
+            tr("Documents"), tr("The logo and the look of invoices and credit notes.")
+        )
+        self.logo = LogoPicker(settings_service.get_logo(ctx.db))
+        form.form.addRow(tr("Logo:"), self.logo)
+        form.form.addRow("", _button_row(tr("La&yout and colours…"), open_layout))
+        form = self._add_page(tr("Email"), tr("The account invoices are sent from, and the texts."))
+        form.form.addRow(tr("Account:"), _button_row(tr("Email &account…"), open_mail_account))
+        form.form.addRow(tr("Texts:"), _button_row(tr("Email &templates…"), open_mail_templates))
+        form = self._add_page(
+            tr("Language"),
+            tr(
+                "The language of menus and messages, and how dates and numbers are written. "
+                "It takes effect at the next start. The language of each document follows its "
+                "client (Company page: for clients who have none)."
+            ),
         )
         self.program_language = QComboBox()
         self.program_language.setObjectName("program-language")
         for code, label in PROGRAM_LANGUAGES:
-            self.program_language.addItem(label, code)
+            self.program_language.addItem(tr(label), code)
         self.program_language.setCurrentIndex(
             max(0, self.program_language.findData(program_language(self.qsettings)))
         )
-        form.form.addRow("Program &language:", self.program_language)
+        form.form.addRow(tr("Program &language:"), self.program_language)
 
         self.nav.currentRowChanged.connect(self._show_page)
         buttons = QDialogButtonBox(
@@ -146,7 +153,7 @@ class SettingsDialog(QDialog):
     def show_page(self, title: str) -> None:
         """Bring the page named ``title`` forward ("Company", "Numbering", …)."""
         for row in range(self.nav.count()):
-            if self.nav.item(row).text() == title:
+            if self.nav.item(row).text() == tr(title):
                 self.nav.setCurrentRow(row)
 
     # ------------------------------------------------------------------ saving
@@ -167,7 +174,7 @@ class SettingsDialog(QDialog):
         logo = self.logo.logo
         self._set_saving(True)
         Operation(
-            self, self.ctx, "Save Settings",
+            self, self.ctx, tr("Save Settings"),
             lambda db: settings_service.configure(db, company, values, logo),
             changes=Changes.of(settings=None),
         ).success(self._saved).refused(self._refused).finally_(
@@ -207,4 +214,3 @@ def _button_row(text: str, action: Callable[[], None] | None) -> QWidget:
     layout.addWidget(button)
     layout.addStretch(1)
     return row
-

@@ -29,18 +29,19 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import DEFAULT_PATTERNS, format_number, validate_pattern
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services.settings import CompanyData
 from invoicedesk.ui.clients.address_editor import country_combo, select_data
 
 CURRENCIES = ("EUR", "CHF", "GBP", "USD", "SEK", "DKK", "NOK", "PLN", "CZK", "HUF", "JPY")
 ERROR_STYLE = "border: 1px solid #c62828;"
-DOCUMENT_LANGUAGES = (("en", "English"), ("de", "Deutsch (German)"))
+DOCUMENT_LANGUAGES = (("en", N_("English")), ("de", N_("Deutsch (German)")))
 # The number sequences, in the order the Numbering page lists them.
 SEQUENCES = (
-    ("invoice", "Invoice &numbers:", "e.g. RE-{year}-{seq:04}"),
-    ("credit_note", "C&redit note numbers:", "e.g. GS-{year}-{seq:04}"),
-    ("client", "C&lient numbers:", "e.g. K-{seq:05}"),
-    ("product", "&Product numbers:", "e.g. P-{seq:04}"),
+    ("invoice", N_("Invoice &numbers:"), "RE-{year}-{seq:04}"),
+    ("credit_note", N_("C&redit note numbers:"), "GS-{year}-{seq:04}"),
+    ("client", N_("C&lient numbers:"), "K-{seq:05}"),
+    ("product", N_("&Product numbers:"), "P-{seq:04}"),
 )
 COMPANY_KEYS = ("name", "street", "zip", "city", "email", "phone", "website", "vat_id",
                 "tax_number", "registration", "managing_director")  # fmt: skip
@@ -106,30 +107,30 @@ class CompanyFields:
         self.form = form
         self._language = company.language or "en"
         self.add_line = form.add_line
-        self.add_line("name", "N&ame (required):", "e.g. Werkstatt Berg GmbH")
-        self.add_line("street", "&Street:", "e.g. Hauptstraße 1")
-        self.add_line("zip", "&Postcode:", "e.g. 10115")
-        self.add_line("city", "C&ity:", "e.g. Berlin")
+        self.add_line("name", tr("N&ame (required):"), tr("e.g. Werkstatt Berg GmbH"))
+        self.add_line("street", tr("&Street:"), tr("e.g. Hauptstraße 1"))
+        self.add_line("zip", tr("&Postcode:"), tr("e.g. 10115"))
+        self.add_line("city", tr("C&ity:"), tr("e.g. Berlin"))
         self.country = country_combo()
         self.country.setObjectName("country")
-        form.form.addRow("Countr&y:", self.country)
-        self.add_line("email", "&E-mail:", "e.g. office@example.com")
-        self.add_line("phone", "P&hone:")
-        self.add_line("website", "&Website:", "e.g. www.example.com")
-        self.add_line("vat_id", "&VAT ID:", "e.g. DE123456789")
-        self.add_line("tax_number", "&Tax number:")
-        self.add_line("registration", "&Registration:", "e.g. Local court, HRB 12345")
-        self.add_line("managing_director", "&Managing director:")
+        form.form.addRow(tr("Countr&y:"), self.country)
+        self.add_line("email", tr("&E-mail:"), tr("e.g. office@example.com"))
+        self.add_line("phone", tr("P&hone:"))
+        self.add_line("website", tr("&Website:"), tr("e.g. www.example.com"))
+        self.add_line("vat_id", tr("&VAT ID:"), tr("e.g. DE123456789"))
+        self.add_line("tax_number", tr("&Tax number:"))
+        self.add_line("registration", tr("&Registration:"), tr("e.g. Local court, HRB 12345"))
+        self.add_line("managing_director", tr("&Managing director:"))
         self.language: QComboBox | None = None
         if with_language:
             self.language = QComboBox()
             self.language.setObjectName("language")
             for code, label in DOCUMENT_LANGUAGES:
-                self.language.addItem(label, code)
+                self.language.addItem(tr(label), code)
             self.language.setToolTip(
-                "The language of documents for clients who have none set, and of new clients."
+                tr("The language of documents for clients who have none set, and of new clients.")
             )
-            form.form.addRow("Document lan&guage:", self.language)
+            form.form.addRow(tr("Document lan&guage:"), self.language)
         for key in COMPANY_KEYS:
             form.fields[key].setText(str(getattr(company, key)))
         select_data(self.country, company.country or "DE")
@@ -151,10 +152,10 @@ class BankFields:
 
     def __init__(self, form: FieldForm, company: CompanyData) -> None:
         self.form = form
-        form.add_line("account_holder", "Account &holder:")
-        form.add_line("bank_name", "B&ank:")
-        form.add_line("iban", "&IBAN:", "e.g. DE89 3704 0044 0532 0130 00")
-        form.add_line("bic", "&BIC:", "e.g. COBADEFFXXX")
+        form.add_line("account_holder", tr("Account &holder:"))
+        form.add_line("bank_name", tr("Ban&k:"))
+        form.add_line("iban", tr("IB&AN:"), tr("e.g. DE89 3704 0044 0532 0130 00"))
+        form.add_line("bic", tr("B&IC:"), tr("e.g. COBADEFFXXX"))
         for key in BANK_KEYS:
             form.fields[key].setText(str(getattr(company, key)))
         self._prefilled_holder = ""
@@ -182,21 +183,29 @@ class DefaultsFields:
         self.currency.setEditable(True)
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(currency or "EUR")
-        form.form.addRow("Default c&urrency:", self.currency)
-        rates = form.add_line("tax_rates", "&Tax rates (%):", "e.g. 19, 7, 0")
+        form.form.addRow(tr("Default c&urrency:"), self.currency)
+        rates = form.add_line("tax_rates", tr("&Tax rates (%):"), tr("e.g. 19, 7, 0"))
         rates.setText(", ".join(str(r) for r in values["tax_rates"]))  # type: ignore[attr-defined]
-        default_rate = form.add_line("default_tax_rate", "Default ta&x rate (%):", "e.g. 19")
+        default_rate = form.add_line(
+            "default_tax_rate", tr("Default ta&x rate (%):"), tr("e.g. 19")
+        )
         default_rate.setText(str(values["default_tax_rate"]))
-        self.due_days = QSpinBox(minimum=0, maximum=365, suffix=" days")
+        self.due_days = QSpinBox(minimum=0, maximum=365)
+        # "1 day", "14 days": the suffix follows the number (the catalogue's plural rule).
+        self.due_days.valueChanged.connect(self._due_suffix)
         self.due_days.setValue(int(values["default_due_days"]))  # type: ignore[call-overload]
-        form.form.addRow("Payment &due after:", self.due_days)
+        self._due_suffix(self.due_days.value())
+        form.form.addRow(tr("Payment &due after:"), self.due_days)
         self.price_basis: QComboBox | None = None
         if with_basis:
             self.price_basis = QComboBox()
-            self.price_basis.addItem("Net (tax is added)", "net")
-            self.price_basis.addItem("Gross (prices include tax)", "gross")
+            self.price_basis.addItem(tr("Net (tax is added)"), "net")
+            self.price_basis.addItem(tr("Gross (prices include tax)"), "gross")
             select_data(self.price_basis, values.get("price_basis") or "net")
-            form.form.addRow("&Prices are:", self.price_basis)
+            form.form.addRow(tr("&Prices are:"), self.price_basis)
+
+    def _due_suffix(self, days: int) -> None:
+        self.due_days.setSuffix(ntr(" day", " days", days))
 
     def values(self) -> dict[str, object]:
         values: dict[str, object] = {
@@ -215,7 +224,7 @@ class DefaultsFields:
         values = self.values()
         if not same_rate(values["default_tax_rate"], values["tax_rates"]):
             return self.form.show_error(DomainError(
-                "the default tax rate must be one of the tax rates", "default_tax_rate"
+                tr("the default tax rate must be one of the tax rates"), "default_tax_rate"
             ))  # fmt: skip
         return True
 
@@ -235,7 +244,7 @@ class NumberingFields:
         for key, label, example in SEQUENCES:
             if key not in self.keys:
                 continue
-            edit = form.add_line(key, label, example)
+            edit = form.add_line(key, tr(label), tr("e.g. {example}").format(example=example))
             edit.setText(patterns.get(key, DEFAULT_PATTERNS[key]))
             preview = QLabel()
             preview.setObjectName(f"{key}-preview")
@@ -250,7 +259,8 @@ class NumberingFields:
         except DomainError as exc:
             self.previews[key].setText(f"<span style='color:#c62828'>{exc.message}</span>")
             return
-        self.previews[key].setText(f"For example: {format_number(pattern, dt.date.today(), 1)}")
+        example = format_number(pattern, dt.date.today(), 1)
+        self.previews[key].setText(tr("For example: {number}").format(number=example))
 
     def values(self) -> dict[str, str]:
         return {key: self.form.fields[key].text().strip() for key in self.keys}
@@ -262,12 +272,12 @@ class LogoPicker(QWidget):
     def __init__(self, logo: bytes | None) -> None:
         super().__init__()
         self.logo = logo
-        self.preview = QLabel("No logo")
+        self.preview = QLabel(tr("No logo"))
         self.preview.setFixedHeight(48)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        choose = QPushButton("Choose &logo…")
+        choose = QPushButton(tr("Choose &logo…"))
         choose.clicked.connect(self._choose)
-        remove = QPushButton("Remo&ve")
+        remove = QPushButton(tr("Remo&ve"))
         remove.clicked.connect(lambda: self.set_logo(None))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -278,7 +288,7 @@ class LogoPicker(QWidget):
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose Logo", "", "Images (*.png *.jpg *.jpeg)"
+            self, tr("Choose Logo"), "", tr("Images (*.png *.jpg *.jpeg)")
         )
         if path:
             self.set_logo(Path(path).read_bytes())
@@ -291,7 +301,7 @@ class LogoPicker(QWidget):
                 pixmap.scaledToHeight(44, Qt.TransformationMode.SmoothTransformation)
             )
         else:
-            self.preview.setText("No logo")
+            self.preview.setText(tr("No logo"))
 
 
 def company_data(company: CompanyFields, bank: BankFields, currency: str) -> CompanyData:
