@@ -63,6 +63,25 @@ def _rows_shown(page: QWidget) -> str:
     return f"{main.model().rowCount()} rows"
 
 
+def _check_translations(app: QApplication, say: Callable[[str], None]) -> None:
+    """The German catalogues load: ours (package data) and Qt's own (its buttons)."""
+    from invoicedesk.i18n import set_language, tr
+    from invoicedesk.ui.language import install_qt_translations
+
+    try:
+        if set_language("de") != "de" or tr("Settings") == "Settings":
+            raise CheckFailed("the German catalogue is missing")
+        if not install_qt_translations(app, "de"):
+            raise CheckFailed("Qt's German catalogue (qtbase_de) is missing")
+    finally:
+        set_language("en")
+        from PySide6.QtCore import QTranslator
+
+        for translator in app.findChildren(QTranslator):
+            app.removeTranslator(translator)
+    say("translations: German catalogues (InvoiceDesk, Qt)")
+
+
 def _check_window(db: Books, settings: QSettings, say: Callable[[str], None]) -> None:
     window = MainWindow(db, settings=settings)
     try:
@@ -113,6 +132,7 @@ def run_self_check(db_value: str | None, out: TextIO, *, offscreen: bool = False
         try:
             db = open_books(resolve_database(db_value))
             say(f"database: {db.path or db.url}")
+            _check_translations(app, say)
             _check_window(db, settings, say)
         except Exception as exc:  # every failure is reported, never raised at the user
             out.write(f"FAIL {type(exc).__name__}: {exc}\n")
