@@ -61,6 +61,7 @@ from invoicedesk.db.types import utcnow
 from invoicedesk.services import validation as check
 from invoicedesk.services.audit import AuditView, audit_entries, record
 from invoicedesk.services.clients import add_client, require_client
+from invoicedesk.services.document_texts import text_language
 from invoicedesk.services.inputs import (
     ClientInput,
     InvoiceInput,
@@ -646,10 +647,10 @@ CREDIT_NOTE_INTROS = {
 }
 
 
-def credit_note_intro(client_snapshot: dict[str, object] | None, number: str) -> str:
-    """The opening sentence of a credit note, in the language the invoice went out in."""
-    language = str((client_snapshot or {}).get("language") or "en")[:2].lower()
-    return CREDIT_NOTE_INTROS.get(language, CREDIT_NOTE_INTROS["en"]).format(number=number)
+def credit_note_intro(language: str, number: str) -> str:
+    """The opening sentence of a credit note in ``language`` (a client's language code;
+    those without PDF labels get English, as the labels do)."""
+    return CREDIT_NOTE_INTROS[text_language(language)].format(number=number)
 
 
 def shown_client_name(invoice: Invoice, client: Client) -> str:
@@ -1173,9 +1174,11 @@ def credit_note_input(source: Invoice, positions: list[int] | None = None) -> In
         adjustment=Decimal(0),
         cash_discount=None,
         # No title of our own: the PDF prints "Credit note CN-… for invoice RE-… of …"
-        # in the client's language; the intro follows that language too.
+        # in the client's language. The intro is in that language too: the client's as it
+        # is now (the credit note's PDF prints in it), even if the invoice went out in
+        # another before the client's language was changed.
         title="",
-        intro=credit_note_intro(source.client_snapshot, source.number or ""),
+        intro=credit_note_intro(source.client.language, source.number or ""),
         note="",
     )
     return data

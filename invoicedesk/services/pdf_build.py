@@ -25,7 +25,6 @@ from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.models import Client, Invoice
 from invoicedesk.pdf.model import (
-    LANGUAGES,
     Buyer,
     DocumentKind,
     Paper,
@@ -35,6 +34,7 @@ from invoicedesk.pdf.model import (
     Seller,
     Template,
 )
+from invoicedesk.services.document_texts import text_language
 from invoicedesk.services.inputs import document_of
 from invoicedesk.services.pdf_names import NameFields, fill_pattern
 from invoicedesk.services.settings import (
@@ -113,9 +113,9 @@ def template_of(name: str | None) -> Template | None:
 
 
 def language_of(value: object) -> str:
-    """The label language for a client's language code: "en" or "de" (others print English)."""
-    text = str(value or "").strip().lower().replace("-", "_").split("_")[0]
-    return text if text in LANGUAGES else "en"
+    """The label language for a client's language code: "en" or "de" (others print English);
+    the default texts of documents follow the same language."""
+    return text_language(value)
 
 
 @lru_cache(maxsize=512)

@@ -33,6 +33,7 @@ from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice, StoredDocument
 from invoicedesk.pdf.model import Buyer, DocumentKind, PdfInput, PostalAddress
+from invoicedesk.services.document_texts import texts_of
 from invoicedesk.services.pdf_archive import (
     CANCELLATION_PDF,
     INVOICE_PDF,
@@ -281,6 +282,7 @@ def sample_input(
     today = dt.date.today()
     seller = seller_of(company)
     language = language_of(company.get("language"))
+    texts = texts_of(settings, language)
     country = seller.address.country or "DE"
     currency = str(company.get("currency") or "EUR")
     rates = [Decimal(str(r)) for r in settings.get("tax_rates") or ()] or [Decimal(19)]
@@ -339,8 +341,10 @@ def sample_input(
         date=today,
         due_date=today + dt.timedelta(days=int(settings.get("default_due_days") or 14)),
         supply_date=today,
-        intro=str(settings.get("default_intro") or ""),
-        note=str(settings.get("default_note") or ""),
+        # What a new invoice in this language starts with (services.document_texts).
+        title=texts.title,
+        intro=texts.intro,
+        note=texts.note,
         language=language,
         locale=locale_of(language, country),
         options=layout.options(country, print_version=False),

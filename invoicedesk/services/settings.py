@@ -1,4 +1,8 @@
-"""Company profile and application settings (tax rates, due days, number patterns, texts)."""
+"""Company profile and application settings (tax rates, due days, number patterns, texts).
+
+The default texts of new documents, one set per language, are the setting
+``document_texts``; :mod:`invoicedesk.services.document_texts` reads and writes them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from invoicedesk.core.numbering import DEFAULT_PATTERNS, validate_pattern
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import CompanyProfile, Setting
 from invoicedesk.pdf.model import FONT_FAMILIES, Template
-from invoicedesk.services import validation
+from invoicedesk.services import document_texts, validation
 from invoicedesk.services.pdf_names import DEFAULT_FILENAME_PATTERN, validate_filename_pattern
 
 DEFAULTS: dict[str, Any] = {
@@ -24,9 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "tax_rates": ["19", "7", "0"],
     "default_tax_rate": "19",
     "price_basis": "net",
-    "default_title": "Invoice",
-    "default_intro": "Thank you for your order. We invoice you as follows:",
-    "default_note": "Please pay the amount due by the due date.",
+    # Title, intro and note of new documents per language (services.document_texts).
+    document_texts.KEY: document_texts.default_setting(),
     "number_patterns": dict(DEFAULT_PATTERNS),
     # How PDFs look. Read when a PDF is rendered: an archived PDF keeps the look it had.
     "pdf_template": "classic",
@@ -217,6 +220,8 @@ def is_configured(db: Database) -> bool:
 def get_setting(session: Session, key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(key)
+    if key == document_texts.KEY:
+        return read_settings(session)[key]
     row = session.get(Setting, key)
     return DEFAULTS[key] if row is None else row.value
 
@@ -229,7 +234,10 @@ def all_settings(db: Database) -> dict[str, Any]:
 def read_settings(session: Session) -> dict[str, Any]:
     """Every setting (stored value or default), read in one query."""
     stored = {row.key: row.value for row in session.scalars(select(Setting))}
-    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+    values = {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+    # Also from the single set of texts older versions stored under other keys.
+    values[document_texts.KEY] = document_texts.effective_setting(session, stored)
+    return values
 
 
 def validated_settings(values: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +285,8 @@ def _validate(key: str, value: Any) -> Any:
                 raise DomainError(f"unknown document type '{doc_type}'", field)
             merged[doc_type] = validate_pattern(pattern, f"{field}.{doc_type}")
         value = merged
+    elif key == document_texts.KEY:
+        value = document_texts.validated_setting(value, field)
     elif key.startswith("pdf_"):
         value = _validate_pdf(key, value, field)
     elif not isinstance(value, str):
@@ -325,6 +335,9 @@ def set_setting(db: Database, key: str, value: Any) -> Any:
 
 
 def _store_setting(session: Session, key: str, value: Any) -> None:
+    if key == document_texts.KEY:
+        document_texts.store(session, value)  # (drops the old single-set keys too)
+        return
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))

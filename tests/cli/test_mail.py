@@ -122,7 +122,7 @@ def test_config_set_and_get(cli: Cli, memory_keyring: MemoryKeyring) -> None:
     assert cli.out("config", "set", "default_due_days", "30") == "30\n"
     assert cli.out("config", "set", "tax_rates", '["19", "7"]') == '["19", "7"]\n'
     assert cli.out("config", "set", "pdf_show_qr", "no") == "false\n"
-    assert cli.out("config", "set", "default_title", "2026") == "2026\n"
+    assert cli.out("config", "set", "pdf_contact", "2026") == "2026\n"
     lines = cli.out("config", "get").splitlines()
     assert "smtp.port                465" in lines
     assert "default_due_days         30" in lines

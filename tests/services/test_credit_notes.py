@@ -258,8 +258,9 @@ def test_credit_note_stays_in_the_invoices_currency(db: Database) -> None:
     assert credit.status is Status.DRAFT or credit.data.currency == "EUR"
 
 
-def test_credit_note_intro_follows_the_invoice_language() -> None:
-    intro = invoices.credit_note_intro({"language": "de"}, "RE-2026-0007")
+def test_credit_note_intro_follows_the_language() -> None:
+    intro = invoices.credit_note_intro("de", "RE-2026-0007")
     assert intro == "Wir schreiben Ihnen die folgenden Positionen der Rechnung RE-2026-0007 gut:"
-    assert invoices.credit_note_intro({"language": "fr"}, "X").startswith("We credit you")
-    assert invoices.credit_note_intro(None, "X").startswith("We credit you")
+    assert invoices.credit_note_intro("de-AT", "X").startswith("Wir schreiben")
+    assert invoices.credit_note_intro("fr", "X").startswith("We credit you")
+    assert invoices.credit_note_intro("", "X").startswith("We credit you")

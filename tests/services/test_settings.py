@@ -72,7 +72,17 @@ def test_fresh_database_has_no_company_and_default_settings(tmp_path: Path) -> N
         ("default_tax_rate", "7.50", "7.5"),
         ("default_tax_rate", "0.0", "0"),
         ("price_basis", "gross", "gross"),
-        ("default_title", "Rechnung", "Rechnung"),
+        (
+            "document_texts",
+            {"de": {"title": " Rechnung Nr. {number} "}},
+            {
+                **settings.DEFAULTS["document_texts"],
+                "de": {
+                    **settings.DEFAULTS["document_texts"]["de"],
+                    "title": "Rechnung Nr. {number}",
+                },
+            },
+        ),
         (
             "number_patterns",
             {"invoice": "INV{seq}"},
@@ -108,7 +118,13 @@ def test_setting_can_be_changed_again(db: Database) -> None:
         ("tax_rates", [19.0], "settings.tax_rates[0]", "give the number as a string"),
         ("default_tax_rate", 7.5, "settings.default_tax_rate", "give the number as a string"),
         ("price_basis", "brutto", "settings.price_basis", "price basis is 'net' or 'gross'"),
-        ("default_intro", 5, "settings.default_intro", "expected text"),
+        (
+            "document_texts",
+            {"de": {"intro": 5}},
+            "settings.document_texts.de.intro",
+            "expected text",
+        ),
+        ("document_texts", {"fr": {}}, "settings.document_texts", "unknown language 'fr'"),
         ("number_patterns", "RE{seq}", "settings.number_patterns", "expected a mapping"),
         (
             "number_patterns",

@@ -136,7 +136,7 @@ def test_the_main_window_offers_the_dialog(qtbot, db, tmp_path):
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [action.text() for action in file_menu.actions()]
-    assert texts.index("Document &Layout…") == texts.index("&Company Settings…") + 1
+    assert texts.index("Document &Layout…") == texts.index("&Settings…") + 1
     window.layout_action.trigger()
     dialog = window.findChild(DocumentLayoutDialog)
     assert dialog is not None and dialog.isVisible()

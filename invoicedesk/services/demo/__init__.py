@@ -51,6 +51,7 @@ from invoicedesk.services.demo.people import (
     product_inputs,
 )
 from invoicedesk.services.demo.story import Story
+from invoicedesk.services.document_texts import default_document_texts
 from invoicedesk.services.inputs import InvoiceInput, SupplyType, document_of
 from invoicedesk.services.invoice_batches import Draft, add_invoices
 from invoicedesk.services.products import add_products
@@ -216,19 +217,19 @@ class _Generator:
         currency = client.currency or self.company_currency
         rate = self._rate(currency, date)
         doc = self.documents.document(client, currency, rate, date)
-        texts = TEXTS[client.language]
+        texts = TEXTS[client.language]  # the wording of labels and line descriptions
+        # Title, intro and note as the app starts a new invoice in the document language.
+        defaults = default_document_texts(client.language)
         tags: tuple[str, ...] = ()
         roll = rng.random()
         if roll < 0.3:
             tags = tuple(sorted({rng.choice(INVOICE_TAGS) for _ in range(1 + (roll < 0.05))}))
-        title = texts["title"]
+        title = defaults.title
         if rng.random() < 0.4:
             title = f"{title} – {rng.choice(PROJECTS)}"
         label = texts["order"].format(n=rng.randint(1000, 99999)) if rng.random() < 0.3 else ""
-        note = texts["note"]
-        if doc.cash_discount is not None:
-            rate_text = f"{doc.cash_discount.rate:f}"
-            note = f"{note} " + texts["cash"].format(days=doc.cash_discount.days, rate=rate_text)
+        # (The PDF prints the payment terms and any cash discount above the note.)
+        note = defaults.note
         due_days = rng.choice((14, 21, 30)) if rng.random() < 0.08 else None
         service = any(line.unit in ("h", "Tag", "Monat") for line in doc.lines)
         supply_date = supply_end = None
@@ -249,7 +250,7 @@ class _Generator:
             supply_type=SupplyType.SERVICE if service else SupplyType.DELIVERY,
             due_days=due_days, currency=currency,
             exchange_rate=rate if currency != self.company_currency else None,
-            price_basis=doc.price_basis, title=title, label=label, intro=texts["intro"],
+            price_basis=doc.price_basis, title=title, label=label, intro=defaults.intro,
             note=note, tags=tags, lines=doc.lines, allowances_charges=doc.allowances_charges,
             discount=doc.discount, cash_discount=doc.cash_discount,
         )  # fmt: skip

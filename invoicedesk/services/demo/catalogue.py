@@ -70,28 +70,18 @@ PROJECTS = (
     "IT-Sicherheitsaudit", "Datenbank-Migration", "Projekt Nordlicht", "Support",
     "Ladenlokal Südstadt", "Messeauftritt",
 )  # fmt: skip
+# Labels and line descriptions in the client's language. (Title, intro and note are the
+# app's default texts in the document language: services.document_texts.)
 TEXTS = {
     "de": {
-        "title": "Rechnung",
-        "intro": "Vielen Dank für Ihren Auftrag. Wir berechnen Ihnen folgende Leistungen:",
-        "note": "Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum.",
-        "cash": "Bei Zahlung innerhalb von {days} Tagen gewähren wir {rate} % Skonto.",
         "order": "Bestellung {n}",
         "period": "Leistungszeitraum {month}",
     },
     "fr": {
-        "title": "Facture",
-        "intro": "Nous vous remercions de votre commande. Veuillez trouver ci-dessous :",
-        "note": "Merci de régler le montant avant l’échéance.",
-        "cash": "Escompte de {rate} % pour paiement sous {days} jours.",
         "order": "Commande n° {n}",
         "period": "Période : {month}",
     },
     "en": {
-        "title": "Invoice",
-        "intro": "Thank you for your order. We invoice you as follows:",
-        "note": "Please pay the amount due by the due date.",
-        "cash": "{rate} % cash discount if paid within {days} days.",
         "order": "PO {n}",
         "period": "Service period {month}",
     },

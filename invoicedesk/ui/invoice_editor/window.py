@@ -38,6 +38,7 @@ from invoicedesk.core.rules import Action, allows
 from invoicedesk.services import clients as client_service
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services import products as product_service
+from invoicedesk.services.document_texts import text_language, texts_of
 from invoicedesk.services.inputs import InvoiceInput
 from invoicedesk.services.invoices import InvoiceView
 from invoicedesk.services.products import ProductView
@@ -112,7 +113,10 @@ class InvoiceEditor(QMainWindow):
         self._base = InvoiceInput()
 
         self._settings = all_settings(ctx.db)
-        self._company_currency = get_company(ctx.db).currency or "EUR"
+        company = get_company(ctx.db)
+        self._company_currency = company.currency or "EUR"
+        self._company_language = company.language
+        self._texts_language = text_language(company.language)  # whose default texts show
         default_tax = choice_of(Decimal(str(self._settings["default_tax_rate"])))
         self.undo_stack = QUndoStack(self)
         self.lines_model = LinesModel(self.undo_stack, default_tax, self)
@@ -171,13 +175,14 @@ class InvoiceEditor(QMainWindow):
         s = self._settings
         self.header.set_client_id(client_id)
         client = self.header.current_client()
+        texts = texts_of(s, self._language_of(client))  # the document's language
         data = InvoiceInput(
             client_id=client_id,
             currency=(client.data.currency if client else None) or self._company_currency,
             price_basis=s["price_basis"],
-            title=s["default_title"],
-            intro=s["default_intro"],
-            note=s["default_note"],
+            title=texts.title,
+            intro=texts.intro,
+            note=texts.note,
         )
         self._fill(data, [self.lines_model.new_row()], [])
         self.payments_model.set_payments((), self._company_currency)
@@ -222,6 +227,7 @@ class InvoiceEditor(QMainWindow):
         self._base = data
         self.header.load(data)
         self.texts.load(data)
+        self._texts_language = text_language(self._language_of(self.header.current_client()))
         self.extras.load(data, minor_unit(data.currency or self._company_currency))
         self.lines_model.set_rows(lines)
         self.charges_model.set_rows(charges)
@@ -396,7 +402,28 @@ class InvoiceEditor(QMainWindow):
             return
         if self.view is None and client is not None and not self._currency_chosen:
             self.header.set_currency(client.data.currency or self._company_currency)
+        self._swap_default_texts(client)
         self._show_title()
+
+    def _language_of(self, client: Any) -> str:
+        """The document language with ``client`` chosen: the client's, else the company's."""
+        return str(client.data.language) if client is not None else self._company_language
+
+    def _swap_default_texts(self, client: Any) -> None:
+        """A client of another language: each text still exactly the default of the old
+        language becomes the new language's default; texts the user typed stay."""
+        old, new = self._texts_language, text_language(self._language_of(client))
+        self._texts_language = new
+        if new == old or not self.editable:
+            return
+        before, after = texts_of(self._settings, old), texts_of(self._settings, new)
+        form = self.texts
+        if form.title.text() == before.title:
+            form.title.setText(after.title)
+        if form.intro.toPlainText() == before.intro:
+            form.intro.setPlainText(after.intro)
+        if form.note.toPlainText() == before.note:
+            form.note.setPlainText(after.note)
 
     def _product_filled(self, _row: int, product: ProductView) -> None:
         """Say so when a catalogue price is on the other price basis than the invoice."""
