@@ -40,6 +40,8 @@ class InvoiceRow:
     open_amount: Decimal
     tags: tuple[str, ...]
     title: str
+    sent_at: dt.datetime | None = None  # the last time it went out by email (UTC); None: never
+    sent_to: str = ""  # to whom, then ("a@x.de, b@y.de")
 
 
 # Looked up by value: calling the enum per row and column was a fifth of a page's time.
@@ -70,6 +72,9 @@ def row_from(row: Any, tags: tuple[str, ...]) -> InvoiceRow:
         open_amount=Decimal(row[12]).scaleb(-SCALE_DIGITS).quantize(quantum, ROUNDING),
         title=row[13],
         tags=tags,
+        # Stored as ISO text (db.types.UTCDateTime), read raw: most rows were never sent.
+        sent_at=dt.datetime.fromisoformat(row[14]) if row[14] else None,
+        sent_to=row[15],
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
+    String,
     and_,
     case,
     exists,
@@ -376,6 +377,8 @@ def _rows_query(
             INVOICES.c.currency,
             *(type_coerce(amount, BigInteger) for amount in _AMOUNTS),  # raw: see row_from
             INVOICES.c.title,
+            type_coerce(INVOICES.c.sent_at, String),  # raw ISO text: see row_from
+            INVOICES.c.sent_to,
         ]
     )
     if probe is None:

@@ -31,6 +31,8 @@ from invoicedesk.services.backups import BackupInfo
 from invoicedesk.services.books import Books
 from invoicedesk.ui import formatting
 from invoicedesk.ui.messages import ask_folder, confirm, report
+from invoicedesk.ui.widgets.elided_tooltips import install_elided_tooltips
+from invoicedesk.ui.widgets.window_fit import keep_text_height
 from invoicedesk.ui.worker import run_task
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -108,7 +110,10 @@ class BackupsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # a date, whole
+        install_elided_tooltips(self.table)  # a squeezed cell shows its text on hover
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
 
         intro = QLabel(
@@ -129,6 +134,7 @@ class BackupsDialog(QDialog):
         self._show_folder()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)  # an error may name a long path
 
         self.backup_button = QPushButton("Back Up Now")
         self.restore_button = QPushButton("Restore…")
@@ -156,6 +162,7 @@ class BackupsDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
         self.reload()
+        keep_text_height(self)  # the intro and the folder wrap; never squeezed
 
     def _update_buttons(self, *_args: object) -> None:
         self.restore_button.setEnabled(self.selected() is not None)

@@ -19,6 +19,8 @@ from invoicedesk.i18n import N_
 from invoicedesk.ui.context import AppContext
 
 PageFactory = Callable[[AppContext], QWidget]
+# A page action whose property of this name is True waits under the toolbar's More button.
+SECONDARY = "secondary"
 
 
 def _invoices() -> PageFactory:

@@ -234,12 +234,12 @@ def test_footer_shows_the_totals_of_the_filtered_invoices(qtbot, page):
 @pytest.mark.parametrize(
     ("key", "allowed"),
     [
-        ("draft", {"open", "issue", "clone", "delete"}),
-        ("open", {"open", "payment", "clone", "cancel", "credit_note"}),
-        ("overdue", {"open", "payment", "clone", "cancel", "credit_note"}),
-        ("part_paid", {"open", "payment", "clone", "credit_note"}),
-        ("paid", {"open", "clone", "credit_note"}),
-        ("cancelled", {"open", "clone", "uncancel"}),
+        ("draft", {"open", "print", "issue", "clone", "delete"}),
+        ("open", {"open", "print", "payment", "clone", "cancel", "credit_note"}),
+        ("overdue", {"open", "print", "payment", "clone", "cancel", "credit_note"}),
+        ("part_paid", {"open", "print", "payment", "clone", "credit_note"}),
+        ("paid", {"open", "print", "clone", "credit_note"}),
+        ("cancelled", {"open", "print", "clone", "uncancel"}),
     ],
 )
 def test_actions_are_enabled_where_the_state_allows(page, books, key, allowed):
@@ -431,7 +431,7 @@ def test_cancel_then_uncancel(qtbot, page, books, answers, settle):
     settle()
     wait_idle(qtbot, page)
     assert state_of(page, books["open"]) is State.CANCELLED
-    assert enabled(page) == {"new", "open", "clone", "uncancel"}  # enabled again, by state
+    assert enabled(page) == {"new", "open", "print", "clone", "uncancel"}  # enabled again, by state
     page.actions_["uncancel"].trigger()
     settle()
     wait_idle(qtbot, page)
@@ -498,7 +498,7 @@ def test_changes_announced_on_the_bus_reload_and_keep_the_selection(qtbot, ctx, 
     wait_idle(qtbot, page)
     assert page.selected_ids() == [books["open"]]
     assert state_of(page, books["open"]) is State.PART_PAID
-    assert enabled(page) == {"new", "open", "payment", "clone", "credit_note"}
+    assert enabled(page) == {"new", "open", "print", "payment", "clone", "credit_note"}
 
 
 def test_headers_sort_in_sql_tags_do_not(qtbot, page, books):
@@ -511,7 +511,7 @@ def test_headers_sort_in_sql_tags_do_not(qtbot, page, books):
     page.status_message.connect(messages.append)
     header.setSortIndicator(COLUMN["tags"], Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == COLUMN["client"]
-    assert messages == ["Tags cannot be sorted; use the tag filter instead."]
+    assert messages == ["Tags cannot be sorted; filter by tag above instead."]
 
 
 def test_a_reload_overtaken_by_a_newer_one_is_dropped(qtbot, ctx, books):

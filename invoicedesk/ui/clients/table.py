@@ -51,7 +51,7 @@ class Column(Generic[R]):
     """One column: its header, the text a row shows in it and the value it sorts by."""
 
     key: str
-    title: str
+    title: str  # translated: columns are made at run time, after the language is chosen
     text: Callable[[R], str]
     sort_key: Callable[[R], Any] | None = None  # None: the text, case-insensitively
     right: bool = False

@@ -81,7 +81,12 @@ class ProductListModel(QAbstractListModel):
 
 class TextDelegate(QStyledItemDelegate):
     def __init__(
-        self, parent: Any = None, *, numeric: bool = False, max_length: int = 0, hint: str = ""
+        self,
+        parent: Any = None,
+        *,
+        numeric: bool = False,
+        max_length: int = 0,
+        hint: str = "",
     ) -> None:
         super().__init__(parent)
         self._numeric = numeric
@@ -130,7 +135,8 @@ class ProductDelegate(TextDelegate):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setMaxVisibleItems(10)
-        completer.popup().setMinimumWidth(480)
+        popup = completer.popup()
+        popup.setMinimumWidth(popup.fontMetrics().averageCharWidth() * 70)  # name, number, price
         completer.activated[QModelIndex].connect(  # type: ignore[index]
             lambda picked, e=editor: self._picked(e, picked)
         )

@@ -36,6 +36,7 @@ from invoicedesk.ui.invoice_editor.parsing import (
     show_discount,
 )
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
+from invoicedesk.ui.widgets.elided_tooltips import install_elided_tooltips
 
 
 class ExtrasForm(QWidget):
@@ -55,15 +56,16 @@ class ExtrasForm(QWidget):
         self.adjustment.setToolTip("Untaxed rounding, may be negative; changes only the amount due")
         self.cash_rate = DecimalEdit()
         self.cash_rate.setPlaceholderText("e.g. 2")
-        self.cash_rate.setMinimumWidth(60)
+        self.cash_rate.setFixedWidth(self.fontMetrics().horizontalAdvance("0" * 6) + 12)
         self.cash_days = QSpinBox()
         self.cash_days.setRange(0, 365)
         self.cash_days.setValue(10)
         self.cash_days.setSuffix(" days")
         cash_row = QHBoxLayout()
-        cash_row.addWidget(self.cash_rate, 1)
+        cash_row.addWidget(self.cash_rate)
         cash_row.addWidget(QLabel("% if paid within"))
         cash_row.addWidget(self.cash_days)
+        cash_row.addStretch(1)
 
         form = QFormLayout()
         for text, widget in (
@@ -100,10 +102,13 @@ class ExtrasForm(QWidget):
         )
         self.table.setItemDelegateForColumn(charges.column_of("tax"), self.tax_delegate)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # As in the lines table: columns fit their content, the reason takes the rest.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(charges.column_of("reason"), QHeaderView.ResizeMode.Stretch)
-        for key, width in (("is_charge", 80), ("value", 95), ("tax", 115), ("amount", 85)):
-            self.table.setColumnWidth(charges.column_of(key), width)
+        # Where the tab is narrow (1024 px screens) the table scrolls sideways rather
+        # than squeezing the description below its header.
+        header.setMinimumSectionSize(header.sectionSizeHint(charges.column_of("reason")))
+        install_elided_tooltips(self.table)
 
         # No Alt+letter of their own: S is the lines' Description, O and H are tabs, C Client.
         self.add_shipping = QPushButton("Add shipping")
@@ -112,7 +117,8 @@ class ExtrasForm(QWidget):
         self.add_allowance = QPushButton("Add allowance")
         self.remove = QPushButton("Remove")
         self.remove.setToolTip("Remove the selected charge or allowance (Del)")
-        buttons = QHBoxLayout()
+        # A column beside the table (a row below it made the tab too wide for 1024 px).
+        buttons = QVBoxLayout()
         for button in (self.add_shipping, self.add_charge, self.add_allowance):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -127,13 +133,19 @@ class ExtrasForm(QWidget):
         charges_title = QLabel("Allowances and charges")
         charges_title.setBuddy(self.table)
         charges_box.addWidget(charges_title)
-        charges_box.addWidget(self.table, 1)
-        charges_box.addLayout(buttons)
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.table, 1)
+        table_row.addLayout(buttons)
+        charges_box.addLayout(table_row, 1)
 
+        # The amounts need no more than a dozen digits; the rest goes to the charges table.
+        amount_width = self.fontMetrics().horizontalAdvance("0" * 14)
+        for edit in (self.discount, self.prepaid, self.adjustment):
+            edit.setMaximumWidth(amount_width)
         layout = QHBoxLayout(self)
-        layout.addLayout(form, 2)
+        layout.addLayout(form)
         layout.addSpacing(12)
-        layout.addLayout(charges_box, 3)
+        layout.addLayout(charges_box, 1)
 
         self.add_shipping.clicked.connect(lambda: self._add(charges.shipping_row(), "value"))
         self.add_charge.clicked.connect(lambda: self._add(charges.new_row(), "reason"))

@@ -85,7 +85,7 @@ class HeaderForm(QWidget):
         self.client.setEditable(True)
         self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.client.lineEdit().setPlaceholderText("Type to search your clients…")
-        self.client.setMinimumContentsLength(24)
+        self.client.setMinimumContentsLength(16)  # the address below shows the whole name
         self.client.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -124,9 +124,7 @@ class HeaderForm(QWidget):
         self.due_days.setRange(NO_DAYS, 365)
         self.due_days.setSuffix(" days")
         self.due_days.setValue(NO_DAYS)
-        for widget in (self.date, self.supply_date, self.due_date):
-            widget.setMinimumWidth(140)
-        self.supply_end_date.setMinimumWidth(110)
+        # (The date fields know their own width: a whole date beside the calendar button.)
 
         dates_box = QGroupBox("Dates and payment terms")
         dates = QFormLayout(dates_box)

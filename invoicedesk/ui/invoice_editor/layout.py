@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.ui.pdf import files
+from invoicedesk.ui.widgets.window_fit import keep_text_height
+
 if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.window import InvoiceEditor
 
-TOTALS_WIDTH = 300
+SPLITTER_KEY = "editor/splitter"  # lines above, tabs below
 
 
 def record_table(model: Any, name: str) -> QTableView:
@@ -51,8 +54,9 @@ def build_window(e: InvoiceEditor) -> None:
     e.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
     e.status_text = QLabel()
     e.status_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    e.status_text.setWordWrap(True)  # a long status takes a second line, never cut
     strip = QHBoxLayout()
-    strip.addWidget(e.badge)
+    strip.addWidget(e.badge, 0, Qt.AlignmentFlag.AlignTop)
     strip.addWidget(e.status_text, 1)
     for action in e.ops.state_actions:
         strip.addWidget(e.ops.button(action))
@@ -66,15 +70,16 @@ def build_window(e: InvoiceEditor) -> None:
     e.tabs.addTab(e.history_view, "&History")
 
     splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.setObjectName("editor-splitter")
     splitter.addWidget(e.lines)
     splitter.addWidget(e.tabs)
     splitter.setStretchFactor(0, 3)
     splitter.setStretchFactor(1, 2)
     splitter.setChildrenCollapsible(False)
+    remember_splitter(splitter, SPLITTER_KEY)
     right = QVBoxLayout()
     right.addWidget(e.totals)
     right.addStretch(1)
-    e.totals.setFixedWidth(TOTALS_WIDTH)
     middle = QHBoxLayout()
     middle.addWidget(splitter, 1)
     middle.addLayout(right)
@@ -96,6 +101,7 @@ def build_window(e: InvoiceEditor) -> None:
     outer.addLayout(middle, 1)
     outer.addLayout(bottom)
     e.setCentralWidget(central)
+    keep_text_height(central)  # a status line on two or three lines squeezes nothing
 
     invoice_menu = e.menuBar().addMenu("&Invoice")
     e.invoice_menu = invoice_menu
@@ -124,6 +130,17 @@ def build_window(e: InvoiceEditor) -> None:
     for first, second in zip(chain, chain[1:], strict=False):
         QWidget.setTabOrder(first, second)
 
+    # No fixed minimum size: the layout's own minimum (every text whole) is the minimum.
     available = QGuiApplication.primaryScreen().availableGeometry()
     e.resize(min(1280, available.width()), min(800, available.height()))
-    e.setMinimumSize(1000, 640)
+
+
+def remember_splitter(splitter: QSplitter, key: str) -> None:
+    """Restore the splitter's sizes as the user left them; store them when the user moves
+    it (only then: opening and closing an editor writes nothing)."""
+    saved = files.ui_settings().value(key)
+    if isinstance(saved, QByteArray):
+        splitter.restoreState(saved)
+    splitter.splitterMoved.connect(
+        lambda *_: files.ui_settings().setValue(key, splitter.saveState())
+    )

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QTableView,
@@ -36,17 +35,13 @@ from invoicedesk.ui.invoice_editor.delegates import (
 from invoicedesk.ui.invoice_editor.lines_model import LinesModel
 from invoicedesk.ui.invoice_editor.parsing import TaxChoice, example
 from invoicedesk.ui.invoice_editor.rows_model import MIME_ROWS
+from invoicedesk.ui.invoice_editor.table_fit import TableFit
+from invoicedesk.ui.widgets.elided_tooltips import install_elided_tooltips
 
-COLUMN_WIDTHS = {
-    "position": 34,
-    "product_number": 90,
-    "quantity": 70,
-    "unit": 60,
-    "unit_price": 100,
-    "discount": 80,
-    "tax": 110,
-    "amount": 110,
-}
+# Every column but the name is as wide as its content and header (numbers are never cut);
+# the name takes the rest, elided with the whole text as a tooltip. Empty cells keep
+# room to type this many digits.
+TYPING_ROOM = {"product_number": 6, "quantity": 6, "unit": 4, "unit_price": 9, "discount": 6}
 
 
 class EditingTableView(QTableView):
@@ -84,8 +79,7 @@ class LinesView(EditingTableView):
         )
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setVisible(False)  # row heights: TableFit
         self.setAccessibleName("Invoice lines")
 
     def moveCursor(  # noqa: N802
@@ -182,12 +176,9 @@ class LinesPane(QWidget):
             ("tax", self.tax_delegate),
         ):
             self.view.setItemDelegateForColumn(model.column_of(key), delegate)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(model.column_of("name"), QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
-        for key, width in COLUMN_WIDTHS.items():
-            self.view.setColumnWidth(model.column_of(key), width)
+        self.view.horizontalHeader().setHighlightSections(False)
+        self.fit = TableFit(self.view, "name", TYPING_ROOM)
+        install_elided_tooltips(self.view)
 
         self.add_action = self._action("&Add line", "Ctrl+Return", self.add_line, window=True)
         self.add_action.setToolTip("Add a line at the end (Ctrl+Return)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -35,10 +35,23 @@ def tax_label(category: TaxCategory, rate: Decimal, base: str) -> str:
     return f"Tax {choice_of(rate, category).label} on {base}"
 
 
+def shown_label(text: str) -> str:
+    """A tax row's label on two lines ("Tax 19 %" over "on 1,234.00"): the panel stays
+    narrow, and a label without word wrap is always given the height it needs."""
+    head, on, base = text.rpartition(" on ")
+    return f"{head}\n{on.strip()} {base}" if on else text
+
+
+# The panel is as wide as its widest row needs, but never narrower than this sample, so
+# it does not change width with every digit typed (amounts up to tens of millions).
+STRONG_SCALE = 1.2  # the amount due stands out
+SAMPLE_LABEL, SAMPLE_VALUE = "Amount due", "−99,999,999.99"
+
+
 class TotalsPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Totals", parent)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Maximum)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(0, 1)
         self._grid.setHorizontalSpacing(16)
@@ -55,6 +68,15 @@ class TotalsPanel(QGroupBox):
         layout.addWidget(self.notes)
         layout.addStretch(1)
         self.show_totals(None, [])
+        strong = QFont(self.font())
+        strong.setBold(True)
+        strong.setPointSizeF(strong.pointSizeF() * STRONG_SCALE)
+        metrics = QFontMetrics(strong)
+        margins = layout.contentsMargins()
+        self.setMinimumWidth(
+            metrics.horizontalAdvance(SAMPLE_LABEL) + self._grid.horizontalSpacing()
+            + metrics.horizontalAdvance(SAMPLE_VALUE) + margins.left() + margins.right()
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ reading (tests, a11y)
 
@@ -143,7 +165,7 @@ class TotalsPanel(QGroupBox):
         self._values = {}
         self._labels = {}
         for (label, value), (key, text, figure, _style) in zip(self._rows, rows, strict=True):
-            label.setText(text)
+            label.setText(shown_label(text))
             value.setText(figure)
             value.setAccessibleName(text)
             self._values[key] = figure
@@ -169,11 +191,10 @@ class TotalsPanel(QGroupBox):
             label, value = QLabel(), QLabel()
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setWordWrap(True)
             font = QFont(self.font())
             font.setBold("bold" in style or "strong" in style)
             if "strong" in style:
-                font.setPointSizeF(font.pointSizeF() * 1.2)
+                font.setPointSizeF(font.pointSizeF() * STRONG_SCALE)
             for widget in (label, value):
                 widget.setFont(font)
             self._grid.addWidget(label, position, 0)

@@ -59,7 +59,7 @@ def _allows(row: InvoiceRow, action: Action) -> bool:
 def allowed(rows: Sequence[InvoiceRow]) -> dict[str, bool]:
     """Which actions the selected rows allow, as the rules table in core says (the
     services check again, with everything they know, when it runs)."""
-    result = {"new": True, "open": len(rows) == 1}
+    result = {"new": True, "open": len(rows) == 1, "print": len(rows) == 1}
     for key, (action, many) in _ACTIONS.items():
         fits = len(rows) == 1 or (many and len(rows) > 1)
         result[key] = fits and all(offers(r.doc_type, r.status, action) for r in rows)
@@ -77,6 +77,7 @@ _SPECS = {
     "uncancel": ("&Uncancel", "Put the selected cancelled invoices back in force"),
     "credit_note": ("Cre&dit note…", "Write a credit note correcting the selected invoice"),
     "delete": ("&Delete draft", "Delete the selected drafts (Del)"),
+    "print": ("P&rint…", "Print the PDF of the selected invoice (Ctrl+P)"),
 }
 _WHEN = {
     "open": "select one invoice",
@@ -87,6 +88,7 @@ _WHEN = {
     "uncancel": "select cancelled invoices only",
     "credit_note": "select one issued invoice (not a credit note)",
     "delete": "select drafts only",
+    "print": "select one invoice",
 }
 
 
@@ -121,6 +123,8 @@ class InvoiceActions(QObject):
             self.by_key[key] = action
         self.by_key["delete"].setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.by_key["delete"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        # Ctrl+P belongs to the window's File › Print, which triggers this action.
+        self.print_job: QObject | None = None  # the last one started (tests wait on it)
         self.update_for([])
 
     def __getitem__(self, key: str) -> QAction:
@@ -156,6 +160,17 @@ class InvoiceActions(QObject):
         rows = self._selection()
         if len(rows) == 1:
             open_editor(self.ctx, rows[0].id, self._parent)
+
+    def do_print(self) -> None:
+        rows = self._selection()
+        if len(rows) != 1:
+            return
+        from invoicedesk.ui.pdf.printing import print_invoice  # QtPrintSupport: on first use
+
+        self._say(f"Preparing {display_number(rows[0])} for printing…")
+        job = print_invoice(self._parent, self.ctx, rows[0].id)
+        job.finished.connect(self._say)
+        self.print_job = job
 
     def do_payment(self) -> None:
         rows = self._selection()

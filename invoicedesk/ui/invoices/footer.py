@@ -2,7 +2,9 @@
 
 The sums stand right under the Net, Gross and Open columns (one line per
 currency) and follow the columns as they are resized, moved or scrolled, so
-they read like the last line of the table. Plain labels, moved only when the
+they read like the last line of the table. A sum wider than its column (tens of
+millions in a narrow window) is shown whole, using the room on its left or, when
+that is not enough, a line of its own; it is never cut. Plain labels, moved only when the
 columns move (nothing runs in Python when the window merely repaints).
 """
 
@@ -16,6 +18,7 @@ from invoicedesk.services.search import Summary
 from invoicedesk.ui import formatting
 
 AMOUNTS = ("net", "gross", "open")
+_TITLES = {"net": "Net total", "gross": "Gross total", "open": "Open total"}
 _PAD = 4  # as the cells pad their text
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -34,6 +37,7 @@ class TotalsFooter(QWidget):
         self._count = QLabel(self)
         self._count.setObjectName("invoice-count")
         self._lines: list[list[QLabel]] = []  # per currency: "Total", net, gross, open
+        self._used_lines = 1  # lines of text the totals take (more when they wrap)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header = table.horizontalHeader()
         header.sectionResized.connect(self._place)
@@ -71,8 +75,9 @@ class TotalsFooter(QWidget):
             for label in self._lines.pop():
                 label.deleteLater()
         for labels, (currency, *amounts) in zip(self._lines, rows, strict=False):
-            for label, amount in zip(labels[1:], amounts, strict=True):
+            for label, key, amount in zip(labels[1:], AMOUNTS, amounts, strict=True):
                 label.setText(f"{formatting.money(amount, currency)} {currency}")
+                label.setToolTip(f"{_TITLES[key]} of the listed invoices: {label.text()}")
         self.updateGeometry()
         self._place()
         self._described()
@@ -98,7 +103,7 @@ class TotalsFooter(QWidget):
         return self.fontMetrics().height() + 4
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
-        return QSize(200, max(1, len(self._lines)) * self._line_height() + 6)
+        return QSize(200, max(1, self._used_lines) * self._line_height() + 6)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(100, self.sizeHint().height())
@@ -107,30 +112,82 @@ class TotalsFooter(QWidget):
         super().resizeEvent(event)
         self._place()
 
-    def _column_rect(self, key: str, top: int, height: int) -> QRect | None:
+    def _column_span(self, key: str) -> tuple[int, int] | None:
+        """The left and right of the text in ``key``'s column, in footer coordinates."""
         column = self._columns[key]
         header = self._table.horizontalHeader()
         if header.isSectionHidden(column):
             return None
         left = header.sectionViewportPosition(column)
         origin = self.mapFromGlobal(header.viewport().mapToGlobal(QPoint(left, 0)))
-        return QRect(origin.x() + _PAD, top, header.sectionSize(column) - 2 * _PAD, height)
+        return origin.x() + _PAD, origin.x() + header.sectionSize(column) - _PAD
 
     def _place(self, *_args: object) -> None:
+        """The totals as a grid under their columns, each right-aligned and as wide as the
+        widest total of its column needs: a total wider than its column takes room on its
+        left, pushing the totals left of it along. When that leaves no room for the count
+        and "Total", each total goes on a line of its own (still under its column), below
+        the count. Digits are never cut."""
         line = self._line_height()
-        first = self._column_rect("net", 3, line)
-        count_right = (first.left() - 70) if first is not None else self.width()
-        _move(self._count, QRect(_PAD, 3, max(count_right - _PAD, 40), line))
-        for i, labels in enumerate(self._lines):
-            top = 3 + i * line
-            rects = [self._column_rect(key, top, line) for key in AMOUNTS]
-            if rects[0] is not None:
-                _move(labels[0], QRect(rects[0].left() - 66, top, 58, line))
-            for label, rect in zip(labels[1:], rects, strict=True):
-                if label.isHidden() != (rect is None):
-                    label.setHidden(rect is None)
-                if rect is not None:
-                    _move(label, rect)
+        gap = self.fontMetrics().horizontalAdvance("  ")
+        found = {key: self._column_span(key) for key in AMOUNTS}
+        spans = {key: span for key, span in found.items() if span is not None}
+        shown = list(spans)
+        for labels in self._lines:
+            for label, key in zip(labels[1:], AMOUNTS, strict=True):
+                if label.isHidden() != (key not in spans):
+                    label.setHidden(key not in spans)
+        needs = {
+            key: max((labels[1 + AMOUNTS.index(key)].sizeHint().width() for labels in self._lines),
+                     default=0)
+            for key in shown
+        }  # fmt: skip
+        grid = _pack_right_to_left([(needs[k], spans[k]) for k in shown], gap, self.width() - _PAD)
+        count_width = self._count.sizeHint().width()
+        caption_width = max((labels[0].sizeHint().width() for labels in self._lines), default=0)
+        leftmost = min((left for left, _ in grid), default=self.width())
+        on_one_line = leftmost >= _PAD + count_width + gap + caption_width + gap
+        row = 0
+        for labels in self._lines:
+            if on_one_line or not shown:
+                for key, (left, width) in zip(shown, grid, strict=True):
+                    label = labels[1 + AMOUNTS.index(key)]
+                    _move(label, QRect(left, 3 + row * line, width, line))
+                caption = QRect(leftmost - gap - caption_width, 3 + row * line, caption_width, line)
+                _move(labels[0], caption)
+                row += 1
+                continue
+            # A line per total below the count's line, under its column as far as it fits.
+            row = max(row, 1)
+            _move(labels[0], QRect(_PAD, 3 + row * line, caption_width, line))
+            for key in shown:
+                label, (left, right) = labels[1 + AMOUNTS.index(key)], spans[key]
+                width = max(label.sizeHint().width(), right - left)
+                left = max(min(right, self.width() - _PAD) - width, _PAD + caption_width + gap)
+                _move(label, QRect(left, 3 + row * line, width, line))
+                row += 1
+        count_right = leftmost - 2 * gap - caption_width if on_one_line else self.width() - _PAD
+        _move(self._count, QRect(_PAD, 3, max(count_right - _PAD, count_width), line))
+        if max(row, 1) != self._used_lines:
+            self._used_lines = max(row, 1)
+            self.updateGeometry()
+
+
+def _pack_right_to_left(
+    columns: list[tuple[int, tuple[int, int]]], gap: int, right_edge: int
+) -> list[tuple[int, int]]:
+    """(left, width) of each column's totals, given the width they need and the column's
+    text span: right-aligned under the column (never past ``right_edge``, where a column
+    scrolled out of view would take them), as wide as the column or the totals, and
+    ending ``gap`` left of the next one where a wide one pushes it."""
+    placed: list[tuple[int, int]] = []
+    limit = right_edge
+    for need, (left, right) in reversed(columns):
+        end = min(right, limit)
+        width = max(need, end - left)
+        placed.append((end - width, width))
+        limit = end - width - gap
+    return placed[::-1]
 
 
 def _move(label: QLabel, rect: QRect) -> None:

@@ -58,8 +58,15 @@ COLUMNS = [
     ("gross", "Gross"),
     ("open", "Open"),
     ("tags", "Tags"),
+    ("sent", "Sent"),  # last: a header state saved before it came keeps its columns
 ]
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
+# Why a column cannot be sorted (a sort in SQL without an index reads every invoice:
+# by the sent date 76 ms for the first page of 100,000, the others take 1-3 ms).
+UNSORTABLE = {
+    "tags": "Tags cannot be sorted; filter by tag above instead",
+    "sent": "The sent date cannot be sorted; the Outbox lists the mails by date",
+}
 _RIGHT = {"net", "gross", "open"}
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the InvoiceRow (None while not fetched)
@@ -311,7 +318,7 @@ class InvoiceTableModel(QAbstractTableModel):
             align = Qt.AlignmentFlag.AlignRight if key in _RIGHT else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and not is_sortable(section):
-            return "Tags cannot be sorted; filter by tag above instead"
+            return UNSORTABLE.get(key)
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -429,10 +436,21 @@ def _display(row: InvoiceRow, key: str) -> str:
         return "credit note" if row.doc_type is DocType.CREDIT_NOTE else ""
     if key == "tags":
         return ", ".join(row.tags)
+    if key == "sent":  # the local date: a mail sent at 23:30 UTC went out "tomorrow" in Berlin
+        return formatting.date(row.sent_at.astimezone().date()) if row.sent_at else ""
     if key == "open" and row.status in (Status.DRAFT, Status.CANCELLED):
         return ""  # nothing is receivable on a draft or a cancelled invoice
     amount = {"net": row.net, "gross": row.gross, "open": row.open_amount}[key]
     return f"{formatting.money(amount, row.currency)} {row.currency}"
+
+
+def _local_time(value: dt.datetime) -> str:
+    """A stored UTC time as the local date and time in the user's locale."""
+    from babel.dates import format_time  # (loaded with formatting's babel.dates already)
+
+    local = value.astimezone()
+    time_text = format_time(local, "short", locale=formatting.user_locale())
+    return f"{formatting.date(local.date())} {time_text}"
 
 
 def _tooltip(row: InvoiceRow, key: str, today: dt.date) -> str | None:
@@ -445,7 +463,15 @@ def _tooltip(row: InvoiceRow, key: str, today: dt.date) -> str | None:
         return state_text(row)
     if key == "number":
         kind = "Credit note" if row.doc_type is DocType.CREDIT_NOTE else "Invoice"
-        return f"{kind} {display_number(row)}" + (f" — {row.title}" if row.title else "")
+        text = f"{kind} {display_number(row)}" + (f" — {row.title}" if row.title else "")
+        return text + (f"\nTags: {', '.join(row.tags)}" if row.tags else "")  # (often hidden)
     if key == "open" and row.open_amount < 0:
         return "Paid more than due: the difference is the client's credit"
+    if key == "sent":
+        if row.sent_at is None:
+            return "Not sent by email"
+        to = f" to {row.sent_to}" if row.sent_to else ""
+        return f"Last sent by email on {_local_time(row.sent_at)}{to}"
+    if key in ("client", "tags"):  # elided when narrow: the whole text
+        return _display(row, key) or None
     return None

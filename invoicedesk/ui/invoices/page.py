@@ -24,9 +24,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QMenu,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -34,90 +32,38 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.services.search import InvoiceRow, Summary, summarize
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.icons import icon
 from invoicedesk.ui.invoices.actions import InvoiceActions
+from invoicedesk.ui.invoices.columns import HIDDEN_BY_DEFAULT, ColumnFitter, column_menu
 from invoicedesk.ui.invoices.filter_bar import FilterBar, client_choices
 from invoicedesk.ui.invoices.footer import TotalsFooter
-from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel, is_sortable
+from invoicedesk.ui.invoices.model import (
+    COLUMN,
+    COLUMNS,
+    UNSORTABLE,
+    InvoiceTableModel,
+    is_sortable,
+)
+from invoicedesk.ui.invoices.table_view import InvoiceTableView as InvoiceTableView
 from invoicedesk.ui.mail.actions import MailAction
+from invoicedesk.ui.pages import SECONDARY
 from invoicedesk.ui.pdf.actions import Listing, PdfActions, PdfTarget
 from invoicedesk.ui.worker import Task, run_task
 
+# Until the first rows are measured (columns.ColumnFitter sizes them to the rows shown).
 COLUMN_WIDTHS = {
-    "number": 118,
-    "date": 84,
-    "due_date": 84,
-    "state": 104,
-    "net": 112,
-    "gross": 112,
-    "open": 112,
-    "tags": 120,
+    "number": 104,
+    "date": 70,
+    "due_date": 70,
+    "state": 90,
+    "sent": 70,
+    "net": 96,
+    "gross": 96,
+    "open": 96,
+    "tags": 100,
 }
 RELOAD_KINDS = ("invoice", "payment", "client")
 LOADING_MESSAGE_DELAY_MS = 300  # a quicker load shows no "Loading…" at all
-
-
-class InvoiceTableView(QTableView):
-    """A table that says why it is empty, and opens the current row on Enter.
-
-    The message label is made when a message is first shown: Python's first ``viewport()``
-    call costs about 8 ms (PySide6 works out the widget's type), which a list that opens
-    with rows does not need to pay before its rows show."""
-
-    open_requested = QtSignal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._empty_text = ""
-        self._empty_label: QLabel | None = None
-        self._later = QTimer(self)  # a message that waits (see set_empty_text)
-        self._later.setSingleShot(True)
-        self._later.timeout.connect(self._show_empty_text)
-
-    @property
-    def empty_text(self) -> str:
-        return self._empty_text
-
-    @property
-    def empty_label(self) -> QLabel:
-        if self._empty_label is None:
-            label = QLabel(self.viewport())
-            label.setObjectName("empty-message")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setWordWrap(True)
-            label.setEnabled(False)  # the quiet, disabled text colour
-            overlay = QVBoxLayout(self.viewport())
-            overlay.setContentsMargins(24, 24, 24, 24)
-            overlay.addWidget(label)
-            label.hide()
-            self._empty_label = label
-        return self._empty_label
-
-    def set_empty_text(self, text: str, after_ms: int = 0) -> None:
-        """The message shown while the list is empty (and hidden once it has rows).
-        ``after_ms``: show it only if the list is still empty then ("Loading…" must not
-        flash for a load that takes 30 ms)."""
-        self._empty_text = text
-        self._later.stop()
-        if after_ms > 0 and (self._empty_label is None or self._empty_label.isHidden()):
-            self._later.start(after_ms)
-            return
-        self._show_empty_text()
-
-    def _show_empty_text(self) -> None:
-        empty = self.model() is not None and self.model().rowCount() == 0
-        if not empty and self._empty_label is None:
-            return
-        label = self.empty_label
-        if self._empty_text != label.text():
-            label.setText(self._empty_text)
-        if label.isHidden() == empty:
-            label.setVisible(empty)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class InvoicesPage(QWidget):
@@ -154,6 +100,7 @@ class InvoicesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(max(self.fontMetrics().height() + 12, 26))
@@ -162,15 +109,27 @@ class InvoicesPage(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN["client"], QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(40)
         for key, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(COLUMN[key], width)
-        # Tags before the amounts: no left-aligned text runs into right-aligned figures.
+        # Tags before the amounts: no left-aligned text runs into right-aligned figures;
+        # sent after the state it belongs with.
         header.moveSection(header.visualIndex(COLUMN["tags"]), header.visualIndex(COLUMN["net"]))
+        after_state = header.visualIndex(COLUMN["state"]) + 1
+        header.moveSection(header.visualIndex(COLUMN["sent"]), after_state)
+        for key in HIDDEN_BY_DEFAULT:
+            header.setSectionHidden(COLUMN[key], True)
+        self.columns = ColumnFitter(self.table)
+        self.table.resized.connect(self.columns.fit)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: column_menu(self.table, self.columns).popup(header.mapToGlobal(pos))
+        )
 
         self.actions_ = InvoiceActions(ctx, self, self.selected_rows, lambda: self.today)
         self.actions_.status_message.connect(self.status_message)
         self.actions_.created.connect(self._select_when_loaded)
+        self.print_action = self.actions_["print"]  # what the window's File › Print triggers
         for action in self.actions_.all():
             self.table.addAction(action)  # the Delete shortcut works while the list has focus
         self.pdf_actions = PdfActions(
@@ -178,11 +137,15 @@ class InvoicesPage(QWidget):
             listing=lambda: Listing(self.filter_bar.filter(self.today), *self.model.sort_key),
         )  # fmt: skip
         self.pdf_actions.status_message.connect(self.status_message)
+        # Ctrl+P prints (as everywhere); two actions on one key would both stay silent.
+        self.pdf_actions["preview"].setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.pdf_actions.update()  # its tooltip names the new key
         self.mail_action = MailAction(ctx, self, self.selected_rows)
         self.mail_action.status_message.connect(self.status_message)
         self.table.addAction(self.mail_action.action)  # Ctrl+M while the list has focus
         self._pdf_separator = QAction(self)
         self._pdf_separator.setSeparator(True)
+        self._dress_actions()
 
         self.toolbar = QToolBar("Invoice actions")
         self.toolbar.setObjectName("invoice-toolbar")
@@ -240,13 +203,35 @@ class InvoicesPage(QWidget):
     # ------------------------------------------------------------------ page API
 
     def actions(self) -> list[QAction]:  # type: ignore[override]
-        """The state-dependent actions, for the window's toolbar and menus."""
+        """The state-dependent actions, for the window's toolbar and menus: the everyday
+        ones first; those marked secondary go under the toolbar's More button."""
+        by_key = self.actions_
         return [
-            *self.actions_.all(),
-            self._pdf_separator,
-            *self._pdf_toolbar_actions(),
+            *(by_key[key] for key in ("new", "open", "issue", "payment")),
             self.mail_action.action,
+            by_key["print"],
+            self.pdf_actions["preview"],
+            *(by_key[key] for key in ("clone", "credit_note", "cancel", "uncancel", "delete")),
+            self.pdf_actions["save"],
+            self.pdf_actions["export"],
         ]
+
+    def _dress_actions(self) -> None:
+        """Icons for the toolbar and menus, and which commands wait under More."""
+        icons = {
+            "new": "file-plus", "open": "square-pen", "issue": "stamp", "payment": "hand-coins",
+            "print": "printer", "clone": "copy-plus", "credit_note": "file-minus",
+            "cancel": "ban", "uncancel": "undo-2", "delete": "trash-2",
+        }  # fmt: skip
+        for key, name in icons.items():
+            self.actions_[key].setIcon(icon(name))
+        self.mail_action.action.setIcon(icon("mail"))
+        for key, name in (("preview", "eye"), ("save", "save"), ("export", "download")):
+            self.pdf_actions[key].setIcon(icon(name))
+        for action in (*(self.actions_[k] for k in ("clone", "credit_note", "cancel", "uncancel",
+                                                    "delete")),
+                       self.pdf_actions["save"], self.pdf_actions["export"]):  # fmt: skip
+            action.setProperty(SECONDARY, True)
 
     def _pdf_toolbar_actions(self) -> list[QAction]:
         return [self.pdf_actions[key] for key in ("preview", "save", "export")]
@@ -352,12 +337,14 @@ class InvoicesPage(QWidget):
 
     def _on_previewed(self) -> None:
         """The first rows are there; the selected ones among them are selected again."""
+        self.columns.rows_changed()
         self._touched = False
         self._restoring_after_preview = True
         self._restore_selection()
         self._show_loading()
 
     def _on_loaded(self) -> None:
+        self.columns.rows_changed()
         if not (self._restoring_after_preview and self._touched):  # not if the user chose anew
             self._restore_selection()
         self._restoring_after_preview = False
@@ -461,7 +448,7 @@ class InvoicesPage(QWidget):
             header.blockSignals(True)
             header.setSortIndicator(self._sort_column, self._sort_order)
             header.blockSignals(False)
-            self.status_message.emit("Tags cannot be sorted; use the tag filter instead.")
+            self.status_message.emit(UNSORTABLE.get(COLUMNS[column][0], "") + ".")
             return
         self._sort_column, self._sort_order = column, order
 
@@ -477,6 +464,7 @@ class InvoicesPage(QWidget):
         menu.addSeparator()
         for key in ("preview", "save", "open", "archive", "export"):
             menu.addAction(self.pdf_actions[key])
+        menu.addAction(self.actions_["print"])
         menu.addSeparator()
         menu.addAction(self.mail_action.action)
         current = self.table.currentIndex()

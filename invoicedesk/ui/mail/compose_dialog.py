@@ -53,6 +53,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.operations import Changes, Operation
+from invoicedesk.ui.widgets.window_fit import resize_within_screen
 
 SEPARATORS = re.compile(r"[,;]")
 FIELDS = (("to", "&To:", "To field"), ("cc", "&Cc:", "Cc field"), ("bcc", "&Bcc:", "Bcc field"))
@@ -181,7 +182,7 @@ class ComposeDialog(QDialog):
         self.body = QPlainTextEdit()
         self.body.setObjectName("compose-body")
         self.body.setTabChangesFocus(True)
-        self.body.setMinimumHeight(200)
+        self.body.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
 
         self.attachments = QListWidget()
         self.attachments.setObjectName("compose-attachments")
@@ -243,7 +244,7 @@ class ComposeDialog(QDialog):
         plain.plain_field_messages(self, self.boxes.values())
         self._fill_attachments()
         self.update_state()
-        self.resize(760, 680)
+        resize_within_screen(self, 760, 680)
         (self.fields["to"] if not draft.to else self.body).setFocus()
 
     # ------------------------------------------------------------------ checking

@@ -4,7 +4,8 @@ OK stores the whole account in one operation (``mail_settings.save_account``); a
 ``DomainError`` is shown at the field it names and nothing is stored. The password
 goes only to the system keyring (``secrets.store_password``); where no keyring
 works the dialog says so in plain words and the password is kept for this session.
-Choosing no encryption shows a red warning and needs the "I understand…" box.
+Choosing no encryption shows a red warning (on rows of its own: the dialog grows to
+show it) and needs the "I understand…" box.
 
 "Fetch certificate…" reads the server's certificate fingerprint in a worker and
 asks before pinning it (a self-signed certificate is trusted only when pinned).
@@ -53,6 +54,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.mail import password, plain
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.operations import Changes, Operation
+from invoicedesk.ui.widgets.window_fit import keep_text_height
 from invoicedesk.ui.worker import run_task
 
 SECURITY = (
@@ -112,14 +114,28 @@ class EmailSettingsDialog(QDialog):
         self.host.setFocus(Qt.FocusReason.OtherFocusReason)
         chars = self.fontMetrics().averageCharWidth()
         self.resize(max(chars * 115, self.sizeHint().width()), self.sizeHint().height())
+        # The warning shown for no encryption and the server's answers wrap: the dialog
+        # grows to show them whole instead of drawing them over the fields.
+        keep_text_height(self)
 
     # ------------------------------------------------------------------ building
 
     def _form(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        """A group with a form; texts that wrap go below the form (``_below``): a form
+        row gives a wrapped label the height of its preferred width, leaving gaps."""
         group = QGroupBox(title)
-        form = QFormLayout(group)
+        column = QVBoxLayout(group)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        column.addLayout(form)
         return group, form
+
+    @staticmethod
+    def _below(group: QGroupBox, *widgets: QWidget) -> None:
+        column = group.layout()
+        assert isinstance(column, QVBoxLayout)
+        for widget in widgets:
+            column.addWidget(widget)
 
     def _field(self, form: QFormLayout, label: str, widget: QWidget, path: str) -> FieldBox:
         box = FieldBox(widget)
@@ -147,9 +163,7 @@ class EmailSettingsDialog(QDialog):
         self.allow_insecure = QCheckBox(
             "I un&derstand that my password and invoices are sent unencrypted"
         )
-        form.addRow("", self.insecure_warning)
-        form.addRow("", self.allow_insecure)
-        self._server_form = form
+        self._below(group, self.insecure_warning, self.allow_insecure)
         self.security.currentIndexChanged.connect(self._security_changed)
         self.allow_insecure.toggled.connect(self._update_ok)
         return group
@@ -172,7 +186,7 @@ class EmailSettingsDialog(QDialog):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyring-note")
         self.keyring_note.setWordWrap(True)
-        form.addRow("", self.keyring_note)
+        self._below(group, self.keyring_note)
         return group
 
     def _sender_group(self) -> QGroupBox:
@@ -211,7 +225,7 @@ class EmailSettingsDialog(QDialog):
         hint = QLabel("Pin a certificate only for a server with a self-signed certificate.")
         hint.setEnabled(False)
         hint.setWordWrap(True)
-        form.addRow(hint)
+        self._below(group, hint)
         self.trust_system.toggled.connect(self._trust_changed)
         return group
 
@@ -311,8 +325,8 @@ class EmailSettingsDialog(QDialog):
             self.port.setValue(DEFAULT_PORTS[security])
         self._security_before = security
         insecure = security is Security.NONE
-        self._server_form.setRowVisible(self.insecure_warning, insecure)
-        self._server_form.setRowVisible(self.allow_insecure, insecure)
+        self.insecure_warning.setVisible(insecure)
+        self.allow_insecure.setVisible(insecure)
         self._update_ok()
 
     def _trust_changed(self, *_args: object) -> None:

@@ -41,6 +41,7 @@ from invoicedesk.ui.mail import plain
 from invoicedesk.ui.mail.compose_dialog import plain_text
 from invoicedesk.ui.messages import confirm
 from invoicedesk.ui.operations import Operation
+from invoicedesk.ui.widgets.window_fit import resize_within_screen
 
 KIND_LABELS = {
     DocKind.INVOICE: "Invoices",
@@ -86,7 +87,7 @@ class TemplatesDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
-        self.tree.setMinimumWidth(240)
+        self.tree.setMinimumWidth(self.fontMetrics().averageCharWidth() * 32)
         self.new_button = QPushButton("&New template")
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -106,7 +107,7 @@ class TemplatesDialog(QDialog):
         self.subject = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
-        self.body.setMinimumHeight(220)
+        self.body.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, widget, path in (
@@ -189,7 +190,7 @@ class TemplatesDialog(QDialog):
         self.body.installEventFilter(self)
         self._baseline = self.snapshot()  # the empty editor: nothing to lose yet
         self.reload()
-        self.resize(1000, 620)
+        resize_within_screen(self, 1000, 620)
 
     # ------------------------------------------------------------------ list
 

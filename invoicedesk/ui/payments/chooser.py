@@ -22,6 +22,7 @@ from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.filter_bar import SEARCH_DELAY_MS, UNPAID
 from invoicedesk.ui.invoices.model import COLUMN, InvoiceTableModel
+from invoicedesk.ui.widgets.elided_tooltips import install_elided_tooltips
 
 _HIDDEN = ("net", "tags", "date")
 
@@ -50,11 +51,12 @@ class InvoiceChooserDialog(QDialog):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        # Every column as wide as its content (amounts are never cut); the client the rest.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMN["client"], QHeaderView.ResizeMode.Stretch)
         for key in _HIDDEN:
             self.table.setColumnHidden(COLUMN[key], True)
-        self.table.setColumnWidth(COLUMN["number"], 130)
-        self.table.setColumnWidth(COLUMN["state"], 120)
+        install_elided_tooltips(self.table)
         self.hint = QLabel("Only invoices with an amount still open are listed.")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

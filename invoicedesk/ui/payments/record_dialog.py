@@ -39,7 +39,7 @@ from invoicedesk.ui.payments.models import METHOD_LABELS
 from invoicedesk.ui.widgets.date_edit import DateEdit
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
-FIELD_WIDTH = 180
+FIELD_CHARS = 26  # amount, date and method fields, in average characters of the font
 
 
 def confirm_overpayment(parent: QWidget | None, text: str) -> bool:
@@ -88,7 +88,9 @@ class RecordPaymentDialog(QDialog):
         is_refund = inv.doc_type is DocType.CREDIT_NOTE
         noun = "Refund" if is_refund else "Payment"
         self.setWindowTitle(f"Record {noun.lower()} — {inv.display_number}")
-        self.setMinimumWidth(500)
+        chars = self.fontMetrics().averageCharWidth()
+        self.setMinimumWidth(chars * 70)
+        field_width = chars * FIELD_CHARS
 
         self.summary = summary = QLabel(self._summary_text())
         summary.setObjectName("payment-summary")
@@ -98,7 +100,7 @@ class RecordPaymentDialog(QDialog):
         self.amount = DecimalEdit(places=minor_unit(self.currency))
         self.amount.setValue(max(inv.open_amount, Decimal(0)))
         self.amount.setAccessibleName("Amount")
-        self.amount.setFixedWidth(FIELD_WIDTH)
+        self.amount.setFixedWidth(field_width)
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount)
         amount_row.addWidget(QLabel(self.currency))
@@ -107,14 +109,14 @@ class RecordPaymentDialog(QDialog):
         self.date = DateEdit()  # needs a date: no empty state
         self.date.setValue(self.today)
         self.date.setAccessibleName("Date received")
-        self.date.setFixedWidth(FIELD_WIDTH)
+        self.date.setFixedWidth(field_width)
 
         self.method = QComboBox()
         for method, label in METHOD_LABELS.items():
             if method is not PaymentMethod.CREDIT_NOTE:  # booked by credit notes themselves
                 self.method.addItem(label, method.value)
         self.method.setAccessibleName("Method")
-        self.method.setFixedWidth(FIELD_WIDTH)
+        self.method.setFixedWidth(field_width)
 
         self.reference = QLineEdit()
         self.reference.setPlaceholderText("e.g. the text on the bank statement")

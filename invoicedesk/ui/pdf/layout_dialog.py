@@ -47,6 +47,7 @@ from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.pdf.preview import PdfView
+from invoicedesk.ui.widgets.window_fit import keep_text_height, resize_within_screen
 from invoicedesk.ui.worker import run_task
 
 PREVIEW_DELAY_MS = 300
@@ -84,6 +85,10 @@ def _select(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+FORM_CHARS = 68  # the settings column, in average characters of the user's font
+PREVIEW_MIN_WIDTH = 320  # a page still readable as a page
+
+
 class DocumentLayoutDialog(QDialog):
     saved = Signal()  # the settings were stored (the dialog closes)
     preview_shown = Signal()  # the preview shows the current values
@@ -94,7 +99,7 @@ class DocumentLayoutDialog(QDialog):
         self.setWindowTitle("Document Layout")
         self.setObjectName("document-layout")
         self.setSizeGripEnabled(True)
-        self.resize(1120, 780)
+        resize_within_screen(self, 1120, 780)
         self._generation = 0
         self._rendering = False
         self._saving = False
@@ -158,24 +163,28 @@ class DocumentLayoutDialog(QDialog):
         look.addRow("&Paper:", self.paper)
         look.addRow("", self.show_qr)
         look.addRow("Co&ntact:", self.contact)
-        naming = self._naming = QFormLayout()
+        naming = QFormLayout()
         naming.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         naming.addRow("Patte&rn:", self.pattern)
-        naming.addRow("", self.example)
-        naming.addRow("", self.error)
-        naming.addRow("", placeholders)
-        naming.setRowVisible(self.error, False)
+        # The wrapped texts go below the form: a form row sizes them badly (gaps, overlaps).
+        naming_column = QVBoxLayout()
+        naming_column.addLayout(naming)
+        for label in (self.example, self.error, placeholders):
+            naming_column.addWidget(label)
+        self.error.hide()
         logo = QVBoxLayout()
         logo.addWidget(self._logo_row(get_logo(ctx.db)))
         groups = []
-        for title, box_layout in (("Appearance", look), ("File names", naming), ("Logo", logo)):
+        for title, box_layout in (
+            ("Appearance", look), ("File names", naming_column), ("Logo", logo)
+        ):  # fmt: skip
             group = QGroupBox(title)
             group.setLayout(box_layout)
             groups.append(group)
 
         self.preview = PdfView(fit_page=True)
         self.preview.setObjectName("layout-preview")
-        self.preview.setMinimumWidth(420)
+        self.preview.setMinimumWidth(PREVIEW_MIN_WIDTH)
         self.preview.set_message("Rendering a sample invoice…")
         self.preview.rendered.connect(self._preview_rendered)
         preview_title = QLabel(
@@ -201,7 +210,7 @@ class DocumentLayoutDialog(QDialog):
         for group in groups:
             left_layout.addWidget(group)
         left_layout.addStretch(1)
-        left.setFixedWidth(420)
+        left.setFixedWidth(self.fontMetrics().averageCharWidth() * FORM_CHARS)
         right = QVBoxLayout()
         right.addWidget(preview_title)
         right.addWidget(self.preview, 1)
@@ -212,6 +221,7 @@ class DocumentLayoutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
+        keep_text_height(self)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -316,9 +326,9 @@ class DocumentLayoutDialog(QDialog):
     def _check_pattern(self, *_args: object) -> None:
         problem = self.pattern_problem()
         self.error.setText(problem)
-        self._naming.setRowVisible(self.error, bool(problem))
+        self.error.setVisible(bool(problem))
         self.pattern.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};" if problem else "")
-        self._naming.setRowVisible(self.example, not problem)
+        self.example.setVisible(not problem)
         if not problem:
             today = dt.date.today()
             number = format_number(self._number_pattern, today, 1) if self._number_pattern else ""
@@ -390,7 +400,7 @@ class DocumentLayoutDialog(QDialog):
 
     def _refused(self, exc: DomainError) -> None:
         self.error.setText(f"Not saved: {files.error_text(exc)}")
-        self._naming.setRowVisible(self.error, True)
+        self.error.setVisible(True)
 
     def reject(self) -> None:
         if self._saving:
