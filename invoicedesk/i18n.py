@@ -75,6 +75,14 @@ def set_language(language: str) -> str:
     return _language
 
 
+def use_environment_language(environ: dict[str, str] | None = None) -> str:
+    """The command line's choice: the environment's language where its catalogue is
+    complete (``COMPLETE_LANGUAGES``), else English. Returns the language in use."""
+    wanted = language_from_environment(environ)
+    code = wanted.replace("-", "_").split("_")[0].lower()
+    return set_language(wanted if code in COMPLETE_LANGUAGES else SOURCE_LANGUAGE)
+
+
 def language_from_environment(environ: dict[str, str] | None = None) -> str:
     """The language the environment asks for, as gettext reads it ("" when none)."""
     env = os.environ if environ is None else environ

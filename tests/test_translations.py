@@ -76,6 +76,14 @@ def test_the_language_of_the_environment_is_read_as_gettext_does():
     assert i18n.language_from_environment({}) == ""
 
 
+def test_the_command_line_takes_the_environment_language_once_its_catalogue_is_complete():
+    try:
+        assert i18n.use_environment_language({"LANG": "de_DE.UTF-8"}) == "en"  # not yet
+        assert i18n.use_environment_language({"LANG": "en_GB.UTF-8"}) == "en"
+    finally:
+        set_language("en")
+
+
 # ----------------------------------------------------------------------------- the walk
 
 def _english_only() -> set[str]:
@@ -168,6 +176,40 @@ TRANSLATED_MODULES = (
     "invoicedesk/ui/settings/dialog.py",
     "invoicedesk/ui/settings/forms.py",
     "invoicedesk/ui/setup_wizard.py",
+    "invoicedesk/ui/messages.py",
+    "invoicedesk/ui/operations.py",
+    "invoicedesk/ui/crash.py",
+    "invoicedesk/ui/integrity.py",
+    "invoicedesk/ui/auto_backup.py",
+    "invoicedesk/ui/context.py",
+    "invoicedesk/ui/worker.py",
+    "invoicedesk/ui/formatting.py",
+    "invoicedesk/ui/clients/page.py",
+    "invoicedesk/ui/clients/models.py",
+    "invoicedesk/ui/clients/table.py",
+    "invoicedesk/ui/clients/views.py",
+    "invoicedesk/ui/clients/contacts_model.py",
+    "invoicedesk/ui/clients/field_errors.py",
+    "invoicedesk/ui/products/page.py",
+    "invoicedesk/ui/products/models.py",
+    "invoicedesk/ui/payments/page.py",
+    "invoicedesk/ui/payments/models.py",
+    "invoicedesk/ui/mail/outbox_page.py",
+    "invoicedesk/ui/mail/outbox_model.py",
+    "invoicedesk/ui/mail/actions.py",
+    "invoicedesk/ui/mail/password.py",
+    "invoicedesk/ui/mail/runner.py",
+    "invoicedesk/ui/mail/plain.py",
+    "invoicedesk/ui/pdf/actions.py",
+    "invoicedesk/ui/pdf/editor.py",
+    "invoicedesk/ui/pdf/export.py",
+    "invoicedesk/ui/pdf/files.py",
+    "invoicedesk/ui/pdf/preview.py",
+    "invoicedesk/ui/pdf/versions.py",
+    "invoicedesk/ui/pdf/raster.py",
+    "invoicedesk/ui/widgets/date_edit.py",
+    "invoicedesk/ui/widgets/decimal_edit.py",
+    "invoicedesk/ui/widgets/window_fit.py",
 )
 # Calls whose text arguments a person reads: (name, positions of the text arguments).
 TEXT_CALLS = {
@@ -179,6 +221,10 @@ TEXT_CALLS = {
     "critical": (2,), "question": (2,), "QProgressDialog": (0, 1), "setLabelText": (0,),
     "setSuffix": (0,), "setPrefix": (0,), "_action": (0,), "_add_page": (0, 1),
     "_show_status": (0,), "Operation": (2,), "DomainError": (0,),
+    "QAction": (0, 1), "addButton": (0,), "setAccessibleName": (0,), "ListTable": (0,),
+    "set_placeholder": (0,), "confirm": (1, 2, 3, 4), "report": (1, 2), "set_message": (0,),
+    "show_error": (0,), "getText": (1, 2), "ask_folder": (1,), "getSaveFileName": (1,),
+    "_tool": (0, 1), "DateProblem": (0,),
 }  # fmt: skip
 
 

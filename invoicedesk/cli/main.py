@@ -237,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                          and not arguments[1].startswith("-")):  # fmt: skip
         # Only the app: it starts without building the parser of every command.
         return run_gui(arguments[1] if arguments else os.environ.get(DB_ENV) or None)
+    from invoicedesk.i18n import use_environment_language
+
+    use_environment_language()  # messages in the environment's language (LANG …)
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)

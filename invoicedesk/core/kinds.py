@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from invoicedesk.i18n import N_
+
 
 class DocumentKind(StrEnum):
     INVOICE = "invoice"
@@ -26,10 +28,10 @@ class DocumentKind(StrEnum):
 
 
 KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.INVOICE: "Invoice",
-    DocumentKind.CREDIT_NOTE: "Credit note",
-    DocumentKind.CANCELLATION: "Cancellation",
-    DocumentKind.REMINDER: "Reminder",
+    DocumentKind.INVOICE: N_("Invoice"),
+    DocumentKind.CREDIT_NOTE: N_("Credit note"),
+    DocumentKind.CANCELLATION: N_("Cancellation"),
+    DocumentKind.REMINDER: N_("Reminder"),
 }
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
+from invoicedesk.i18n import N_
 
 
 class Status(StrEnum):
@@ -42,12 +43,12 @@ DocType = DocumentKind
 DOC_TYPE_LABELS = KIND_LABELS
 
 STATE_LABELS = {
-    State.DRAFT: "Draft",
-    State.OPEN: "Open",
-    State.OVERDUE: "Overdue",
-    State.PART_PAID: "Partly paid",
-    State.PAID: "Paid",
-    State.CANCELLED: "Cancelled",
+    State.DRAFT: N_("Draft"),
+    State.OPEN: N_("Open"),
+    State.OVERDUE: N_("Overdue"),
+    State.PART_PAID: N_("Partly paid"),
+    State.PAID: N_("Paid"),
+    State.CANCELLED: N_("Cancelled"),
 }
 
 UNPAID = (Status.OPEN, Status.PART_PAID)

@@ -12,6 +12,7 @@ import datetime as dt
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from invoicedesk.i18n import tr
 from invoicedesk.services import backups
 from invoicedesk.services.books import Books
 from invoicedesk.ui.worker import Task, run_task
@@ -70,7 +71,9 @@ class AutoBackup(QObject):
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self):
                 self.running = None
-                self.status_message.emit(f"The automatic backup failed: {exc}")
+                self.status_message.emit(
+                    tr("The automatic backup failed: {error}").format(error=exc)
+                )
                 self.finished.emit(exc)
 
         self.running = run_task(lambda _task: backups.create_backup(db, kind="auto"), done, failed)

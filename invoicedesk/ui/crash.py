@@ -21,6 +21,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from invoicedesk import __version__
+from invoicedesk.i18n import tr
 from invoicedesk.logs import log_dir, log_exception, scrub
 
 qt_log = logging.getLogger("invoicedesk.qt")
@@ -62,15 +63,20 @@ class ErrorDialog(QMessageBox):
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Critical)
         self.setWindowTitle("InvoiceDesk")
-        self.setText("InvoiceDesk ran into an unexpected problem.")
+        self.setText(tr("InvoiceDesk ran into an unexpected problem."))
         self.setInformativeText(
-            f"{summary}\n\nYour data is safe: every change is saved in one step, so the last "
-            "one either happened completely or not at all. The details are in the log file."
+            tr(
+                "{summary}\n\nYour data is safe: every change is saved in one step, so the "
+                "last one either happened completely or not at all. The details are in the "
+                "log file."
+            ).format(summary=summary)
         )
         self.setDetailedText(details)
         self.details = details
-        self.copy_button = self.addButton("Copy Details", QMessageBox.ButtonRole.ActionRole)
-        self.folder_button = self.addButton("Open Log Folder", QMessageBox.ButtonRole.ActionRole)
+        self.copy_button = self.addButton(tr("Copy Details"), QMessageBox.ButtonRole.ActionRole)
+        self.folder_button = self.addButton(
+            tr("Open Log Folder"), QMessageBox.ButtonRole.ActionRole
+        )
         self.close_button = self.addButton(QMessageBox.StandardButton.Close)
         self.setDefaultButton(self.close_button)
         # Action buttons close a QMessageBox; these should not.
@@ -81,7 +87,7 @@ class ErrorDialog(QMessageBox):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(tr("Copied"))
 
 
 class CrashReporter(QObject):

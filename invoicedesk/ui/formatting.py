@@ -12,6 +12,7 @@ from babel.numbers import format_currency, format_decimal
 from PySide6.QtCore import QLocale
 
 from invoicedesk.core.money import round_money
+from invoicedesk.i18n import ntr
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,11 @@ def money(amount: Decimal, currency: str, *, with_symbol: bool = False) -> str:
     return format_decimal(value, format=pattern, locale=_locale())
 
 
+def number(value: int) -> str:
+    """A count in the user's locale: "1,234" in English, "1.234" in German."""
+    return format_decimal(value, locale=_locale())
+
+
 def date(value: dt.date | None) -> str:
     return format_date(value, format=_short_date(), locale=_locale()) if value else ""
 
@@ -60,7 +66,9 @@ def date(value: dt.date | None) -> str:
 def file_size(size: int) -> str:
     """``48.2 KB`` in the user's locale (1 KB = 1,024 bytes)."""
     if size < 1024:
-        return f"{format_decimal(size, locale=user_locale())} bytes"
+        return ntr("{size} byte", "{size} bytes", size).format(
+            size=format_decimal(size, locale=user_locale())
+        )
     if size < 1024 * 1024:
         value, unit = size / 1024, "KB"
     else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from invoicedesk.i18n import tr
 from invoicedesk.services import backups
 from invoicedesk.services.backups import BackupInfo
 from invoicedesk.ui.worker import run_task
@@ -34,23 +35,27 @@ def ask_what_to_do(parent: QWidget, damage: str, backup: BackupInfo | None) -> s
 
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("Damaged Database")
-    box.setText("The database file is damaged. InvoiceDesk will not change it.")
+    box.setWindowTitle(tr("Damaged Database"))
+    box.setText(tr("The database file is damaged. InvoiceDesk will not change it."))
     if backup is not None:
         box.setInformativeText(
-            f"The newest good backup is from {describe(backup)}. Restoring it replaces the "
-            "damaged data, which is kept aside in a file beside the database."
+            tr(
+                "The newest good backup is from {when}. Restoring it replaces the damaged "
+                "data, which is kept aside in a file beside the database."
+            ).format(when=describe(backup))
         )
     else:
         box.setInformativeText(
-            "No good backup of it was found. You can still look at the data that can be "
-            "read; copy the file before trying to repair it."
+            tr(
+                "No good backup of it was found. You can still look at the data that can be "
+                "read; copy the file before trying to repair it."
+            )
         )
     box.setDetailedText(damage)
-    restore = box.addButton("Restore Backup", QMessageBox.ButtonRole.AcceptRole)
+    restore = box.addButton(tr("Restore Backup"), QMessageBox.ButtonRole.AcceptRole)
     restore.setEnabled(backup is not None)
-    pick = box.addButton("Show Backups…", QMessageBox.ButtonRole.ActionRole)
-    keep = box.addButton("Look Without Changing", QMessageBox.ButtonRole.RejectRole)
+    pick = box.addButton(tr("Show Backups…"), QMessageBox.ButtonRole.ActionRole)
+    keep = box.addButton(tr("Look Without Changing"), QMessageBox.ButtonRole.RejectRole)
     # Enter must never replace data: restoring is a deliberate click.
     box.setDefaultButton(keep)
     box.exec()

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -45,7 +47,7 @@ from invoicedesk.ui.crash import open_log_folder
 from invoicedesk.ui.icons import icon
 from invoicedesk.ui.integrity import IntegrityCheck
 from invoicedesk.ui.operations import Operation, write_pool
-from invoicedesk.ui.pages import PAGES
+from invoicedesk.ui.pages import PAGES, SECONDARY
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
@@ -180,6 +182,11 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences, "settings"
         )
+        self.print_action = self._action(
+            tr("&Print…"), self.print_current, QKeySequence.StandardKey.Print, "printer"
+        )
+        self.print_action.setEnabled(False)
+        self._page_print: QAction | None = None  # the showing page's print action, if any
         self.layout_action = self._action(tr("Document &Layout…"), self.edit_document_layout)
         self.mail_settings_action = self._action(
             tr("&Email Settings…"), self.edit_mail_settings, icon_name="mail"
@@ -192,6 +199,8 @@ class MainWindow(QMainWindow):
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_db_action)
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.layout_action)
@@ -241,6 +250,10 @@ class MainWindow(QMainWindow):
         self.page_toolbar.setMovable(False)
         self.page_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.page_toolbar.setIconSize(QSize(18, 18))
+        self.more_menu = QMenu(self)
+        self.more_action = QAction(icon("ellipsis"), tr("More"), self)
+        self.more_action.setMenu(self.more_menu)
+        self.more_action.setToolTip(tr("More commands for this screen"))
         self.addToolBar(self.page_toolbar)
 
     # ------------------------------------------------------------------ pages
@@ -277,17 +290,47 @@ class MainWindow(QMainWindow):
     def _on_page_changed(self, index: int) -> None:
         if not 0 <= index < len(PAGES):
             return
-        self.stack.setCurrentWidget(self.page(PAGES[index].key))
+        page = self.page(PAGES[index].key)
+        # The toolbar first: a page hides its own buttons when it shows if its actions are
+        # in the toolbar already (``shown_elsewhere``), so it must find them there.
         self.page_toolbar.clear()
-        page_actions = getattr(self.current_page(), "actions_for_toolbar", None) or getattr(
-            self.current_page(), "actions", None
-        )
+        page_actions = getattr(page, "actions_for_toolbar", None) or getattr(page, "actions", None)
         if callable(page_actions) and page_actions is not QWidget.actions:
+            more: list[QAction] = []
             for action in page_actions():
-                self.page_toolbar.addAction(action)
+                if action.isSeparator() or not action.property(SECONDARY):
+                    self.page_toolbar.addAction(action)
+                else:
+                    more.append(action)
+            if more:  # the page's less frequent commands: one "More" button, not ten more
+                self.more_menu.clear()
+                self.more_menu.addActions(more)
+                self.page_toolbar.addAction(self.more_action)
+                button = self.page_toolbar.widgetForAction(self.more_action)
+                if isinstance(button, QToolButton):  # open on click, not on press-and-hold
+                    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.page_toolbar.addSeparator()
         self.page_toolbar.addAction(self.refresh_action)
+        self.stack.setCurrentWidget(page)
+        self._follow_print(getattr(page, "print_action", None))
         self.settings.setValue("window/page", PAGES[index].key)
+
+    def _follow_print(self, action: QAction | None) -> None:
+        """File › Print prints what the showing page prints, when it can."""
+        if self._page_print is not None:
+            self._page_print.changed.disconnect(self._sync_print)
+        self._page_print = action
+        if action is not None:
+            action.changed.connect(self._sync_print)
+        self._sync_print()
+
+    def _sync_print(self) -> None:
+        action = self._page_print
+        self.print_action.setEnabled(action is not None and action.isEnabled())
+
+    def print_current(self) -> None:
+        if self._page_print is not None and self._page_print.isEnabled():
+            self._page_print.trigger()
 
     def _call_page(self, name: str) -> None:
         method = getattr(self.current_page(), name, None)

@@ -38,6 +38,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DamagedDatabaseError, DomainError, EnvironmentFailure
+from invoicedesk.i18n import tr
 from invoicedesk.services.books import Books, environment_failure
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.worker import Task, run_task
@@ -117,7 +118,7 @@ def ask_retry(parent: QWidget | None, title: str, message: str) -> bool:
     """Say what the environment did and ask whether to try again."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.NoButton)
     box.setParent(parent, box.windowFlags())
-    retry = box.addButton("Try Again", QMessageBox.ButtonRole.AcceptRole)
+    retry = box.addButton(tr("Try Again"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(retry)
     box.exec()
@@ -206,8 +207,10 @@ class Operation(Generic[T]):
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setLabelText(
-            f"{self.waiting}\nThe database may be in use by another program; "
-            "InvoiceDesk waits for it."
+            tr(
+                "{waiting}\nThe database may be in use by another program; "
+                "InvoiceDesk waits for it."
+            ).format(waiting=self.waiting)
         )
         dialog.show()
         self._progress = dialog

@@ -194,3 +194,44 @@ def test_save_backup_copy_writes_a_checked_copy_off_the_gui_thread(
         assert copy.execute("PRAGMA quick_check").fetchone() == ("ok",)
         assert copy.execute("SELECT name FROM clients").fetchall() == [("Copied GmbH",)]
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_secondary_page_actions_go_under_more_in_the_toolbar(qtbot, db, qsettings):
+    from invoicedesk.ui.pages import SECONDARY
+
+    window = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    clients = window.page("clients")
+    clients.restore_action.setProperty(SECONDARY, True)
+    window.show_page(1)
+    shown = window.page_toolbar.actions()
+    assert clients.new_action in shown and clients.restore_action not in shown
+    assert window.more_action in shown
+    assert window.more_menu.actions() == [clients.restore_action]
+    window.show_page(2)  # products: nothing secondary, no More
+    assert window.more_action not in window.page_toolbar.actions()
+
+
+def test_file_print_prints_what_the_invoice_list_has_selected(qtbot, db, qsettings, settle):
+    from tests.factories import issued_invoice, make_client
+
+    invoice = issued_invoice(db, client_id=make_client(db, "Acme GmbH").id)
+    window = MainWindow(db, settings=qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("invoices")
+    qtbot.waitUntil(lambda: not page.is_busy() and page.model.rowCount() == 1)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.print_action in file_menu.actions()
+    assert window.print_action.shortcut().toString() == "Ctrl+P"
+    assert not window.print_action.isEnabled()  # nothing selected
+    page.select_ids([invoice.id])
+    assert window.print_action.isEnabled()
+    window.show_page(1)  # clients: nothing to print there
+    assert not window.print_action.isEnabled()
+    window.show_page(0)
+    assert window.print_action.isEnabled()
+    shown = window.page_toolbar.actions()
+    assert page.print_action in shown and window.more_action in shown
+    assert page.actions_["clone"] in window.more_menu.actions()  # rarely used: under More

@@ -74,7 +74,9 @@ def test_actions_follow_the_selection(page, books):
     assert enabled(page) == {"preview", "save", "open", "export", "archive"}
     page.select_ids(books["batch"][:2])
     assert enabled(page) == {"export"}
-    assert page.pdf_actions["preview"].shortcut().toString() == "Ctrl+P"
+    # In the list Ctrl+P prints (the page's Print… action); the preview moves aside.
+    assert page.pdf_actions["preview"].shortcut().toString() == "Ctrl+Shift+P"
+    assert "(Ctrl+Shift+P)" in page.pdf_actions["preview"].toolTip()
     toolbar = page.toolbar.actions()
     assert page.pdf_actions["preview"] in toolbar and page.pdf_actions["export"] in toolbar
 

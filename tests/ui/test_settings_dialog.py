@@ -150,3 +150,37 @@ def test_a_german_system_keeps_english_texts_until_german_is_chosen_or_complete(
     assert texts_language("", "de_DE") == "en"  # the German catalogue is not complete yet
     assert texts_language("de", "de_DE") == "de_DE"  # chosen in the settings
     assert texts_language("", "en_GB") == "en_GB"
+
+
+def test_the_texts_of_new_documents_are_edited_per_language(dialog, db, settle):
+    from invoicedesk.services.document_texts import document_texts
+
+    title, intro, _note = dialog.texts.edits["de"]
+    assert title.text() == "Rechnung"
+    intro.setPlainText("Wir berechnen Ihnen:")
+    english_title = dialog.texts.edits["en"][0]
+    english_title.setText("Bill")
+    dialog.save()
+    settle()
+    assert document_texts(db, "de").intro == "Wir berechnen Ihnen:"
+    assert document_texts(db, "en").title == "Bill"
+
+
+def test_a_refused_text_shows_on_its_language_tab(dialog, db, settle):
+    dialog.texts.edits["de"][0].setText("R" * 201)  # longer than a title may be
+    dialog.nav.setCurrentRow(0)
+    dialog.save()
+    settle()
+    assert page_title(dialog) == "Documents"
+    assert dialog.texts.tabs.currentIndex() == 1  # Deutsch
+    assert "c62828" in dialog.texts.edits["de"][0].styleSheet()
+    assert dialog.texts.form.error.text()
+    assert dialog.isVisible()
+
+
+def test_restore_defaults_puts_the_shipped_texts_back(dialog):
+    title, _intro, note = dialog.texts.edits["en"]
+    title.setText("Something else")
+    dialog.texts.restore("en")
+    assert title.text() == "Invoice"
+    assert note.toPlainText().startswith("If you have any questions about this invoice")

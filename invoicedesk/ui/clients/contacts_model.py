@@ -9,13 +9,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.inputs import ContactInput
 from invoicedesk.ui.clients.table import warning_colour
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 CONTACT_FIELDS = [f.name for f in fields(ContactInput)]
-CONTACT_TITLES = ["First name", "Last name", "E-mail", "Phone", "Role"]
+CONTACT_TITLES = [N_("First name"), N_("Last name"), N_("E-mail"), N_("Phone"), N_("Role")]
+# marked: show tr(title)
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -64,7 +66,7 @@ class ContactTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CONTACT_TITLES):
-            return CONTACT_TITLES[section]
+            return tr(CONTACT_TITLES[section])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._contacts):
             return str(section + 1)
         return None

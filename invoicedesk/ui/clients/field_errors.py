@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.ui.clients.table import warning_colour
 from invoicedesk.ui.plain_text import plain_labels, plain_tooltip
 
@@ -29,10 +30,15 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 Handler = Callable[[re.Match[str], str], bool]
 
 
+# How a service's terse message that continues the field's name begins ("is required"),
+# in English and in its German translation ("ist erforderlich").
+PREDICATE_STARTS = ("is ", "are ", "needs ", "ist ", "sind ", "braucht ", "benötigt ")
+
+
 def phrase(label: str, message: str) -> str:
     """A sentence from the services' terse messages: "is required" → "Name is required."."""
     message = message.strip()
-    if message.startswith(("is ", "are ", "needs ")):
+    if message.startswith(PREDICATE_STARTS):
         message = f"{label} {message}"
     message = message[:1].upper() + message[1:]
     return message if message.endswith((".", "?", "!")) else message + "."
@@ -155,7 +161,8 @@ class FieldErrors:
             match = pattern.fullmatch(path)
             if match and handler(match, error.message):
                 return
-        self.show_banner(phrase("This", error.message))
+        # Translators: the subject of a service's message, as in "This is required."
+        self.show_banner(phrase(tr("This"), error.message))
 
     def show_banner(self, message: str) -> None:
         self.banner.setText(message)

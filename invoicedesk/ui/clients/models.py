@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State
+from invoicedesk.i18n import N_, ptr, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.clients import Balance, ClientView, list_clients
 from invoicedesk.services.inputs import PaymentMethod
@@ -28,14 +29,14 @@ PAGE = 500  # clients fetched per query while loading the whole list
 DETAIL_LIMIT = 1000  # invoices or payments shown for one client
 
 METHOD_LABELS = {
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.BANK_TRANSFER: "Bank transfer",
-    PaymentMethod.PAYPAL: "PayPal",
-    PaymentMethod.CARD: "Card",
-    PaymentMethod.DIRECT_DEBIT: "Direct debit",
-    PaymentMethod.OTHER: "Other",
-    PaymentMethod.CREDIT_NOTE: "Credit note",
-}
+    PaymentMethod.CASH: N_("Cash"),
+    PaymentMethod.BANK_TRANSFER: N_("Bank transfer"),
+    PaymentMethod.PAYPAL: N_("PayPal"),
+    PaymentMethod.CARD: N_("Card"),
+    PaymentMethod.DIRECT_DEBIT: N_("Direct debit"),
+    PaymentMethod.OTHER: N_("Other"),
+    PaymentMethod.CREDIT_NOTE: N_("Credit note"),
+}  # marked: show tr(label)
 
 
 def amount_text(amount: Decimal, currency: str) -> str:
@@ -85,13 +86,13 @@ class ClientTableModel(RowTableModel[ClientView]):
     def __init__(self, db: Books, parent: Any = None, today: dt.date | None = None) -> None:
         super().__init__(
             [
-                Column("number", "Customer no.", lambda c: c.customer_number),
-                Column("name", "Name", lambda c: c.name, tooltip=self._name_tooltip),
-                Column("city", "City", _city),
-                Column("email", "E-mail", lambda c: c.data.email),
+                Column("number", tr("Customer no."), lambda c: c.customer_number),
+                Column("name", tr("Name"), lambda c: c.name, tooltip=self._name_tooltip),
+                Column("city", tr("City"), _city),
+                Column("email", tr("E-mail"), lambda c: c.data.email),
                 Column(
                     "open",
-                    "Open",
+                    ptr("amount", "Open"),
                     lambda c: self._balance_text(c, "open"),
                     sort_key=lambda c: self._balance_key(c, "open"),
                     right=True,
@@ -99,7 +100,7 @@ class ClientTableModel(RowTableModel[ClientView]):
                 ),
                 Column(
                     "overdue",
-                    "Overdue",
+                    tr("Overdue"),
                     lambda c: self._balance_text(c, "overdue"),
                     sort_key=lambda c: self._balance_key(c, "overdue"),
                     right=True,
@@ -107,8 +108,8 @@ class ClientTableModel(RowTableModel[ClientView]):
                 ),
                 Column(
                     "invoices",
-                    "Invoices",
-                    lambda c: f"{c.invoice_count:,}",
+                    tr("Invoices"),
+                    lambda c: formatting.number(c.invoice_count),
                     sort_key=lambda c: c.invoice_count,
                     right=True,
                 ),
@@ -167,13 +168,11 @@ class ClientTableModel(RowTableModel[ClientView]):
 
     def _balance_tooltip(self, client: ClientView, which: str) -> str:
         if not client.balances:
-            return "No issued invoices yet"
-        label = "Open (unpaid)" if which == "open" else "Overdue (past the due date)"
-        return (
-            label
-            + ": "
-            + ", ".join(amount_text(amt, cur) for cur, amt in self._balances(client, which))
-        )
+            return tr("No issued invoices yet")
+        amounts = ", ".join(amount_text(amt, cur) for cur, amt in self._balances(client, which))
+        if which == "open":
+            return tr("Open (unpaid): {amounts}").format(amounts=amounts)
+        return tr("Overdue (past the due date): {amounts}").format(amounts=amounts)
 
     @staticmethod
     def _name_tooltip(client: ClientView) -> str:
@@ -190,7 +189,7 @@ class ClientTableModel(RowTableModel[ClientView]):
                 if part
             ]
         if client.archived:
-            lines.append("(archived)")
+            lines.append(tr("(archived)"))
         return "\n".join(lines)
 
     # -------------------------------------------------------------- looks
@@ -227,8 +226,10 @@ def _city(client: ClientView) -> str:
 
 
 def _state_label(row: InvoiceRow) -> str:
-    label = STATE_LABELS[row.state]
-    return f"{label} (credit note)" if row.doc_type is DocType.CREDIT_NOTE else label
+    label = tr(STATE_LABELS[row.state])
+    if row.doc_type is DocType.CREDIT_NOTE:
+        return tr("{state} (credit note)").format(state=label)
+    return label
 
 
 class ClientInvoicesModel(RowTableModel[InvoiceRow]):
@@ -237,24 +238,24 @@ class ClientInvoicesModel(RowTableModel[InvoiceRow]):
     def __init__(self, db: Books, parent: Any = None, today: dt.date | None = None) -> None:
         super().__init__(
             [
-                Column("number", "Number", lambda r: r.number or "(draft)"),
+                Column("number", tr("Number"), lambda r: r.number or tr("(draft)")),
                 Column(
                     "date",
-                    "Date",
+                    tr("Date"),
                     lambda r: formatting.date(r.date),
                     sort_key=lambda r: (r.date is None, r.date or 0),
                 ),
-                Column("state", "State", _state_label, sort_key=lambda r: r.state.value),
+                Column("state", tr("State"), _state_label, sort_key=lambda r: r.state.value),
                 Column(
                     "gross",
-                    "Gross",
+                    tr("Gross"),
                     lambda r: amount_text(r.gross, r.currency),
                     sort_key=lambda r: (r.currency, r.gross),
                     right=True,
                 ),
                 Column(
                     "open",
-                    "Open",
+                    ptr("amount", "Open"),
                     lambda r: amount_text(r.open_amount, r.currency),
                     sort_key=lambda r: (r.currency, r.open_amount),
                     right=True,
@@ -290,20 +291,20 @@ class ClientPaymentsModel(RowTableModel[PaymentRow]):
             [
                 Column(
                     "date",
-                    "Date",
+                    tr("Date"),
                     lambda r: formatting.date(r.payment.date),
                     sort_key=lambda r: r.payment.date,
                 ),
-                Column("invoice", "Invoice", lambda r: r.invoice_number),
+                Column("invoice", tr("Invoice"), lambda r: r.invoice_number),
                 Column(
                     "method",
-                    "Method",
-                    lambda r: METHOD_LABELS.get(r.payment.method, str(r.payment.method)),
+                    tr("Method"),
+                    lambda r: tr(METHOD_LABELS.get(r.payment.method, str(r.payment.method))),
                     tooltip=lambda r: r.payment.reference or r.payment.note or "",
                 ),
                 Column(
                     "amount",
-                    "Amount",
+                    tr("Amount"),
                     lambda r: amount_text(r.payment.amount, r.currency),
                     sort_key=lambda r: (r.currency, r.payment.amount),
                     right=True,

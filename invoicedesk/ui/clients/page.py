@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services.clients import ClientView, archive_client, remove_client
+from invoicedesk.ui import formatting
 from invoicedesk.ui.clients.client_dialog import ClientDialog
 from invoicedesk.ui.clients.models import (
     ClientInvoicesModel,
@@ -63,23 +65,23 @@ class ClientsPage(CatalogPage):
         self._announce = False
         self._select_after_load: int | None = None
 
-        self.search = QLineEdit(placeholderText="Search name, number, e-mail, city or VAT ID")
+        self.search = QLineEdit(placeholderText=tr("Search name, number, e-mail, city or VAT ID"))
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Filters as you type (Ctrl+F)")
-        self.show_archived = QCheckBox("Show &archived")
-        self.new_action = QAction(icon("user-plus"), "&New client…", self)
-        self.new_action.setToolTip("Create a client (Ctrl+Shift+N)")
+        self.search.setToolTip(tr("Filters as you type (Ctrl+F)"))
+        self.show_archived = QCheckBox(tr("Show &archived"))
+        self.new_action = QAction(icon("user-plus"), tr("&New client…"), self)
+        self.new_action.setToolTip(tr("Create a client (Ctrl+Shift+N)"))
         self.new_action.triggered.connect(self.new_record)
         # No mnemonic: Alt+E is the Edit menu.
-        self.edit_action = QAction(icon("pencil"), "Edit client…", self)
-        self.edit_action.setToolTip("Open the selected client (Enter or double-click)")
+        self.edit_action = QAction(icon("pencil"), tr("Edit client…"), self)
+        self.edit_action.setToolTip(tr("Open the selected client (Enter or double-click)"))
         self.edit_action.triggered.connect(self.open_selected)
-        self.restore_action = QAction(icon("rotate-ccw"), "Rest&ore", self)
-        self.restore_action.setToolTip("Bring the archived client back into lists and pickers")
+        self.restore_action = QAction(icon("rotate-ccw"), tr("Rest&ore"), self)
+        self.restore_action.setToolTip(tr("Bring the archived client back into lists and pickers"))
         self.restore_action.triggered.connect(self.restore_selected)
-        self.delete_action = QAction(icon("trash-2"), "&Delete", self)
+        self.delete_action = QAction(icon("trash-2"), tr("&Delete"), self)
         self.delete_action.setToolTip(
-            "Delete the selected client, or archive it if it has invoices (Del)"
+            tr("Delete the selected client, or archive it if it has invoices (Del)")
         )
         self.delete_action.triggered.connect(self.delete_selected)
         self.new_button = QPushButton()
@@ -95,7 +97,7 @@ class ClientsPage(CatalogPage):
             mirror(button, action)
 
         self.model = ClientTableModel(ctx.db, self, today)
-        self.table = ListTable("No clients yet. Create one with “New client…”.")
+        self.table = ListTable(tr("No clients yet. Create one with “New client…”."))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
@@ -103,13 +105,13 @@ class ClientsPage(CatalogPage):
         self.search.installEventFilter(ArrowDownToTable(self.table))
 
         self.invoices = ClientInvoicesModel(ctx.db, self, today)
-        self.invoice_table = ListTable("Select a client to see its invoices.")
+        self.invoice_table = ListTable(tr("Select a client to see its invoices."))
         self.invoice_table.setModel(self.invoices)
         self.invoice_table.setSortingEnabled(True)
         self.invoice_table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.invoice_table.set_widths({0: 12, 1: 9, 3: 13, 4: 13}, stretch=(2,))
         self.payments = ClientPaymentsModel(ctx.db, self)
-        self.payment_table = ListTable("Select a client to see its payments.")
+        self.payment_table = ListTable(tr("Select a client to see its payments."))
         self.payment_table.setModel(self.payments)
         self.payment_table.setSortingEnabled(True)
         self.payment_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
@@ -231,22 +233,25 @@ class ClientsPage(CatalogPage):
         self._show_details()
         searched = result.search.strip()
         self.table.set_placeholder(
-            "No client matches the search."
+            tr("No client matches the search.")
             if searched
-            else "No clients yet. Create one with “New client…”."
+            else tr("No clients yet. Create one with “New client…”.")
         )
         if self._announce:
             self._announce = False
             count = self.model.rowCount()
-            what = f"{count:,} client" + ("" if count == 1 else "s")
-            self.status_message.emit(what + (f" match “{searched}”" if searched else ""))
+            if searched:
+                what = ntr("{n} client matches “{search}”", "{n} clients match “{search}”", count)
+            else:
+                what = ntr("{n} client", "{n} clients", count)
+            self.status_message.emit(what.format(n=formatting.number(count), search=searched))
         self.loaded.emit()
 
     def _load_failed(self, generation: int, error: BaseException) -> None:
         if not isValid(self) or generation != self._generation:
             return
         self.loading = False
-        self.status_message.emit(f"The clients could not be loaded: {error}")
+        self.status_message.emit(tr("The clients could not be loaded: {error}").format(error=error))
         self.loaded.emit()
 
     def _filter_changed(self) -> None:
@@ -266,7 +271,11 @@ class ClientsPage(CatalogPage):
         self.search.clear()  # the new client should be visible, whatever was searched
         self._select_after_load = saved.id
         self.refresh()
-        self.status_message.emit(f"Client {saved.customer_number} {saved.name} created")
+        self.status_message.emit(
+            tr("Client {number} {name} created").format(
+                number=saved.customer_number, name=saved.name
+            )
+        )
         self.table.setFocus()
 
     def open_selected(self) -> None:
@@ -276,39 +285,49 @@ class ClientsPage(CatalogPage):
         dialog = ClientDialog(self.ctx, client.id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._select_after_load = client.id
-            self.status_message.emit(f"Client {client.customer_number} saved")
+            self.status_message.emit(
+                tr("Client {number} saved").format(number=client.customer_number)
+            )
         self.table.setFocus()
 
     def delete_selected(self) -> None:
         """Delete the selected client after asking; one with invoices is archived instead."""
         client = self.selected_client()
         if client is None:
-            self.status_message.emit("Select a client first")
+            self.status_message.emit(tr("Select a client first"))
             return
         label = f"{client.customer_number} {client.name}"
         if client.archived and client.invoice_count:
             self.status_message.emit(
-                f"Client {client.customer_number} has invoices and stays archived"
+                tr("Client {number} has invoices and stays archived").format(
+                    number=client.customer_number
+                )
             )
             return
         if client.invoice_count:
-            noun = "invoice" if client.invoice_count == 1 else "invoices"
+            count = client.invoice_count
             asked = confirm(
                 self,
-                "Archive client",
-                f"Client {label} has {client.invoice_count:,} {noun} and cannot be deleted.",
-                "Archive",
-                "Archive it instead? It disappears from lists and pickers; its invoices stay, "
-                "and you can restore it with “Show archived”.",
+                tr("Archive client"),
+                ntr(
+                    "Client {client} has {n} invoice and cannot be deleted.",
+                    "Client {client} has {n} invoices and cannot be deleted.",
+                    count,
+                ).format(client=label, n=formatting.number(count)),
+                tr("Archive"),
+                tr(
+                    "Archive it instead? It disappears from lists and pickers; its invoices "
+                    "stay, and you can restore it with “Show archived”."
+                ),
                 destructive=True,
             )
         else:
             asked = confirm(
                 self,
-                "Delete client",
-                f"Delete client {label}?",
-                "Delete",
-                "This cannot be undone.",
+                tr("Delete client"),
+                tr("Delete client {client}?").format(client=label),
+                tr("Delete"),
+                tr("This cannot be undone."),
                 destructive=True,
             )
         if not asked:
@@ -319,10 +338,12 @@ class ClientsPage(CatalogPage):
         def removed(outcome: str) -> None:
             if outcome == "archived":
                 self.status_message.emit(
-                    f"Client {client.customer_number} has invoices and was archived"
+                    tr("Client {number} has invoices and was archived").format(
+                        number=client.customer_number
+                    )
                 )
             else:
-                self.status_message.emit(f"Client {label} deleted")
+                self.status_message.emit(tr("Client {client} deleted").format(client=label))
 
         def before_reload(outcome: str) -> Changes:
             if not self.show_archived.isChecked() or outcome == "deleted":
@@ -330,7 +351,7 @@ class ClientsPage(CatalogPage):
             return Changes.of(client=client.id)
 
         Operation(
-            self, self.ctx, "Delete Client",
+            self, self.ctx, tr("Delete Client"),
             lambda db: remove_client(db, client.id),
             changes=before_reload,
         ).success(removed).refused(self._say).run()  # fmt: skip
@@ -343,11 +364,13 @@ class ClientsPage(CatalogPage):
         if client is None or not client.archived:
             return
         Operation(
-            self, self.ctx, "Restore Client",
+            self, self.ctx, tr("Restore Client"),
             lambda db: archive_client(db, client.id, archived=False),
             changes=Changes.of(client=client.id),
         ).success(
-            lambda _view: self.status_message.emit(f"Client {client.customer_number} restored")
+            lambda _view: self.status_message.emit(
+                tr("Client {number} restored").format(number=client.customer_number)
+            )
         ).run()  # fmt: skip
 
     # ------------------------------------------------------------------ selection
@@ -384,18 +407,26 @@ class ClientsPage(CatalogPage):
         self.delete_action.setEnabled(client is not None)
         self.restore_action.setVisible(client is not None and client.archived)
         self.invoice_table.set_placeholder(
-            "No invoices for this client yet." if client else "Select a client to see its invoices."
+            tr("No invoices for this client yet.")
+            if client
+            else tr("Select a client to see its invoices.")
         )
         self.payment_table.set_placeholder(
-            "No payments received yet." if client else "Select a client to see its payments."
+            tr("No payments received yet.")
+            if client
+            else tr("Select a client to see its payments.")
         )
-        self.invoice_heading.setText(f"<b>Invoices</b> ({self.invoices.rowCount():,})")
-        self.payment_heading.setText(f"<b>Payments</b> ({self.payments.rowCount():,})")
+        self.invoice_heading.setText(
+            tr("<b>Invoices</b> ({n})").format(n=formatting.number(self.invoices.rowCount()))
+        )
+        self.payment_heading.setText(
+            tr("<b>Payments</b> ({n})").format(n=formatting.number(self.payments.rowCount()))
+        )
         self.title.setText(self._title(client))
 
     def _title(self, client: ClientView | None) -> str:
         if client is None:
-            return "<b>No client selected</b>"
+            return tr("<b>No client selected</b>")
         e = html.escape
         address = client.billing_address
         place = ""
@@ -403,7 +434,7 @@ class ClientsPage(CatalogPage):
             town = " ".join(p for p in (address.zip, address.city) if p)
             place = ", ".join(p for p in (address.street, town, address.country) if p)
         facts = " · ".join(e(p) for p in (client.customer_number, place, client.data.email) if p)
-        archived = " <i>(archived)</i>" if client.archived else ""
+        archived = " <i>{}</i>".format(tr("(archived)")) if client.archived else ""
         currency = self.model.company_currency
         balances = client.balances
         opened = ", ".join(amount_text(b.open, b.currency) for b in balances if b.open) or (
@@ -411,9 +442,10 @@ class ClientsPage(CatalogPage):
         )
         overdue = [amount_text(b.overdue, b.currency) for b in balances if b.overdue > 0]
         red = warning_colour().name()
-        money = f"Open: {e(opened)}"
+        money = tr("Open: {amount}").format(amount=e(opened))
         if overdue:
-            money += f" · <span style='color:{red}'>Overdue: {e(', '.join(overdue))}</span>"
+            late = tr("Overdue: {amount}").format(amount=e(", ".join(overdue)))
+            money += f" · <span style='color:{red}'>{late}</span>"
         return (
             f"<span style='font-size:large'><b>{e(client.name)}</b></span>{archived}"
             f"<br>{facts}<br>{money}"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.rules import Action, offers
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.books import Books
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import confirm, report
@@ -31,9 +32,10 @@ if TYPE_CHECKING:
     from invoicedesk.ui.invoice_editor.window import InvoiceEditor
     from invoicedesk.ui.mail.compose_dialog import ComposeDialog, MailTarget, Prepared
 
-TEXT = "Send by &email…"
-TIP = "Send the selected issued invoice or credit note by email, with its PDF (Ctrl+M)"
-WHEN = "select one issued invoice or credit note"
+# Marked: shown with tr().
+TEXT = N_("Send by &email…")
+TIP = N_("Send the selected issued invoice or credit note by email, with its PDF (Ctrl+M)")
+WHEN = N_("select one issued invoice or credit note")
 
 
 def sendable(rows: Sequence[Any]) -> bool:
@@ -109,17 +111,17 @@ class MailAction(QObject):
         self._rows = rows
         self._task: Task | None = None
         self.dialog: ComposeDialog | None = None
-        self.action = QAction(TEXT, parent)
+        self.action = QAction(tr(TEXT), parent)
         self.action.setObjectName("mail-send")
         self.action.setShortcut(QKeySequence("Ctrl+M"))
-        self.action.setStatusTip(TIP)
+        self.action.setStatusTip(tr(TIP))
         self.action.triggered.connect(self.send)
         self.update()
 
     def update(self, rows: Sequence[Any] | None = None) -> None:
         ok = sendable(self._rows() if rows is None else rows)
         self.action.setEnabled(ok)
-        self.action.setToolTip(TIP if ok else f"{TIP} — {WHEN}")
+        self.action.setToolTip(tr(TIP) if ok else f"{tr(TIP)} — {tr(WHEN)}")
 
     def busy(self) -> bool:
         return self._task is not None
@@ -136,17 +138,21 @@ class MailAction(QObject):
         if not mail_settings.is_configured(mail_settings.get_account(db)):
             if confirm(
                 self._parent,
-                "Email is not set up",
-                "To send invoices by email, InvoiceDesk needs your mail server (SMTP) and the "
-                "address your invoices come from.",
-                "Open Email Settings…",
-                "Your email provider's help pages list the server, port and security.",
+                tr("Email is not set up"),
+                tr(
+                    "To send invoices by email, InvoiceDesk needs your mail server (SMTP) and "
+                    "the address your invoices come from."
+                ),
+                tr("Open Email Settings…"),
+                tr("Your email provider's help pages list the server, port and security."),
             ):
                 from invoicedesk.ui.mail.settings_dialog import edit_mail_settings
 
                 edit_mail_settings(self.ctx, self._parent, self.status_message.emit)
             return
-        self.status_message.emit(f"Preparing the email of {target.title}…")
+        self.status_message.emit(
+            tr("Preparing the email of {document}…").format(document=target.title)
+        )
 
         def done(prepared: Prepared) -> None:
             self._task = None
@@ -158,8 +164,18 @@ class MailAction(QObject):
             self._task = None
             if shiboken6.isValid(self):
                 message = files.error_text(exc)
-                self.status_message.emit(f"{target.title} was not sent: {message}")
-                report(self._parent, "Not sent", f"{target.title} cannot be sent: {message}")
+                self.status_message.emit(
+                    tr("{document} was not sent: {error}").format(
+                        document=target.title, error=message
+                    )
+                )
+                report(
+                    self._parent,
+                    tr("Not sent"),
+                    tr("{document} cannot be sent: {error}").format(
+                        document=target.title, error=message
+                    ),
+                )
 
         self._task = run_task(lambda _task: prepare(db, target), done, failed)
 
@@ -171,7 +187,9 @@ class MailAction(QObject):
         title = prepared.target.title
         dialog.queued.connect(
             lambda entry: self.status_message.emit(
-                f"{title} is in the outbox for {', '.join(entry.to)}"
+                tr("{document} is in the outbox for {to}").format(
+                    document=title, to=", ".join(entry.to)
+                )
             )
         )
         self.dialog = dialog
@@ -191,7 +209,7 @@ class EditorMail(QObject):
         before = editor.ops.close
         editor.invoice_menu.insertAction(before, self.mail.action)
         editor.invoice_menu.insertSeparator(before)
-        self.button = QPushButton("Send by email…")
+        self.button = QPushButton(tr("Send by email…"))
         self.button.setObjectName("editor-send-mail")
         self.button.clicked.connect(self.mail.action.trigger)
         self.mail.action.changed.connect(self._sync)

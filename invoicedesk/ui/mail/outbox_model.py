@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPixmap
 
+from invoicedesk.i18n import N_, current_language, ptr, tr
 from invoicedesk.services import outbox
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import MailState, OutboxEntry
@@ -31,32 +32,26 @@ from invoicedesk.ui.invoices.delegates import is_dark
 from invoicedesk.ui.mail.plain import plain_tooltip
 
 PAGE = 200
-STATE_LABELS = {
-    MailState.QUEUED: "Waiting",
-    MailState.SENDING: "Sending",
-    MailState.SENT: "Sent",
-    MailState.FAILED: "Failed",
-    MailState.CANCELLED: "Cancelled",
-    MailState.UNKNOWN: "Unknown",
-}
 STATE_HELP = {
-    MailState.QUEUED: "Waiting to be sent",
-    MailState.SENDING: "Being handed to the mail server right now",
-    MailState.SENT: "Accepted by the mail server",
-    MailState.FAILED: "The server refused it; it is not tried again — correct and resend",
-    MailState.CANCELLED: "Cancelled; it will not be sent",
-    MailState.UNKNOWN: "The connection dropped while it was handed over: it may or may not "
-    "have arrived. Check with the recipient, then resend or cancel it",
-}
+    MailState.QUEUED: N_("Waiting to be sent"),
+    MailState.SENDING: N_("Being handed to the mail server right now"),
+    MailState.SENT: N_("Accepted by the mail server"),
+    MailState.FAILED: N_("The server refused it; it is not tried again — correct and resend"),
+    MailState.CANCELLED: N_("Cancelled; it will not be sent"),
+    MailState.UNKNOWN: N_(
+        "The connection dropped while it was handed over: it may or may not "
+        "have arrived. Check with the recipient, then resend or cancel it"
+    ),
+}  # marked: show tr(text)
 COLUMNS = [
-    ("state", "State"),
-    ("to", "To"),
-    ("subject", "Subject"),
-    ("invoice", "Invoice"),
-    ("time", "Created / sent"),
-    ("attempts", "Attempts"),
-    ("error", "Error / server reply"),
-]
+    ("state", N_("State")),
+    ("to", N_("To")),
+    ("subject", N_("Subject")),
+    ("invoice", N_("Invoice")),
+    ("time", N_("Created / sent")),
+    ("attempts", N_("Attempts")),
+    ("error", N_("Error / server reply")),
+]  # titles marked: headerData translates them
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
 EntryRole = Qt.ItemDataRole.UserRole + 1  # the OutboxEntry
 StateRole = Qt.ItemDataRole.UserRole + 2  # its MailState
@@ -80,7 +75,7 @@ _DARK = {
     MailState.CANCELLED: ("#bdbdbd", "#444444"),
     MailState.UNKNOWN: ("#ffe0b2", "#5d3a00"),
 }
-_badges: dict[tuple[MailState, bool, str, float], QPixmap] = {}
+_badges: dict[tuple[MailState, bool, str, float, str], QPixmap] = {}
 
 
 def badge(state: MailState) -> QPixmap:
@@ -88,13 +83,13 @@ def badge(state: MailState) -> QPixmap:
     dark = is_dark()
     screen = QGuiApplication.primaryScreen()
     ratio = screen.devicePixelRatio() if screen is not None else 1.0
-    key = (state, dark, QGuiApplication.font().key(), ratio)
+    key = (state, dark, QGuiApplication.font().key(), ratio, current_language())
     pixmap = _badges.get(key)
     if pixmap is None:
         font = QFont(QGuiApplication.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
         font.setBold(state is MailState.FAILED)
-        label = STATE_LABELS[state]
+        label = state_label(state)
         metrics = QFontMetrics(font)
         width, height = metrics.horizontalAdvance(label) + 16, metrics.height() + 6
         pixmap = QPixmap(round(width * ratio), round(height * ratio))
@@ -113,6 +108,19 @@ def badge(state: MailState) -> QPixmap:
         painter.end()
         _badges[key] = pixmap
     return pixmap
+
+
+def state_label(state: MailState) -> str:
+    """The state's name in the current language (a mail's "Cancelled" is no invoice's)."""
+    labels = {
+        MailState.QUEUED: ptr("mail", "Waiting"),
+        MailState.SENDING: ptr("mail", "Sending"),
+        MailState.SENT: ptr("mail", "Sent"),
+        MailState.FAILED: ptr("mail", "Failed"),
+        MailState.CANCELLED: ptr("mail", "Cancelled"),
+        MailState.UNKNOWN: ptr("mail", "Unknown"),
+    }
+    return labels[state]
 
 
 def when(value: dt.datetime | None) -> str:
@@ -206,7 +214,7 @@ class OutboxTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
+            return tr(COLUMNS[section][1])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_alignment(COLUMNS[section][0]))
         return None
@@ -228,7 +236,7 @@ class OutboxTableModel(QAbstractTableModel):
             tip = _tooltip(entry, key)  # server replies, subjects, addresses: as written
             return plain_tooltip(tip) if tip else None
         if role == Qt.ItemDataRole.AccessibleTextRole and key == "state":
-            return STATE_LABELS[entry.state]
+            return state_label(entry.state)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
         return _display(entry, key)
@@ -257,23 +265,23 @@ def _alignment(key: str) -> Qt.AlignmentFlag:
 
 def _tooltip(entry: OutboxEntry, key: str) -> str | None:
     if key == "state":
-        text = f"{STATE_LABELS[entry.state]}: {STATE_HELP[entry.state]}"
+        text = f"{state_label(entry.state)}: {tr(STATE_HELP[entry.state])}"
         if entry.state is MailState.QUEUED and entry.next_attempt_at is not None:
-            text += f" (next attempt {when(entry.next_attempt_at)})"
+            text += " " + tr("(next attempt {when})").format(when=when(entry.next_attempt_at))
         return text
     if key == "to":
-        lines = [f"To: {', '.join(entry.to)}"]
+        lines = [tr("To: {addresses}").format(addresses=", ".join(entry.to))]
         if entry.cc:
-            lines.append(f"Cc: {', '.join(entry.cc)}")
+            lines.append(tr("Cc: {addresses}").format(addresses=", ".join(entry.cc)))
         if entry.bcc:
-            lines.append(f"Bcc: {', '.join(entry.bcc)}")
+            lines.append(tr("Bcc: {addresses}").format(addresses=", ".join(entry.bcc)))
         return "\n".join(lines)
     if key == "time":
-        lines = [f"Created {when(entry.created_at)}"]
+        lines = [tr("Created {when}").format(when=when(entry.created_at))]
         if entry.last_attempt_at is not None:
-            lines.append(f"Last attempt {when(entry.last_attempt_at)}")
+            lines.append(tr("Last attempt {when}").format(when=when(entry.last_attempt_at)))
         if entry.sent_at is not None:
-            lines.append(f"Sent {when(entry.sent_at)}")
+            lines.append(tr("Sent {when}").format(when=when(entry.sent_at)))
         return "\n".join(lines)
     if key == "error":
         text = problem(entry)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import N_, ntr, ptr, tr
 from invoicedesk.services import mail_settings, outbox
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import MailState, OutboxEntry
@@ -34,35 +35,46 @@ from invoicedesk.ui.clients.views import ListTable, mirror, shown_elsewhere
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.icons import icon
 from invoicedesk.ui.mail import password
-from invoicedesk.ui.mail.outbox_model import COLUMN, STATE_LABELS, OutboxTableModel
+from invoicedesk.ui.mail.outbox_model import COLUMN, OutboxTableModel, state_label
 from invoicedesk.ui.messages import confirm, report
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.pdf import files
 
 WAITING = (MailState.QUEUED, MailState.SENDING)
 ATTENTION = (MailState.FAILED, MailState.UNKNOWN)
-FILTERS = (
-    ("All mail", ()),
-    ("Waiting", WAITING),
-    ("Needs attention", ATTENTION),
-    ("Sent", (MailState.SENT,)),
-    ("Cancelled", (MailState.CANCELLED,)),
-)
+
+
+def filters() -> tuple[tuple[str, tuple[MailState, ...]], ...]:
+    """The choices of "Show:", in the current language."""
+    return (
+        (tr("All mail"), ()),
+        (ptr("mail", "Waiting"), WAITING),
+        (tr("Needs attention"), ATTENTION),
+        (ptr("mail", "Sent"), (MailState.SENT,)),
+        (ptr("mail", "Cancelled"), (MailState.CANCELLED,)),
+    )
+
+
 RESENDABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN, MailState.CANCELLED,
               MailState.SENT}  # fmt: skip
 CANCELLABLE = {MailState.QUEUED, MailState.FAILED, MailState.UNKNOWN}
-EMPTY = "No mail yet. Send an invoice with “Send by email…” (Ctrl+M) on the Invoices screen."
+EMPTY = N_("No mail yet. Send an invoice with “Send by email…” (Ctrl+M) on the Invoices screen.")
 WIDTHS = {COLUMN["state"]: 11, COLUMN["to"]: 26, COLUMN["invoice"]: 11, COLUMN["time"]: 16,
           COLUMN["attempts"]: 7}  # fmt: skip
 
 
 def status_text(waiting: int, attention: int) -> str:
     """ "3 waiting · 1 needs your attention (unknown/failed)"."""
-    parts = [f"{waiting} waiting"] if waiting else []
+    parts = [ntr("{n} waiting", "{n} waiting", waiting).format(n=waiting)] if waiting else []
     if attention:
-        verb = "needs" if attention == 1 else "need"
-        parts.append(f"{attention} {verb} your attention (unknown/failed)")
-    return " · ".join(parts) or "Nothing waiting to be sent"
+        parts.append(
+            ntr(
+                "{n} needs your attention (unknown/failed)",
+                "{n} need your attention (unknown/failed)",
+                attention,
+            ).format(n=attention)
+        )
+    return " · ".join(parts) or tr("Nothing waiting to be sent")
 
 
 def eml_name(entry: OutboxEntry) -> str:
@@ -82,28 +94,33 @@ class OutboxPage(QWidget):
 
         self.filter = QComboBox()
         self.filter.setObjectName("outbox-filter")
-        for label, states in FILTERS:
+        for label, states in filters():
             self.filter.addItem(label, states)
         self.counts = QLabel()
         self.counts.setObjectName("outbox-counts")
         self.setup_hint = QLabel(
-            "Email is not set up yet — <a href='settings'>open Email Settings…</a>"
+            tr("Email is not set up yet — <a href='settings'>open Email Settings…</a>")
         )
         self.setup_hint.setObjectName("outbox-setup-hint")
         self.setup_hint.linkActivated.connect(lambda _link: self.open_settings())
 
         self.resend_action = self._action(
-            "&Resend", "Send the selected mail again", self.resend, "send"
+            tr("&Resend"), tr("Send the selected mail again"), self.resend, "send"
         )
         self.cancel_action = self._action(
-            "Cancel &mail", "Do not send the selected mail (Del)", self.cancel_selected, "circle-x"
+            tr("Cancel &mail"),
+            tr("Do not send the selected mail (Del)"),
+            self.cancel_selected,
+            "circle-x",
         )
         self.eml_action = self._action(
-            "Open .&eml", "Open the message as it was sent, in your mail program", self.open_eml,
+            tr("Open .&eml"),
+            tr("Open the message as it was sent, in your mail program"),
+            self.open_eml,
             "mail",
         )
         self.refresh_action = self._action(
-            "Re&fresh", "Load the outbox again (F5)", self.refresh, "refresh-cw"
+            tr("Re&fresh"), tr("Load the outbox again (F5)"), self.refresh, "refresh-cw"
         )
         self.new_action = self.resend_action  # what tells whether the window shows our actions
         self.buttons = QWidget()
@@ -115,7 +132,7 @@ class OutboxPage(QWidget):
             buttons.addWidget(button)
 
         self.model = OutboxTableModel(ctx.db, self)
-        self.table = ListTable(EMPTY)
+        self.table = ListTable(tr(EMPTY))
         self.table.setObjectName("outbox-table")
         self.table.setModel(self.model)
         self.table.set_widths(WIDTHS, stretch=(COLUMN["subject"], COLUMN["error"]))
@@ -125,7 +142,7 @@ class OutboxPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(max(self.fontMetrics().height() + 12, 26))
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("&Show:", buddy=self.filter))
+        bar.addWidget(QLabel(tr("&Show:"), buddy=self.filter))
         bar.addWidget(self.filter)
         bar.addSpacing(12)
         bar.addWidget(self.counts, 1)
@@ -143,9 +160,7 @@ class OutboxPage(QWidget):
         ctx.bus.changed.connect(self._on_bus)
         self.refresh()
 
-    def _action(
-        self, text: str, tip: str, slot: Callable[[], None], icon_name: str
-    ) -> QAction:
+    def _action(self, text: str, tip: str, slot: Callable[[], None], icon_name: str) -> QAction:
         action = QAction(icon(icon_name), text, self)
         action.setToolTip(tip)
         action.setStatusTip(tip)
@@ -173,14 +188,16 @@ class OutboxPage(QWidget):
         configured = mail_settings.is_configured(mail_settings.get_account(db))
         self.setup_hint.setVisible(not configured)
         label = self.filter.currentText()
-        self.table.set_placeholder(EMPTY if not states else f"No mail in “{label}”.")
+        self.table.set_placeholder(
+            tr(EMPTY) if not states else tr("No mail in “{filter}”.").format(filter=label)
+        )
         self._update_actions()
 
     def focus_search(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def new_record(self) -> None:
-        self.status_message.emit("Send an invoice by email from the Invoices screen (Ctrl+M)")
+        self.status_message.emit(tr("Send an invoice by email from the Invoices screen (Ctrl+M)"))
 
     def delete_selected(self) -> None:
         self.cancel_selected()
@@ -212,7 +229,7 @@ class OutboxPage(QWidget):
         free = entry is not None and not self._busy  # no change of a mail is under way
         self.resend_action.setEnabled(free and entry.state in RESENDABLE)
         waiting = entry is not None and entry.state is MailState.QUEUED
-        tip = "Send the selected mail now" if waiting else "Send the selected mail again"
+        tip = tr("Send the selected mail now") if waiting else tr("Send the selected mail again")
         self.resend_action.setToolTip(tip)
         self.resend_action.setStatusTip(tip)
         self.cancel_action.setEnabled(free and entry.state in CANCELLABLE)
@@ -231,28 +248,35 @@ class OutboxPage(QWidget):
             return
         what = entry.invoice_number or f"“{entry.subject}”"
         warning = {
-            MailState.UNKNOWN: "It may have arrived already: the connection dropped while it "
-            "was handed over. Check with the recipient before you send it again.",
-            MailState.SENT: "It was sent already; the recipients get it a second time.",
+            MailState.UNKNOWN: tr(
+                "It may have arrived already: the connection dropped while it was handed "
+                "over. Check with the recipient before you send it again."
+            ),
+            MailState.SENT: tr("It was sent already; the recipients get it a second time."),
         }.get(entry.state, "")
         if warning and not confirm(
-            self, "Resend mail", f"Send {what} to {', '.join(entry.to)} again?", "Resend", warning
+            self,
+            tr("Resend mail"),
+            tr("Send {what} to {to} again?").format(what=what, to=", ".join(entry.to)),
+            tr("Resend"),
+            warning,
         ):
             return
         account = mail_settings.get_account(self.ctx.db)
         if not password.ensure(self, account):
-            self.status_message.emit("Not resent: the mail server's password is needed")
+            self.status_message.emit(tr("Not resent: the mail server's password is needed"))
             return
         if entry.state is MailState.QUEUED:
-            now = f"{what} will be sent now"
-            self._change(entry, outbox.send_now, "Send Mail", now, "Not sent")
+            now = tr("{what} will be sent now").format(what=what)
+            self._change(entry, outbox.send_now, tr("Send Mail"), now, tr("Not sent"))
             return
         shown = entry.state
 
         def resend(db: Books, mail_id: int) -> OutboxEntry:
             return outbox.resend(db, mail_id, expected=shown, allow_sent=shown is MailState.SENT)
 
-        self._change(entry, resend, "Resend Mail", f"{what} queued to be sent again", "Not resent")
+        queued = tr("{what} queued to be sent again").format(what=what)
+        self._change(entry, resend, tr("Resend Mail"), queued, tr("Not resent"))
 
     def cancel_selected(self) -> None:
         entry = self.selected()
@@ -261,15 +285,15 @@ class OutboxPage(QWidget):
         what = entry.invoice_number or f"“{entry.subject}”"
         if entry.state is MailState.QUEUED and not confirm(
             self,
-            "Cancel mail",
-            f"Cancel the mail of {what} to {', '.join(entry.to)}?",
-            "Cancel mail",
-            "It will not be sent. You can send it again later with Resend.",
+            tr("Cancel mail"),
+            tr("Cancel the mail of {what} to {to}?").format(what=what, to=", ".join(entry.to)),
+            tr("Cancel mail"),
+            tr("It will not be sent. You can send it again later with Resend."),
             destructive=True,
         ):
             return
-        cancelled = f"Mail of {what} cancelled"
-        self._change(entry, outbox.cancel, "Cancel Mail", cancelled, "Not cancelled")
+        cancelled = tr("Mail of {what} cancelled").format(what=what)
+        self._change(entry, outbox.cancel, tr("Cancel Mail"), cancelled, tr("Not cancelled"))
 
     def _change(
         self, entry: OutboxEntry, call: Callable[[Books, int], OutboxEntry], title: str,
@@ -283,7 +307,7 @@ class OutboxPage(QWidget):
 
         def changed(result: OutboxEntry) -> None:
             self.select(result.id)
-            self.status_message.emit(f"{done} ({STATE_LABELS[result.state].lower()})")
+            self.status_message.emit(f"{done} ({state_label(result.state).lower()})")
 
         self._busy = True
         self._update_actions()  # one change at a time
@@ -305,13 +329,18 @@ class OutboxPage(QWidget):
             content = outbox.eml_bytes(self.ctx.db, entry.id)
             path = files.temp_copy(eml_name(entry), content)
         except (DomainError, OSError) as exc:
-            report(self, "Message not opened", files.error_text(exc))
+            report(self, tr("Message not opened"), files.error_text(exc))
             return
         if not files.open_url(QUrl.fromLocalFile(str(path))):
-            report(self, "Message not opened", f"No program to show .eml files was found. "
-                   f"The file is at {path}.")  # fmt: skip
+            report(
+                self,
+                tr("Message not opened"),
+                tr("No program to show .eml files was found. The file is at {path}.").format(
+                    path=path
+                ),
+            )
             return
-        self.status_message.emit(f"{path.name} opened in your mail program")
+        self.status_message.emit(tr("{name} opened in your mail program").format(name=path.name))
 
     # ------------------------------------------------------------------ events
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from invoicedesk.i18n import tr
 from invoicedesk.services import secrets
 from invoicedesk.services.mail_types import SmtpAccount
 
@@ -27,20 +28,20 @@ def available(account: SmtpAccount) -> bool:
 def ask_password(parent: QWidget | None, account: SmtpAccount) -> str | None:
     """Ask for the password of ``account``; None: cancelled."""
     usable, status = secrets.keyring_status()
-    who = f"{account.username} at {account.host}"
+    who = tr("{user} at {host}").format(user=account.username, host=account.host)
     if usable:
-        text = (
-            f"No password is stored for {who}.\n\nEnter it to send now; it is kept until "
+        text = tr(
+            "No password is stored for {who}.\n\nEnter it to send now; it is kept until "
             "InvoiceDesk quits. To keep it in your system keyring, enter it under "
             "File › Email Settings…"
-        )
+        ).format(who=who)
     else:
-        text = (
-            f"{status}\n\nEnter the password for {who}; it is kept until InvoiceDesk quits "
+        text = tr(
+            "{status}\n\nEnter the password for {who}; it is kept until InvoiceDesk quits "
             "and asked for again next time."
-        )
+        ).format(status=status, who=who)
     value, accepted = QInputDialog.getText(
-        parent, "Email password", text, QLineEdit.EchoMode.Password
+        parent, tr("Email password"), text, QLineEdit.EchoMode.Password
     )
     return value if accepted and value else None
 

@@ -28,6 +28,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import DeliveryReport, MailState, OutboxEntry, SmtpAccount
 from invoicedesk.ui.context import AppContext
@@ -70,12 +71,14 @@ def find_entries(db: Books, ids: Iterable[int]) -> dict[int, OutboxEntry]:
 
 def _recipients(entry: OutboxEntry) -> str:
     shown = ", ".join(entry.to[:2])
-    return shown + (f" and {len(entry.to) - 2} more" if len(entry.to) > 2 else "")
+    if len(entry.to) <= 2:
+        return shown
+    return tr("{addresses} and {n} more").format(addresses=shown, n=len(entry.to) - 2)
 
 
 def _what(entry: OutboxEntry | None) -> str:
     if entry is None:
-        return "a mail"
+        return tr("a mail")
     return entry.invoice_number or f"“{entry.subject}”"
 
 
@@ -85,25 +88,31 @@ def summary(result: RunResult) -> str:
     parts = []
     if len(report.sent) == 1:
         entry = entries.get(report.sent[0])
-        parts.append(f"Sent {_what(entry)}" + (f" to {_recipients(entry)}" if entry else ""))
+        if entry is None:
+            parts.append(tr("Sent {what}").format(what=_what(entry)))
+        else:
+            parts.append(tr("Sent {what} to {to}").format(what=_what(entry), to=_recipients(entry)))
     elif report.sent:
         names = ", ".join(_what(entries.get(i)) for i in report.sent[:4])
-        parts.append(f"Sent {len(report.sent)} mails: {names}" + (" …" if len(report.sent) > 4
-                                                                  else ""))  # fmt: skip
-    for ids, word in ((report.failed, "failed"), (report.unknown, "may not have arrived")):
+        n = len(report.sent)
+        parts.append(
+            ntr("Sent {n} mail: {names}", "Sent {n} mails: {names}", n).format(n=n, names=names)
+            + (" …" if n > 4 else "")
+        )
+    outcomes = (  # the mails, what happened, whether the server's reply explains it
+        (report.failed, ntr("{n} mail failed", "{n} mails failed", len(report.failed)), True),
+        (report.unknown, ntr("{n} mail may not have arrived", "{n} mails may not have arrived",
+                             len(report.unknown)), True),
+        (report.retrying, ntr("{n} mail waits to be tried again",
+                              "{n} mails wait to be tried again", len(report.retrying)), False),
+    )  # fmt: skip
+    for ids, text, with_reply in outcomes:
         if ids:
             entry = entries.get(ids[0])
-            reason = (entry.error or entry.server_reply) if entry else ""
-            noun = "mail" if len(ids) == 1 else "mails"
-            parts.append(f"{len(ids)} {noun} {word}" + (f": {reason}" if reason else ""))
-    if report.retrying:
-        entry = entries.get(report.retrying[0])
-        reason = entry.error if entry else ""
-        noun = "mail waits" if len(report.retrying) == 1 else "mails wait"
-        parts.append(f"{len(report.retrying)} {noun} to be tried again"
-                     + (f": {reason}" if reason else ""))  # fmt: skip
+            reason = (entry.error or (entry.server_reply if with_reply else "")) if entry else ""
+            parts.append(text.format(n=len(ids)) + (f": {reason}" if reason else ""))
     if report.error:
-        parts.append(f"Mail could not be sent: {report.error}")
+        parts.append(tr("Mail could not be sent: {error}").format(error=report.error))
     return " · ".join(parts)
 
 
@@ -155,10 +164,14 @@ class OutboxRunner(QObject):
                 return
             count, due, waiting = counts
             if count:
-                noun = "mail was" if count == 1 else "mails were"
                 self.status_message.emit(
-                    f"{count} {noun} being sent when InvoiceDesk stopped and may not have "
-                    "arrived — check the Outbox"
+                    ntr(
+                        "{n} mail was being sent when InvoiceDesk stopped and may not have "
+                        "arrived — check the Outbox",
+                        "{n} mails were being sent when InvoiceDesk stopped and may not have "
+                        "arrived — check the Outbox",
+                        count,
+                    ).format(n=count)
                 )
                 self._notify("mail", [])
             if self._again or due:  # asked meanwhile, or mail is due: a run now
@@ -169,7 +182,9 @@ class OutboxRunner(QObject):
         def failed(exc: BaseException, _trace: str) -> None:
             self._task = None
             if shiboken6.isValid(self) and not self._stopped:
-                self.status_message.emit(f"The outbox could not be checked: {exc}")
+                self.status_message.emit(
+                    tr("The outbox could not be checked: {error}").format(error=exc)
+                )
                 self.run_now()
 
         self._task = run_task(recover, recovered, failed, pool=long_jobs_pool())
@@ -202,7 +217,9 @@ class OutboxRunner(QObject):
         try:
             due = outbox.due_count(db)
         except Exception as exc:  # noqa: BLE001 - the database went away; say so, stay alive
-            self.status_message.emit(f"The outbox could not be checked: {exc}")
+            self.status_message.emit(
+                tr("The outbox could not be checked: {error}").format(error=exc)
+            )
             return
         if not due:
             self._schedule()
@@ -229,7 +246,7 @@ class OutboxRunner(QObject):
             if self._stopped or not shiboken6.isValid(self):
                 return
             self.status_message.emit(
-                "Mail waits in the Outbox: no password for the mail server was given"
+                tr("Mail waits in the Outbox: no password for the mail server was given")
             )
             self._declined = True
         self._again = False  # a tick during the question: it was answered
@@ -305,7 +322,7 @@ class OutboxRunner(QObject):
         self._task = None
         if not shiboken6.isValid(self):
             return
-        self.status_message.emit(f"The outbox could not be delivered: {exc}")
+        self.status_message.emit(tr("The outbox could not be delivered: {error}").format(error=exc))
         self._notify("mail", [])
         self.ran.emit(None)
         self._next()

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.payments import MoneyMoved, PaymentRow, list_payments, money_moved
@@ -19,22 +20,22 @@ from invoicedesk.ui import formatting
 
 PAGE = 500
 METHOD_LABELS = {
-    PaymentMethod.BANK_TRANSFER: "Bank transfer",
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.CARD: "Card",
-    PaymentMethod.PAYPAL: "PayPal",
-    PaymentMethod.DIRECT_DEBIT: "Direct debit",
-    PaymentMethod.OTHER: "Other",
-    PaymentMethod.CREDIT_NOTE: "Credit note",
-}
+    PaymentMethod.BANK_TRANSFER: N_("Bank transfer"),
+    PaymentMethod.CASH: N_("Cash"),
+    PaymentMethod.CARD: N_("Card"),
+    PaymentMethod.PAYPAL: N_("PayPal"),
+    PaymentMethod.DIRECT_DEBIT: N_("Direct debit"),
+    PaymentMethod.OTHER: N_("Other"),
+    PaymentMethod.CREDIT_NOTE: N_("Credit note"),
+}  # marked: show tr(label)
 COLUMNS = [
-    ("date", "Date"),
-    ("invoice", "Invoice no."),
-    ("client", "Client"),
-    ("amount", "Amount"),
-    ("method", "Method"),
-    ("reference", "Reference"),
-]
+    ("date", N_("Date")),
+    ("invoice", N_("Invoice no.")),
+    ("client", N_("Client")),
+    ("amount", N_("Amount")),
+    ("method", N_("Method")),
+    ("reference", N_("Reference")),
+]  # titles marked: headerData translates them
 # Shown with the amount last, so no left-aligned text runs into its right-aligned figures.
 VISUAL_ORDER = ("date", "invoice", "client", "method", "reference", "amount")
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
@@ -140,7 +141,7 @@ class PaymentTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
+            return tr(COLUMNS[section][1])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_alignment(COLUMNS[section][0]))
         return None
@@ -168,7 +169,7 @@ class PaymentTableModel(QAbstractTableModel):
         if key == "amount":
             return f"{formatting.money(p.amount, row.currency)} {row.currency}"
         if key == "method":
-            return METHOD_LABELS.get(p.method, str(p.method))
+            return tr(METHOD_LABELS.get(p.method, str(p.method)))
         return p.reference
 
 
@@ -180,11 +181,11 @@ def _alignment(key: str) -> Qt.AlignmentFlag:
 def _tooltip(row: PaymentRow, key: str) -> str | None:
     p = row.payment
     if key == "amount" and p.is_overpayment:
-        return "Overpayment: more than was open; the difference is the client's credit"
+        return tr("Overpayment: more than was open; the difference is the client's credit")
     if key == "reference" and p.note:
         return p.note
     if key == "method" and p.credit_note_id is not None:
-        return "Settled by a credit note (remove the credit note to undo it)"
+        return tr("Settled by a credit note (remove the credit note to undo it)")
     if key == "invoice" and row.doc_type == "credit_note":
-        return "A refund on a credit note"
+        return tr("A refund on a credit note")
     return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services import payments
 from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import PaymentMethod
@@ -62,31 +63,37 @@ class PaymentsPage(QWidget):
         self._clients_loaded = False
         self._clients_task: Task | None = None
 
-        self.client = ClientCombo()
-        self.client.setAccessibleName("Filter by client")
+        self.client = ClientCombo(all_text=tr("All clients"))
+        self.client.lineEdit().setPlaceholderText(tr("Type a client's name"))
+        self.client.setAccessibleName(tr("Filter by client"))
         self.method = QComboBox()
-        self.method.addItem("All methods", "")  # never None as data: see delegates.model_data
+        self.method.addItem(tr("All methods"), "")  # never None as data: see delegates.model_data
         for method, label in METHOD_LABELS.items():
-            self.method.addItem(label, method.value)
-        self.method.setAccessibleName("Filter by method")
+            self.method.addItem(tr(label), method.value)
+        self.method.setAccessibleName(tr("Filter by method"))
         self.method.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.method.setMinimumContentsLength(10)
-        self.date_from = AnyDateEdit()
-        self.date_to = AnyDateEdit()
-        self.date_from.setAccessibleName("Paid from")
-        self.date_to.setAccessibleName("Paid until")
-        self.clear_button = QPushButton("Clear filters")
+        # Room for the longest choice ("Alle Zahlungsarten" is longer than "All methods").
+        self.method.setMinimumContentsLength(
+            max(len(self.method.itemText(i)) for i in range(self.method.count()))
+        )
+        # Translators: an empty date limit ("Paid from: Any")
+        self.date_from = AnyDateEdit(any_text=tr("Any"))
+        self.date_to = AnyDateEdit(any_text=tr("Any"))
+        self.date_from.setAccessibleName(tr("Paid from"))
+        self.date_to.setAccessibleName(tr("Paid until"))
+        self.clear_button = QPushButton(tr("Clear filters"))
         self.clear_button.clicked.connect(self.clear_filters)
         bar = QHBoxLayout()
         bar.setSpacing(6)
         bar.addWidget(self.client, 2)  # "All clients" / "All methods" name themselves
         bar.addWidget(self.method)
-        for text, widget in (("Paid &from", self.date_from), ("to", self.date_to)):
+        # Translators: "Paid from [date] to [date]"
+        for text, widget in ((tr("Paid &from"), self.date_from), (tr("to"), self.date_to)):
             label = QLabel(text)
             label.setBuddy(widget)
-            bar.addSpacing(6 if text != "to" else 0)
+            bar.addSpacing(6 if widget is self.date_from else 0)
             bar.addWidget(label)
             bar.addWidget(widget)
         bar.addStretch(1)
@@ -113,13 +120,13 @@ class PaymentsPage(QWidget):
         for visual, key in enumerate(VISUAL_ORDER):
             header.moveSection(header.visualIndex(COLUMN[key]), visual)
 
-        self.record_action = QAction(icon("hand-coins"), "Record &payment…", self)
-        self.record_action.setToolTip("Record money received for an unpaid invoice")
+        self.record_action = QAction(icon("hand-coins"), tr("Record &payment…"), self)
+        self.record_action.setToolTip(tr("Record money received for an unpaid invoice"))
         self.record_action.triggered.connect(self.new_record)
-        self.open_action = QAction(icon("file-text"), "Open &invoice", self)
-        self.open_action.setToolTip("Open the invoice of the selected payment (Enter)")
+        self.open_action = QAction(icon("file-text"), tr("Open &invoice"), self)
+        self.open_action.setToolTip(tr("Open the invoice of the selected payment (Enter)"))
         self.open_action.triggered.connect(self.open_invoice)
-        self.delete_action = QAction(icon("trash-2"), "&Remove payment", self)
+        self.delete_action = QAction(icon("trash-2"), tr("&Remove payment"), self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
@@ -182,7 +189,9 @@ class PaymentsPage(QWidget):
         try:
             self.model.reload(flt)
         except DomainError as exc:
-            self.status_message.emit(f"The payments could not be listed: {exc.message}")
+            self.status_message.emit(
+                tr("The payments could not be listed: {error}").format(error=exc.message)
+            )
             return
         for payment_id in keep:
             row = self.model.row_of(payment_id)
@@ -214,7 +223,7 @@ class PaymentsPage(QWidget):
                 return
             dialog = RecordPaymentDialog(self.ctx, chooser.invoice_id, self, today=self.today)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.accepted.connect(lambda: self.status_message.emit("Payment recorded"))
+            dialog.accepted.connect(lambda: self.status_message.emit(tr("Payment recorded")))
             self.record_dialog = dialog
             dialog.open()
 
@@ -228,22 +237,25 @@ class PaymentsPage(QWidget):
         settled = [r for r in rows if r.payment.credit_note_id is not None]
         if settled:
             self.status_message.emit(
-                "Amounts settled by a credit note go with the credit note — cancel it instead."
+                tr("Amounts settled by a credit note go with the credit note — cancel it instead.")
             )
             return
         if len(rows) == 1:
             p = rows[0].payment
-            what = (
-                f"the payment of {amount_text(p.amount, rows[0].currency)} from "
-                f"{formatting.date(p.date)} on {rows[0].invoice_number}"
+            question = tr("Remove the payment of {amount} from {date} on {invoice}?").format(
+                amount=amount_text(p.amount, rows[0].currency),
+                date=formatting.date(p.date),
+                invoice=rows[0].invoice_number,
             )
         else:
-            what = f"{len(rows)} payments"
+            question = ntr("Remove {n} payment?", "Remove {n} payments?", len(rows)).format(
+                n=len(rows)
+            )
         if not confirm(
             self,
-            "Remove payment",
-            f"Remove {what}?\n\nThe invoice's open amount grows again. This cannot be undone.",
-            "Remove",
+            tr("Remove payment"),
+            question + "\n\n" + tr("The invoice's open amount grows again. This cannot be undone."),
+            tr("Remove"),
             destructive=True,
         ):
             return
@@ -263,19 +275,26 @@ class PaymentsPage(QWidget):
             touched, refused = outcome
             if touched:
                 n = len(touched)
-                self.status_message.emit(f"{n} payment{'' if n == 1 else 's'} removed")
+                self.status_message.emit(
+                    ntr("{n} payment removed", "{n} payments removed", n).format(n=n)
+                )
             if refused:
                 failed = [f"• {labels[payment_id]}: {message}" for payment_id, message in refused]
                 report(
                     self,
-                    "Remove payment",
-                    f"{len(failed)} of {len(rows)} payments could not be removed:\n"
+                    tr("Remove payment"),
+                    ntr(
+                        "{failed} of {n} payment could not be removed:",
+                        "{failed} of {n} payments could not be removed:",
+                        len(rows),
+                    ).format(failed=len(failed), n=len(rows))
+                    + "\n"
                     + "\n".join(failed),
                 )
 
         self.delete_action.setEnabled(False)  # one removal at a time
         Operation(
-            self, self.ctx, "Remove Payment", remove, changes=changed,
+            self, self.ctx, tr("Remove Payment"), remove, changes=changed,
         ).success(removed).finally_(self._selection_changed).run()  # fmt: skip
 
     def selected_rows(self) -> list[PaymentRow]:
@@ -316,7 +335,9 @@ class PaymentsPage(QWidget):
 
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self):
-                self.status_message.emit(f"The client list could not be loaded: {exc}")
+                self.status_message.emit(
+                    tr("The client list could not be loaded: {error}").format(error=exc)
+                )
 
         self._clients_task = run_task(lambda task: client_choices(db), done, failed)
 
@@ -326,9 +347,9 @@ class PaymentsPage(QWidget):
         removable = bool(rows) and all(r.payment.credit_note_id is None for r in rows)
         self.delete_action.setEnabled(removable)
         self.delete_action.setToolTip(
-            "Remove the selected payments (Del)"
+            tr("Remove the selected payments (Del)")
             if removable or not rows
-            else "Settled by a credit note: cancel the credit note instead"
+            else tr("Settled by a credit note: cancel the credit note instead")
         )
 
     def _update_footer(self, *_args: object) -> None:
@@ -338,11 +359,15 @@ class PaymentsPage(QWidget):
             _money_moved_html(currency, moved) for currency, moved in sorted(sums.items())
         )
         if self.model.all_loaded():
-            self.count_label.setText(f"{n:,} payment{'' if n == 1 else 's'}")
-            self.totals_label.setText(f"Total &nbsp;{total}" if sums else "")
+            self.count_label.setText(
+                ntr("{n} payment", "{n} payments", n).format(n=formatting.number(n))
+            )
+            self.totals_label.setText(tr("Total &nbsp;{total}").format(total=total) if sums else "")
         else:
-            self.count_label.setText(f"{n:,} payments shown — scroll down for more")
-            self.totals_label.setText(f"Sum of those shown &nbsp;{total}")
+            self.count_label.setText(
+                tr("{n} payments shown — scroll down for more").format(n=formatting.number(n))
+            )
+            self.totals_label.setText(tr("Sum of those shown &nbsp;{total}").format(total=total))
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -371,7 +396,8 @@ def _money_moved_html(currency: str, moved: MoneyMoved) -> str:
     net = f"<b>{currency}</b>&nbsp; {formatting.money(moved.net, currency)}"
     if not moved.refunded:
         return net
-    return (
-        f"{net} &nbsp;(received {formatting.money(moved.received, currency)}, "
-        f"refunded {formatting.money(moved.refunded, currency)})"
+    return tr("{net} &nbsp;(received {received}, refunded {refunded})").format(
+        net=net,
+        received=formatting.money(moved.received, currency),
+        refunded=formatting.money(moved.refunded, currency),
     )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType, Status
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter, InvoiceRow
 from invoicedesk.ui.context import AppContext
@@ -65,12 +66,14 @@ class PdfTarget:
     @property
     def title(self) -> str:
         """ "Invoice RE-2026-0001", "Credit note draft 12"."""
-        kind = DOC_TYPE_LABELS[self.doc_type]
-        return f"{kind} {self.number}" if self.number else f"{kind} draft {self.id}"
+        kind = tr(DOC_TYPE_LABELS[self.doc_type])
+        if self.number:
+            return f"{kind} {self.number}"
+        return tr("{kind} draft {id}").format(kind=kind, id=self.id)
 
     @property
     def short(self) -> str:
-        return self.number or f"draft {self.id}"
+        return self.number or tr("draft {id}").format(id=self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,24 +96,25 @@ def allowed(targets: Sequence[PdfTarget]) -> dict[str, bool]:
     }
 
 
+# Texts marked here, translated where shown (tr).
 _SPECS = {
-    "preview": ("&Preview PDF", "Show the PDF of the selected invoice (Ctrl+P)"),
-    "save": ("&Save PDF as…", "Save the PDF of the selected invoice to a file"),
-    "open": ("Open P&DF", "Open the PDF in your PDF program (to print it, for example)"),
-    "export": ("E&xport PDFs…", "Save the PDFs of the selected invoices, or of all listed, "
-               "to a folder"),
-    "archive": ("&Archive new version…", "Render the issued invoice again with the current "
-                "layout and keep it as its newest PDF version"),
+    "preview": (N_("&Preview PDF"), N_("Show the PDF of the selected invoice")),  # + shortcut
+    "save": (N_("&Save PDF as…"), N_("Save the PDF of the selected invoice to a file")),
+    "open": (N_("Open P&DF"), N_("Open the PDF in your PDF program (to print it, for example)")),
+    "export": (N_("E&xport PDFs…"), N_("Save the PDFs of the selected invoices, or of all "
+                                       "listed, to a folder")),
+    "archive": (N_("&Archive new version…"), N_("Render the issued invoice again with the "
+                "current layout and keep it as its newest PDF version")),
 }  # fmt: skip
 _WHEN = {
-    "preview": "select one invoice",
-    "save": "select one invoice",
-    "open": "select one invoice",
-    "archive": "select one issued invoice",
+    "preview": N_("select one invoice"),
+    "save": N_("select one invoice"),
+    "open": N_("select one invoice"),
+    "archive": N_("select one issued invoice"),
 }
 _NOTES = {
-    True: "The archived PDF — exactly as stored for this invoice.",
-    False: "Draft preview — not stored. The PDF is archived when the invoice is issued.",
+    True: N_("The archived PDF — exactly as stored for this invoice."),
+    False: N_("Draft preview — not stored. The PDF is archived when the invoice is issued."),
 }
 
 
@@ -145,9 +149,9 @@ class PdfActions(QObject):
         for key, (text, tip) in _SPECS.items():
             if key == "export" and listing is None:
                 continue
-            action = QAction(text, parent)
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
+            action = QAction(tr(text), parent)
+            action.setToolTip(tr(tip))
+            action.setStatusTip(tr(tip))
             action.setObjectName(f"pdf-{key}")
             action.triggered.connect(getattr(self, f"do_{key}"))
             self.by_key[key] = action
@@ -166,8 +170,10 @@ class PdfActions(QObject):
             if action is None:
                 continue
             action.setEnabled(ok and not (key == "archive" and self._archiving))
-            tip = _SPECS[key][1]
-            action.setToolTip(tip if ok or key not in _WHEN else f"{tip} — {_WHEN[key]}")
+            tip = tr(_SPECS[key][1])
+            if key == "preview" and not action.shortcut().isEmpty():  # the list moves it
+                tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            action.setToolTip(tip if ok or key not in _WHEN else f"{tip} — {tr(_WHEN[key])}")
 
     def update(self) -> None:
         self.update_for(self._targets())
@@ -232,20 +238,20 @@ class PdfActions(QObject):
 
         def done(pdf: RenderedPdf) -> None:
             if shiboken6.isValid(dialog):
-                dialog.set_pdf(pdf.filename, pdf.content, _NOTES[pdf.archived])
+                dialog.set_pdf(pdf.filename, pdf.content, tr(_NOTES[pdf.archived]))
 
         def failed(message: str) -> None:
             if shiboken6.isValid(dialog):
-                dialog.show_error(f"The PDF could not be made: {message}")
+                dialog.show_error(tr("The PDF could not be made: {error}").format(error=message))
 
-        self._run("preview", lambda: _pdf_for(db, invoice_id), done, "No preview", failed)
+        self._run("preview", lambda: _pdf_for(db, invoice_id), done, tr("No preview"), failed)
 
     def do_save(self) -> None:
         target = self._one("save")
         if target is None:
             return
         db, invoice_id = self.ctx.db, target.id
-        self._say(f"Preparing the PDF of {target.short}…")
+        self._say(tr("Preparing the PDF of {document}…").format(document=target.short))
 
         def done(pdf: RenderedPdf) -> None:
             path = files.ask_save_path(self._parent, pdf.filename)
@@ -255,28 +261,32 @@ class PdfActions(QObject):
             try:
                 files.write_pdf(path, pdf.content)
             except OSError as exc:
-                report(self._parent, "Not saved", f"The PDF was not saved: {files.error_text(exc)}")
+                report(
+                    self._parent,
+                    tr("Not saved"),
+                    tr("The PDF was not saved: {error}").format(error=files.error_text(exc)),
+                )
                 return
-            self._say(f"{target.title} saved to {path}")
+            self._say(tr("{document} saved to {path}").format(document=target.title, path=path))
 
-        self._run("save", lambda: _pdf_for(db, invoice_id), done, "The PDF was not saved")
+        self._run("save", lambda: _pdf_for(db, invoice_id), done, tr("The PDF was not saved"))
 
     def do_open(self) -> None:
         target = self._one("open")
         if target is None:
             return
         db, invoice_id = self.ctx.db, target.id
-        self._say(f"Opening the PDF of {target.short}…")
+        self._say(tr("Opening the PDF of {document}…").format(document=target.short))
 
         def done(pdf: RenderedPdf) -> None:
             try:
                 files.open_in_viewer(pdf.filename, pdf.content)
             except OSError as exc:
-                report(self._parent, "PDF not opened", files.error_text(exc))
+                report(self._parent, tr("PDF not opened"), files.error_text(exc))
                 return
-            self._say(f"{target.title} opened in your PDF program")
+            self._say(tr("{document} opened in your PDF program").format(document=target.title))
 
-        self._run("open", lambda: _pdf_for(db, invoice_id), done, "The PDF was not opened")
+        self._run("open", lambda: _pdf_for(db, invoice_id), done, tr("The PDF was not opened"))
 
     def do_archive(self) -> None:
         target = self._one("archive")
@@ -284,19 +294,25 @@ class PdfActions(QObject):
             return
         if not confirm(
             self._parent,
-            "Archive new version",
-            f"Archive a new PDF version of {target.title}?\n\nThe PDF is rendered again with "
-            "the current document layout and stored as the newest version; it is the one "
-            "saved, opened and exported from now on. Earlier versions stay in the archive "
-            "unchanged.",
-            "Archive new version",
+            tr("Archive new version"),
+            tr(
+                "Archive a new PDF version of {document}?\n\nThe PDF is rendered again with "
+                "the current document layout and stored as the newest version; it is the one "
+                "saved, opened and exported from now on. Earlier versions stay in the archive "
+                "unchanged."
+            ).format(document=target.title),
+            tr("Archive new version"),
         ):
             return
         invoice_id = target.id
-        failure = "No new version archived"
+        failure = tr("No new version archived")
 
         def done(version: ArchivedVersion) -> None:
-            self._say(f"Version {version.version} of {target.title} archived")
+            self._say(
+                tr("Version {version} of {document} archived").format(
+                    version=version.version, document=target.title
+                )
+            )
 
         def refused(exc: DomainError) -> None:
             message = files.error_text(exc)
@@ -312,10 +328,10 @@ class PdfActions(QObject):
         self._archiving = True
         self.by_key["archive"].setEnabled(False)  # one at a time
         Operation(
-            self._parent, self.ctx, "Archive New Version",
+            self._parent, self.ctx, tr("Archive New Version"),
             lambda db: _archive(db, invoice_id),
             changes=Changes.of(invoice=invoice_id),
-            waiting=f"Archiving a new PDF version of {target.title}…",
+            waiting=tr("Archiving a new PDF version of {document}…").format(document=target.title),
         ).success(done).refused(refused).finally_(ended).run()  # fmt: skip
 
     def do_export(self) -> None:

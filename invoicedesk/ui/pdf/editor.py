@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.pdf.actions import PdfActions, PdfTarget
 from invoicedesk.ui.pdf.versions import ArchivedPdfsPanel
 
@@ -52,13 +53,13 @@ class EditorPdf(QObject):
             menu.insertAction(before, action)
         menu.insertSeparator(before)
 
-        self.preview_button = mirror(self.actions["preview"], "Preview PDF")
+        self.preview_button = mirror(self.actions["preview"], tr("Preview PDF"))
         row = editor.button_row
         row.insertWidget(row.indexOf(editor.close_button), self.preview_button)
 
         self.panel = ArchivedPdfsPanel(editor.ctx, editor)
-        self.panel.add_button(mirror(self.actions["archive"], "Archive new version…"))
-        self.tab = editor.tabs.addTab(self.panel, "Archived &PDFs")
+        self.panel.add_button(mirror(self.actions["archive"], tr("Archive new version…")))
+        self.tab = editor.tabs.addTab(self.panel, tr("Archived &PDFs"))
 
         editor.reloaded.connect(self.update)
         editor.saved.connect(lambda _id: self.update())
@@ -84,7 +85,7 @@ class EditorPdf(QObject):
             self.panel.show_invoice(None, "")
         if targets and not issued:
             self.actions["preview"].setToolTip(
-                "Show the PDF of the draft as last saved, with its DRAFT watermark (Ctrl+P)"
+                tr("Show the PDF of the draft as last saved, with its DRAFT watermark (Ctrl+P)")
             )
 
     def _say(self, message: str) -> None:

@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services.search import row_ids, rows_by_id
 from invoicedesk.ui.context import AppContext
+from invoicedesk.ui.formatting import number
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.pdf import actions, files
 from invoicedesk.ui.pdf.actions import Listing
@@ -43,14 +45,6 @@ from invoicedesk.ui.worker import Task, long_jobs_pool, run_task
 
 MAX_LISTED = 8  # failures named in the summary; the rest are counted
 ERROR_COLOUR = "#c62828"
-
-
-def pdfs(n: int) -> str:
-    return f"{n:,} PDF{'' if n == 1 else 's'}"
-
-
-def invoices(n: int) -> str:
-    return f"{n:,} invoice{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +61,21 @@ class ExportDialog(QDialog):
         self, selected: list[int], listed: list[int], folder: Path, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export PDFs")
+        self.setWindowTitle(tr("Export PDFs"))
         self.setMinimumWidth(520)
         self._selected = selected
         self._listed = listed
-        self.selected_button = QRadioButton(f"The {invoices(len(selected))} &selected")
+        self.selected_button = QRadioButton(
+            ntr("The {n} invoice &selected", "The {n} invoices &selected", len(selected)).format(
+                n=number(len(selected))
+            )
+        )
         self.listed_button = QRadioButton(
-            f"&All {invoices(len(listed))} the list shows (with the current filters)"
+            ntr(
+                "&All {n} invoice the list shows (with the current filters)",
+                "&All {n} invoices the list shows (with the current filters)",
+                len(listed),
+            ).format(n=number(len(listed)))
         )
         self.selected_button.setEnabled(bool(selected))
         self.listed_button.setEnabled(bool(listed))
@@ -87,18 +89,20 @@ class ExportDialog(QDialog):
         self.folder = QLineEdit(str(folder))
         self.folder.setObjectName("folder")
         self.folder.setClearButtonEnabled(True)
-        choose = QPushButton("C&hoose…")
+        choose = QPushButton(tr("C&hoose…"))
         choose.clicked.connect(self._choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(choose)
-        self.print_version = QCheckBox("&Print version (no coloured areas, no logo)")
+        self.print_version = QCheckBox(tr("&Print version (no coloured areas, no logo)"))
         self.print_version.setToolTip(
-            "For printing on your own letterhead or in black and white; not archived"
+            tr("For printing on your own letterhead or in black and white; not archived")
         )
         hint = QLabel(
-            "Files already in the folder are kept: a new file of the same name\n"
-            "gets a number, e.g. “Invoice_RE-2026-0001 (2).pdf”."
+            tr(
+                "Files already in the folder are kept: a new file of the same name\n"
+                "gets a number, e.g. “Invoice_RE-2026-0001 (2).pdf”."
+            )
         )
         hint.setEnabled(False)
         self.error = QLabel()
@@ -115,8 +119,8 @@ class ExportDialog(QDialog):
         which = QVBoxLayout()
         which.addWidget(self.selected_button)
         which.addWidget(self.listed_button)
-        form.addRow("Invoices:", which)
-        folder_label = QLabel("&Folder:")
+        form.addRow(tr("Invoices:"), which)
+        folder_label = QLabel(tr("&Folder:"))
         folder_label.setBuddy(self.folder)  # a row of a layout gets no buddy by itself
         form.addRow(folder_label, folder_row)
         form.addRow("", self.print_version)
@@ -136,13 +140,13 @@ class ExportDialog(QDialog):
     def _update(self) -> None:
         n = len(self.ids())
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(f"&Export {pdfs(n)}")
+        ok.setText(ntr("&Export {n} PDF", "&Export {n} PDFs", n).format(n=number(n)))
         ok.setEnabled(n > 0 and bool(self.folder.text().strip()))
         self.error.clear()
 
     def _choose_folder(self) -> None:
         start = Path(self.folder.text().strip() or Path.home())
-        chosen = files.ask_folder(self, "Export PDFs to", start)
+        chosen = files.ask_folder(self, tr("Export PDFs to"), start)
         if chosen is not None:
             self.folder.setText(str(chosen))
 
@@ -151,7 +155,9 @@ class ExportDialog(QDialog):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.error.setText(f"The folder cannot be used: {files.error_text(exc)}")
+            self.error.setText(
+                tr("The folder cannot be used: {error}").format(error=files.error_text(exc))
+            )
             return
         self.folder.setText(str(folder))
         super().accept()
@@ -191,18 +197,31 @@ def summary(outcome: ExportOutcome, folder: Path) -> tuple[str, str]:
     """The summary's headline and its details (failures), in sentences."""
     n, total = len(outcome.written), outcome.total
     if outcome.cancelled:
-        text = f"Export cancelled: {pdfs(n)} of {total:,} written to {folder}."
+        text = ntr(
+            "Export cancelled: {n} PDF of {total} written to {folder}.",
+            "Export cancelled: {n} PDFs of {total} written to {folder}.",
+            n,
+        )
     elif n == total:
-        text = f"Exported {pdfs(n)} to {folder}."
+        text = ntr("Exported {n} PDF to {folder}.", "Exported {n} PDFs to {folder}.", n)
     else:
-        text = f"Exported {pdfs(n)} of {total:,} to {folder}."
+        text = ntr(
+            "Exported {n} PDF of {total} to {folder}.",
+            "Exported {n} PDFs of {total} to {folder}.",
+            n,
+        )
+    text = text.format(n=number(n), total=number(total), folder=folder)
     lines = []
     if outcome.failed:
         count = len(outcome.failed)
-        lines.append(f"{invoices(count).capitalize()} could not be exported:")
+        lines.append(
+            ntr(
+                "{n} invoice could not be exported:", "{n} invoices could not be exported:", count
+            ).format(n=number(count))
+        )
         lines += [f"• {name}: {message}" for name, message in outcome.failed[:MAX_LISTED]]
         if count > MAX_LISTED:
-            lines.append(f"• … and {count - MAX_LISTED} more")
+            lines.append(tr("• … and {n} more").format(n=number(count - MAX_LISTED)))
     return text, "\n".join(lines)
 
 
@@ -242,7 +261,11 @@ class ExportRun(QObject):
         def failed(exc: BaseException, _trace: str) -> None:
             self.task = None
             if shiboken6.isValid(self):
-                actions.report(self._parent, "Export PDFs", f"The list could not be read: {exc}")
+                actions.report(
+                    self._parent,
+                    tr("Export PDFs"),
+                    tr("The list could not be read: {error}").format(error=exc),
+                )
                 self.finished.emit()
 
         self.task = run_task(listed, done, failed)
@@ -260,8 +283,14 @@ class ExportRun(QObject):
         from invoicedesk.services.pdf_export import export_pdfs
 
         db, jobs, total = self.ctx.db, self.jobs, len(choice.ids)
-        progress = QProgressDialog(f"Exporting {pdfs(total)}…", "Cancel", 0, total, self._parent)
-        progress.setWindowTitle("Export PDFs")
+        progress = QProgressDialog(
+            ntr("Exporting {n} PDF…", "Exporting {n} PDFs…", total).format(n=number(total)),
+            tr("Cancel"),
+            0,
+            total,
+            self._parent,
+        )
+        progress.setWindowTitle(tr("Export PDFs"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         progress.setAutoClose(False)
@@ -283,7 +312,8 @@ class ExportRun(QObject):
             if result.failed:
                 rows = rows_by_id(db, [invoice_id for invoice_id, _ in result.failed])
                 names = {row.id: display_number(row) for row in rows}
-            failed = [(names.get(i, f"Invoice {i}"), message) for i, message in result.failed]
+            unnamed = tr("Invoice {id}")
+            failed = [(names.get(i, unnamed.format(id=i)), message) for i, message in result.failed]
             return ExportOutcome(list(result.written), failed, result.cancelled, total)
 
         def done(outcome: ExportOutcome) -> None:
@@ -291,7 +321,7 @@ class ExportRun(QObject):
 
         def failed(exc: BaseException, _trace: str) -> None:
             self._finish(
-                ExportOutcome(failed=[("Export", files.error_text(exc))], total=total),
+                ExportOutcome(failed=[(tr("Export"), files.error_text(exc))], total=total),
                 choice.folder,
             )
 
@@ -305,7 +335,11 @@ class ExportRun(QObject):
             shown[0] = done_count
             self.progressed.emit(done_count, total)
             if shiboken6.isValid(progress) and not progress.wasCanceled():
-                progress.setLabelText(f"Exported {done_count:,} of {pdfs(total)}…")
+                progress.setLabelText(
+                    ntr(
+                        "Exported {done} of {n} PDF…", "Exported {done} of {n} PDFs…", total
+                    ).format(done=number(done_count), n=number(total))
+                )
                 progress.setValue(done_count)
 
         def cancel() -> None:
@@ -313,14 +347,18 @@ class ExportRun(QObject):
                 return
             self.task.cancel()
             if shiboken6.isValid(progress):
-                progress.setLabelText("Cancelling — finishing the PDFs under way…")
+                progress.setLabelText(tr("Cancelling — finishing the PDFs under way…"))
                 progress.setCancelButton(None)
                 progress.setRange(0, 0)  # busy until the pool has stopped
                 progress.show()
 
         self.task = run_task(work, done, failed, step, pool=long_jobs_pool())
         progress.canceled.connect(cancel)
-        self.status_message.emit(f"Exporting {pdfs(total)} to {choice.folder}…")
+        self.status_message.emit(
+            ntr("Exporting {n} PDF to {folder}…", "Exporting {n} PDFs to {folder}…", total).format(
+                n=number(total), folder=choice.folder
+            )
+        )
         self.started.emit()
 
     def _finish(self, outcome: ExportOutcome, folder: Path) -> None:
@@ -342,11 +380,11 @@ def show_summary(
 ) -> QMessageBox:
     """The summary, shown without blocking; "Open folder" shows the files."""
     icon = QMessageBox.Icon.Warning if details else QMessageBox.Icon.Information
-    box = QMessageBox(icon, "Export PDFs", text, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(icon, tr("Export PDFs"), text, QMessageBox.StandardButton.NoButton, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setInformativeText(details)
     if offer_folder:
-        open_button = box.addButton("&Open folder", QMessageBox.ButtonRole.ActionRole)
+        open_button = box.addButton(tr("&Open folder"), QMessageBox.ButtonRole.ActionRole)
         open_button.clicked.connect(lambda: files.open_folder(folder))
     close = box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(close)

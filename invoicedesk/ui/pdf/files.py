@@ -15,9 +15,11 @@ from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from invoicedesk.i18n import N_, tr
+
 SAVE_FOLDER_KEY = "pdf/save_folder"
 EXPORT_FOLDER_KEY = "pdf/export_folder"
-PDF_FILTER = "PDF documents (*.pdf)"
+PDF_FILTER = N_("PDF documents (*.pdf)")  # marked: tr(PDF_FILTER)
 
 _temp_dir: tempfile.TemporaryDirectory[str] | None = None
 
@@ -48,7 +50,9 @@ def remember_folder(key: str, folder: Path) -> None:
 def ask_save_path(parent: QWidget | None, filename: str) -> Path | None:
     """Ask where to save ``filename`` (starting in the folder used last); None: cancelled."""
     suggestion = remembered_folder(SAVE_FOLDER_KEY) / filename
-    chosen, _filter = QFileDialog.getSaveFileName(parent, "Save PDF", str(suggestion), PDF_FILTER)
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent, tr("Save PDF"), str(suggestion), tr(PDF_FILTER)
+    )
     if not chosen:
         return None
     path = Path(chosen)
@@ -96,7 +100,9 @@ def open_in_viewer(filename: str, content: bytes) -> Path:
     """Show ``content`` in the system's PDF viewer; raises OSError when that fails."""
     path = temp_copy(filename, content)
     if not open_url(QUrl.fromLocalFile(str(path))):
-        raise OSError(f"No program to show PDF files was found. The file is at {path}.")
+        raise OSError(
+            tr("No program to show PDF files was found. The file is at {path}.").format(path=path)
+        )
     return path
 
 
@@ -115,4 +121,4 @@ def error_text(exc: BaseException) -> str:
         return f"{exc.strerror}{where}"
     if isinstance(exc, OSError):
         return str(exc)
-    return f"unexpected error ({type(exc).__name__}: {exc})"
+    return tr("unexpected error ({error})").format(error=f"{type(exc).__name__}: {exc}")

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.pdf import files, raster
 from invoicedesk.ui.pdf.raster import (
     GAP,
@@ -233,7 +234,7 @@ class PdfView(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.scroll_area.setAccessibleName("PDF pages")
+        self.scroll_area.setAccessibleName(tr("PDF pages"))
         self.scroll_area.installEventFilter(self)
         self.scroll_area.viewport().installEventFilter(self)
         self.setFocusProxy(self.scroll_area)
@@ -256,17 +257,17 @@ class PdfView(QWidget):
             signal.connect(self._schedule_fill)  # not _filler.start: that takes an interval
 
         self.fit_button = self._tool(
-            "Fit page" if fit_page else "Fit width",
-            "Zoom to show whole pages" if fit_page else "Zoom to fit the page width",
+            tr("Fit page") if fit_page else tr("Fit width"),
+            tr("Zoom to show whole pages") if fit_page else tr("Zoom to fit the page width"),
             checkable=True,
         )
         self.fit_button.setChecked(True)
         self.fit_button.clicked.connect(self.fit)
-        self.actual_button = self._tool("100 %", "Actual size (Ctrl+0)")
+        self.actual_button = self._tool("100 %", tr("Actual size (Ctrl+0)"))
         self.actual_button.clicked.connect(lambda: self.set_zoom(1.0))
-        self.out_button = self._tool("−", "Zoom out (Ctrl+minus, Ctrl+wheel)")
+        self.out_button = self._tool("−", tr("Zoom out (Ctrl+minus, Ctrl+wheel)"))
         self.out_button.clicked.connect(self.zoom_out)
-        self.in_button = self._tool("+", "Zoom in (Ctrl+plus, Ctrl+wheel)")
+        self.in_button = self._tool("+", tr("Zoom in (Ctrl+plus, Ctrl+wheel)"))
         self.in_button.clicked.connect(self.zoom_in)
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoom")
@@ -309,7 +310,7 @@ class PdfView(QWidget):
         """Show ``content`` (the pages follow when rasterised; old pages stay until then)."""
         self._content = content
         if self.canvas.page_count() == 0:
-            self.canvas.set_message("Rendering the PDF…")
+            self.canvas.set_message(tr("Rendering the PDF…"))
         self._request()
 
     def set_message(self, text: str) -> None:
@@ -503,7 +504,9 @@ class PdfView(QWidget):
             page = count  # scrolled to the end: the last page, however short
         else:
             page = self.canvas.page_at(bar.value() + self.scroll_area.viewport().height() // 3) + 1
-        self.page_label.setText(f"Page {page} of {count}" if count else "")
+        self.page_label.setText(
+            tr("Page {page} of {count}").format(page=page, count=count) if count else ""
+        )
         if page != self._page:
             self._page = page
             self.page_changed.emit(page, count)
@@ -576,24 +579,26 @@ class PdfPreviewDialog(QDialog):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{title} — Preview")
+        self.setWindowTitle(tr("{title} — Preview").format(title=title))
         self.setObjectName("pdf-preview")
         self.setSizeGripEnabled(True)
         screen = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(min(860, screen.width() - 40), min(980, screen.height() - 40))
         self.filename = ""
         self.view = PdfView()
-        self.view.set_message("Rendering the PDF…")
+        self.view.set_message(tr("Rendering the PDF…"))
         self.note = QLabel()
         self.note.setObjectName("note")
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setWordWrap(True)  # never wider than the room the buttons leave
         self.note.setMinimumWidth(120)
-        self.save_button = QPushButton("&Save as…")
-        self.save_button.setToolTip("Save this PDF to a file")
+        self.save_button = QPushButton(tr("&Save as…"))
+        self.save_button.setToolTip(tr("Save this PDF to a file"))
         self.save_button.clicked.connect(self.save_as)
-        self.open_button = QPushButton("&Open in PDF viewer")
-        self.open_button.setToolTip("Show this PDF in your PDF program (to print it, for example)")
+        self.open_button = QPushButton(tr("&Open in PDF viewer"))
+        self.open_button.setToolTip(
+            tr("Show this PDF in your PDF program (to print it, for example)")
+        )
         self.open_button.clicked.connect(self.open_externally)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -640,9 +645,9 @@ class PdfPreviewDialog(QDialog):
         try:
             files.write_pdf(path, content)
         except OSError as exc:
-            self.note.setText(f"Not saved: {files.error_text(exc)}")
+            self.note.setText(tr("Not saved: {error}").format(error=files.error_text(exc)))
             return
-        self.note.setText(f"Saved to {path}")
+        self.note.setText(tr("Saved to {path}").format(path=path))
         self.saved.emit(str(path))
 
     def open_externally(self) -> None:

@@ -25,6 +25,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QSize, QSizeF, Signal
 from PySide6.QtGui import QImage
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.worker import Task, run_task
 
 if TYPE_CHECKING:
@@ -295,6 +296,6 @@ class Rasteriser(QObject):
                 self.salvaged.emit(partial)
             return
         if error is not None:
-            self.failed.emit(f"The PDF could not be shown: {error}")
+            self.failed.emit(tr("The PDF could not be shown: {error}").format(error=error))
         else:
             self.done.emit(result)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services import pdfs
 from invoicedesk.services.pdfs import ArchivedVersion
 from invoicedesk.ui import formatting
@@ -44,8 +45,9 @@ from invoicedesk.ui.worker import run_task
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 VersionRole = Qt.ItemDataRole.UserRole + 1  # the row's ArchivedVersion
-KIND_LABELS = {"invoice_pdf": "Invoice", "cancellation_pdf": "Cancellation notice"}
-TEMPLATE_LABELS = {"classic": "Classic", "modern": "Modern"}
+# Marked: shown with tr().
+KIND_LABELS = {"invoice_pdf": N_("Invoice"), "cancellation_pdf": N_("Cancellation notice")}
+TEMPLATE_LABELS = {"classic": N_("Classic"), "modern": N_("Modern")}
 SHORT_SHA = 12
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -60,7 +62,7 @@ def created(value: dt.datetime) -> str:
 
 
 class VersionsModel(QAbstractTableModel):
-    COLUMNS = ("Version", "Kind", "Created", "Size", "Template", "SHA-256")
+    COLUMNS = (N_("Version"), N_("Kind"), N_("Created"), N_("Size"), N_("Template"), "SHA-256")
     RIGHT = frozenset({0, 3})
 
     def __init__(self, parent: Any = None) -> None:
@@ -74,10 +76,10 @@ class VersionsModel(QAbstractTableModel):
         self._texts = [
             (
                 str(v.version),
-                KIND_LABELS.get(v.kind, v.kind.replace("_", " ")),
+                tr(KIND_LABELS[v.kind]) if v.kind in KIND_LABELS else v.kind.replace("_", " "),
                 created(v.created_at),
                 file_size(v.size),
-                TEMPLATE_LABELS.get(v.template, v.template),
+                tr(TEMPLATE_LABELS[v.template]) if v.template in TEMPLATE_LABELS else v.template,
                 v.sha256[:SHORT_SHA],
             )
             for v in self._versions
@@ -99,7 +101,7 @@ class VersionsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return tr(self.COLUMNS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if section in self.RIGHT else _LEFT)
         return None
@@ -117,7 +119,8 @@ class VersionsModel(QAbstractTableModel):
             if column == 5:
                 return f"SHA-256 {version.sha256}"
             if column == 3:
-                return f"{format_decimal(version.size, locale=formatting.user_locale())} bytes"
+                size = format_decimal(version.size, locale=formatting.user_locale())
+                return ntr("{size} byte", "{size} bytes", version.size).format(size=size)
             return version.filename
         if role == Qt.ItemDataRole.FontRole and column == 5:
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -152,7 +155,7 @@ class ArchivedPdfsPanel(QWidget):
         self.model = VersionsModel(self)
         self.table = _VersionsTable()
         self.table.setObjectName("archived-pdfs")
-        self.table.setAccessibleName("Archived PDFs")
+        self.table.setAccessibleName(tr("Archived PDFs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -166,22 +169,25 @@ class ArchivedPdfsPanel(QWidget):
         self.table.doubleClicked.connect(lambda index: self.preview_version(index.row()))
         self.table.activated_row.connect(self.preview_version)
         self.hint = QLabel(
-            "Version 1 was stored when the invoice was issued. A new version is rendered with "
-            "the current layout; earlier versions are never changed."
+            tr(
+                "Version 1 was stored when the invoice was issued. A new version is rendered "
+                "with the current layout; earlier versions are never changed."
+            )
         )
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)  # the quiet text colour
-        self.preview_button = QPushButton("Pre&view version")
+        self.preview_button = QPushButton(tr("Pre&view version"))
         self.preview_button.clicked.connect(lambda: self.preview_version(self._current_row()))
-        self.save_button = QPushButton("Sa&ve version as…")
+        self.save_button = QPushButton(tr("Sa&ve version as…"))
         self.save_button.clicked.connect(lambda: self.save_version(self._current_row()))
         self.buttons = QHBoxLayout()
-        self.buttons.addWidget(self.hint, 1)
+        self.buttons.addStretch(1)
         self.buttons.addWidget(self.preview_button)
         self.buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint)  # a row of its own: beside the buttons it was cut at 1024 px
         layout.addLayout(self.buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -228,7 +234,11 @@ class ArchivedPdfsPanel(QWidget):
         def failed(exc: BaseException, _trace: str) -> None:
             if current():
                 self._loading = False
-                self.hint.setText(f"The archived PDFs could not be listed: {files.error_text(exc)}")
+                self.hint.setText(
+                    tr("The archived PDFs could not be listed: {error}").format(
+                        error=files.error_text(exc)
+                    )
+                )
                 self.loaded.emit()
 
         run_task(lambda _task: pdfs.list_versions(db, invoice_id), done, failed)
@@ -265,8 +275,11 @@ class ArchivedPdfsPanel(QWidget):
         run_task(lambda _task: pdfs.version_content(db, version.id), delivered, refused)
 
     def version_title(self, version: ArchivedVersion) -> str:
-        what = "cancellation notice" if version.kind == "cancellation_pdf" else "version"
-        return f"{self.title}, {what} {version.version}"
+        if version.kind == "cancellation_pdf":
+            text = tr("{document}, cancellation notice {version}")
+        else:
+            text = tr("{document}, version {version}")
+        return text.format(document=self.title, version=version.version)
 
     def preview_version(self, row: int) -> None:
         """Show exactly the stored bytes of the version in ``row``."""
@@ -275,10 +288,11 @@ class ArchivedPdfsPanel(QWidget):
             return
         dialog = open_preview(self.window(), self.version_title(version))
         self.preview_dialog = dialog
-        template = TEMPLATE_LABELS.get(version.template, version.template)
-        note = (
-            f"Archived {created(version.created_at)} · {template} template · "
-            f"SHA-256 {version.sha256[:SHORT_SHA]}…"
+        template = TEMPLATE_LABELS.get(version.template)
+        note = tr("Archived {when} · {template} template · SHA-256 {sha}…").format(
+            when=created(version.created_at),
+            template=tr(template) if template else version.template,
+            sha=version.sha256[:SHORT_SHA],
         )
 
         def done(content: bytes) -> None:
@@ -287,7 +301,9 @@ class ArchivedPdfsPanel(QWidget):
 
         def failed(message: str) -> None:
             if shiboken6.isValid(dialog):
-                dialog.show_error(f"The stored PDF could not be read: {message}")
+                dialog.show_error(
+                    tr("The stored PDF could not be read: {error}").format(error=message)
+                )
 
         self._fetch(version, done, failed)
 
@@ -303,9 +319,17 @@ class ArchivedPdfsPanel(QWidget):
             try:
                 files.write_pdf(path, content)
             except OSError as exc:
-                actions.report(self, "Not saved", f"The PDF was not saved: {files.error_text(exc)}")
+                actions.report(
+                    self,
+                    tr("Not saved"),
+                    tr("The PDF was not saved: {error}").format(error=files.error_text(exc)),
+                )
 
         def failed(message: str) -> None:
-            actions.report(self, "Not saved", f"The stored PDF could not be read: {message}")
+            actions.report(
+                self,
+                tr("Not saved"),
+                tr("The stored PDF could not be read: {error}").format(error=message),
+            )
 
         self._fetch(version, done, failed)

@@ -9,6 +9,7 @@ from babel.numbers import format_percent
 from PySide6.QtGui import QColor, QFont
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.products import ProductView, list_products
 from invoicedesk.services.settings import get_company
@@ -19,15 +20,15 @@ from invoicedesk.ui.widgets.decimal_edit import format_user_decimal
 PAGE = 500
 
 TAX_CATEGORY_LABELS = {
-    TaxCategory.STANDARD: "Standard rate",
-    TaxCategory.ZERO: "Zero rate",
-    TaxCategory.EXEMPT: "Exempt from VAT",
-    TaxCategory.REVERSE_CHARGE: "Reverse charge (the client pays the VAT)",
-    TaxCategory.INTRA_EU: "Intra-EU supply (VAT-free)",
-    TaxCategory.EXPORT: "Export outside the EU (VAT-free)",
-    TaxCategory.OUTSIDE_SCOPE: "Outside the scope of VAT",
-}
-BASIS_LABELS = {PriceBasis.NET: "Net", PriceBasis.GROSS: "Gross"}
+    TaxCategory.STANDARD: N_("Standard rate"),
+    TaxCategory.ZERO: N_("Zero rate"),
+    TaxCategory.EXEMPT: N_("Exempt from VAT"),
+    TaxCategory.REVERSE_CHARGE: N_("Reverse charge (the client pays the VAT)"),
+    TaxCategory.INTRA_EU: N_("Intra-EU supply (VAT-free)"),
+    TaxCategory.EXPORT: N_("Export outside the EU (VAT-free)"),
+    TaxCategory.OUTSIDE_SCOPE: N_("Outside the scope of VAT"),
+}  # marked: show tr(label); the list shows the part before " ("
+BASIS_LABELS = {PriceBasis.NET: N_("Net"), PriceBasis.GROSS: N_("Gross")}
 
 
 def price_text(value: Decimal) -> str:
@@ -47,7 +48,7 @@ def tax_text(product: ProductView) -> str:
     rate = rate_text(product.data.tax_rate)
     if category in (TaxCategory.STANDARD, TaxCategory.ZERO):
         return rate
-    return f"{rate} · {TAX_CATEGORY_LABELS[category].split(' (')[0]}"
+    return f"{rate} · {tr(TAX_CATEGORY_LABELS[category]).split(' (')[0]}"
 
 
 class ProductTableModel(RowTableModel[ProductView]):
@@ -56,31 +57,34 @@ class ProductTableModel(RowTableModel[ProductView]):
     def __init__(self, db: Books, parent: Any = None) -> None:
         super().__init__(
             [
-                Column("number", "Number", lambda p: p.number),
+                Column("number", tr("Number"), lambda p: p.number),
                 Column(
-                    "name", "Name", lambda p: p.name, tooltip=lambda p: p.data.description or p.name
+                    "name",
+                    tr("Name"),
+                    lambda p: p.name,
+                    tooltip=lambda p: p.data.description or p.name,
                 ),
-                Column("unit", "Unit", lambda p: p.data.unit),
+                Column("unit", tr("Unit"), lambda p: p.data.unit),
                 Column(
                     "tax_rate",
-                    "Tax rate",
+                    tr("Tax rate"),
                     tax_text,
                     sort_key=lambda p: (p.data.tax_rate, p.data.tax_category),
-                    tooltip=lambda p: TAX_CATEGORY_LABELS[TaxCategory(p.data.tax_category)],
+                    tooltip=lambda p: tr(TAX_CATEGORY_LABELS[TaxCategory(p.data.tax_category)]),
                 ),
                 Column(
                     "basis",
-                    "Price is",
-                    lambda p: BASIS_LABELS[PriceBasis(p.data.price_basis)],
+                    tr("Price is"),
+                    lambda p: tr(BASIS_LABELS[PriceBasis(p.data.price_basis)]),
                     tooltip=lambda p: (
-                        "The price includes VAT"
+                        tr("The price includes VAT")
                         if p.data.price_basis == PriceBasis.GROSS
-                        else "VAT is added to the price"
+                        else tr("VAT is added to the price")
                     ),
                 ),
                 Column(
                     "unit_price",
-                    "Unit price",
+                    tr("Unit price"),
                     lambda p: f"{price_text(p.data.unit_price)} {self._currency}",
                     sort_key=lambda p: p.data.unit_price,
                     right=True,

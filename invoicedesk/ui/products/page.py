@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services.products import ProductView, archive_product, remove_product
 from invoicedesk.services.search import InvoiceFilter, count_invoices
+from invoicedesk.ui import formatting
 from invoicedesk.ui.clients.views import ArrowDownToTable, CatalogPage, ListTable, mirror
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.icons import icon
@@ -27,7 +29,7 @@ from invoicedesk.ui.products.product_dialog import ProductDialog
 
 SEARCH_DELAY_MS = 250
 RELOAD_KINDS = {"product", "settings"}
-EMPTY = "No products yet. Create one with “New product…”."
+EMPTY = N_("No products yet. Create one with “New product…”.")  # marked: tr(EMPTY)
 
 
 class ProductsPage(CatalogPage):
@@ -41,23 +43,23 @@ class ProductsPage(CatalogPage):
         self._stale = False
         self._busy = False  # a delete or restore runs on the write worker
 
-        self.search = QLineEdit(placeholderText="Search number, name or description")
+        self.search = QLineEdit(placeholderText=tr("Search number, name or description"))
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Filters as you type (Ctrl+F)")
-        self.show_archived = QCheckBox("Show &archived")
-        self.new_action = QAction(icon("package-plus"), "&New product…", self)
-        self.new_action.setToolTip("Create a product or service (Ctrl+Shift+N)")
+        self.search.setToolTip(tr("Filters as you type (Ctrl+F)"))
+        self.show_archived = QCheckBox(tr("Show &archived"))
+        self.new_action = QAction(icon("package-plus"), tr("&New product…"), self)
+        self.new_action.setToolTip(tr("Create a product or service (Ctrl+Shift+N)"))
         self.new_action.triggered.connect(self.new_record)
         # No mnemonic: Alt+E is the Edit menu.
-        self.edit_action = QAction(icon("pencil"), "Edit product…", self)
-        self.edit_action.setToolTip("Open the selected product (Enter or double-click)")
+        self.edit_action = QAction(icon("pencil"), tr("Edit product…"), self)
+        self.edit_action.setToolTip(tr("Open the selected product (Enter or double-click)"))
         self.edit_action.triggered.connect(self.open_selected)
-        self.restore_action = QAction(icon("rotate-ccw"), "Rest&ore", self)
-        self.restore_action.setToolTip("Bring the archived product back into pickers")
+        self.restore_action = QAction(icon("rotate-ccw"), tr("Rest&ore"), self)
+        self.restore_action.setToolTip(tr("Bring the archived product back into pickers"))
         self.restore_action.triggered.connect(self.restore_selected)
-        self.delete_action = QAction(icon("trash-2"), "&Delete", self)
+        self.delete_action = QAction(icon("trash-2"), tr("&Delete"), self)
         self.delete_action.setToolTip(
-            "Delete the selected product, or archive it if invoices use it (Del)"
+            tr("Delete the selected product, or archive it if invoices use it (Del)")
         )
         self.delete_action.triggered.connect(self.delete_selected)
         self.buttons = QWidget()
@@ -69,7 +71,7 @@ class ProductsPage(CatalogPage):
             buttons.addWidget(button)
 
         self.model = ProductTableModel(ctx.db, self)
-        self.table = ListTable(EMPTY)
+        self.table = ListTable(tr(EMPTY))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
@@ -113,7 +115,7 @@ class ProductsPage(CatalogPage):
         if keep is not None:
             self.select_product(keep.id)
         searched = self.search.text().strip()
-        self.table.set_placeholder("No product matches the search." if searched else EMPTY)
+        self.table.set_placeholder(tr("No product matches the search.") if searched else tr(EMPTY))
         self._update_buttons()
 
     def _filter_changed(self) -> None:
@@ -121,8 +123,11 @@ class ProductsPage(CatalogPage):
         self.refresh()
         count = self.model.rowCount()
         searched = self.search.text().strip()
-        what = f"{count:,} product" + ("" if count == 1 else "s")
-        self.status_message.emit(what + (f" match “{searched}”" if searched else ""))
+        if searched:
+            what = ntr("{n} product matches “{search}”", "{n} products match “{search}”", count)
+        else:
+            what = ntr("{n} product", "{n} products", count)
+        self.status_message.emit(what.format(n=formatting.number(count), search=searched))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -136,7 +141,11 @@ class ProductsPage(CatalogPage):
             self.search.clear()
             self.refresh()
         self.select_product(dialog.saved.id)
-        self.status_message.emit(f"Product {dialog.saved.number} {dialog.saved.name} created")
+        self.status_message.emit(
+            tr("Product {number} {name} created").format(
+                number=dialog.saved.number, name=dialog.saved.name
+            )
+        )
         self.table.setFocus()
 
     def open_selected(self) -> None:
@@ -146,7 +155,7 @@ class ProductsPage(CatalogPage):
         dialog = ProductDialog(self.ctx, product.id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.select_product(product.id)
-            self.status_message.emit(f"Product {product.number} saved")
+            self.status_message.emit(tr("Product {number} saved").format(number=product.number))
         self.table.setFocus()
 
     def delete_selected(self) -> None:
@@ -155,33 +164,40 @@ class ProductsPage(CatalogPage):
         if self._busy:
             return  # the Del key reaches here with the action disabled
         if product is None:
-            self.status_message.emit("Select a product first")
+            self.status_message.emit(tr("Select a product first"))
             return
         label = f"{product.number} {product.name}"
         used = count_invoices(self.ctx.db, InvoiceFilter(product_id=product.id))
         if used and product.archived:
             self.status_message.emit(
-                f"Product {product.number} is used on invoices and stays archived"
+                tr("Product {number} is used on invoices and stays archived").format(
+                    number=product.number
+                )
             )
             return
         if used:
-            noun = "invoice" if used == 1 else "invoices"
             asked = confirm(
                 self,
-                "Archive product",
-                f"Product {label} is used on {used:,} {noun} and cannot be deleted.",
-                "Archive",
-                "Archive it instead? It is no longer offered for new invoices; the invoices "
-                "keep it, and you can restore it with “Show archived”.",
+                tr("Archive product"),
+                ntr(
+                    "Product {product} is used on {n} invoice and cannot be deleted.",
+                    "Product {product} is used on {n} invoices and cannot be deleted.",
+                    used,
+                ).format(product=label, n=formatting.number(used)),
+                tr("Archive"),
+                tr(
+                    "Archive it instead? It is no longer offered for new invoices; the "
+                    "invoices keep it, and you can restore it with “Show archived”."
+                ),
                 destructive=True,
             )
         else:
             asked = confirm(
                 self,
-                "Delete product",
-                f"Delete product {label}?",
-                "Delete",
-                "This cannot be undone.",
+                tr("Delete product"),
+                tr("Delete product {product}?").format(product=label),
+                tr("Delete"),
+                tr("This cannot be undone."),
                 destructive=True,
             )
         if not asked:
@@ -190,14 +206,16 @@ class ProductsPage(CatalogPage):
         def removed(outcome: str) -> None:
             if outcome == "archived":
                 self.status_message.emit(
-                    f"Product {product.number} is used on invoices and was archived"
+                    tr("Product {number} is used on invoices and was archived").format(
+                        number=product.number
+                    )
                 )
             else:
-                self.status_message.emit(f"Product {label} deleted")
+                self.status_message.emit(tr("Product {product} deleted").format(product=label))
 
         self._set_busy(True)
         Operation(
-            self, self.ctx, "Delete Product",
+            self, self.ctx, tr("Delete Product"),
             lambda db: remove_product(db, product.id),
             changes=Changes.of(product=product.id),
         ).success(removed).refused(self._say).finally_(self._change_ended).run()  # fmt: skip
@@ -219,11 +237,13 @@ class ProductsPage(CatalogPage):
             return
         self._set_busy(True)
         Operation(
-            self, self.ctx, "Restore Product",
+            self, self.ctx, tr("Restore Product"),
             lambda db: archive_product(db, product.id, archived=False),
             changes=Changes.of(product=product.id),
         ).success(
-            lambda _view: self.status_message.emit(f"Product {product.number} restored")
+            lambda _view: self.status_message.emit(
+                tr("Product {number} restored").format(number=product.number)
+            )
         ).refused(self._say).finally_(self._change_ended).run()  # fmt: skip
 
     # ------------------------------------------------------------------ selection

@@ -36,6 +36,7 @@ from invoicedesk.ui.settings.forms import (
     BankFields,
     CompanyFields,
     DefaultsFields,
+    DocumentTextsFields,
     FieldForm,
     LogoPicker,
     NumberingFields,
@@ -88,11 +89,12 @@ class SettingsDialog(QDialog):
         )
         self.numbering = NumberingFields(form, values["number_patterns"])
         form = self._add_page(
-            tr("Documents"), tr("The logo and the look of invoices and credit notes.")
+            tr("Documents"), tr("The logo, the look and the texts new invoices start with.")
         )
         self.logo = LogoPicker(settings_service.get_logo(ctx.db))
         form.form.addRow(tr("Logo:"), self.logo)
         form.form.addRow("", _button_row(tr("La&yout and colours…"), open_layout))
+        self.texts = DocumentTextsFields(form, values)
         form = self._add_page(tr("Email"), tr("The account invoices are sent from, and the texts."))
         form.form.addRow(tr("Account:"), _button_row(tr("Email &account…"), open_mail_account))
         form.form.addRow(tr("Texts:"), _button_row(tr("Email &templates…"), open_mail_templates))
@@ -170,7 +172,11 @@ class SettingsDialog(QDialog):
             return
         self.bank.prefill_holder(self.company.form.fields["name"].text())
         company = company_data(self.company, self.bank, self.defaults.currency_code())
-        values = {**self.defaults.values(), "number_patterns": self.numbering.values()}
+        values = {
+            **self.defaults.values(),
+            "number_patterns": self.numbering.values(),
+            "document_texts": self.texts.values(),
+        }
         logo = self.logo.logo
         self._set_saving(True)
         Operation(
@@ -188,6 +194,10 @@ class SettingsDialog(QDialog):
 
     def _refused(self, exc: DomainError) -> None:
         """Show the refusal on the page of its field (the Company page when no form has it)."""
+        if "document_texts" in (exc.field or ""):
+            self.nav.setCurrentRow(self.forms.index(self.texts.form))
+            self.texts.show_error(exc)
+            return
         owner = next((f for f in self.forms if f.owns(exc)), self.forms[0])
         self.nav.setCurrentRow(self.forms.index(owner))
         owner.show_error(exc)

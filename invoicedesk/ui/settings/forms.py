@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,11 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import DEFAULT_PATTERNS, format_number, validate_pattern
 from invoicedesk.i18n import N_, ntr, tr
+from invoicedesk.services.document_texts import (
+    TEXT_LANGUAGES,
+    default_document_texts,
+    texts_of,
+)
 from invoicedesk.services.settings import CompanyData
 from invoicedesk.ui.clients.address_editor import country_combo, select_data
 
@@ -264,6 +271,66 @@ class NumberingFields:
 
     def values(self) -> dict[str, str]:
         return {key: self.form.fields[key].text().strip() for key in self.keys}
+
+
+class DocumentTextsFields:
+    """The title, intro and note new documents start with, one tab per document language,
+    each with Restore Defaults."""
+
+    def __init__(self, form: FieldForm, values: dict[str, object]) -> None:
+        self.form = form
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("document-texts")
+        self.edits: dict[str, tuple[QLineEdit, QPlainTextEdit, QPlainTextEdit]] = {}
+        for language in TEXT_LANGUAGES:
+            texts = texts_of(values, language)
+            page = QWidget()
+            rows = QFormLayout(page)
+            title = QLineEdit(texts.title)
+            intro = QPlainTextEdit(texts.intro)
+            note = QPlainTextEdit(texts.note)
+            for edit in (intro, note):
+                edit.setTabChangesFocus(True)  # Tab leaves the text, as in every other field
+                edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
+            rows.addRow(tr("Titl&e:"), title)
+            rows.addRow(tr("&Intro:"), intro)
+            rows.addRow(tr("&Note:"), note)
+            restore = QPushButton(tr("&Restore Defaults"))
+            restore.clicked.connect(lambda _c=False, lang=language: self.restore(lang))
+            row = QHBoxLayout()
+            row.addWidget(restore)
+            row.addStretch(1)
+            rows.addRow("", row)
+            self.edits[language] = (title, intro, note)
+            self.tabs.addTab(page, tr(dict(DOCUMENT_LANGUAGES)[language]))
+        form.form.addRow(tr("Texts of new documents:"), self.tabs)
+
+    def restore(self, language: str) -> None:
+        title, intro, note = self.edits[language]
+        texts = default_document_texts(language)
+        title.setText(texts.title)
+        intro.setPlainText(texts.intro)
+        note.setPlainText(texts.note)
+
+    def values(self) -> dict[str, dict[str, str]]:
+        return {
+            language: {"title": t.text().strip(), "intro": i.toPlainText().strip(),
+                       "note": n.toPlainText().strip()}
+            for language, (t, i, n) in self.edits.items()
+        }  # fmt: skip
+
+    def show_error(self, exc: DomainError) -> bool:
+        """A refused text ("settings.document_texts.de.intro"): its tab, marked."""
+        parts = (exc.field or "").split(".")
+        language = next((p for p in parts if p in self.edits), "")
+        if language:
+            self.tabs.setCurrentIndex(list(self.edits).index(language))
+            which = {"title": 0, "intro": 1, "note": 2}.get(parts[-1])
+            if which is not None:
+                widget = self.edits[language][which]
+                widget.setStyleSheet(ERROR_STYLE)
+                widget.setFocus()
+        return self.form.show_error(exc)
 
 
 class LogoPicker(QWidget):

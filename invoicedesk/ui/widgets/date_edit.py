@@ -48,10 +48,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QToolTip, QWidget
 
+from invoicedesk.i18n import N_, tr
 from invoicedesk.ui.formatting import user_locale
 
 INVALID_RED = "#d32f2f"
-_FIELD_WORDS = {"d": "day", "M": "month", "y": "year"}
+_FIELD_WORDS = {"d": N_("day"), "M": N_("month"), "y": N_("year")}  # marked: tr(word)
 _ISO_ORDER = ("y", "M", "d")
 
 
@@ -74,7 +75,7 @@ class DateFormat:
 
     def example(self, year: int) -> str:
         """A typing example whose day cannot pass for a month, and the fields' order."""
-        words = self.separator.join(_FIELD_WORDS[f] for f in self.order)
+        words = self.separator.join(tr(_FIELD_WORDS[f]) for f in self.order)
         return f"{self.format(dt.date(year, 11, 15))} ({words})"
 
 
@@ -143,7 +144,9 @@ def parse_date(
     except ValueError:
         iso = format_date(dt.date(year_now, 11, 15), format="yyyy-MM-dd", locale=fmt.locale)
         raise DateProblem(
-            f"“{text.strip()}” is no date — type it like {fmt.example(year_now)} or {iso}"
+            tr("“{text}” is no date — type it like {example} or {iso}").format(
+                text=text.strip(), example=fmt.example(year_now), iso=iso
+            )
         ) from None
 
 
@@ -207,13 +210,17 @@ class DateEdit(QLineEdit):
         self.calendar_action = self.addAction(
             calendar_icon(colour), QLineEdit.ActionPosition.TrailingPosition
         )
-        self.calendar_action.setToolTip("Calendar (F4)")
+        self.calendar_action.setToolTip(tr("Calendar (F4)"))
         self.calendar_action.triggered.connect(self.open_calendar)
         year = dt.date.today().year
-        hint = f"Type a date like {self._format.example(year)}"
-        if empty_text is not None:
-            hint += f", or leave it empty for “{empty_text}”"
-        self.setToolTip(f"{hint}. F4 or Alt+Down opens a calendar; Up/Down step the date.")
+        example = self._format.example(year)
+        if empty_text is None:
+            hint = tr("Type a date like {example}.").format(example=example)
+        else:
+            hint = tr("Type a date like {example}, or leave it empty for “{empty}”.").format(
+                example=example, empty=empty_text
+            )
+        self.setToolTip(hint + " " + tr("F4 or Alt+Down opens a calendar; Up/Down step the date."))
         self.textEdited.connect(self._on_edited)
 
     # ------------------------------------------------------------------ value
@@ -260,7 +267,11 @@ class DateEdit(QLineEdit):
     def _parse(self, text: str) -> dt.date | None:
         value = parse_date(text, self._format.locale)
         if value is None and self._empty_text is None:
-            raise DateProblem(f"Enter a date, e.g. {self._format.example(dt.date.today().year)}")
+            raise DateProblem(
+                tr("Enter a date, e.g. {example}").format(
+                    example=self._format.example(dt.date.today().year)
+                )
+            )
         return value
 
     def _take(self, value: dt.date | None) -> None:

@@ -13,6 +13,7 @@ from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol,
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.formatting import user_locale
 
 
@@ -32,7 +33,7 @@ def parse_user_decimal(text: str, locale: str | None = None) -> Decimal | None:
             return Decimal(text.replace(",", "."))
         except InvalidOperation:
             pass
-    raise ValueError(f"'{text}' is not a number")
+    raise ValueError(tr("'{text}' is not a number").format(text=text))
 
 
 def format_user_decimal(value: Decimal | None, places: int | None = None) -> str:
@@ -95,5 +96,8 @@ class DecimalEdit(QLineEdit):
 
     def _mark(self, valid: bool) -> None:
         self.setProperty("invalid", not valid)
-        self.setToolTip("" if valid else "Enter a number, e.g. 12.50")
+        example = format_user_decimal(Decimal("12.50"), 2)
+        self.setToolTip(
+            "" if valid else tr("Enter a number, e.g. {example}").format(example=example)
+        )
         self.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #c62828; }")
