@@ -82,6 +82,29 @@ def _check_translations(app: QApplication, say: Callable[[str], None]) -> None:
     say("translations: German catalogues (InvoiceDesk, Qt)")
 
 
+def _check_printing(window: MainWindow, invoice_id: int, say: Callable[[str], None]) -> None:
+    """File › Print's path, into a PDF file instead of a printer (QtPrintSupport, the
+    archived PDF, pypdfium2's rasteriser)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from invoicedesk.ui.pdf.printing import print_invoice
+
+    with tempfile.TemporaryDirectory(prefix="invoicedesk-self-check-print-") as folder:
+        target = Path(folder) / "printed.pdf"
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        outcome: list[str] = []
+        job = print_invoice(window, window.ctx, invoice_id, printer=printer)
+        job.finished.connect(outcome.append)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while not outcome and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if not outcome or job.printed_pages < 1 or not target.is_file():
+            raise CheckFailed(f"printing did not finish: {outcome[-1] if outcome else 'no end'}")
+        say(f"printing: {job.printed_pages} page(s) to a PDF printer")
+
+
 def _check_window(db: Books, settings: QSettings, say: Callable[[str], None]) -> None:
     window = MainWindow(db, settings=settings)
     try:
@@ -104,6 +127,7 @@ def _check_window(db: Books, settings: QSettings, say: Callable[[str], None]) ->
                 raise CheckFailed(f"the editor did not load invoice {rows[0].number}")
             say(f"editor: invoice {rows[0].number or rows[0].id} loaded")
             editor.close()
+            _check_printing(window, rows[0].id, say)
         else:
             say("editor: no invoice in this database to open (skipped)")
     finally:
