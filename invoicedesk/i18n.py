@@ -67,11 +67,16 @@ def set_language(language: str) -> str:
     catalogue falls back to English. Returns the language in use ("en" or "de")."""
     global _translation, _language
     code = (language or SOURCE_LANGUAGE).replace("-", "_").split("_")[0].lower()
-    data = _catalogue(code) if code != SOURCE_LANGUAGE else None
-    if data is None:
+    catalogues = _catalogues(code) if code != SOURCE_LANGUAGE else []
+    if not catalogues:
         _translation, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
-    else:
-        _translation, _language = gettext.GNUTranslations(io.BytesIO(data)), code
+        return _language
+    # One catalogue per area of the code (scripts/i18n.py): chained, the first that
+    # knows a string translates it.
+    first, *rest = (gettext.GNUTranslations(io.BytesIO(data)) for data in catalogues)
+    for more in rest:
+        first.add_fallback(more)
+    _translation, _language = first, code
     return _language
 
 
@@ -94,9 +99,12 @@ def language_from_environment(environ: dict[str, str] | None = None) -> str:
     return ""
 
 
-def _catalogue(code: str) -> bytes | None:
-    """The compiled catalogue of ``code`` (resources/locale), or None when not shipped."""
+def _catalogues(code: str) -> list[bytes]:
+    """The compiled catalogues of ``code`` (resources/locale/<code>/LC_MESSAGES/*.mo)."""
     from invoicedesk.assets import resource
 
-    item = resource("locale", code, "LC_MESSAGES", f"{DOMAIN}.mo")
-    return item.read_bytes() if item.is_file() else None
+    folder = resource("locale", code, "LC_MESSAGES")
+    if not folder.is_dir():
+        return []
+    return [item.read_bytes() for item in sorted(folder.iterdir(), key=lambda i: i.name)
+            if item.name.endswith(".mo")]  # fmt: skip

@@ -5,11 +5,13 @@
     python scripts/i18n.py check     # exit 1 when a string lacks a translation or a .mo is stale
 
 Sources: every module of ``invoicedesk`` (``tr``, ``ntr``, ``ptr``, ``N_``; see
-``invoicedesk/i18n.py``). Catalogues: ``resources/locale/<lang>/LC_MESSAGES/invoicedesk.po``
-with the compiled ``.mo`` beside it (committed: a wheel or the frozen app needs no build
-step). The suite runs ``check`` (tests/test_translations.py): a string added without its
-German translation fails CI. Workflow: write the string with ``tr()``, run ``update``,
-translate the new entries in the .po (Poedit, or any editor), run ``compile``.
+``invoicedesk/i18n.py``). Catalogues: ``resources/locale/<lang>/LC_MESSAGES/<area>.po``, one
+per area of the code (``AREAS``: cli, services, editor, invoices, and invoicedesk for the
+rest of the app), with the compiled ``.mo`` beside each (committed: a wheel or the frozen
+app needs no build step). The suite runs ``check`` (tests/test_translations.py): a string
+added without its German translation fails CI. Workflow: write the string with ``tr()``,
+run ``update``, translate the new entries in the area's .po (Poedit, or any editor), run
+``compile``; ``check --area editor`` checks one catalogue.
 """
 
 from __future__ import annotations
@@ -28,33 +30,54 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "invoicedesk"
 LOCALE = ROOT / "resources" / "locale"
-DOMAIN = "invoicedesk"
 LANGUAGES = ("de",)
 KEYWORDS = {"tr": None, "ntr": (1, 2), "ptr": ((1, "c"), 2), "N_": None}
+# One catalogue per area of the code, so the areas can be translated side by side; a string
+# used in two areas is in both. A module belongs to the first area whose prefix it has.
+AREAS: dict[str, tuple[str, ...]] = {
+    "cli": ("invoicedesk/cli/",),
+    "services": ("invoicedesk/services/", "invoicedesk/core/", "invoicedesk/pdf/",
+                 "invoicedesk/db/", "invoicedesk/config.py", "invoicedesk/logs.py"),
+    "editor": ("invoicedesk/ui/invoice_editor/", "invoicedesk/ui/payments/record_dialog.py",
+               "invoicedesk/ui/payments/chooser.py", "invoicedesk/ui/clients/client_dialog.py",
+               "invoicedesk/ui/clients/address_editor.py",
+               "invoicedesk/ui/products/product_dialog.py"),
+    "invoices": ("invoicedesk/ui/invoices/", "invoicedesk/ui/mail/compose_dialog.py",
+                 "invoicedesk/ui/mail/settings_dialog.py",
+                 "invoicedesk/ui/mail/templates_dialog.py",
+                 "invoicedesk/ui/backups_dialog.py", "invoicedesk/ui/pdf/layout_dialog.py",
+                 "invoicedesk/ui/pdf/printing.py"),
+    "invoicedesk": ("invoicedesk/",),  # the rest of the app
+}  # fmt: skip
 
 
-def template() -> Catalog:
-    """Every string the sources mark, with where it is used."""
-    catalog = Catalog(project="InvoiceDesk", domain=DOMAIN, charset="utf-8")
+def area_of(path: str) -> str:
+    return next(area for area, prefixes in AREAS.items() if path.startswith(prefixes))
+
+
+def templates() -> dict[str, Catalog]:
+    """Every string the sources mark, per area, with where it is used."""
+    found = {area: Catalog(project="InvoiceDesk", domain=area, charset="utf-8") for area in AREAS}
     for filename, lineno, message, comments, context in extract_from_dir(
         str(SOURCES), method_map=[("**.py", "python")], keywords=KEYWORDS,
         comment_tags=("Translators:",), strip_comment_tags=True,
     ):  # fmt: skip
-        catalog.add(message, None, [(f"invoicedesk/{filename}", lineno)],
-                    auto_comments=comments, context=context)  # fmt: skip
-    return catalog
+        path = f"invoicedesk/{filename}"
+        found[area_of(path)].add(message, None, [(path, lineno)], auto_comments=comments,
+                                 context=context)  # fmt: skip
+    return found
 
 
-def po_path(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, area: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / f"{area}.po"
 
 
-def read_catalog(language: str) -> Catalog:
-    path = po_path(language)
+def read_catalog(language: str, area: str = "invoicedesk") -> Catalog:
+    path = po_path(language, area)
     if not path.exists():
-        return Catalog(locale=language, domain=DOMAIN, project="InvoiceDesk")
+        return Catalog(locale=language, domain=area, project="InvoiceDesk")
     with path.open("rb") as handle:
-        return read_po(handle, locale=language, domain=DOMAIN)
+        return read_po(handle, locale=language, domain=area)
 
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
@@ -70,18 +93,39 @@ def compiled(catalog: Catalog) -> bytes:
 
 
 def update() -> None:
-    pot = template()
+    """Merge each area's strings into its catalogue; a string new to an area takes the
+    translation another area already has (moving a module keeps its translations)."""
+    pots = templates()
     for language in LANGUAGES:
-        catalog = read_catalog(language)
-        catalog.update(pot, no_fuzzy_matching=False)
-        write_catalog(catalog, po_path(language))
-        print(f"{po_path(language).relative_to(ROOT)}: {len(catalog)} strings, "
-              f"{sum(1 for _m in untranslated(catalog, pot))} to translate")  # fmt: skip
+        catalogs = {area: read_catalog(language, area) for area in AREAS}
+        known = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.string
+                 for c in catalogs.values() for m in c if m.id and m.string and not m.fuzzy}
+        for area, catalog in catalogs.items():
+            catalog.update(pots[area], no_fuzzy_matching=True)
+            for message in catalog:
+                key = (message.id if isinstance(message.id, str) else message.id[0],
+                       message.context)  # fmt: skip
+                if message.id and not any(_strings(message)) and key in known:
+                    message.string = known[key]
+            catalog.obsolete.clear()
+            if len(catalog) or po_path(language, area).exists():
+                write_catalog(catalog, po_path(language, area))
+                todo = sum(1 for _m in untranslated(catalog, pots[area]))
+                print(f"{po_path(language, area).relative_to(ROOT)}: {len(catalog)} strings, "
+                      f"{todo} to translate")  # fmt: skip
 
 
 def compile_all() -> None:
     for language in LANGUAGES:
-        po_path(language).with_suffix(".mo").write_bytes(compiled(read_catalog(language)))
+        for area in AREAS:
+            if po_path(language, area).exists():
+                po_path(language, area).with_suffix(".mo").write_bytes(
+                    compiled(read_catalog(language, area))
+                )
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
 def untranslated(catalog: Catalog, pot: Catalog) -> Iterator[Message]:
@@ -90,40 +134,41 @@ def untranslated(catalog: Catalog, pot: Catalog) -> Iterator[Message]:
         if not message.id:
             continue
         found = catalog.get(message.id, message.context)
-        strings = (
-            (found.string if isinstance(found.string, tuple) else (found.string,)) if found else ()
-        )
-        if found is None or found.fuzzy or not all(strings):
+        if found is None or found.fuzzy or not all(_strings(found)):
             yield message
 
 
-def problems() -> list[str]:
+def problems(areas: tuple[str, ...] = tuple(AREAS)) -> list[str]:
     """What ``check`` reports: untranslated strings and stale compiled catalogues."""
-    pot = template()
+    pots = templates()
     found = []
     for language in LANGUAGES:
-        catalog = read_catalog(language)
-        for message in untranslated(catalog, pot):
-            where = ", ".join(f"{f}:{n}" for f, n in message.locations[:2])
-            found.append(f"{language}: no translation for {message.id!r} ({where})")
-        mo = po_path(language).with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != compiled(catalog):
-            found.append(
-                f"{language}: {mo.relative_to(ROOT)} is stale; run scripts/i18n.py compile"
-            )
+        for area in areas:
+            catalog = read_catalog(language, area)
+            for message in untranslated(catalog, pots[area]):
+                where = ", ".join(f"{f}:{n}" for f, n in message.locations[:2])
+                found.append(f"{language}/{area}: no translation for {message.id!r} ({where})")
+            mo = po_path(language, area).with_suffix(".mo")
+            if len(pots[area]) and (not mo.exists() or mo.read_bytes() != compiled(catalog)):
+                found.append(
+                    f"{language}: {mo.relative_to(ROOT)} is stale; run scripts/i18n.py compile"
+                )
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("update", "compile", "check"))
-    command = parser.parse_args().command
+    parser.add_argument("--area", choices=tuple(AREAS), action="append",
+                        help="check only these catalogues (default: all)")  # fmt: skip
+    arguments = parser.parse_args()
+    command = arguments.command
     if command == "update":
         update()
     elif command == "compile":
         compile_all()
     else:
-        found = problems()
+        found = problems(tuple(arguments.area or AREAS))
         for line in found:
             print(line)
         return 1 if found else 0

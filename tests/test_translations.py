@@ -90,9 +90,8 @@ def _english_only() -> set[str]:
     """The English source strings whose German differs (one of them on screen in a German
     program is a string that missed the catalogue); without mnemonics."""
     tool = _tool()
-    catalog = tool.read_catalog("de")
     english, german = set(), set()
-    for message in catalog:
+    for message in (m for area in tool.AREAS for m in tool.read_catalog("de", area)):
         if not message.id or isinstance(message.id, tuple):
             continue
         german.add(str(message.string).replace("&", ""))

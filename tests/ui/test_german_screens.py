@@ -44,7 +44,8 @@ def english_patterns() -> list[re.Pattern[str]]:
     """Every English source string (singular and plural) whose German differs, as a
     pattern: placeholders match any text, mnemonics are ignored."""
     patterns = []
-    for message in _tool().read_catalog("de"):
+    tool = _tool()
+    for message in (m for area in tool.AREAS for m in tool.read_catalog("de", area)):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
