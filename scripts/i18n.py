@@ -17,7 +17,9 @@ run ``update``, translate the new entries in the area's .po (Poedit, or any edit
 from __future__ import annotations
 
 import argparse
+import ast
 import io
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,12 +34,19 @@ SOURCES = ROOT / "invoicedesk"
 LOCALE = ROOT / "resources" / "locale"
 LANGUAGES = ("de",)
 KEYWORDS = {"tr": None, "ntr": (1, 2), "ptr": ((1, "c"), 2), "N_": None}
+# The error classes take their English template first: it goes into the catalogue of the
+# areas whose errors are converted to templates (the others' errors are still f-strings).
+# While converting an area, add it for yourself: I18N_ERROR_AREAS=services,core.
+ERROR_KEYWORDS = {"DomainError": None, "NotFoundError": None, "ConflictError": None,
+                  "PdfLayoutError": None}  # fmt: skip
+ERROR_AREAS: tuple[str, ...] = ()
 # One catalogue per area of the code, so the areas can be translated side by side; a string
 # used in two areas is in both. A module belongs to the first area whose prefix it has.
 AREAS: dict[str, tuple[str, ...]] = {
     "cli": ("invoicedesk/cli/",),
-    "services": ("invoicedesk/services/", "invoicedesk/core/", "invoicedesk/pdf/",
-                 "invoicedesk/db/", "invoicedesk/config.py", "invoicedesk/logs.py"),
+    "core": ("invoicedesk/core/", "invoicedesk/pdf/", "invoicedesk/db/",
+             "invoicedesk/config.py", "invoicedesk/logs.py"),
+    "services": ("invoicedesk/services/",),
     "editor": ("invoicedesk/ui/invoice_editor/", "invoicedesk/ui/payments/record_dialog.py",
                "invoicedesk/ui/payments/chooser.py", "invoicedesk/ui/clients/client_dialog.py",
                "invoicedesk/ui/clients/address_editor.py",
@@ -58,14 +67,42 @@ def area_of(path: str) -> str:
 def templates() -> dict[str, Catalog]:
     """Every string the sources mark, per area, with where it is used."""
     found = {area: Catalog(project="InvoiceDesk", domain=area, charset="utf-8") for area in AREAS}
+    error_areas = set(ERROR_AREAS) | set(filter(None, os.environ.get("I18N_ERROR_AREAS",
+                                                                    "").split(",")))  # fmt: skip
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(SOURCES), method_map=[("**.py", "python")], keywords=KEYWORDS,
+        str(SOURCES), method_map=[("**.py", "python")], keywords={**KEYWORDS, **ERROR_KEYWORDS},
         comment_tags=("Translators:",), strip_comment_tags=True,
     ):  # fmt: skip
         path = f"invoicedesk/{filename}"
-        found[area_of(path)].add(message, None, [(path, lineno)], auto_comments=comments,
-                                 context=context)  # fmt: skip
+        area = area_of(path)
+        if funcname_of(path, lineno) in ERROR_KEYWORDS and area not in error_areas:
+            continue
+        found[area].add(message, None, [(path, lineno)], auto_comments=comments,
+                        context=context)  # fmt: skip
     return found
+
+
+def funcname_of(path: str, lineno: int) -> str:
+    """The error class whose call spans ``lineno`` ("" when none): which keyword found it."""
+    return _error_lines(path).get(lineno, "")
+
+
+_ERROR_LINE_CACHE: dict[str, dict[int, str]] = {}
+
+
+def _error_lines(path: str) -> dict[int, str]:
+    """Every line inside a call of an error class → that class's name, per file."""
+    if path not in _ERROR_LINE_CACHE:
+        names: dict[int, str] = {}
+        for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ERROR_KEYWORDS:
+                    for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                        names.setdefault(line, name)
+        _ERROR_LINE_CACHE[path] = names
+    return _ERROR_LINE_CACHE[path]
 
 
 def po_path(language: str, area: str) -> Path:
