@@ -91,15 +91,17 @@ _ERROR_LINE_CACHE: dict[str, dict[int, str]] = {}
 
 
 def _error_lines(path: str) -> dict[int, str]:
-    """Every line inside a call of an error class → that class's name, per file."""
+    """Every line of an error class's template argument → the class's name, per file."""
     if path not in _ERROR_LINE_CACHE:
         names: dict[int, str] = {}
         for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                if name in ERROR_KEYWORDS:
-                    for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                first = node.args[0] if node.args else None
+                # The template itself (not a tr() call passed as the message).
+                if name in ERROR_KEYWORDS and first is not None and not isinstance(first, ast.Call):
+                    for line in range(first.lineno, (first.end_lineno or first.lineno) + 1):
                         names.setdefault(line, name)
         _ERROR_LINE_CACHE[path] = names
     return _ERROR_LINE_CACHE[path]
@@ -135,8 +137,12 @@ def update() -> None:
     pots = templates()
     for language in LANGUAGES:
         catalogs = {area: read_catalog(language, area) for area in AREAS}
-        known = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.string
-                 for c in catalogs.values() for m in c if m.id and m.string and not m.fuzzy}
+        known = {
+            (m.id if isinstance(m.id, str) else m.id[0], m.context): m.string
+            for c in catalogs.values()
+            for m in c
+            if m.id and m.string and not m.fuzzy
+        }
         for area, catalog in catalogs.items():
             catalog.update(pots[area], no_fuzzy_matching=True)
             for message in catalog:
