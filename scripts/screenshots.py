@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Screenshots of InvoiceDesk's main screens, made offscreen from a fresh demo database.
 
-    python scripts/screenshots.py [--out docs/screenshots]
+    python scripts/screenshots.py [--out docs/screenshots]          # every language and size
+    python scripts/screenshots.py --language de --size 1024x700    # one of them
 
-A demo database (25 clients, 200 invoices, seed 1, up to today) is created in a
-temporary folder and shown in the main window at 1280×800, with its window
-settings in a temporary ini file (your own settings are never read or changed).
-Each screen is saved once its background loads have finished:
+Without ``--language``/``--size`` the script runs itself once per language (English,
+German) and window size (1024×700, the smallest supported; 1600×1000), each in a fresh
+process, into ``<out>/<language>-<width>x<height>/``. A demo database (25 clients, 200
+invoices, seed 1, up to today) is created in a temporary folder and shown in the main
+window at that size, with its window settings in a temporary ini file (your own settings
+are never read or changed). Each screen is saved once its background loads have finished:
 
     invoices.png        the invoice list
     clients.png         the client list with the selected client's documents
@@ -40,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # works from a checkout, installed or not
 
-SIZE = (1280, 800)
+SIZE = (1280, 800)  # set by --size
+LANGUAGES = ("en", "de")
+SIZES = ("1024x700", "1600x1000")
 TIMEOUT_S = 30.0
 DEMO = {"clients": 25, "invoices": 200, "seed": 1}
 
@@ -53,11 +58,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=ROOT / "docs" / "screenshots",
         help="folder for the PNG files (default: docs/screenshots)",
     )
+    parser.add_argument("--language", choices=LANGUAGES, help="one language (default: all)")
+    parser.add_argument("--size", help="one window size, e.g. 1024x700 (default: all)")
     return parser.parse_args(argv)
 
 
+def run_all(out: Path) -> int:
+    """Every language and size, each in a process of its own (the language is chosen once
+    per process, as in the app)."""
+    import subprocess
+
+    for language in LANGUAGES:
+        for size in SIZES:
+            folder = out / f"{language}-{size}"
+            command = [sys.executable, __file__, "--language", language, "--size", size,
+                       "--out", str(folder)]  # fmt: skip
+            if subprocess.run(command, check=False).returncode:
+                return 1
+    return 0
+
+
+def use_language(language: str) -> None:
+    """The program in ``language``: texts, Qt's own texts, dates and numbers."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from invoicedesk.i18n import set_language
+    from invoicedesk.ui.language import install_qt_translations
+
+    locale = {"en": "en_US", "de": "de_DE"}[language]
+    QLocale.setDefault(QLocale(locale))
+    set_language(locale)
+    app = QApplication.instance()
+    if language != "en" and isinstance(app, QApplication):
+        install_qt_translations(app, language)
+
+
 def main(argv: list[str] | None = None) -> int:
+    global SIZE
     args = parse_args(argv)
+    if args.language is None or args.size is None:
+        return run_all(args.out)
+    width, height = (int(n) for n in args.size.split("x"))
+    SIZE = (width, height)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import qInstallMessageHandler
@@ -70,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     qInstallMessageHandler(quiet)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("InvoiceDesk")
+    use_language(args.language)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="invoicedesk-screenshots-") as tmp:
@@ -223,7 +267,7 @@ class Screenshots:
         page.select_ids([open_ones[0].id])
         page.pdf_actions["preview"].trigger()
         preview = page.pdf_actions.preview_dialog
-        preview.resize(880, 1000)
+        preview.resize(min(880, SIZE[0]), min(1000, SIZE[1]))
         self.settle(
             lambda: preview.view.page_count() > 0 and not preview.view.is_busy(), "the preview"
         )
@@ -231,7 +275,7 @@ class Screenshots:
         preview.close()
 
         layout = DocumentLayoutDialog(window.ctx, window)
-        layout.resize(1120, 780)
+        layout.resize(min(1120, SIZE[0]), min(780, SIZE[1]))
         layout.show()
         self.settle(
             lambda: not layout.is_busy() and layout.preview.page_count() > 0, "the layout dialog"

@@ -309,6 +309,8 @@ class MainWindow(QMainWindow):
                 button = self.page_toolbar.widgetForAction(self.more_action)
                 if isinstance(button, QToolButton):  # open on click, not on press-and-hold
                     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+                    # The "…" icon says there is more; the style's arrow would cover the text.
+                    button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.page_toolbar.addSeparator()
         self.page_toolbar.addAction(self.refresh_action)
         self.stack.setCurrentWidget(page)
