@@ -39,7 +39,7 @@ KEYWORDS = {"tr": None, "ntr": (1, 2), "ptr": ((1, "c"), 2), "N_": None}
 # While converting an area, add it for yourself: I18N_ERROR_AREAS=services,core.
 ERROR_KEYWORDS = {"DomainError": None, "NotFoundError": None, "ConflictError": None,
                   "PdfLayoutError": None}  # fmt: skip
-ERROR_AREAS: tuple[str, ...] = ()
+ERROR_AREAS: tuple[str, ...] = ("core", "services", "cli", "editor", "invoices")
 # One catalogue per area of the code, so the areas can be translated side by side; a string
 # used in two areas is in both. A module belongs to the first area whose prefix it has.
 AREAS: dict[str, tuple[str, ...]] = {

@@ -257,3 +257,20 @@ def _literal_texts(path: Path) -> Iterator[str]:
 @pytest.mark.parametrize("module", TRANSLATED_MODULES)
 def test_a_translated_module_passes_no_literal_text_to_a_widget(module):
     assert list(_literal_texts(ROOT / module)) == []
+
+
+def test_no_marked_string_hides_inside_an_f_string():
+    """Babel cannot read inside f-strings (Python 3.11): a tr("…") there is never extracted,
+    so it would stay English in every language."""
+    hidden = []
+    for path in sorted((ROOT / "invoicedesk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                name = getattr(getattr(call, "func", None), "id", None)
+                if isinstance(call, ast.Call) and name in ("tr", "ntr", "ptr", "N_") and any(
+                    isinstance(arg, ast.Constant) for arg in call.args
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert hidden == []

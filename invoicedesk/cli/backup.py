@@ -15,40 +15,41 @@ from invoicedesk.cli.common import (
     add_group,
     open_db,
 )
-from invoicedesk.core.errors import DomainError
+from invoicedesk.core.errors import DomainError, NotFoundError
+from invoicedesk.i18n import N_, ntr, tr
 
 
 def register(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "backup", help="back the database file up, list and restore")
+    group = add_group(subparsers, "backup", help=tr("back the database file up, list and restore"))
     create = add_command(
         group, "create", _create,
-        help="write a checked backup now (kept until you delete it)",
+        help=tr("write a checked backup now (kept until you delete it)"),
     )  # fmt: skip
-    create.add_argument("--folder", metavar="DIR", help=_FOLDER_HELP)
-    listing = add_command(group, "list", _list, help="the backups, newest first, with counts")
-    listing.add_argument("--folder", metavar="DIR", help=_FOLDER_HELP)
+    create.add_argument("--folder", metavar="DIR", help=tr(_FOLDER_HELP))
+    listing = add_command(group, "list", _list, help=tr("the backups, newest first, with counts"))
+    listing.add_argument("--folder", metavar="DIR", help=tr(_FOLDER_HELP))
     add_format(listing)
     restore = add_command(
         group, "restore", _restore,
-        help="replace the database with a backup (the current file is kept aside)",
-        description=(
+        help=tr("replace the database with a backup (the current file is kept aside)"),
+        description=tr(
             "Replace the database's contents with BACKUP (a file, or 'latest' for the newest "
             "in the backup folder). The backup is checked first; the current contents are "
             "copied aside (NAME.before-restore-TIME.sqlite) so the restore can be undone. "
             "Close the app first."
         ),
     )  # fmt: skip
-    restore.add_argument("backup", metavar="BACKUP", help="a backup file, or 'latest'")
-    restore.add_argument("--folder", metavar="DIR", help=_FOLDER_HELP)
+    restore.add_argument("backup", metavar="BACKUP", help=tr("a backup file, or 'latest'"))
+    restore.add_argument("--folder", metavar="DIR", help=tr(_FOLDER_HELP))
     folder = add_command(
         group, "folder", _choose_folder,
-        help="show or choose where this machine keeps backups (the app uses it too)",
+        help=tr("show or choose where this machine keeps backups (the app uses it too)"),
     )  # fmt: skip
-    folder.add_argument("dir", metavar="DIR", nargs="?", help="the folder to keep backups in")
-    folder.add_argument("--reset", action="store_true", help="back to the default folder")
+    folder.add_argument("dir", metavar="DIR", nargs="?", help=tr("the folder to keep backups in"))
+    folder.add_argument("--reset", action="store_true", help=tr("back to the default folder"))
 
 
-_FOLDER_HELP = (
+_FOLDER_HELP = N_(
     "the backup folder (default: the one chosen with 'backup folder', else the user data "
     "folder; $INVOICEDESK_BACKUP_DIR overrides both)"
 )
@@ -63,7 +64,13 @@ def _create(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         made = create_backup(db, folder=_folder(args))
-    print(f"Backup written to {made.path} ({made.clients} clients, {made.invoices} invoices)")
+    clients = ntr("{n} client", "{n} clients", made.clients).format(n=made.clients)
+    invoices = ntr("{n} invoice", "{n} invoices", made.invoices).format(n=made.invoices)
+    print(
+        tr("Backup written to {path} ({clients}, {invoices})").format(
+            path=made.path, clients=clients, invoices=invoices
+        )
+    )
     return EXIT_OK
 
 
@@ -94,14 +101,20 @@ def _restore(args: argparse.Namespace) -> int:
         if args.backup == "latest":
             found = list_backups(db, folder=_folder(args))
             if not found:
-                raise DomainError("there is no backup of this database yet", "BACKUP")
+                raise NotFoundError(
+                    "there is no backup of this database yet", "BACKUP", code="no_backup"
+                )
             chosen = found[0].path
         else:
             chosen = Path(args.backup)
     finally:
         db.dispose()
     aside = restore_backup(target, chosen)
-    print(f"Restored {target.name} from {chosen.name}; the previous contents are in {aside}")
+    print(
+        tr("Restored {name} from {backup}; the previous contents are in {aside}").format(
+            name=target.name, backup=chosen.name, aside=aside
+        )
+    )
     return EXIT_OK
 
 
@@ -109,14 +122,13 @@ def _choose_folder(args: argparse.Namespace) -> int:
     from invoicedesk.services import backups
 
     if args.reset and args.dir:
-        raise DomainError("give a folder or --reset, not both", "DIR")
+        raise DomainError("give a folder or --reset, not both", "DIR", code="exclusive")
     if args.reset or args.dir:
         chosen = backups.set_backup_root(None if args.reset else args.dir)
-        print(f"Backups are kept in {chosen}")
+        print(tr("Backups are kept in {folder}").format(folder=chosen))
     else:
         print(backups.backup_root())
     if backups.backup_root_is_fixed():
-        sys.stderr.write(
-            f"{PROG}: note: ${backups.BACKUP_DIR_ENV} is set and decides the folder while it is\n"
-        )
+        note = tr("note: ${env} is set and decides the folder while it is")
+        sys.stderr.write(f"{PROG}: {note.format(env=backups.BACKUP_DIR_ENV)}\n")
     return EXIT_OK

@@ -17,6 +17,7 @@ from invoicedesk.cli.common import (
     open_db,
 )
 from invoicedesk.cli.output import print_rows
+from invoicedesk.i18n import tr
 
 CLIENT_COLUMNS = (
     "id",
@@ -57,21 +58,23 @@ def _all(fetch: Callable[[int, int], Sequence[_T]]) -> Iterator[_T]:
         offset += _PAGE
 
 
-def _add_list(group: SubParsers, handler: Callable[[argparse.Namespace], int], what: str) -> None:
-    parser = add_command(group, "list", handler, help=f"list {what}, sorted by name")
-    parser.add_argument("--search", default="", metavar="TEXT", help=f"find {what} by text")
-    parser.add_argument("--archived", action="store_true", help="include archived ones")
+def _add_list(
+    group: SubParsers, handler: Callable[[argparse.Namespace], int], listing: str, search: str
+) -> None:
+    parser = add_command(group, "list", handler, help=listing)
+    parser.add_argument("--search", default="", metavar="TEXT", help=search)
+    parser.add_argument("--archived", action="store_true", help=tr("include archived ones"))
     add_format(parser)
 
 
 def register_clients(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "clients", help="list clients")
-    _add_list(group, _clients, "clients")
+    group = add_group(subparsers, "clients", help=tr("list clients"))
+    _add_list(group, _clients, tr("list clients, sorted by name"), tr("find clients by text"))
 
 
 def register_products(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "products", help="list products")
-    _add_list(group, _products, "products")
+    group = add_group(subparsers, "products", help=tr("list products"))
+    _add_list(group, _products, tr("list products, sorted by name"), tr("find products by text"))
 
 
 def _clients(args: argparse.Namespace) -> int:

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, NoReturn
 
-from invoicedesk.core.errors import DomainError
+from invoicedesk.core.errors import DomainError, NotFoundError
+from invoicedesk.i18n import tr
 
 if TYPE_CHECKING:
     from invoicedesk.services.books import Books
@@ -56,6 +57,7 @@ __all__ = [
     "parse_date",
     "parse_methods",
     "read_text",
+    "refield",
     "split_list",
     "whole_number",
 ]
@@ -92,7 +94,9 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         text = " ".join(message.split())
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+        # "error:" stays English (scripts look for it), as argparse's own words do.
+        line = tr("{message} (see {prog} --help)").format(message=text, prog=self.prog)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {line}\n")
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -102,9 +106,14 @@ def _common_options() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
+        help=db_help(),
     )
     return common
+
+
+def db_help() -> str:
+    text = tr("the database file or SQLAlchemy URL (default: ${env}, else the user data dir)")
+    return text.format(env=DB_ENV)
 
 
 def add_command(
@@ -135,14 +144,17 @@ def add_group(subparsers: SubParsers, name: str, *, help: str) -> SubParsers:
     Without a subcommand the group fails with one line naming its commands.
     """
     parser = add_command(subparsers, name, _missing_subcommand, help=help)
-    group = parser.add_subparsers(title="commands", metavar="COMMAND")
+    group = parser.add_subparsers(title=tr("commands"), metavar="COMMAND")
     parser.set_defaults(group_choices=group.choices, group_name=name)
     return group
 
 
 def _missing_subcommand(args: argparse.Namespace) -> int:
     names = ", ".join(args.group_choices)
-    raise DomainError(f"choose a command: {names}", args.group_name)
+    raise DomainError(
+        "choose a command: {commands}", args.group_name, code="missing_command",
+        params={"commands": names},
+    )  # fmt: skip
 
 
 def whole_number(text: str) -> int:
@@ -150,7 +162,8 @@ def whole_number(text: str) -> int:
     value = text.strip()
     if not (value.isascii() and value.isdigit()) or int(value) > MAX_INTEGER:
         shown = value if len(value) <= 24 else value[:20] + "…"
-        raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number from 0 to {MAX_INTEGER}")
+        text = tr("'{value}' is not a whole number from 0 to {max}")
+        raise argparse.ArgumentTypeError(text.format(value=shown, max=MAX_INTEGER))
     return int(value)
 
 
@@ -161,7 +174,9 @@ def add_format(
         "--format",
         choices=choices,
         default=choices[0],
-        help=f"output format: {', '.join(choices)} (default: {choices[0]})",
+        help=tr("output format: {choices} (default: {default})").format(
+            choices=", ".join(choices), default=choices[0]
+        ),
     )
 
 
@@ -179,11 +194,16 @@ def read_text(path: str) -> str:
             with open(path, "rb") as handle:
                 data = handle.read()
     except OSError as exc:
-        raise DomainError(exc.strerror or str(exc), name) from None
+        # The system's own words for the failure (Python gives them in English).
+        raise DomainError(
+            "{reason}", name, code="unreadable", params={"reason": exc.strerror or str(exc)}
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DomainError(f"not UTF-8 text (byte {exc.start + 1})", name) from None
+        raise DomainError(
+            "not UTF-8 text (byte {byte})", name, code="not_utf8", params={"byte": exc.start + 1}
+        ) from None
 
 
 # --------------------------------------------------------------------------- values
@@ -195,11 +215,16 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         return None
     text = value.strip()
     if not _DATE.fullmatch(text):
-        raise DomainError(f"'{value}' is not a date in the form YYYY-MM-DD", option)
+        raise DomainError(
+            "'{value}' is not a date in the form YYYY-MM-DD", option, code="date_format",
+            params={"value": value},
+        )  # fmt: skip
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise DomainError(f"'{value}' is not a valid date", option) from None
+        raise DomainError(
+            "'{value}' is not a valid date", option, code="date_invalid", params={"value": value}
+        ) from None
 
 
 def parse_amount(value: str, option: str) -> Decimal:
@@ -218,6 +243,12 @@ def money(amount: Decimal, currency: str) -> str:
 def split_list(values: Sequence[str] | None) -> list[str]:
     """Values of a repeatable option that may also be comma lists: ``--state a,b --state c``."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def refield(exc: DomainError, field: str | None) -> DomainError:
+    """``exc`` naming ``field`` (the option a person typed) instead of the service's name
+    for it: its template, values and code stay, so it still reads in the current language."""
+    return type(exc)(exc.template, field, code=exc.code, params=exc.params)
 
 
 # --------------------------------------------------------------------------- database
@@ -248,7 +279,7 @@ def client_id(db: Books, ref: str, option: str = "--client") -> int:
     try:
         return find_client(db, ref.strip()).id
     except DomainError as exc:
-        raise type(exc)(exc.message, option) from None
+        raise refield(exc, option) from None
 
 
 def invoice_id(db: Books, ref: str, option: str | None = None) -> int:
@@ -258,7 +289,7 @@ def invoice_id(db: Books, ref: str, option: str | None = None) -> int:
     try:
         return resolve_ref(db, ref)
     except DomainError as exc:
-        raise type(exc)(exc.message, option or exc.field) from None
+        raise refield(exc, option or exc.field) from None
 
 
 # --------------------------------------------------------------------------- invoice filters
@@ -266,37 +297,42 @@ def invoice_id(db: Books, ref: str, option: str | None = None) -> int:
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     """The invoice filters shared by ``invoices list`` and ``report``."""
-    group = parser.add_argument_group("filters")
-    group.add_argument("--client", metavar="REF", help="client id, customer number or name")
-    group.add_argument("--number", metavar="TEXT", help="part of the invoice number")
+    group = parser.add_argument_group(tr("filters"))
+    group.add_argument("--client", metavar="REF", help=tr("client id, customer number or name"))
+    group.add_argument("--number", metavar="TEXT", help=tr("part of the invoice number"))
     group.add_argument(
         "--state",
         action="append",
         metavar="STATE",
-        help=f"{', '.join(STATES)}; repeat or give a comma list (any of them)",
+        help=tr("{states}; repeat or give a comma list (any of them)").format(
+            states=", ".join(STATES)
+        ),
     )
-    group.add_argument("--type", dest="doc_type", choices=DOC_TYPES, help="invoice or credit_note")
+    group.add_argument(
+        "--type", dest="doc_type", choices=DOC_TYPES, help=tr("invoice or credit_note")
+    )
     group.add_argument(
         "--method",
         action="append",
         metavar="METHOD",
-        help=f"{', '.join(PAYMENT_METHODS)}; has a payment by this method; repeat or give a "
-        "comma list (any of them)",
+        help=tr(
+            "{methods}; has a payment by this method; repeat or give a comma list (any of them)"
+        ).format(methods=", ".join(PAYMENT_METHODS)),
     )
-    group.add_argument("--from", dest="date_from", metavar="DATE", help="dated on or after")
-    group.add_argument("--to", dest="date_to", metavar="DATE", help="dated on or before")
-    group.add_argument("--text", metavar="TEXT", help="in title, label, intro or note")
+    group.add_argument("--from", dest="date_from", metavar="DATE", help=tr("dated on or after"))
+    group.add_argument("--to", dest="date_to", metavar="DATE", help=tr("dated on or before"))
+    group.add_argument("--text", metavar="TEXT", help=tr("in title, label, intro or note"))
     group.add_argument(
-        "--search", metavar="TEXT", help="in number, client name or number, title, label, note"
+        "--search", metavar="TEXT", help=tr("in number, client name or number, title, label, note")
     )
     group.add_argument(
         "--tag",
         action="append",
         metavar="TAG",
-        help="has this tag; repeat or give a comma list (all of them)",
+        help=tr("has this tag; repeat or give a comma list (all of them)"),
     )
-    group.add_argument("--product", metavar="NUMBER", help="has a line of this product")
-    group.add_argument("--currency", metavar="CODE", help="in this currency")
+    group.add_argument("--product", metavar="NUMBER", help=tr("has a line of this product"))
+    group.add_argument("--currency", metavar="CODE", help=tr("in this currency"))
 
 
 def parse_states(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -304,7 +340,10 @@ def parse_states(values: Sequence[str] | None) -> tuple[str, ...]:
     for value in split_list(values):
         state = value.lower()
         if state not in STATES:
-            raise DomainError(f"'{value}' is not a state (one of {', '.join(STATES)})", "--state")
+            raise DomainError(
+                "'{value}' is not a state (one of {states})", "--state", code="unknown_state",
+                params={"value": value, "states": ", ".join(STATES)},
+            )  # fmt: skip
         if state not in states:
             states.append(state)
     return tuple(states)
@@ -321,8 +360,9 @@ def parse_methods(
         method = value.lower()
         if method not in allowed:
             raise DomainError(
-                f"'{value}' is not a payment method (one of {', '.join(allowed)})", "--method"
-            )
+                "'{value}' is not a payment method (one of {methods})", "--method",
+                code="unknown_method", params={"value": value, "methods": ", ".join(allowed)},
+            )  # fmt: skip
         if PaymentMethod(method) not in methods:
             methods.append(PaymentMethod(method))
     return tuple(methods)
@@ -339,12 +379,17 @@ def build_filter(db: Books, args: argparse.Namespace) -> InvoiceFilter:
     date_from = parse_date(args.date_from, "--from")
     date_to = parse_date(args.date_to, "--to")
     if date_from and date_to and date_from > date_to:
-        raise DomainError(f"{date_from} lies after --to {date_to}", "--from")
+        raise DomainError(
+            "{start} lies after --to {end}", "--from", code="date_range",
+            params={"start": date_from, "end": date_to},
+        )  # fmt: skip
     product_id = None
     if args.product is not None:
         product = find_product(db, args.product)
         if product is None:
-            raise DomainError(f"no product with number '{args.product}'", "--product")
+            raise NotFoundError(
+                "no product with number '{number}'", "--product", params={"number": args.product}
+            )
         product_id = product.id
     return InvoiceFilter(
         client_id=client_id(db, args.client) if args.client is not None else None,

@@ -22,8 +22,10 @@ from invoicedesk.cli.common import (
     add_command,
     add_group,
     open_db,
+    refield,
 )
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 
 if TYPE_CHECKING:
     from invoicedesk.services.mail_types import SmtpAccount
@@ -33,34 +35,34 @@ ACCOUNTS = ("smtp",)
 
 
 def register(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "config", help="show and change settings, store the password")
+    group = add_group(subparsers, "config", help=tr("show and change settings, store the password"))
 
     parser = add_command(
         group,
         "get",
         _get,
-        help="print one setting's value, or every setting",
-        description=(
+        help=tr("print one setting's value, or every setting"),
+        description=tr(
             "With KEY: print its value alone. Without: every SMTP setting and general "
             "setting, one 'KEY  VALUE' line each, and where the SMTP password is kept."
         ),
     )
-    parser.add_argument("key", nargs="?", metavar="KEY", help="e.g. smtp.host")
+    parser.add_argument("key", nargs="?", metavar="KEY", help=tr("e.g. smtp.host"))
     parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="default: table"
+        "--format", choices=("table", "json"), default="table", help=tr("default: table")
     )
 
     parser = add_command(
         group,
         "set",
         _set,
-        help="change one setting (checked first); prints the value as stored",
-        description=(
+        help=tr("change one setting (checked first); prints the value as stored"),
+        description=tr(
             "Keys: smtp.host, smtp.port, smtp.security (starttls, ssl, none), smtp.username, "
             "smtp.sender, smtp.sender_name, smtp.reply_to, smtp.bcc_self, "
             "smtp.allow_insecure, smtp.pinned_certificate, and the general settings "
-            f"('{PROG} config get' lists them; lists and mappings as JSON)."
-        ),
+            "('{prog} config get' lists them; lists and mappings as JSON)."
+        ).format(prog=PROG),
     )
     parser.add_argument("key", metavar="KEY")
     parser.add_argument("value", metavar="VALUE")
@@ -69,18 +71,21 @@ def register(subparsers: SubParsers) -> None:
         group,
         "set-password",
         _set_password,
-        help="store the SMTP password in the system keyring (read without echo)",
-        description=(
+        help=tr("store the SMTP password in the system keyring (read without echo)"),
+        description=tr(
             "Reads the password from the terminal without showing it (or one line from "
             "standard input) and stores it in the system keyring for the account's user, "
-            f"host and port. Where no keyring works nothing is stored: then '{PROG} mail' "
-            f"reads ${PASSWORD_ENV} or asks on each run."
-        ),
+            "host and port. Where no keyring works nothing is stored: then '{prog} mail' "
+            "reads ${env} or asks on each run."
+        ).format(prog=PROG, env=PASSWORD_ENV),
     )
     parser.add_argument("account", choices=ACCOUNTS, help="smtp")
 
     parser = add_command(
-        group, "forget-password", _forget_password, help="remove the SMTP password from the keyring"
+        group,
+        "forget-password",
+        _forget_password,
+        help=tr("remove the SMTP password from the keyring"),
     )
     parser.add_argument("account", choices=ACCOUNTS, help="smtp")
 
@@ -106,7 +111,10 @@ def _get(args: argparse.Namespace) -> int:
     values.update({key: _general_text(value) for key, value in general.items()})
     if args.key is not None:
         if args.key not in values:
-            raise DomainError(f"unknown setting '{args.key}' (one of {', '.join(values)})", "KEY")
+            raise DomainError(
+                "unknown setting '{key}' (one of {keys})", "KEY", code="unknown_setting",
+                params={"key": args.key, "keys": ", ".join(values)},
+            )  # fmt: skip
         print(values[args.key])
         return EXIT_OK
     if args.format == "json":
@@ -118,7 +126,7 @@ def _get(args: argparse.Namespace) -> int:
     for key, text in values.items():
         print(f"{key:<{width}}  {text}".rstrip())
     if account.username:
-        print(f"# password: {_password_state(account)}")
+        print("# " + tr("password: {state}").format(state=_password_state(account)))
     return EXIT_OK
 
 
@@ -127,10 +135,13 @@ def _password_state(account: SmtpAccount) -> str:
 
     usable, sentence = secrets.keyring_status()
     if not usable:
-        return f"{sentence} The command line reads ${PASSWORD_ENV} or asks."
+        return tr("{sentence} The command line reads ${env} or asks.").format(
+            sentence=sentence, env=PASSWORD_ENV
+        )
     if account.host and secrets.get_password(account):
+        # The service's English sentence shortened; in another language it stays whole.
         return sentence.replace("The password is kept", "stored", 1)
-    return f"not stored yet ('{PROG} config set-password smtp')"
+    return tr("not stored yet ('{prog} config set-password smtp')").format(prog=PROG)
 
 
 def _general_value(key: str, text: str, default: Any) -> Any:
@@ -141,18 +152,25 @@ def _general_value(key: str, text: str, default: Any) -> Any:
             return True
         if lowered in ("false", "no", "off", "0"):
             return False
-        raise DomainError(f"'{text}' is not true or false", key)
+        raise DomainError(
+            "'{value}' is not true or false", key, code="not_boolean", params={"value": text}
+        )
     if isinstance(default, int):
         try:
             return int(text.strip())
         except ValueError:
-            raise DomainError(f"'{text}' is not a whole number", key) from None
+            raise DomainError(
+                "'{value}' is not a whole number", key, code="not_integer", params={"value": text}
+            ) from None
     if isinstance(default, list | dict):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             example = '["19", "7", "0"]' if isinstance(default, list) else '{"invoice": "..."}'
-            raise DomainError(f"not JSON ({exc.msg}); e.g. {example}", key) from None
+            raise DomainError(
+                "not JSON ({reason}); e.g. {example}", key, code="not_json",
+                params={"reason": exc.msg, "example": example},
+            ) from None  # fmt: skip
     return text
 
 
@@ -166,17 +184,26 @@ def _set(args: argparse.Namespace) -> int:
             return EXIT_OK
         if key not in settings.DEFAULTS:
             known = ", ".join((*mail_settings.CONFIG_KEYS, *settings.DEFAULTS))
-            raise DomainError(f"unknown setting '{key}' (one of {known})", "KEY")
+            raise DomainError(
+                "unknown setting '{key}' (one of {keys})", "KEY", code="unknown_setting",
+                params={"key": key, "keys": known},
+            )  # fmt: skip
         value = _general_value(key, args.value, settings.DEFAULTS[key])
         try:
             stored = settings.set_setting(db, key, value)
         except DomainError as exc:
-            raise DomainError(exc.message, key) from None
+            raise refield(exc, key) from None
     print(_general_text(stored))
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- password
+
+
+def password_prompt(account: SmtpAccount) -> str:
+    return tr("SMTP password for {user} at {host}: ").format(
+        user=account.username, host=account.host
+    )
 
 
 def read_password(prompt: str) -> str:
@@ -198,32 +225,42 @@ def _set_password(args: argparse.Namespace) -> int:
         account = mail_settings.get_account(db)
     if not account.host:
         raise DomainError(
-            f"set the server first ('{PROG} config set smtp.host …', smtp.port, smtp.username): "
+            "set the server first ('{prog} config set smtp.host …', smtp.port, smtp.username): "
             "the password is stored for that account",
             "smtp.host",
+            code="no_server",
+            params={"prog": PROG},
         )
     if not account.username:
         raise DomainError(
             "set smtp.username first: without a user name the server is used without a login",
             "smtp.username",
+            code="no_username",
         )
     usable, _sentence = secrets.keyring_status()
     if not usable:
-        raise DomainError(_no_keyring(), "password")
-    password = read_password(f"SMTP password for {account.username} at {account.host}: ")
+        raise _no_keyring()
+    password = read_password(password_prompt(account))
     if not password:
-        raise DomainError("no password given; nothing was stored", "password")
+        raise DomainError("no password given; nothing was stored", "password", code="no_password")
     if not secrets.store_password(account, password):
-        raise DomainError(_no_keyring(), "password")
-    print(f"Stored the SMTP password for {secrets.account_key(account)} in the system keyring.")
+        raise _no_keyring()
+    print(
+        tr("Stored the SMTP password for {account} in the system keyring.").format(
+            account=secrets.account_key(account)
+        )
+    )
     return EXIT_OK
 
 
-def _no_keyring() -> str:
-    return (
+def _no_keyring() -> DomainError:
+    return DomainError(
         "no keyring backend is available on this system, so the password was not stored; "
-        f"'{PROG} mail' and '{PROG} outbox run' read it from ${PASSWORD_ENV} "
-        "or ask for it on each run"
+        "'{prog} mail' and '{prog} outbox run' read it from ${env} "
+        "or ask for it on each run",
+        "password",
+        code="no_keyring",
+        params={"prog": PROG, "env": PASSWORD_ENV},
     )
 
 
@@ -233,5 +270,9 @@ def _forget_password(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         account = mail_settings.get_account(db)
     secrets.forget_password(account)
-    print(f"Removed the SMTP password for {secrets.account_key(account)} from the keyring.")
+    print(
+        tr("Removed the SMTP password for {account} from the keyring.").format(
+            account=secrets.account_key(account)
+        )
+    )
     return EXIT_OK

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from invoicedesk.cli.common import EXIT_OK, PROG, SubParsers, add_command, open_db, read_text
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ntr, tr
 
 KINDS = ("clients", "products", "invoices")
 
@@ -21,14 +22,14 @@ def register_import(subparsers: SubParsers) -> None:
         subparsers,
         "import",
         _run_import,
-        help="import clients, products and invoices (as drafts) from a JSON file",
-        description=(
+        help=tr("import clients, products and invoices (as drafts) from a JSON file"),
+        description=tr(
             "Import a JSON file (one record, an array of records, or an export) in one "
             "transaction: everything or, on any error, nothing. Invoices become drafts. "
             "See docs/json-format.md."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="the JSON file, or - for standard input")
+    parser.add_argument("file", metavar="FILE", help=tr("the JSON file, or - for standard input"))
 
 
 # From this many records on, ``import`` says that it holds the database while it runs.
@@ -43,11 +44,11 @@ def _run_import(args: argparse.Namespace) -> int:
     if len(records) >= LONG_IMPORT:
         # One transaction (all or nothing) keeps the database locked until it ends: other
         # programs that write wait (and give up after their timeout with "try again").
-        sys.stderr.write(
-            f"{PROG}: importing {len(records):,} records in one transaction; other programs "
-            "cannot change this database until it is done (about a second per 2,000 "
-            "invoices)\n"
-        )
+        note = tr(
+            "importing {count} records in one transaction; other programs cannot change this "
+            "database until it is done (about a second per 2,000 invoices)"
+        ).format(count=f"{len(records):,}")
+        sys.stderr.write(f"{PROG}: {note}\n")
         sys.stderr.flush()
     with open_db(args, create=True) as db:
         summary = transfer.import_records(db, records)
@@ -60,22 +61,22 @@ def register_export(subparsers: SubParsers) -> None:
         subparsers,
         "export",
         _run_export,
-        help="export the database as JSON (everything) or CSV (one kind)",
-        description=(
+        help=tr("export the database as JSON (everything) or CSV (one kind)"),
+        description=tr(
             "Write clients, products and invoices as JSON (the import format, with read-only "
             "invoice details under 'readonly'), or one kind as CSV."
         ),
     )
     parser.add_argument(
-        "--format", choices=("json", "csv"), default="json", help="json (default) or csv"
+        "--format", choices=("json", "csv"), default="json", help=tr("json (default) or csv")
     )
     parser.add_argument(
         "--kind",
         choices=KINDS,
-        help="only this kind (CSV: default invoices; JSON: default all three)",
+        help=tr("only this kind (CSV: default invoices; JSON: default all three)"),
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
+        "-o", "--output", metavar="FILE", help=tr("write to FILE (default: standard output)")
     )
 
 
@@ -97,9 +98,18 @@ def _run_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     _write_file(args.output, text)
-    what = ", ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in counts.items())
-    print(f"Exported {what} to {args.output}")
+    what = ", ".join(_counted(kind, n) for kind, n in counts.items())
+    print(tr("Exported {what} to {file}").format(what=what, file=args.output))
     return EXIT_OK
+
+
+def _counted(kind: str, n: int) -> str:
+    """``3 clients``, ``1 invoice``."""
+    if kind == "clients":
+        return ntr("{n} client", "{n} clients", n).format(n=n)
+    if kind == "products":
+        return ntr("{n} product", "{n} products", n).format(n=n)
+    return ntr("{n} invoice", "{n} invoices", n).format(n=n)
 
 
 def _write_file(path: str, text: str) -> None:
@@ -117,4 +127,7 @@ def _write_file(path: str, text: str) -> None:
             os.unlink(temporary)
             raise
     except OSError as exc:
-        raise DomainError(exc.strerror or str(exc), path) from None
+        # The system's own words for the failure (Python gives them in English).
+        raise DomainError(
+            "{reason}", path, code="unwritable", params={"reason": exc.strerror or str(exc)}
+        ) from None

@@ -5,8 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from invoicedesk.cli.common import EXIT_OK, SubParsers, add_command, open_db, whole_number
+from invoicedesk.cli.common import (
+    EXIT_OK,
+    SubParsers,
+    add_command,
+    open_db,
+    refield,
+    whole_number,
+)
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 
 _OPTIONS = {"clients": "--clients", "invoices": "--invoices", "database": "--db"}
 
@@ -16,23 +24,24 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "demo",
         _run,
-        help="create demo data (default: in the separate demo database)",
-        description=(
+        help=tr("create demo data (default: in the separate demo database)"),
+        description=tr(
             "Fill an empty database with sample clients, products, invoices, credit notes "
             "and payments. Without --db (or $INVOICEDESK_DB) it uses the demo database "
             "beside the default one, never your real books. A database that already holds "
             "data is refused."
         ),
     )
-    parser.add_argument("--clients", type=whole_number, default=25, metavar="N", help="default: 25")
-    parser.add_argument(
-        "--invoices", type=whole_number, default=200, metavar="N", help="default: 200"
-    )
-    parser.add_argument("--seed", type=whole_number, default=1, metavar="S", help="default: 1")
+    for option, default, metavar in (("--clients", 25, "N"), ("--invoices", 200, "N"),
+                                     ("--seed", 1, "S")):  # fmt: skip
+        parser.add_argument(
+            option, type=whole_number, default=default, metavar=metavar,
+            help=tr("default: {value}").format(value=default),
+        )  # fmt: skip
 
 
 def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rCreating demo data… {done}/{total}")
+    sys.stderr.write("\r" + tr("Creating demo data… {done}/{total}").format(done=done, total=total))
     sys.stderr.flush()
 
 
@@ -53,15 +62,19 @@ def _run(args: argparse.Namespace) -> int:
                 progress=_progress if show_progress else None,
             )
         except DomainError as exc:  # name the options, not the service's parameters
-            field = _OPTIONS.get(exc.field or "", exc.field)
-            raise DomainError(exc.message, field) from None
+            raise refield(exc, _OPTIONS.get(exc.field or "", exc.field)) from None
         finally:
             if show_progress:
                 sys.stderr.write("\n")
                 sys.stderr.flush()
     print(
-        f"Created demo data in {args.db}: {summary.clients} clients, {summary.products} "
-        f"products, {summary.invoices} invoices, {summary.credit_notes} credit notes, "
-        f"{summary.payments} payments"
-    )
+        tr(
+            "Created demo data in {db}: {clients} clients, {products} products, {invoices} "
+            "invoices, {credit_notes} credit notes, {payments} payments"
+        ).format(
+            db=args.db, clients=summary.clients, products=summary.products,
+            invoices=summary.invoices, credit_notes=summary.credit_notes,
+            payments=summary.payments,
+        )
+    )  # fmt: skip
     return EXIT_OK

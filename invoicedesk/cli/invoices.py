@@ -19,9 +19,11 @@ from invoicedesk.cli.common import (
     invoice_id,
     money,
     open_db,
+    refield,
 )
-from invoicedesk.cli.output import print_json, print_rows
+from invoicedesk.cli.output import print_json, print_rows, state_text
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import N_, tr
 
 if TYPE_CHECKING:
     from invoicedesk.services.invoices import InvoiceView
@@ -45,41 +47,41 @@ COLUMNS = (*TABLE_COLUMNS[:4], "client_id", *TABLE_COLUMNS[4:], "title", "tags")
 
 
 def register(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "invoices", help="list, show, issue and correct invoices")
+    group = add_group(subparsers, "invoices", help=tr("list, show, issue and correct invoices"))
 
-    parser = add_command(group, "list", _list, help="list invoices (filter, sort, page)")
+    parser = add_command(group, "list", _list, help=tr("list invoices (filter, sort, page)"))
     add_filter_options(parser)
-    parser.add_argument("--sort", choices=SORT_KEYS, default="date", help="default: date")
+    parser.add_argument("--sort", choices=SORT_KEYS, default="date", help=tr("default: date"))
     order = parser.add_mutually_exclusive_group()
     order.add_argument(
-        "--desc", dest="descending", action="store_true", default=True, help="newest first"
+        "--desc", dest="descending", action="store_true", default=True, help=tr("newest first")
     )
-    order.add_argument("--asc", dest="descending", action="store_false", help="oldest first")
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N rows (default: all)")
-    parser.add_argument("--offset", type=int, default=0, metavar="N", help="skip N rows")
+    order.add_argument("--asc", dest="descending", action="store_false", help=tr("oldest first"))
+    parser.add_argument("--limit", type=int, metavar="N", help=tr("at most N rows (default: all)"))
+    parser.add_argument("--offset", type=int, default=0, metavar="N", help=tr("skip N rows"))
     add_format(parser)
 
-    parser = add_command(group, "show", _show, help="show one invoice with lines and payments")
-    parser.add_argument("ref", metavar="REF", help="invoice number or id")
+    parser = add_command(group, "show", _show, help=tr("show one invoice with lines and payments"))
+    parser.add_argument("ref", metavar="REF", help=tr("invoice number or id"))
     add_format(parser, ("table", "json"))
 
     for name, handler, text in (
-        ("issue", _issue, "issue a draft: number, dates and totals are fixed"),
-        ("cancel", _cancel, "cancel an issued invoice without payments"),
-        ("uncancel", _uncancel, "undo a cancellation"),
-        ("clone", _clone, "copy an invoice into a new draft"),
+        ("issue", _issue, N_("issue a draft: number, dates and totals are fixed")),
+        ("cancel", _cancel, N_("cancel an issued invoice without payments")),
+        ("uncancel", _uncancel, N_("undo a cancellation")),
+        ("clone", _clone, N_("copy an invoice into a new draft")),
     ):
-        parser = add_command(group, name, handler, help=text)
-        parser.add_argument("ref", metavar="REF", help="invoice number or id (drafts: id)")
+        parser = add_command(group, name, handler, help=tr(text))
+        parser.add_argument("ref", metavar="REF", help=tr("invoice number or id (drafts: id)"))
 
     parser = add_command(
-        group, "credit-note", _credit_note, help="create a credit note for an issued invoice"
+        group, "credit-note", _credit_note, help=tr("create a credit note for an issued invoice")
     )
-    parser.add_argument("ref", metavar="REF", help="the invoice number or id")
+    parser.add_argument("ref", metavar="REF", help=tr("the invoice number or id"))
     parser.add_argument(
-        "--lines", metavar="N,M", help="only these lines (1-based positions; default: all)"
+        "--lines", metavar="N,M", help=tr("only these lines (1-based positions; default: all)")
     )
-    parser.add_argument("--issue", action="store_true", help="issue the credit note right away")
+    parser.add_argument("--issue", action="store_true", help=tr("issue the credit note right away"))
 
 
 # --------------------------------------------------------------------------- list
@@ -109,9 +111,11 @@ def _list(args: argparse.Namespace) -> int:
 
     for option, value in (("--limit", args.limit), ("--offset", args.offset)):
         if value is not None and value < 0:
-            raise DomainError("must be 0 or more", option)
+            raise DomainError("must be 0 or more", option, code="too_small")
         if value is not None and value > MAX_INTEGER:
-            raise DomainError(f"must be at most {MAX_INTEGER}", option)
+            raise DomainError(
+                "must be at most {max}", option, code="too_large", params={"max": MAX_INTEGER}
+            )
     with open_db(args) as db:
         flt = build_filter(db, args)
         limit = args.limit
@@ -128,6 +132,8 @@ def _list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for item in data:
         item["tags"] = "; ".join(item["tags"])  # type: ignore[arg-type]
+        if args.format == "table":  # a person reads it: the state in words
+            item["state"] = state_text(str(item["state"]))
     print_rows(data, TABLE_COLUMNS if args.format == "table" else COLUMNS, args.format)
     return EXIT_OK
 
@@ -154,22 +160,37 @@ def _print_invoice(view: InvoiceView) -> None:
 
     data = view.data
     currency = data.currency or "EUR"
-    kind = "Credit note" if view.doc_type.value == "credit_note" else "Invoice"
+    heading = (
+        tr("Credit note {number} (id {id}) — {state}")
+        if view.doc_type.value == "credit_note"
+        else tr("Invoice {number} (id {id}) — {state}")
+    )
     out = sys.stdout
-    out.write(f"{kind} {view.number or f'draft {view.id}'} (id {view.id}) — {view.state.value}\n")
+    out.write(
+        heading.format(number=_number(view), id=view.id, state=state_text(view.state.value)) + "\n"
+    )
     facts = [
-        ("Client", f"{view.client_name} ({view.customer_number})"),
-        ("Date", str(data.date or "")),
-        ("Due date", str(data.due_date or "")),
-        ("Currency", currency),
-        ("Title", data.title),
-        ("Tags", "; ".join(data.tags)),
-        ("Corrects", view.corrects_number or ""),
-        ("Credit notes", ", ".join(view.credit_note_numbers)),
+        (tr("Client:"), f"{view.client_name} ({view.customer_number})"),
+        (tr("Date:"), str(data.date or "")),
+        (tr("Due date:"), str(data.due_date or "")),
+        (tr("Currency:"), currency),
+        (tr("Title:"), data.title),
+        (tr("Tags:"), "; ".join(data.tags)),
+        (tr("Corrects:"), view.corrects_number or ""),
+        (tr("Credit notes:"), ", ".join(view.credit_note_numbers)),
     ]
+    amounts = [
+        (tr("Net:"), view.net),
+        (tr("Tax:"), view.tax),
+        (tr("Gross:"), view.gross),
+        (tr("Due:"), view.amount_due),
+        (tr("Paid:"), view.paid_amount),
+        (tr("Open:"), view.open_amount),
+    ]
+    column = max(14, *(len(label) + 1 for label, _ in (*facts, *amounts)))
     for label, value in facts:
         if value:
-            out.write(f"{label + ':':<14}{' '.join(value.split())}\n")
+            out.write(f"{label:<{column}}{' '.join(value.split())}\n")
     out.write("\n")
     lines = [
         {
@@ -185,17 +206,9 @@ def _print_invoice(view: InvoiceView) -> None:
     ]
     print_rows(lines, ("pos", "name", "quantity", "unit", "unit_price", "tax", "net"), "table")
     out.write("\n")
-    amounts = [
-        ("Net", view.net),
-        ("Tax", view.tax),
-        ("Gross", view.gross),
-        ("Due", view.amount_due),
-        ("Paid", view.paid_amount),
-        ("Open", view.open_amount),
-    ]
     width = max(len(money(amount, currency)) for _, amount in amounts)
     for label, amount in amounts:
-        out.write(f"{label + ':':<14}{money(amount, currency):>{width}}\n")
+        out.write(f"{label:<{column}}{money(amount, currency):>{width}}\n")
     if view.payments:
         out.write("\n")
         payments = [
@@ -214,10 +227,19 @@ def _print_invoice(view: InvoiceView) -> None:
 # --------------------------------------------------------------------------- lifecycle
 
 
+def _number(view: InvoiceView) -> str:
+    """``RE-2026-0001``, or ``draft 7`` before it has a number."""
+    return view.number or tr("draft {id}").format(id=view.id)
+
+
 def _what(view: InvoiceView) -> str:
     """``RE-2026-0001 for Müller GmbH`` (``credit note CN-…``, ``draft 7``)."""
-    label = "credit note " if view.doc_type.value == "credit_note" else ""
-    return f"{label}{view.number or f'draft {view.id}'} for {view.client_name}"
+    what = (
+        tr("credit note {number} for {client}")
+        if view.doc_type.value == "credit_note"
+        else tr("{number} for {client}")
+    )
+    return what.format(number=_number(view), client=view.client_name)
 
 
 def _gross(view: InvoiceView) -> str:
@@ -233,9 +255,12 @@ def _issue(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         view = invoices.issue(db, invoice_id(db, args.ref))
-    text = f"Issued {_what(view)}, gross {_gross(view)}"
     if view.doc_type.value == "invoice":
-        text += f", due {view.data.due_date}"
+        text = tr("Issued {what}, gross {gross}, due {due}").format(
+            what=_what(view), gross=_gross(view), due=view.data.due_date
+        )
+    else:
+        text = tr("Issued {what}, gross {gross}").format(what=_what(view), gross=_gross(view))
     print(text)
     return EXIT_OK
 
@@ -245,7 +270,7 @@ def _cancel(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         view = invoices.cancel(db, invoice_id(db, args.ref))
-    print(f"Cancelled {_what(view)}, gross {_gross(view)}")
+    print(tr("Cancelled {what}, gross {gross}").format(what=_what(view), gross=_gross(view)))
     return EXIT_OK
 
 
@@ -254,7 +279,11 @@ def _uncancel(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         view = invoices.uncancel(db, invoice_id(db, args.ref))
-    print(f"Uncancelled {_what(view)}: {view.state.value}, open {_open(view)}")
+    print(
+        tr("Uncancelled {what}: {state}, open {open}").format(
+            what=_what(view), state=state_text(view.state.value), open=_open(view)
+        )
+    )
     return EXIT_OK
 
 
@@ -265,8 +294,9 @@ def _clone(args: argparse.Namespace) -> int:
         source = invoices.get_invoice(db, invoice_id(db, args.ref))
         view = invoices.clone(db, source.id)
     print(
-        f"Cloned {source.number or f'draft {source.id}'} into draft {view.id} "
-        f"for {view.client_name}, gross {_gross(view)}"
+        tr("Cloned {source} into draft {id} for {client}, gross {gross}").format(
+            source=_number(source), id=view.id, client=view.client_name, gross=_gross(view)
+        )
     )
     return EXIT_OK
 
@@ -278,7 +308,10 @@ def _positions(text: str | None) -> list[int] | None:
     for part in text.split(","):
         part = part.strip()
         if not part.isdigit() or int(part) < 1:
-            raise DomainError(f"'{part}' is not a line position (1, 2, …)", "--lines")
+            raise DomainError(
+                "'{value}' is not a line position (1, 2, …)", "--lines", code="line_position",
+                params={"value": part},
+            )  # fmt: skip
         positions.append(int(part))
     return positions
 
@@ -292,19 +325,25 @@ def _credit_note(args: argparse.Namespace) -> int:
         try:
             draft = invoices.create_credit_note(db, source_id, positions, issue=args.issue)
         except DomainError as exc:
-            raise type(exc)(exc.message, "--lines" if exc.field == "lines" else exc.field) from None
+            raise refield(exc, "--lines" if exc.field == "lines" else exc.field) from None
         source = draft.corrects_number or args.ref
         if not args.issue:
             print(
-                f"Created credit note draft {draft.id} for {source} ({draft.client_name}), "
-                f"gross {_gross(draft)}"
+                tr("Created credit note draft {id} for {source} ({client}), gross {gross}").format(
+                    id=draft.id, source=source, client=draft.client_name, gross=_gross(draft)
+                )
             )
             return EXIT_OK
         view = draft  # created and issued in one transaction
         original = invoices.get_invoice(db, source_id)
     print(
-        f"Issued credit note {view.number} for {source} ({view.client_name}), "
-        f"gross {_gross(view)}; {original.number} is {original.state.value}, "
-        f"open {_open(original)}"
-    )
+        tr(
+            "Issued credit note {number} for {source} ({client}), gross {gross}; "
+            "{original} is {state}, open {open}"
+        ).format(
+            number=view.number, source=source, client=view.client_name, gross=_gross(view),
+            original=original.number, state=state_text(original.state.value),
+            open=_open(original),
+        )
+    )  # fmt: skip
     return EXIT_OK

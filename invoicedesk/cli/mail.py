@@ -37,11 +37,13 @@ from invoicedesk.cli.common import (
     invoice_id,
     open_db,
     read_text,
+    refield,
     split_list,
     whole_number,
 )
-from invoicedesk.cli.config import PASSWORD_ENV, read_password
-from invoicedesk.core.errors import DomainError
+from invoicedesk.cli.config import PASSWORD_ENV, password_prompt, read_password
+from invoicedesk.core.errors import ConflictError, DomainError
+from invoicedesk.i18n import N_, ntr, tr
 
 if TYPE_CHECKING:
     from invoicedesk.services.books import Books
@@ -81,77 +83,80 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "mail",
         _mail,
-        help="send an issued invoice by e-mail (through the outbox)",
-        description=(
+        help=tr("send an issued invoice by e-mail (through the outbox)"),
+        description=tr(
             "Compose the mail of invoice REF (to the client's addresses unless --to is "
             "given; text from the template in the client's language; the archived PDF "
             "attached), queue it in the outbox and deliver what is due. Exit 75: queued, "
             "but not sent yet (tried again by 'outbox run' or the app)."
         ),
     )
-    parser.add_argument("ref", metavar="REF", help="invoice number or id")
-    for option, what in (("--to", "recipient"), ("--cc", "copy to"), ("--bcc", "blind copy to")):
-        parser.add_argument(
-            option,
-            action="append",
-            metavar="ADDR",
-            help=f"{what} (repeat or give a comma list)",
-        )
-    parser.add_argument("--template", metavar="NAME", help="the mail template set to use")
+    parser.add_argument("ref", metavar="REF", help=tr("invoice number or id"))
+    for option, what in (
+        ("--to", N_("recipient (repeat or give a comma list)")),
+        ("--cc", N_("copy to (repeat or give a comma list)")),
+        ("--bcc", N_("blind copy to (repeat or give a comma list)")),
+    ):
+        parser.add_argument(option, action="append", metavar="ADDR", help=tr(what))
+    parser.add_argument("--template", metavar="NAME", help=tr("the mail template set to use"))
     parser.add_argument(
         "--subject",
         metavar="TEXT",
-        help="the subject instead of the template's (placeholders such as {invoice.number})",
+        help=tr("the subject instead of the template's (placeholders such as {example})").format(
+            example="{invoice.number}"
+        ),
     )
     parser.add_argument(
         "--body",
         metavar="TEXT",
-        help="the text instead of the template's (placeholders too; - reads standard input)",
+        help=tr("the text instead of the template's (placeholders too; - reads standard input)"),
     )
     parser.add_argument(
-        "--attach", action="append", metavar="FILE", help="attach a file too (repeatable)"
+        "--attach", action="append", metavar="FILE", help=tr("attach a file too (repeatable)")
     )
     parser.add_argument(
-        "--queue-only", action="store_true", help="only queue it ('outbox run' sends it)"
+        "--queue-only", action="store_true", help=tr("only queue it ('outbox run' sends it)")
     )
 
-    group = add_group(subparsers, "outbox", help="list the outbox or deliver what is due")
+    group = add_group(subparsers, "outbox", help=tr("list the outbox or deliver what is due"))
     parser = add_command(
         group,
         "list",
         _list,
-        help="list outgoing mail (by default what is not sent yet or needs attention)",
+        help=tr("list outgoing mail (by default what is not sent yet or needs attention)"),
     )
     parser.add_argument(
         "--state",
         action="append",
         metavar="STATE",
-        help=f"{', '.join(STATES)}; repeat or give a comma list",
+        help=tr("{states}; repeat or give a comma list").format(states=", ".join(STATES)),
     )
-    parser.add_argument("--all", action="store_true", help="every state, sent ones too")
+    parser.add_argument("--all", action="store_true", help=tr("every state, sent ones too"))
     add_format(parser)
-    add_command(group, "run", _run, help="deliver the mail that is due now and print the result")
+    add_command(
+        group, "run", _run, help=tr("deliver the mail that is due now and print the result")
+    )
     parser = add_command(
-        group, "cancel", _cancel, help="cancel a queued, failed or unknown mail (never sent)"
+        group, "cancel", _cancel, help=tr("cancel a queued, failed or unknown mail (never sent)")
     )
     parser.add_argument(
-        "id", metavar="ID", type=whole_number, help="the mail's id in 'outbox list'"
+        "id", metavar="ID", type=whole_number, help=tr("the mail's id in 'outbox list'")
     )
     parser = add_command(
         group,
         "resend",
         _resend,
-        help="queue a failed, unknown or cancelled mail again ('outbox run' sends it)",
-        description=(
+        help=tr("queue a failed, unknown or cancelled mail again ('outbox run' sends it)"),
+        description=tr(
             "Queue mail ID again with the very same message. A mail that was sent already "
             "is only sent a second time with --sent."
         ),
     )
     parser.add_argument(
-        "id", metavar="ID", type=whole_number, help="the mail's id in 'outbox list'"
+        "id", metavar="ID", type=whole_number, help=tr("the mail's id in 'outbox list'")
     )
     parser.add_argument(
-        "--sent", action="store_true", help="also resend a mail that was sent already"
+        "--sent", action="store_true", help=tr("also resend a mail that was sent already")
     )
 
 
@@ -165,7 +170,7 @@ def password_provider(account: SmtpAccount) -> str | None:
 
     password = secrets.get_password(account) or os.environ.get(PASSWORD_ENV) or None
     if password is None and sys.stdin is not None and sys.stdin.isatty():
-        password = read_password(f"SMTP password for {account.username} at {account.host}: ")
+        password = read_password(password_prompt(account))
         if password:
             secrets.remember_for_session(account, password)
     return password or None
@@ -177,9 +182,11 @@ def _require_account(db: Books) -> SmtpAccount:
     account = mail_settings.get_account(db)
     if not mail_settings.is_configured(account):
         raise DomainError(
-            f"set up the mail server first: '{PROG} config set smtp.host smtp.example.com', "
+            "set up the mail server first: '{prog} config set smtp.host smtp.example.com', "
             "smtp.sender, smtp.username, then 'config set-password smtp'",
             "smtp",
+            code="mail_not_set_up",
+            params={"prog": PROG},
         )
     return account
 
@@ -217,8 +224,9 @@ def _mail(args: argparse.Namespace) -> int:
         entry_id = outbox.queue(db, draft, account).id
         if args.queue_only:
             print(
-                f"Queued {_name(db, target)} for {', '.join(draft.to)} "
-                f"(outbox #{entry_id}; '{PROG} outbox run' sends it)"
+                tr("Queued {what} for {to} (outbox #{id}; '{prog} outbox run' sends it)").format(
+                    what=_name(db, target), to=", ".join(draft.to), id=entry_id, prog=PROG
+                )
             )
             return EXIT_OK
         _recover(db)
@@ -262,7 +270,7 @@ def _entry(db: Books, entry_id: int) -> OutboxEntry | None:
 
 def _what(entry: OutboxEntry | None, entry_id: int) -> str:
     if entry is None:
-        return f"outbox #{entry_id}"
+        return f"outbox #{entry_id}"  # also a field name: the same in every language
     return entry.invoice_number or f"outbox #{entry_id}"
 
 
@@ -273,8 +281,8 @@ def _why(entry: OutboxEntry | None, report: DeliveryReport) -> str:
     elif report.error:
         parts.append(report.error)
     if entry is not None and entry.server_reply and entry.server_reply not in " ".join(parts):
-        parts.append(f"the server replied: {entry.server_reply}")
-    return " ".join(" — ".join(parts).split()) or "no reason was given"
+        parts.append(tr("the server replied: {reply}").format(reply=entry.server_reply))
+    return " ".join(" — ".join(parts).split()) or tr("no reason was given")
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -288,26 +296,38 @@ def _local(moment: dt.datetime | None) -> str:
 def _result(report: DeliveryReport, entry_id: int, entry: OutboxEntry | None) -> int:
     what = _what(entry, entry_id)
     others = len([i for i in report.sent if i != entry_id])
-    also = f" (and {others} more queued mail)" if others else ""
     if entry_id in report.sent:
         to = ", ".join(entry.to) if entry is not None else ""
-        print(f"Sent {what} to {to}{also}" if to else f"Sent {what}{also}")
+        text = tr("Sent {what} to {to}") if to else tr("Sent {what}")
+        text = text.format(what=what, to=to)
+        if others:
+            more = ntr(" (and {n} more queued mail)", " (and {n} more queued mail)", others)
+            text += more.format(n=others)
+        print(text)
         return EXIT_OK
     if entry_id in report.failed:
-        raise DomainError(f"not sent: {_why(entry, report)}", what)
+        raise DomainError(
+            "not sent: {reason}", what, code="mail_failed", params={"reason": _why(entry, report)}
+        )
     if entry_id in report.unknown:
         raise DomainError(
             "the connection broke after the message was handed over, so it may or may not "
-            f"have arrived ({_why(entry, report)}); check with the recipient, then resend or "
-            f"cancel it in the outbox",
+            "have arrived ({reason}); check with the recipient, then resend or "
+            "cancel it in the outbox",
             what,
+            code="mail_unknown",
+            params={"reason": _why(entry, report)},
         )
     when = _local(entry.next_attempt_at) if entry is not None else ""
-    retry = f"tried again from {when}" if when else "tried again later"
-    sys.stderr.write(
-        f"{PROG}: {what}: not sent yet — {_why(entry, report)}; it stays in the outbox and is "
-        f"{retry} ('{PROG} outbox run' or the app)\n"
-    )
+    text = (
+        tr("not sent yet — {reason}; it stays in the outbox and is tried again from {when} "
+           "('{prog} outbox run' or the app)")
+        if when
+        else tr("not sent yet — {reason}; it stays in the outbox and is tried again later "
+                "('{prog} outbox run' or the app)")
+    )  # fmt: skip
+    reason = _why(entry, report)
+    sys.stderr.write(f"{PROG}: {what}: {text.format(reason=reason, when=when, prog=PROG)}\n")
     return EXIT_QUEUED
 
 
@@ -317,7 +337,7 @@ def _result(report: DeliveryReport, entry_id: int, entry: OutboxEntry | None) ->
 def _states(args: argparse.Namespace) -> tuple[str, ...] | None:
     if args.all:
         if args.state:
-            raise DomainError("give --all or --state, not both", "--all")
+            raise DomainError("give --all or --state, not both", "--all", code="exclusive")
         return None
     if not args.state:
         return OPEN_STATES
@@ -325,7 +345,10 @@ def _states(args: argparse.Namespace) -> tuple[str, ...] | None:
     for value in split_list(args.state):
         state = value.lower()
         if state not in STATES:
-            raise DomainError(f"'{value}' is not a state (one of {', '.join(STATES)})", "--state")
+            raise DomainError(
+                "'{value}' is not a state (one of {states})", "--state", code="unknown_state",
+                params={"value": value, "states": ", ".join(STATES)},
+            )  # fmt: skip
         if state not in states:
             states.append(state)
     return tuple(states)
@@ -342,7 +365,7 @@ def _time(entry: OutboxEntry) -> dt.datetime | None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from invoicedesk.cli.output import print_rows
+    from invoicedesk.cli.output import print_rows, state_text
     from invoicedesk.services.mail_types import MailState
 
     states = _states(args)
@@ -352,7 +375,7 @@ def _list(args: argparse.Namespace) -> int:
     rows = [
         {
             "id": entry.id,
-            "state": str(entry.state),
+            "state": str(entry.state) if args.format != "table" else state_text(str(entry.state)),
             "invoice": entry.invoice_number,
             "to": ", ".join(entry.to) if args.format != "json" else list(entry.to),
             "cc": list(entry.cc),
@@ -383,15 +406,18 @@ def _run(args: argparse.Namespace) -> int:
         touched = (*report.sent, *report.retrying, *report.failed, *report.unknown)
         entries = {i: _entry(db, i) for i in touched}
     print(
-        f"Sent {len(report.sent)}, to be retried {len(report.retrying)}, "
-        f"failed {len(report.failed)}, unknown {len(report.unknown)}"
-    )
+        tr("Sent {sent}, to be retried {retrying}, failed {failed}, unknown {unknown}").format(
+            sent=len(report.sent), retrying=len(report.retrying), failed=len(report.failed),
+            unknown=len(report.unknown),
+        )
+    )  # fmt: skip
     for i in report.sent:
         entry = entries[i]
-        print(f"  sent {_what(entry, i)} to {', '.join(entry.to) if entry else ''}".rstrip())
-    problems = [(i, "to be retried") for i in report.retrying]
-    problems += [(i, "failed") for i in report.failed]
-    problems += [(i, "may or may not have arrived") for i in report.unknown]
+        to = ", ".join(entry.to) if entry else ""
+        print(("  " + tr("sent {what} to {to}").format(what=_what(entry, i), to=to)).rstrip())
+    problems = [(i, tr("to be retried")) for i in report.retrying]
+    problems += [(i, tr("failed")) for i in report.failed]
+    problems += [(i, tr("may or may not have arrived")) for i in report.unknown]
     for i, what in problems:
         reason = _why(entries[i], report)
         sys.stderr.write(f"{PROG}: error: {_what(entries[i], i)}: {what}: {reason}\n")
@@ -418,11 +444,14 @@ def _recover(db: Books) -> None:
 
     recovered = outbox.recover_interrupted(db)
     if recovered:
-        sys.stderr.write(
-            f"{PROG}: {recovered} mail left 'sending' by a stopped run may or may not have "
-            f"arrived (now 'unknown'); check, then '{PROG} outbox resend ID' or "
-            f"'{PROG} outbox cancel ID'\n"
+        text = ntr(
+            "{n} mail left 'sending' by a stopped run may or may not have arrived (now "
+            "'unknown'); check, then '{prog} outbox resend ID' or '{prog} outbox cancel ID'",
+            "{n} mails left 'sending' by a stopped run may or may not have arrived (now "
+            "'unknown'); check, then '{prog} outbox resend ID' or '{prog} outbox cancel ID'",
+            recovered,
         )
+        sys.stderr.write(f"{PROG}: {text.format(n=recovered, prog=PROG)}\n")
 
 
 def _cancel(args: argparse.Namespace) -> int:
@@ -432,8 +461,12 @@ def _cancel(args: argparse.Namespace) -> int:
         try:
             entry = outbox.cancel(db, args.id)
         except DomainError as exc:
-            raise type(exc)(exc.message, f"outbox #{args.id}") from None
-    print(f"Cancelled {_what(entry, entry.id)} (outbox #{entry.id}); it will not be sent")
+            raise refield(exc, f"outbox #{args.id}") from None
+    print(
+        tr("Cancelled {what} (outbox #{id}); it will not be sent").format(
+            what=_what(entry, entry.id), id=entry.id
+        )
+    )
     return EXIT_OK
 
 
@@ -445,7 +478,10 @@ def _resend(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         seen = _entry(db, args.id)
         if seen is not None and seen.state is MailState.SENT and not args.sent:
-            raise DomainError("it was sent already; add --sent to send it a second time", where)
+            raise ConflictError(
+                "it was sent already; add --sent to send it a second time", where,
+                code="already_sent",
+            )  # fmt: skip
         try:
             # expected: what was just read, so a mail sent in between is not sent again
             entry = outbox.resend(
@@ -455,8 +491,10 @@ def _resend(args: argparse.Namespace) -> int:
                 allow_sent=args.sent,
             )
         except DomainError as exc:
-            raise type(exc)(exc.message, where) from None
+            raise refield(exc, where) from None
     print(
-        f"Queued {_what(entry, entry.id)} (outbox #{entry.id}) again; '{PROG} outbox run' sends it"
+        tr("Queued {what} (outbox #{id}) again; '{prog} outbox run' sends it").format(
+            what=_what(entry, entry.id), id=entry.id, prog=PROG
+        )
     )
     return EXIT_OK

@@ -57,9 +57,12 @@ from invoicedesk.cli.common import (
     Registrar,
     SubParsers,
     add_command,
+    db_help,
     read_text,
+    refield,
 )
 from invoicedesk.core.errors import DomainError, EnvironmentFailure
+from invoicedesk.i18n import tr
 
 __all__ = [
     "commands",
@@ -86,13 +89,15 @@ def _register_totals(subparsers: SubParsers) -> None:
         subparsers,
         "totals",
         _run_totals,
-        help="compute the totals of a JSON invoice (no database needed)",
-        description=(
+        help=tr("compute the totals of a JSON invoice (no database needed)"),
+        description=tr(
             'Read a JSON invoice ({"invoice": {...}} or the bare object) and print its '
             "totals as JSON. See docs/json-format.md."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="the invoice file, or - for standard input")
+    parser.add_argument(
+        "file", metavar="FILE", help=tr("the invoice file, or - for standard input")
+    )
 
 
 def _run_totals(args: argparse.Namespace) -> int:
@@ -105,22 +110,29 @@ def _run_totals(args: argparse.Namespace) -> int:
         (key,) = document
         if key == "invoice":
             document = document[key]
-        elif key in ("client", "product"):
-            raise DomainError(f"the totals command reads an invoice, not a {key}", key)
+        elif key == "client":
+            raise DomainError(
+                "the totals command reads an invoice, not a client", key, code="not_an_invoice"
+            )
+        elif key == "product":
+            raise DomainError(
+                "the totals command reads an invoice, not a product", key, code="not_an_invoice"
+            )
     invoice = json_format.parse_invoice(document, "invoice")
     for index, line in enumerate(invoice.lines):
         if line.from_product:  # filled from the product only when stored
             missing = ", ".join(sorted(line.from_product & {"name", "tax_rate", "unit_price"}))
+            field = f"invoice.line_items[{index}]"
             raise DomainError(
-                f"is required ({missing}: the totals command reads no products)",
-                f"invoice.line_items[{index}]",
+                "is required ({fields}: the totals command reads no products)",
+                field,
+                code="required",
+                params={"fields": missing},
             )
     try:
         totals = compute_totals(json_format.invoice_to_document(invoice))
     except DomainError as exc:
-        raise DomainError(
-            exc.message, json_format.document_field_path(exc.field, invoice)
-        ) from None
+        raise refield(exc, json_format.document_field_path(exc.field, invoice)) from None
     print_json(totals.to_json())
     return EXIT_OK
 
@@ -169,17 +181,18 @@ def commands() -> list[Registrar]:
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG,
-        description="Desktop invoicing. Without a command, opens the app.",
+        description=tr("Desktop invoicing. Without a command, opens the app."),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
         default=os.environ.get(DB_ENV) or None,
-        help=f"the database file or SQLAlchemy URL (default: ${DB_ENV}, else the user data dir)",
+        help=db_help(),
     )
     subparsers = cast(
-        SubParsers, parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+        SubParsers,
+        parser.add_subparsers(title=tr("commands"), dest="command", metavar="COMMAND"),
     )
     for register in commands():
         register(subparsers)
@@ -258,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"error: {where}{exc.message}", sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _fail("interrupted", sys.stderr)
+        _fail(tr("interrupted"), sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`invoicedesk ... | head`): stop quietly.
@@ -282,11 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("Command %r failed", args.command)
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
-        _fail(
-            f"internal error: {type(exc).__name__}: {exc} "
-            f"(the traceback is in {log_file()}; please report this)",
-            sys.stderr,
+        detail = tr("{kind}: {error} (the traceback is in {path}; please report this)").format(
+            kind=type(exc).__name__, error=exc, path=log_file()
         )
+        _fail(f"internal error: {detail}", sys.stderr)  # "internal error:" stays, as "error:"
         return EXIT_INTERNAL
 
 

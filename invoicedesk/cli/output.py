@@ -5,6 +5,9 @@ Values may be ``str``, ``int``, ``Decimal``, ``date``/``datetime``, enums,
 them as plain strings (``"17.26"``), the table prints them as they are.
 Pass amounts as ``Decimal`` (already rounded), not as preformatted strings,
 so the table right-aligns them.
+
+The table is for people: its column titles (and yes/no) are in the current language.
+JSON and CSV are for programs: their keys stay the English column keys.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal, TextIO
 
-__all__ = ["FORMATS", "Format", "print_json", "print_rows", "to_jsonable"]
+from invoicedesk.i18n import ptr, tr
+
+__all__ = ["FORMATS", "Format", "column_titles", "print_json", "print_rows", "state_text",
+           "to_jsonable"]  # fmt: skip
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
@@ -58,6 +64,80 @@ def _text(value: object) -> str:
     return converted if isinstance(converted, str) else str(converted)
 
 
+def column_titles() -> dict[str, str]:
+    """The table's title of each column key (English: the key itself)."""
+    return {
+        "id": ptr("column", "id"),
+        "number": ptr("column", "number"),
+        "doc_type": ptr("column", "doc_type"),
+        "client": ptr("column", "client"),
+        "client_id": ptr("column", "client_id"),
+        "customer_number": ptr("column", "customer_number"),
+        "date": ptr("column", "date"),
+        "due_date": ptr("column", "due_date"),
+        "state": ptr("column", "state"),
+        "status": ptr("column", "status"),
+        "currency": ptr("column", "currency"),
+        "net": ptr("column", "net"),
+        "tax": ptr("column", "tax"),
+        "gross": ptr("column", "gross"),
+        "open": ptr("column", "open"),
+        "overdue": ptr("column", "overdue"),
+        "title": ptr("column", "title"),
+        "tags": ptr("column", "tags"),
+        "pos": ptr("column", "pos"),
+        "name": ptr("column", "name"),
+        "quantity": ptr("column", "quantity"),
+        "unit": ptr("column", "unit"),
+        "unit_price": ptr("column", "unit_price"),
+        "tax_rate": ptr("column", "tax_rate"),
+        "tax_category": ptr("column", "tax_category"),
+        "price_basis": ptr("column", "price_basis"),
+        "amount": ptr("column", "amount"),
+        "method": ptr("column", "method"),
+        "reference": ptr("column", "reference"),
+        "note": ptr("column", "note"),
+        "overpayment": ptr("column", "overpayment"),
+        "invoice": ptr("column", "invoice"),
+        "email": ptr("column", "email"),
+        "city": ptr("column", "city"),
+        "country": ptr("column", "country"),
+        "invoices": ptr("column", "invoices"),
+        "clients": ptr("column", "clients"),
+        "archived": ptr("column", "archived"),
+        "to": ptr("column", "to"),
+        "subject": ptr("column", "subject"),
+        "time": ptr("column", "time"),
+        "error": ptr("column", "error"),
+        "created": ptr("column", "created"),
+        "kind": ptr("column", "kind"),
+        "size": ptr("column", "size"),
+        "file": ptr("column", "file"),
+        "day": ptr("column", "day"),
+        "week": ptr("column", "week"),
+        "month": ptr("column", "month"),
+        "year": ptr("column", "year"),
+        "count": ptr("column", "count"),
+    }
+
+
+def state_text(state: str) -> str:
+    """An invoice's or a mail's state as a person reads it (English: the state's name)."""
+    return {
+        "draft": ptr("state", "draft"),
+        "open": ptr("state", "open"),
+        "overdue": ptr("state", "overdue"),
+        "part_paid": ptr("state", "part_paid"),
+        "paid": ptr("state", "paid"),
+        "cancelled": ptr("state", "cancelled"),
+        "queued": ptr("state", "queued"),
+        "sending": ptr("state", "sending"),
+        "sent": ptr("state", "sent"),
+        "failed": ptr("state", "failed"),
+        "unknown": ptr("state", "unknown"),
+    }.get(state, state)
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
@@ -73,6 +153,8 @@ def _width(text: str) -> int:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
     # One table row per record: line breaks and tabs inside a value become spaces.
     return " ".join(_text(value).splitlines()).replace("\t", " ")
 
@@ -98,10 +180,12 @@ def print_rows(
     * ``csv``: a header line, then one line per row (``csv`` module quoting).
 
     ``headers`` maps column keys to the titles shown in the table and CSV header
-    (JSON always uses the keys).
+    (JSON always uses the keys); without, the table shows :func:`column_titles` and the
+    CSV header the keys.
     """
     out = stream if stream is not None else sys.stdout
-    titles = [(headers or {}).get(column, column) for column in columns]
+    known = column_titles() if fmt == "table" else {}
+    titles = [(headers or {}).get(column, known.get(column, column)) for column in columns]
     if fmt == "json":
         print_json([{c: row.get(c) for c in columns} for row in rows], out)
     elif fmt == "csv":
@@ -125,7 +209,7 @@ def print_rows(
         for line in cells:
             out.write(_line([_pad(t, w, r) for t, w, r in zip(line, widths, right, strict=True)]))
     else:
-        raise ValueError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise ValueError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")  # a bug
 
 
 def _line(cells: Sequence[str]) -> str:

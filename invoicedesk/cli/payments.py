@@ -18,9 +18,11 @@ from invoicedesk.cli.common import (
     parse_amount,
     parse_date,
     parse_methods,
+    refield,
 )
-from invoicedesk.cli.output import print_rows
+from invoicedesk.cli.output import print_rows, state_text
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 
 COLUMNS = (
     "id",
@@ -46,43 +48,44 @@ _OPTIONS = {
 
 
 def register(subparsers: SubParsers) -> None:
-    group = add_group(subparsers, "payments", help="record and list payments")
+    group = add_group(subparsers, "payments", help=tr("record and list payments"))
 
     parser = add_command(
         group,
         "add",
         _add,
-        help="record a payment for an issued invoice (a refund for a credit note)",
+        help=tr("record a payment for an issued invoice (a refund for a credit note)"),
     )
-    parser.add_argument("ref", metavar="REF", help="invoice number or id")
-    parser.add_argument("--amount", required=True, metavar="X", help="e.g. 17.26")
+    parser.add_argument("ref", metavar="REF", help=tr("invoice number or id"))
+    parser.add_argument("--amount", required=True, metavar="X", help=tr("e.g. 17.26"))
     parser.add_argument(
         "--method",
         choices=PAYMENT_METHODS,
         default="bank_transfer",
-        help="default: bank_transfer",
+        help=tr("default: bank_transfer"),
     )
-    parser.add_argument("--date", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--date", metavar="DATE", help=tr("YYYY-MM-DD (default: today)"))
     parser.add_argument("--reference", default="", metavar="TEXT")
     parser.add_argument("--note", default="", metavar="TEXT")
     parser.add_argument(
         "--overpayment",
         action="store_true",
-        help="allow more than the open amount (booked as an overpayment)",
+        help=tr("allow more than the open amount (booked as an overpayment)"),
     )
 
-    parser = add_command(group, "list", _list, help="list payments, newest first")
-    parser.add_argument("--client", metavar="REF", help="client id, customer number or name")
-    parser.add_argument("--invoice", metavar="REF", help="invoice number or id")
+    parser = add_command(group, "list", _list, help=tr("list payments, newest first"))
+    parser.add_argument("--client", metavar="REF", help=tr("client id, customer number or name"))
+    parser.add_argument("--invoice", metavar="REF", help=tr("invoice number or id"))
     parser.add_argument(
         "--method",
         action="append",
         metavar="METHOD",
-        help=f"{', '.join((*PAYMENT_METHODS, 'credit_note'))}; repeat or give a comma list "
-        "(any of them)",
+        help=tr("{methods}; repeat or give a comma list (any of them)").format(
+            methods=", ".join((*PAYMENT_METHODS, "credit_note"))
+        ),
     )
-    parser.add_argument("--from", dest="date_from", metavar="DATE", help="on or after")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", help="on or before")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help=tr("on or after"))
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help=tr("on or before"))
     add_format(parser)
 
 
@@ -108,17 +111,32 @@ def _add(args: argparse.Namespace) -> int:
                 ),
             )
         except DomainError as exc:
-            field = _OPTIONS.get(exc.field or "", exc.field)
-            raise type(exc)(exc.message, field) from None
+            raise refield(exc, _OPTIONS.get(exc.field or "", exc.field)) from None
         view = invoices.get_invoice(db, target)
     currency = view.data.currency or "EUR"
-    what = "refund" if view.doc_type.value == "credit_note" else "payment"
-    extra = " as overpayment" if payment.is_overpayment else ""
+    if view.doc_type.value == "credit_note":
+        text = (
+            tr("Recorded refund of {amount} for {number} ({client}) on {date} as overpayment; "
+               "now {state}, open {open}")
+            if payment.is_overpayment
+            else tr("Recorded refund of {amount} for {number} ({client}) on {date}; "
+                    "now {state}, open {open}")
+        )  # fmt: skip
+    else:
+        text = (
+            tr("Recorded payment of {amount} for {number} ({client}) on {date} as overpayment; "
+               "now {state}, open {open}")
+            if payment.is_overpayment
+            else tr("Recorded payment of {amount} for {number} ({client}) on {date}; "
+                    "now {state}, open {open}")
+        )  # fmt: skip
     print(
-        f"Recorded {what} of {money(payment.amount, currency)} for {view.number} "
-        f"({view.client_name}) on {payment.date}{extra}; now {view.state.value}, "
-        f"open {money(view.open_amount, currency)}"
-    )
+        text.format(
+            amount=money(payment.amount, currency), number=view.number, client=view.client_name,
+            date=payment.date, state=state_text(view.state.value),
+            open=money(view.open_amount, currency),
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 

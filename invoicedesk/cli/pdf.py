@@ -23,6 +23,7 @@ from invoicedesk.cli.common import (
     open_db,
 )
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ntr, tr
 
 if TYPE_CHECKING:
     from invoicedesk.services.books import Books
@@ -38,40 +39,40 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "pdf",
         _run,
-        help="write the PDF of an invoice, archive a new version, or export many PDFs",
-        description=(
+        help=tr("write the PDF of an invoice, archive a new version, or export many PDFs"),
+        description=tr(
             "With REF: write the invoice's archived PDF (drafts: a preview marked DRAFT) "
             "to FILE, by default into the current folder under the name the file name "
             "pattern gives; prints the path. Without REF: write the PDFs of all invoices "
             "the filters select into the folder --out (never replacing a file)."
         ),
     )
-    parser.add_argument("ref", nargs="?", metavar="REF", help="invoice number or id")
+    parser.add_argument("ref", nargs="?", metavar="REF", help=tr("invoice number or id"))
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="with REF: the file (or folder) to write"
+        "-o", "--output", metavar="FILE", help=tr("with REF: the file (or folder) to write")
     )
     parser.add_argument(
         "--template",
         choices=TEMPLATES,
-        help="with REF: a fresh copy in this look (not archived; with --new-version: archived)",
+        help=tr("with REF: a fresh copy in this look (not archived; with --new-version: archived)"),
     )
     parser.add_argument(
         "--print",
         dest="print_version",
         action="store_true",
-        help="a print version: no logo, no coloured areas (fresh copies, never archived)",
+        help=tr("a print version: no logo, no coloured areas (fresh copies, never archived)"),
     )
     parser.add_argument(
         "--new-version",
         action="store_true",
-        help="with REF: render the issued invoice again and archive it as its newest version",
+        help=tr("with REF: render the issued invoice again and archive it as its newest version"),
     )
-    parser.add_argument("--out", metavar="DIR", help="without REF: the folder to export into")
+    parser.add_argument("--out", metavar="DIR", help=tr("without REF: the folder to export into"))
     parser.add_argument(
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes for --out (default: one per core)",
+        help=tr("worker processes for --out (default: one per core)"),
     )
     add_filter_options(parser)
 
@@ -82,8 +83,9 @@ def _run(args: argparse.Namespace) -> int:
     for option, given in (("--out", args.out), ("--jobs", args.jobs)):
         if given is not None:
             raise DomainError(
-                "exports the invoices the filters select; give it without REF", option
-            )
+                "exports the invoices the filters select; give it without REF", option,
+                code="needs_no_ref",
+            )  # fmt: skip
     if args.new_version:
         return _new_version(args)
     return _single(args)
@@ -96,7 +98,10 @@ def _reject_filters(db: Books, args: argparse.Namespace) -> None:
     from invoicedesk.services.search import InvoiceFilter
 
     if build_filter(db, args) != InvoiceFilter():
-        raise DomainError("filters select invoices for --out DIR; with REF give none", "REF")
+        raise DomainError(
+            "filters select invoices for --out DIR; with REF give none", "REF",
+            code="filters_with_ref",
+        )  # fmt: skip
 
 
 def _single(args: argparse.Namespace) -> int:
@@ -146,7 +151,10 @@ def _write(path: Path, content: bytes, shown: str) -> None:
             os.unlink(temporary)
             raise
     except OSError as exc:
-        raise DomainError(exc.strerror or str(exc), shown) from None
+        # The system's own words for the failure (Python gives them in English).
+        raise DomainError(
+            "{reason}", shown, code="unwritable", params={"reason": exc.strerror or str(exc)}
+        ) from None
 
 
 def _new_version(args: argparse.Namespace) -> int:
@@ -155,8 +163,10 @@ def _new_version(args: argparse.Namespace) -> int:
     for option, given in (("-o", args.output), ("--print", args.print_version or None)):
         if given is not None:
             raise DomainError(
-                f"--new-version only archives; write the file with '{PROG} pdf REF -o FILE'",
+                "--new-version only archives; write the file with '{prog} pdf REF -o FILE'",
                 option,
+                code="archive_only",
+                params={"prog": PROG},
             )
     with open_db(args) as db:
         _reject_filters(db, args)
@@ -164,14 +174,18 @@ def _new_version(args: argparse.Namespace) -> int:
         version = pdfs.archive_new_version(db, target_id, template=args.template)
         number = invoices.get_invoice(db, target_id).display_number
     print(
-        f"Archived version {version.version} of {number} "
-        f"({version.template}, {_size(version.size)}, {version.filename})"
-    )
+        tr("Archived version {version} of {number} ({template}, {size}, {file})").format(
+            version=version.version, number=number, template=version.template,
+            size=_size(version.size), file=version.filename,
+        )
+    )  # fmt: skip
     return EXIT_OK
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
+    if size >= 1024:
+        return tr("{size} KB").format(size=f"{size / 1024:.0f}")
+    return ntr("{n} byte", "{n} bytes", size).format(n=size)
 
 
 # --------------------------------------------------------------------------- many invoices
@@ -183,30 +197,35 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.out is None:
         raise DomainError(
-            "give an invoice REF, or --out DIR to export the invoices the filters select", "pdf"
-        )
+            "give an invoice REF, or --out DIR to export the invoices the filters select", "pdf",
+            code="ref_or_out",
+        )  # fmt: skip
     for option, given in (
         ("-o", args.output),
         ("--template", args.template),
         ("--new-version", args.new_version or None),
     ):
         if given is not None:
-            raise DomainError("works with one invoice (give its REF)", option)
+            raise DomainError("works with one invoice (give its REF)", option, code="needs_ref")
     if args.jobs is not None and args.jobs < 1:
-        raise DomainError("must be 1 or more", "--jobs")
+        raise DomainError("must be 1 or more", "--jobs", code="too_small")
     if args.jobs is not None and args.jobs > MAX_JOBS:
-        raise DomainError(f"must be at most {MAX_JOBS}", "--jobs")
+        raise DomainError(
+            "must be at most {max}", "--jobs", code="too_large", params={"max": MAX_JOBS}
+        )
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise DomainError("is a file, not a folder", args.out)
+        raise DomainError("is a file, not a folder", args.out, code="not_a_folder")
     with open_db(args) as db:
         ids = search.row_ids(db, build_filter(db, args))
         result = export_pdfs(db, ids, out, jobs=args.jobs, print_version=args.print_version)
         failed_rows = {row.id: row for row in search.rows_by_id(db, [i for i, _ in result.failed])}
-    noun = "PDF" if len(result.written) == 1 else "PDFs"
-    print(f"Exported {len(result.written)} {noun} to {out}")
+    written = len(result.written)
+    print(ntr("Exported {n} PDF to {folder}", "Exported {n} PDFs to {folder}", written).format(
+        n=written, folder=out
+    ))  # fmt: skip
     for failed_id, reason in result.failed:
         row = failed_rows.get(failed_id)
-        name = row.number if row and row.number else f"draft {failed_id}"
+        name = row.number if row and row.number else tr("draft {id}").format(id=failed_id)
         sys.stderr.write(f"{PROG}: error: {name}: {' '.join(reason.split())}\n")
     return EXIT_ERROR if result.failed else EXIT_OK

@@ -13,10 +13,12 @@ from invoicedesk.cli.common import (
     add_format,
     build_filter,
     open_db,
+    refield,
     split_list,
 )
 from invoicedesk.cli.output import print_json, print_rows
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 
 DIMENSIONS = ("client", "status", "day", "week", "month", "year", "currency", "tax_rate")
 AMOUNTS = ("net", "tax", "gross")
@@ -27,8 +29,8 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "report",
         _run,
-        help="totals grouped by client, status, day, week, month, year, currency or tax rate",
-        description=(
+        help=tr("totals grouped by client, status, day, week, month, year, currency or tax rate"),
+        description=tr(
             "Count, net, tax and gross of the filtered invoices per group, in the company "
             "currency (grouped by tax_rate: in each invoice's currency). Credit notes count "
             "negative; without --state, issued invoices that are not cancelled are counted."
@@ -38,7 +40,9 @@ def register(subparsers: SubParsers) -> None:
         "--group-by",
         default="month",
         metavar="DIMS",
-        help=f"comma list of {', '.join(DIMENSIONS)} (default: month)",
+        help=tr("comma list of {dimensions} (default: month)").format(
+            dimensions=", ".join(DIMENSIONS)
+        ),
     )
     add_filter_options(parser)
     add_format(parser)
@@ -60,8 +64,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             report = reports.grouped_totals(db, split_list([args.group_by]), flt)
         except DomainError as exc:
-            field = "--group-by" if exc.field == "group_by" else exc.field
-            raise type(exc)(exc.message, field) from None
+            raise refield(exc, "--group-by" if exc.field == "group_by" else exc.field) from None
     dims = list(report.group_by)
     rows: list[dict[str, object]] = []
     currencies = set()
@@ -91,8 +94,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print_rows(rows, columns, "csv")
     else:
-        label = {dims[0]: "Total", **dict.fromkeys(dims[1:], "")}
+        label = {dims[0]: tr("Total"), **dict.fromkeys(dims[1:], "")}
         print_rows([*rows, {**label, **total}], columns, "table")
         if report.currency:
-            print(f"Amounts in {report.currency}.")
+            print(tr("Amounts in {currency}.").format(currency=report.currency))
     return EXIT_OK

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from invoicedesk.cli.common import SubParsers, add_command
+from invoicedesk.i18n import tr
 
 
 def register(subparsers: SubParsers) -> None:
@@ -13,15 +14,15 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "self-check",
         _run,
-        help="check that this installation works: every screen and the invoice editor",
-        description=(
+        help=tr("check that this installation works: every screen and the invoice editor"),
+        description=tr(
             "Open the app's window on the database (without changing it or your window "
             "settings), show every screen, wait for it to load and open the newest invoice "
             "in the editor. Prints one line per step; exits 0 when all passed, 1 otherwise."
         ),
     )
     parser.add_argument(
-        "--offscreen", action="store_true", help="draw without a screen (servers, CI)"
+        "--offscreen", action="store_true", help=tr("draw without a screen (servers, CI)")
     )
 
 

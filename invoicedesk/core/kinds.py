@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from invoicedesk.i18n import N_
+from invoicedesk.i18n import N_, tr
 
 
 class DocumentKind(StrEnum):
@@ -35,7 +35,21 @@ KIND_LABELS: dict[DocumentKind, str] = {
 }
 
 
+# The kind within a sentence ("issue the invoice before sending it").
+KIND_NOUNS: dict[DocumentKind, str] = {
+    DocumentKind.INVOICE: N_("invoice"),
+    DocumentKind.CREDIT_NOTE: N_("credit note"),
+    DocumentKind.CANCELLATION: N_("cancellation"),
+    DocumentKind.REMINDER: N_("reminder"),
+}
+
+
 def describe(kind: DocumentKind | str, number: str | None) -> str:
-    """The document as a sentence starts: "Invoice RE-2026-0042", or "This invoice"."""
-    label = KIND_LABELS[DocumentKind(kind)]
-    return f"{label} {number}" if number else f"This {label.lower()}"
+    """The document as a sentence starts, in the current language: "Invoice RE-2026-0042",
+    or "This invoice"."""
+    kind = DocumentKind(kind)
+    if number:
+        # Translators: a document as a sentence starts: "Invoice RE-2026-0042".
+        return tr("{kind} {number}").format(kind=tr(KIND_LABELS[kind]), number=number)
+    # Translators: {kind} is "invoice", "credit note" …; in German all are feminine.
+    return tr("This {kind}").format(kind=tr(KIND_NOUNS[kind]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import get_currency_precision, is_currency
+from babel.numbers import format_decimal, get_currency_precision, is_currency
 
 from invoicedesk.core.errors import DomainError
 
@@ -53,7 +53,12 @@ def validate_currency(currency: str, field: str = "currency") -> str:
     """Return the upper-case ISO 4217 code, or raise a DomainError naming ``field``."""
     code = (currency or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not is_currency(code):
-        raise DomainError(f"'{currency}' is not an ISO 4217 currency code (e.g. EUR, USD)", field)
+        raise DomainError(
+            "'{currency}' is not an ISO 4217 currency code (e.g. EUR, USD)",
+            field,
+            code="currency_unknown",
+            params={"currency": currency},
+        )
     return code
 
 
@@ -76,9 +81,11 @@ def parse_decimal(
     if value.__class__ is Decimal:  # the common case first (bulk work checks millions)
         number = value
     elif isinstance(value, bool) or value is None:
-        raise DomainError("a number is required", field)
+        raise DomainError("a number is required", field, code="number_required")
     elif isinstance(value, float):
-        raise DomainError("give the number as a string or an exact decimal, not a float", field)
+        raise DomainError(
+            "give the number as a string or an exact decimal, not a float", field, code="float"
+        )
     elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -86,25 +93,64 @@ def parse_decimal(
     elif isinstance(value, str):
         text = value.strip()
         if not text:
-            raise DomainError("a number is required", field)
+            raise DomainError("a number is required", field, code="number_required")
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise DomainError(f"'{value}' is not a number", field) from None
+            raise DomainError(
+                "'{value}' is not a number", field, code="not_a_number", params={"value": value}
+            ) from None
     else:
-        raise DomainError(f"expected a number, got {type(value).__name__}", field)
+        raise DomainError(
+            "expected a number, got {type}",
+            field,
+            code="not_a_number",
+            params={"type": type(value).__name__},
+        )
     if not number.is_finite():
-        raise DomainError(f"'{value}' is not a finite number", field)
+        raise DomainError(
+            "'{value}' is not a finite number", field, code="not_finite", params={"value": value}
+        )
     if abs(number) >= maximum_abs:
-        raise DomainError(f"{value} is too large (limit {maximum_abs:,})", field)
+        raise too_large(value, maximum_abs, field)
     if not allow_negative and number < 0:
-        raise DomainError(f"{value} must not be negative", field)
+        raise DomainError(
+            "{value} must not be negative", field, code="negative", params={"value": value}
+        )
     if minimum is not None and number < minimum:
-        raise DomainError(f"{value} must be at least {minimum}", field)
+        raise DomainError(
+            "{value} must be at least {minimum}",
+            field,
+            code="too_small",
+            params={"value": value, "minimum": minimum},
+        )
     if places is not None and not _within_places(number, places):
-        raise DomainError(f"{value} has more than {places} decimal places", field)
+        raise DomainError(
+            "{value} has more than {places} decimal places",
+            field,
+            code="too_many_decimals",
+            params={"value": value, "places": places},
+        )
     # Normalise "-0" and exponent forms ("1E+2") to a plain decimal.
     return number + ZERO if number else ZERO
+
+
+def too_large(value: object, limit: Decimal, field: str) -> DomainError:
+    """The error for ``value`` at or above ``limit``: the limit grouped as the language
+    writes numbers (1,000,000,000,000 / 1.000.000.000.000)."""
+    return DomainError(
+        "{value} is too large (limit {limit})",
+        field,
+        code="too_large",
+        params={"value": value, "limit": grouped(limit)},
+    )
+
+
+def grouped(number: Decimal) -> str:
+    """``number`` with thousands separators in the current language (for messages)."""
+    from invoicedesk.i18n import current_language
+
+    return format_decimal(number, locale=current_language(), group_separator=True)
 
 
 def _within_places(number: Decimal, places: int) -> bool:

@@ -30,27 +30,47 @@ _SPEC = re.compile(r"^0?\d{0,2}$")
 def validate_pattern(pattern: str, field: str = "number_pattern") -> str:
     """Return the pattern if it is usable, else raise a DomainError that says why."""
     if not pattern or not pattern.strip():
-        raise DomainError("a number pattern is required, e.g. RE-{year}-{seq:04}", field)
+        raise DomainError(
+            "a number pattern is required, e.g. RE-{year}-{seq:04}", field, code="pattern_required"
+        )
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        raise DomainError(f"'{pattern}' is not a valid pattern ({exc})", field) from None
+        raise DomainError(
+            "'{pattern}' is not a valid pattern ({reason})",
+            field,
+            code="pattern_invalid",
+            params={"pattern": pattern, "reason": str(exc)},
+        ) from None
     names = []
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in _FIELDS:
             raise DomainError(
-                f"unknown placeholder {{{name}}} — use {{year}}, {{yy}}, {{month}} and {{seq}}",
+                "unknown placeholder {{{name}}} — use {{year}}, {{yy}}, {{month}} and {{seq}}",
                 field,
+                code="pattern_placeholder_unknown",
+                params={"name": name},
             )
         if conversion or not _SPEC.match(spec or ""):
-            raise DomainError(f"placeholder {{{name}:{spec}}} — only widths like :04", field)
+            raise DomainError(
+                "placeholder {{{name}:{spec}}} — only widths like :04",
+                field,
+                code="pattern_placeholder_format",
+                params={"name": name, "spec": spec},
+            )
         names.append(name)
     if "seq" not in names:
-        raise DomainError("the pattern needs a {seq} placeholder, e.g. RE-{year}-{seq:04}", field)
+        raise DomainError(
+            "the pattern needs a {seq} placeholder, e.g. RE-{year}-{seq:04}",
+            field,
+            code="pattern_needs_seq",
+        )
     if len(pattern) > 30:
-        raise DomainError("the pattern is too long (30 characters at most)", field)
+        raise DomainError(
+            "the pattern is too long (30 characters at most)", field, code="pattern_too_long"
+        )
     return pattern
 
 

@@ -22,8 +22,9 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from invoicedesk.core.errors import ConflictError
-from invoicedesk.core.kinds import KIND_LABELS, DocumentKind, describe
+from invoicedesk.core.kinds import KIND_NOUNS, DocumentKind, describe
 from invoicedesk.core.lifecycle import UNPAID, Status
+from invoicedesk.i18n import N_, tr
 
 
 class Action(StrEnum):
@@ -111,12 +112,15 @@ IN_FORCE = (*UNPAID, PAID)  # issued and not cancelled (UNPAID: open, part paid)
 ISSUED = (*IN_FORCE, CANCELLED)
 ALL_STATES = (DRAFT, *ISSUED)
 
-IS_ISSUED = (
+# The messages are marked for the catalogue and translated when a refusal is given.
+IS_ISSUED = N_(
     "{what} is issued and can no longer be edited — create a credit note "
     "or cancel it (if unpaid) instead"
 )
-IS_CANCELLED = "{what} is cancelled and can no longer be edited — clone it into a new draft instead"
-HAS_PAYMENTS = "{what} has payments and cannot be cancelled — create a credit note instead"
+IS_CANCELLED = N_(
+    "{what} is cancelled and can no longer be edited — clone it into a new draft instead"
+)
+HAS_PAYMENTS = N_("{what} has payments and cannot be cancelled — create a credit note instead")
 
 # What invoices and credit notes share; each kind's table below starts from it.
 # fmt: off
@@ -127,35 +131,37 @@ _ISSUED_DOCUMENT: dict[Action, Row] = {
     Action.DELETE: row({
         DRAFT: ALLOW, IN_FORCE: refuse(IS_ISSUED), CANCELLED: refuse(IS_CANCELLED),
     }),
-    Action.ISSUE: row({DRAFT: ALLOW, ISSUED: refuse("{what} is already issued")}),
+    Action.ISSUE: row({DRAFT: ALLOW, ISSUED: refuse(N_("{what} is already issued"))}),
     Action.RECORD_PAYMENT: row({
-        DRAFT: refuse("{what} is a draft — issue it before recording a payment"),
+        DRAFT: refuse(N_("{what} is a draft — issue it before recording a payment")),
         UNPAID: ALLOW,
         PAID: Verdict(True, offered=False),  # only as an explicit overpayment
-        CANCELLED: refuse("{what} is cancelled — uncancel it before recording a payment"),
+        CANCELLED: refuse(N_("{what} is cancelled — uncancel it before recording a payment")),
     }),
     Action.REMOVE_PAYMENT: row({
-        DRAFT: refuse("{what} is a draft and has no payments"),
+        DRAFT: refuse(N_("{what} is a draft and has no payments")),
         IN_FORCE: ALLOW,
-        CANCELLED: refuse("{number} is cancelled — uncancel it first"),
+        CANCELLED: refuse(N_("{number} is cancelled — uncancel it first")),
     }),
     Action.CANCEL: row({
-        DRAFT: refuse("A draft is not issued and cannot be cancelled — delete it instead"),
+        DRAFT: refuse(N_("A draft is not issued and cannot be cancelled — delete it instead")),
         OPEN: allow_if(Guard.NOTHING_PAID, HAS_PAYMENTS),
         (Status.PART_PAID, PAID): refuse(HAS_PAYMENTS),
-        CANCELLED: refuse("{what} is already cancelled"),
+        CANCELLED: refuse(N_("{what} is already cancelled")),
     }),
-    Action.UNCANCEL: row({CANCELLED: ALLOW, (DRAFT, *IN_FORCE): refuse("{what} is not cancelled")}),
+    Action.UNCANCEL: row({
+        CANCELLED: ALLOW, (DRAFT, *IN_FORCE): refuse(N_("{what} is not cancelled")),
+    }),
     Action.CREATE_CREDIT_NOTE: row({
-        DRAFT: refuse("A draft can still be edited — change it instead of correcting it"),
+        DRAFT: refuse(N_("A draft can still be edited — change it instead of correcting it")),
         IN_FORCE: ALLOW,
-        CANCELLED: refuse("{what} is cancelled — there is nothing to correct"),
+        CANCELLED: refuse(N_("{what} is cancelled — there is nothing to correct")),
     }),
     Action.CLONE: row({ALL_STATES: ALLOW}),
     Action.SEND: row({
-        DRAFT: refuse("issue the {kind} before sending it"),
+        DRAFT: refuse(N_("issue the {kind} before sending it")),
         IN_FORCE: ALLOW,
-        CANCELLED: refuse("{number} is cancelled; a cancelled document is not sent"),
+        CANCELLED: refuse(N_("{number} is cancelled; a cancelled document is not sent")),
     }),
 }
 
@@ -164,7 +170,7 @@ LIFECYCLES: dict[DocumentKind, Lifecycle] = {
     DocumentKind.CREDIT_NOTE: {
         **_ISSUED_DOCUMENT,
         # Credit notes correct invoices; nothing corrects a credit note.
-        Action.CREATE_CREDIT_NOTE: row({ALL_STATES: refuse("{what} is itself a credit note")}),
+        Action.CREATE_CREDIT_NOTE: row({ALL_STATES: refuse(N_("{what} is itself a credit note"))}),
     },
 }
 # fmt: on
@@ -224,15 +230,13 @@ class Rulebook:
         number: str | None = None,
         paid: Decimal | None = None,
     ) -> str | None:
-        """Why ``action`` is refused (None: allowed, or it depends on facts not given)."""
+        """Why ``action`` is refused, in the current language (None: allowed, or it depends
+        on facts not given)."""
         verdict = self.verdict(kind, status, action)
         if verdict.allowed:
             if verdict.guard is None or GUARDS[verdict.guard](Facts(paid=paid)) is not False:
                 return None
-        kind = DocumentKind(kind)
-        return verdict.message.format(
-            what=describe(kind, number), number=number or "", kind=KIND_LABELS[kind].lower()
-        )
+        return tr(verdict.message).format(**_message_params(kind, number))
 
     def allows(
         self,
@@ -275,9 +279,14 @@ class Rulebook:
             return  # (the common case, without asking refusal() for the same cell again)
         if verdict.guard is not None and GUARDS[verdict.guard](Facts(paid=paid)) is None:
             raise TypeError(f"{action} on a {kind} needs the facts of guard {verdict.guard}")
-        message = self.refusal(kind, status, action, number=number, paid=paid)
-        if message is not None:
-            raise ConflictError(message, field)
+        if self.refusal(kind, status, action, number=number, paid=paid) is not None:
+            raise ConflictError(verdict.message, field, params=_message_params(kind, number))
+
+
+def _message_params(kind: DocumentKind | str, number: str | None) -> dict[str, object]:
+    """What a refusal's message names: ``{what}``, ``{number}`` and ``{kind}``."""
+    kind = DocumentKind(kind)
+    return {"what": describe(kind, number), "number": number or "", "kind": tr(KIND_NOUNS[kind])}
 
 
 RULES = Rulebook(LIFECYCLES)

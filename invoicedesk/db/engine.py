@@ -22,8 +22,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from invoicedesk.core.errors import DamagedDatabaseError, DatabaseBusyError
-from invoicedesk.db.failures import BUSY_MESSAGE, DAMAGED_MESSAGE, environment_failure
+from invoicedesk.db.failures import DAMAGED_MESSAGE, busy_message, environment_failure
 from invoicedesk.db.storage import storage_for
+from invoicedesk.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,9 @@ class Database:
 
     def _require_writable(self) -> None:
         if not self._writes_allowed.wait(self.busy_timeout_ms / 1000):
-            raise DatabaseBusyError(
-                BUSY_MESSAGE.format(seconds=f"{self.busy_timeout_ms / 1000:g}")
-            )
+            raise DatabaseBusyError(busy_message(self.busy_timeout_ms / 1000))
         if self._damage is not None:
-            raise DamagedDatabaseError(DAMAGED_MESSAGE.format(detail=self._damage))
+            raise DamagedDatabaseError(tr(DAMAGED_MESSAGE).format(detail=self._damage))
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -20,23 +20,30 @@ from invoicedesk.core.errors import (
     EnvironmentFailure,
     StorageFullError,
 )
+from invoicedesk.i18n import N_, tr
 
-BUSY_MESSAGE = (
+BUSY_MESSAGE = N_(
     "the database is in use by another program (another InvoiceDesk window or command) "
     "and stayed locked for {seconds} s; nothing was changed — try again when it has finished"
 )
-FULL_MESSAGE = (
+FULL_MESSAGE = N_(
     "the disk is full ({detail}); nothing was changed — free some space and try again"
 )
-DAMAGED_MESSAGE = (
+DAMAGED_MESSAGE = N_(
     "the database file is damaged ({detail}); InvoiceDesk does not write to it — restore the "
     "newest good backup (File › Backups in the app, or 'invoicedesk backup restore latest')"
 )
-IO_MESSAGE = (
+IO_MESSAGE = N_(
     "the database file could not be read or written (a disk I/O error); nothing was "
     "changed — check the disk (free space, a removed drive) and try again"
 )
+# Marked for the catalogue; a failure says them in the language of the moment.
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def busy_message(seconds: float) -> str:
+    """The message of a database locked for ``seconds``, in the current language."""
+    return tr(BUSY_MESSAGE).format(seconds=f"{seconds:g}")
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -62,16 +69,17 @@ def environment_failure(exc: BaseException, busy_seconds: float = 30) -> Environ
         ):
             text = str(link).lower()
             if "malformed" in text or "not a database" in text:
-                return DamagedDatabaseError(DAMAGED_MESSAGE.format(detail=str(link)))
+                return DamagedDatabaseError(tr(DAMAGED_MESSAGE).format(detail=str(link)))
         if isinstance(link, sqlite3.OperationalError):
             text = str(link).lower()
             if "locked" in text or "busy" in text:
-                return DatabaseBusyError(BUSY_MESSAGE.format(seconds=f"{busy_seconds:g}"))
+                return DatabaseBusyError(busy_message(busy_seconds))
             if "disk is full" in text:
-                return StorageFullError(FULL_MESSAGE.format(detail="the database file cannot grow"))
+                detail = tr("the database file cannot grow")
+                return StorageFullError(tr(FULL_MESSAGE).format(detail=detail))
             if "disk i/o error" in text:
-                return EnvironmentFailure(IO_MESSAGE)
+                return EnvironmentFailure(tr(IO_MESSAGE))
         if isinstance(link, OSError) and link.errno in _FULL_ERRNOS:
             where = f": {link.filename}" if link.filename else ""
-            return StorageFullError(FULL_MESSAGE.format(detail=f"{link.strerror}{where}"))
+            return StorageFullError(tr(FULL_MESSAGE).format(detail=f"{link.strerror}{where}"))
     return None

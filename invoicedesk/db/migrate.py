@@ -53,9 +53,11 @@ def upgrade_database(database: Database) -> Path | None:
     known = {revision.revision for revision in script.walk_revisions()}
     if current is not None and current not in known:
         raise DomainError(
-            f"this database was written by a newer version of InvoiceDesk (schema {current}); "
+            "this database was written by a newer version of InvoiceDesk (schema {schema}); "
             "install that version or newer to open it",
             "database",
+            code="database_too_new",
+            params={"schema": current},
         )
     backup = None
     path = database.path

@@ -60,6 +60,8 @@ class PdfLayoutError(DomainError):
     """A part of the document cannot be placed on any page (ReportLab's LayoutError),
     said in words a user can act on."""
 
+    default_code = "pdf_layout"
+
 
 def render_pdf(pdf: PdfInput) -> bytes:
     """The PDF for ``pdf``. Pure: reads nothing but the fonts and writes nothing."""

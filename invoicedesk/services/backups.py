@@ -30,6 +30,7 @@ from invoicedesk.core.errors import (
 from invoicedesk.core.retention import DEFAULT_RETENTION, Retention, backups_to_keep
 from invoicedesk.db.engine import Database
 from invoicedesk.db.failures import environment_failure
+from invoicedesk.i18n import tr
 
 BACKUP_DIR_ENV = "INVOICEDESK_BACKUP_DIR"
 BACKUP_FOLDER_SETTING = "backup_folder"  # the machine setting (config.machine_settings)
@@ -82,14 +83,18 @@ def set_backup_root(folder: Path | str | None) -> Path:
         return backup_root()
     path = Path(folder).expanduser()
     if not path.is_absolute():
-        raise DomainError(f"'{folder}' is not a full path to a folder", "backup_folder")
+        raise DomainError(
+            "'{folder}' is not a full path to a folder", "backup_folder", params={"folder": folder}
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".invoicedesk-write-test-"):
             pass
     except OSError as exc:
         raise DomainError(
-            f"backups cannot be written to {path} ({exc.strerror or exc})", "backup_folder"
+            "backups cannot be written to {path} ({reason})",
+            "backup_folder",
+            params={"path": path, "reason": exc.strerror or exc},
         ) from None
     set_machine_setting(BACKUP_FOLDER_SETTING, str(path))
     return path
@@ -171,7 +176,11 @@ def create_backup(
 ) -> BackupInfo:  # fmt: skip
     """Back the database up into ``folder`` and check the copy; rotate the ``auto`` ones."""
     if kind not in KINDS:
-        raise DomainError(f"a backup is {' or '.join(KINDS)}, not {kind!r}", "kind")
+        raise DomainError(
+            "a backup is {choices}, not {kind!r}",
+            "kind",
+            params={"choices": tr(" or ").join(KINDS), "kind": kind},
+        )
     source = database_file(db)
     folder = folder or default_folder(source)
     moment = (now or dt.datetime.now()).replace(microsecond=0)
@@ -183,7 +192,11 @@ def create_backup(
         verdict = _check(partial)
         if verdict != "ok":
             partial.unlink(missing_ok=True)
-            raise DomainError(f"the backup copy failed its check ({verdict})", "backup")
+            raise DomainError(
+                "the backup copy failed its check ({verdict})",
+                "backup",
+                params={"verdict": verdict},
+            )
         partial.replace(target)  # only a checked copy ever carries a backup's name
     except (OSError, sqlite3.DatabaseError) as exc:
         partial.unlink(missing_ok=True)  # never leave a half-written copy behind
@@ -194,8 +207,11 @@ def create_backup(
             ) from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise
-        raise DomainError(f"the backup could not be written to {folder}: {exc.strerror or exc}",
-                          "folder") from None  # fmt: skip
+        raise DomainError(
+            "the backup could not be written to {folder}: {reason}",
+            "folder",
+            params={"folder": folder, "reason": exc.strerror or exc},
+        ) from None
     if kind == "auto":
         prune(folder, source.stem, retention)
     return _info(target)
@@ -210,7 +226,9 @@ def save_copy(db: Database, target: Path) -> Path:
         _copy(source, partial, single_file=True)
         verdict = _check(partial)
         if verdict != "ok":
-            raise DomainError(f"the copy failed its check ({verdict})", "copy")
+            raise DomainError(
+                "the copy failed its check ({verdict})", "copy", params={"verdict": verdict}
+            )
         partial.replace(target)
     except (OSError, sqlite3.DatabaseError) as exc:
         if isinstance(environment_failure(exc), StorageFullError):
@@ -220,7 +238,9 @@ def save_copy(db: Database, target: Path) -> Path:
             ) from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise
-        raise DomainError(f"the copy could not be saved: {exc.strerror or exc}", "copy") from None
+        raise DomainError(
+            "the copy could not be saved: {reason}", "copy", params={"reason": exc.strerror or exc}
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
     return target
@@ -311,10 +331,14 @@ def restore_backup(db_file: Path, backup: Path, *, now: dt.datetime | None = Non
     """Replace the database file's contents with ``backup``'s; returns where the current
     contents were kept. Nothing else may have the file open (close the app first)."""
     if not backup.is_file():
-        raise DomainError(f"there is no backup at {backup}", "backup")
+        raise DomainError("there is no backup at {backup}", "backup", params={"backup": backup})
     verdict = _check(backup)
     if verdict != "ok":
-        raise DomainError(f"{backup.name} cannot be restored: {verdict}", "backup")
+        raise DomainError(
+            "{name} cannot be restored: {verdict}",
+            "backup",
+            params={"name": backup.name, "verdict": verdict},
+        )
     moment = (now or dt.datetime.now()).strftime(_STAMP)
     aside = db_file.with_name(f"{db_file.stem}.before-restore-{moment}{db_file.suffix}")
     try:
@@ -323,7 +347,8 @@ def restore_backup(db_file: Path, backup: Path, *, now: dt.datetime | None = Non
         _copy(backup, db_file)
     except sqlite3.OperationalError as exc:
         raise DomainError(
-            f"{db_file.name} could not be replaced ({exc}); close InvoiceDesk and try again",
+            "{name} could not be replaced ({exc}); close InvoiceDesk and try again",
             "database",
+            params={"name": db_file.name, "exc": exc},
         ) from None
     return aside

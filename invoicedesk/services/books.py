@@ -38,20 +38,27 @@ def open_existing(target: str, *, create: bool = False, field: str = "database")
     try:
         probe = Database(target)  # parses the URL; connects only on first use
     except (ArgumentError, SQLAlchemyError, ImportError):
-        raise DomainError(f"'{target}' is not a file path or database URL", field) from None
+        raise DomainError(
+            "'{target}' is not a file path or database URL", field, params={"target": target}
+        ) from None
     path = probe.path
     probe.engine.dispose()
     if path is not None and not create and not path.exists():
         raise DomainError(
-            f"there is no database at {path} (create one with 'invoicedesk import', "
-            "'invoicedesk demo' or the app)",
+            "there is no database at {path} (create one with 'invoicedesk import', 'invoicedesk "
+            "demo' or the app)",
             field,
+            params={"path": path},
         )
     try:
         return open_books(probe.url)
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
-        raise DomainError(f"cannot open the database {target}: {reason}", field) from None
+        raise DomainError(
+            "cannot open the database {target}: {reason}",
+            field,
+            params={"target": target, "reason": reason},
+        ) from None
 
 
 def unopened(target: str) -> Books:

@@ -79,7 +79,7 @@ def _validated(inp: ClientInput, path: str = "client") -> ClientInput:
     if not name and kind is ClientKind.PERSON:
         name = " ".join(part for part in (first, last) if part)
     if not name:
-        raise DomainError("a client needs a name", f"{path}.name")
+        raise DomainError("a client needs a name", f"{path}.name", code="required")
     addresses = []
     for i, a in enumerate(inp.addresses):
         p = f"{path}.addresses[{i}]"
@@ -192,7 +192,12 @@ def _apply(
 def _check_number_free(session: Session, number: str, own_id: int | None, field: str) -> None:
     other = session.scalar(select(Client.id).where(Client.customer_number == number))
     if other is not None and other != own_id:
-        raise DomainError(f"customer number {number} is already taken", field)
+        raise DomainError(
+            "customer number {number} is already taken",
+            field,
+            code="number_taken",
+            params={"number": number},
+        )
 
 
 def add_client(session: Session, inp: ClientInput, path: str = "client") -> Client:
@@ -229,8 +234,10 @@ def add_clients(
         if data.customer_number:
             if data.customer_number in taken:
                 raise DomainError(
-                    f"customer number {data.customer_number} is already taken",
+                    "customer number {customer_number} is already taken",
                     f"{paths[index]}.customer_number",
+                    code="number_taken",
+                    params={"customer_number": data.customer_number},
                 )
             taken.add(data.customer_number)
     # The numbers the sequence gives, drawn together (one flush, not one per client).
@@ -276,7 +283,12 @@ def _load(session: Session, client_id: int) -> Client:
         ],
     )
     if client is None:
-        raise NotFoundError(f"there is no client with id {client_id}", "client_id")
+        raise NotFoundError(
+            "there is no client with id {client_id}",
+            "client_id",
+            code="client_not_found",
+            params={"client_id": client_id},
+        )
     return client
 
 
@@ -440,7 +452,9 @@ def find_client(db: Database, ref: str) -> ClientView:
                     client_id = candidate_id
                     break
     if client_id is None:
-        raise NotFoundError(f"no client '{ref}'", "client")
+        raise NotFoundError(
+            "no client '{ref}'", "client", code="client_not_found", params={"ref": ref}
+        )
     return get_client(db, client_id)
 
 
@@ -495,9 +509,17 @@ def require_client(session: Session, client_id: int, field: str = "client_id") -
     """An active client for a new or changed draft."""
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFoundError(f"there is no client with id {client_id}", field)
+        raise NotFoundError(
+            "there is no client with id {client_id}",
+            field,
+            code="client_not_found",
+            params={"client_id": client_id},
+        )
     if client.archived_at is not None:
         raise ConflictError(
-            f"client {client.customer_number} {client.name} is archived — restore it first", field
+            "client {customer_number} {name} is archived — restore it first",
+            field,
+            code="client_archived",
+            params={"customer_number": client.customer_number, "name": client.name},
         )
     return client

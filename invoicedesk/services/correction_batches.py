@@ -101,7 +101,12 @@ def credit_note_drafts(
         for request in requests:
             source = sources.get(request.invoice_id)
             if source is None:
-                raise NotFoundError(f"there is no invoice with id {request.invoice_id}", "invoice")
+                raise NotFoundError(
+                    "there is no invoice with id {invoice_id}",
+                    "invoice",
+                    code="invoice_not_found",
+                    params={"invoice_id": request.invoice_id},
+                )
             data = single.credit_note_input(source, list(request.positions) or None)
             inputs.append(replace(data, date=request.date))
         for source in sources.values():

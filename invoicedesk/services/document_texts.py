@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import CompanyProfile, Setting
+from invoicedesk.i18n import tr
 from invoicedesk.pdf.model import LANGUAGES
 from invoicedesk.services import validation as check
 
@@ -102,9 +103,11 @@ def update_document_texts(db: Database, language: str, texts: DocumentTexts) -> 
     its texts. Returns the texts as stored (trimmed), or raises a DomainError naming the
     field (``settings.document_texts.de.intro``)."""
     if language not in TEXT_LANGUAGES:
-        choices = " or ".join(TEXT_LANGUAGES)
+        choices = tr(" or ").join(TEXT_LANGUAGES)
         raise DomainError(
-            f"texts are kept for {choices}, not '{language}'", f"settings.{KEY}.{language}"
+            "texts are kept for {choices}, not '{language}'",
+            f"settings.{KEY}.{language}",
+            params={"choices": choices, "language": language},
         )
     checked = validated_texts(texts, f"settings.{KEY}.{language}")
     with db.write() as session:
@@ -137,13 +140,19 @@ def validated_setting(value: object, field: str) -> dict[str, dict[str, str]]:
     result = default_setting()
     for language, texts in value.items():
         if language not in TEXT_LANGUAGES:
-            raise DomainError(f"unknown language '{language}' (en or de)", field)
+            raise DomainError(
+                "unknown language '{language}' (en or de)", field, params={"language": language}
+            )
         if not isinstance(texts, Mapping):
             raise DomainError("expected title, intro and note", f"{field}.{language}")
         unknown = set(texts) - set(FIELD_LIMITS)
         if unknown:
             names = ", ".join(sorted(map(str, unknown)))
-            raise DomainError(f"unknown text {names} (title, intro, note)", f"{field}.{language}")
+            raise DomainError(
+                "unknown text {names} (title, intro, note)",
+                f"{field}.{language}",
+                params={"names": names},
+            )
         merged = DocumentTexts(**{**result[language], **texts})
         result[language] = asdict(validated_texts(merged, f"{field}.{language}"))
     return result

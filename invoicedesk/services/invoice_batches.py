@@ -305,12 +305,16 @@ def _issue(
         state = states[draft.id]
         require(str(state["doc_type"]), str(state["status"]), Action.ISSUE, number=None)
         if not draft.data.lines:
-            raise DomainError("add at least one line before issuing", "invoice.line_items")
+            raise DomainError(
+                "add at least one line before issuing", "invoice.line_items", code="no_lines"
+            )
         client = clients[int(str(state["client_id"]))]
         if client.archived_at is not None:
             raise ConflictError(
-                f"client {client.customer_number} {client.name} is archived — restore it first",
+                "client {customer_number} {name} is archived — restore it first",
                 "invoice.client_id",
+                code="client_archived",
+                params={"customer_number": client.customer_number, "name": client.name},
             )
         date = dates[index]
         data = draft.data
@@ -324,6 +328,7 @@ def _issue(
             raise DomainError(
                 "the total is negative — write a credit note for the invoice it corrects instead",
                 "invoice.line_items",
+                code="negative_total",
             )
         kind = draft.doc_type
         number = numbers.draw(kind.value, date)
@@ -427,8 +432,10 @@ def _settle(
     gross = Decimal(str(original["gross"]))
     if total > gross:
         raise DomainError(
-            f"credit notes for {o_number} would exceed its total {plain(gross, currency)}",
+            "credit notes for {number} would exceed its total {total}",
             "invoice.line_items",
+            code="credit_exceeds_total",
+            params={"number": o_number, "total": plain(gross, currency)},
         )
     open_amount = Decimal(str(original["open_amount"]))
     offset = min(max(open_amount, Decimal(0)), totals.due)

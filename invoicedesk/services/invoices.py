@@ -164,7 +164,7 @@ def _discount(
     if value.percent is not None:
         percent = parse_decimal(value.percent, field, places=4, allow_negative=False)
         if percent > HUNDRED:
-            raise DomainError(f"{percent}% is more than 100%", field)
+            raise DomainError("{percent}% is more than 100%", field, params={"percent": percent})
         return Discount(percent=percent) if percent else None
     assert value.amount is not None
     amount = _money(value.amount, field, places, negative=negative)
@@ -184,7 +184,11 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
     """The input checked field by field, with defaults filled in."""
     places = minor_unit(currency)
     if len(inp.lines) > MAX_LINES:
-        raise DomainError(f"at most {MAX_LINES} lines per invoice", f"{path}.line_items")
+        raise DomainError(
+            "at most {max_lines} lines per invoice",
+            f"{path}.line_items",
+            params={"max_lines": MAX_LINES},
+        )
     lines = []
     for i, line in enumerate(inp.lines):
         p, name, description, unit, number, quantity, price, discount = _line_fields(path, i)
@@ -237,7 +241,9 @@ def _validated(inp: InvoiceInput, currency: str, path: str = "invoice") -> Invoi
     for name in ("date", "supply_date", "supply_end_date", "due_date"):
         check.date_in_range(getattr(inp, name), f"{path}.{name}")
     if inp.date and inp.due_date and inp.due_date < inp.date:
-        raise DomainError("the due date lies before the invoice date", f"{path}.due_date")
+        raise DomainError(
+            "the due date lies before the invoice date", f"{path}.due_date", code="due_before_issue"
+        )
     if inp.supply_date and inp.supply_end_date and inp.supply_end_date < inp.supply_date:
         raise DomainError(
             "the end of the supply period lies before its start", f"{path}.supply_end_date"
@@ -288,17 +294,19 @@ def _exchange_rate(inp: InvoiceInput, currency: str, company_currency: str, path
         if currency == company_currency:
             return Decimal(1)
         raise DomainError(
-            f"an exchange rate is needed for {currency} (how many {company_currency} one "
-            f"{currency} is worth)",
+            "an exchange rate is needed for {currency} (how many {company_currency} one "
+            "{currency} is worth)",
             f"{path}.exchange_rate",
+            params={"currency": currency, "company_currency": company_currency},
         )
     rate = parse_decimal(inp.exchange_rate, f"{path}.exchange_rate", places=4, allow_negative=False)
     if rate <= 0:
         raise DomainError("the exchange rate must be above 0", f"{path}.exchange_rate")
     if currency == company_currency and rate != 1:
         raise DomainError(
-            f"the invoice is in the company currency {currency}; its exchange rate is 1",
+            "the invoice is in the company currency {currency}; its exchange rate is 1",
             f"{path}.exchange_rate",
+            params={"currency": currency},
         )
     return rate
 
@@ -436,9 +444,9 @@ def _resolve_client(
             if number and client.name != data.name.strip():
                 # A reference by number never quietly attaches the invoice to another client.
                 raise DomainError(
-                    f"customer number {number} belongs to the client {client.name!r}, not "
-                    f"{data.name.strip()!r}",
+                    "customer number {number} belongs to the client {name!r}, not {typed!r}",
                     "invoice.client.customer_number",
+                    params={"number": number, "name": client.name, "typed": data.name.strip()},
                 )
             client = require_client(session, client.id, "invoice.client")
         if known is not None:
@@ -470,8 +478,10 @@ def _link_products(session: Session, lines: tuple[LineItem, ...]) -> tuple[LineI
         for i, line in enumerate(lines):
             if line.product_id is not None and line.product_id not in known:
                 raise NotFoundError(
-                    f"there is no product with id {line.product_id}",
+                    "there is no product with id {product_id}",
                     f"invoice.line_items[{i}].product_id",
+                    code="product_not_found",
+                    params={"product_id": line.product_id},
                 )
     numbers = {line.product_number for line in lines if line.product_number and not line.product_id}
     if not numbers:
@@ -525,9 +535,10 @@ def _fill_from_products(
             continue
         if product is None:
             raise NotFoundError(
-                f"there is no product with number '{line.product_number}' (the line takes "
-                "what it leaves out from it)",
+                "there is no product with number '{product_number}' (the line takes what it "
+                "leaves out from it)",
                 f"invoice.line_items[{index}].product_number",
+                params={"product_number": line.product_number},
             )
         price = product.unit_price
         if PriceBasis(product.price_basis) is not basis and product.tax_rate:
@@ -596,7 +607,12 @@ def _load(session: Session, invoice_id: int) -> Invoice:
         ],
     )
     if invoice is None:
-        raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+        raise NotFoundError(
+            "there is no invoice with id {invoice_id}",
+            "invoice",
+            code="invoice_not_found",
+            params={"invoice_id": invoice_id},
+        )
     return invoice
 
 
@@ -620,13 +636,15 @@ def _require_same_party(session: Session, original_id: int, client_id: int, curr
     assert original is not None
     if client_id != original.client_id:
         raise DomainError(
-            f"a credit note goes to the client of {original.number}; it cannot change client",
+            "a credit note goes to the client of {number}; it cannot change client",
             "invoice.client_id",
+            params={"number": original.number},
         )
     if currency != original.currency:
         raise DomainError(
-            f"a credit note is in the currency of {original.number} ({original.currency})",
+            "a credit note is in the currency of {number} ({currency})",
             "invoice.currency",
+            params={"number": original.number, "currency": original.currency},
         )
 
 
@@ -826,7 +844,11 @@ def due_date_of(
     company's payment terms counted from ``date``."""
     if due_date is not None:
         if due_date < date:
-            raise DomainError("the due date lies before the invoice date", "invoice.due_date")
+            raise DomainError(
+                "the due date lies before the invoice date",
+                "invoice.due_date",
+                code="due_before_issue",
+            )
         return due_date
     days = due_days
     if days is None:
@@ -879,9 +901,10 @@ def _fill_placeholders(invoice: Invoice) -> None:
         filled = placeholders.fill(text, values)
         if len(filled) > limits[name]:
             raise DomainError(
-                f"is too long with its placeholders filled in ({len(filled)} characters, "
-                f"at most {limits[name]})",
+                "is too long with its placeholders filled in "
+                "({length} characters, at most {limit})",
                 f"invoice.{name}",
+                params={"length": len(filled), "limit": limits[name]},
             )
         setattr(invoice, name, filled)
 
@@ -891,7 +914,9 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
     require(invoice.doc_type, invoice.status, Action.ISSUE, number=invoice.number)
     kind = DocType(invoice.doc_type)
     if not invoice.lines:
-        raise DomainError("add at least one line before issuing", "invoice.line_items")
+        raise DomainError(
+            "add at least one line before issuing", "invoice.line_items", code="no_lines"
+        )
     client = session.get(
         Client,
         invoice.client_id,
@@ -900,8 +925,10 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
     assert client is not None  # the foreign key guarantees it
     if client.archived_at is not None:
         raise ConflictError(
-            f"client {client.customer_number} {client.name} is archived — restore it first",
+            "client {customer_number} {name} is archived — restore it first",
             "invoice.client_id",
+            code="client_archived",
+            params={"customer_number": client.customer_number, "name": client.name},
         )
     date = invoice.date or today
     invoice.date = date
@@ -914,6 +941,7 @@ def issue_in(session: Session, invoice: Invoice, today: dt.date) -> None:
         raise DomainError(
             "the total is negative — write a credit note for the invoice it corrects instead",
             "invoice.line_items",
+            code="negative_total",
         )
     invoice.number = _free_number(session, kind.value, date)
     _fill_placeholders(invoice)
@@ -965,9 +993,13 @@ def _settle_with_credit_note(session: Session, credit_note: Invoice) -> None:
     )
     if Decimal(credited or 0) > original.gross:
         raise DomainError(
-            f"credit notes for {original.number} would exceed its total "
-            f"{plain(original.gross, original.currency)}",
+            "credit notes for {number} would exceed its total {total}",
             "invoice.line_items",
+            code="credit_exceeds_total",
+            params={
+                "number": original.number,
+                "total": plain(original.gross, original.currency),
+            },
         )
     offset = min(max(original.open_amount, Decimal(0)), credit_note.amount_due)
     if offset <= 0:
@@ -1156,8 +1188,13 @@ def credit_note_input(source: Invoice, positions: list[int] | None = None) -> In
         for position in positions:
             if not 1 <= position <= len(data.lines):
                 raise DomainError(
-                    f"{source.number} has no line {position} (it has {len(data.lines)})",
+                    "{number} has no line {position} (it has {length})",
                     "lines",
+                    params={
+                        "number": source.number,
+                        "position": position,
+                        "length": len(data.lines),
+                    },
                 )
             chosen.append(data.lines[position - 1])
         partial = len(set(positions)) < len(data.lines)
@@ -1256,7 +1293,12 @@ def resolve_ref(db: Database, ref: str | int) -> int:
         if found is None and text.isascii() and text.isdigit() and int(text) < 2**63:
             found = session.scalar(select(Invoice.id).where(Invoice.id == int(text)))
     if found is None:
-        raise NotFoundError(f"no invoice with number or id '{ref}'", "invoice")
+        raise NotFoundError(
+            "no invoice with number or id '{ref}'",
+            "invoice",
+            code="invoice_not_found",
+            params={"ref": ref},
+        )
     return int(found)
 
 

@@ -215,12 +215,13 @@ def loads_document(text: str) -> object:
         )
     except json.JSONDecodeError as exc:
         raise DomainError(
-            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            "malformed JSON: {msg} at line {lineno} column {colno}",
+            params={"msg": exc.msg, "lineno": exc.lineno, "colno": exc.colno},
         ) from None
     except RecursionError:
         raise DomainError("malformed JSON: nested too deeply") from None
     except _Refused as exc:
-        raise DomainError(f"malformed JSON: {exc}") from None
+        raise DomainError("malformed JSON: {exc}", params={"exc": exc}) from None
     except ValueError:  # an integer with thousands of digits
         raise DomainError("malformed JSON: a number has too many digits") from None
 
@@ -264,10 +265,16 @@ class _Obj:
 
     def __init__(self, data: object, path: str, known: Sequence[str]) -> None:
         if not isinstance(data, dict):
-            raise DomainError(f"expected an object, got {_json_type(data)}", path or None)
+            raise DomainError(
+                "expected an object, got {got}", path or None, params={"got": _json_type(data)}
+            )
         for key in data:
             if key not in known:
-                raise DomainError(f"unknown key {key!r} (known: {', '.join(known)})", path or None)
+                raise DomainError(
+                    "unknown key {key!r} (known: {choices})",
+                    path or None,
+                    params={"key": key, "choices": ", ".join(known)},
+                )
         self.data: dict[str, object] = data
         self.path = path
 
@@ -278,7 +285,7 @@ class _Obj:
         """The value at ``key``; ``None`` when missing or null (an error when required)."""
         value = self.data.get(key)
         if value is None and required:
-            raise DomainError("is required", self.field(key))
+            raise DomainError("is required", self.field(key), code="required")
         return value
 
     def has(self, key: str) -> bool:
@@ -289,7 +296,9 @@ class _Obj:
         if value is None:
             return default
         if not isinstance(value, str):
-            raise DomainError(f"expected a string, got {_json_type(value)}", self.field(key))
+            raise DomainError(
+                "expected a string, got {got}", self.field(key), params={"got": _json_type(value)}
+            )
         if required and not value.strip():
             raise DomainError("must not be empty", self.field(key))
         return value
@@ -301,7 +310,9 @@ class _Obj:
         result = []
         for value, path in self.items(key):
             if not isinstance(value, str):
-                raise DomainError(f"expected a string, got {_json_type(value)}", path)
+                raise DomainError(
+                    "expected a string, got {got}", path, params={"got": _json_type(value)}
+                )
             if not value.strip():
                 raise DomainError("must not be empty", path)
             result.append(value)
@@ -313,7 +324,9 @@ class _Obj:
         if value is None:
             return iter(())
         if not isinstance(value, list):
-            raise DomainError(f"expected an array, got {_json_type(value)}", self.field(key))
+            raise DomainError(
+                "expected an array, got {got}", self.field(key), params={"got": _json_type(value)}
+            )
         return ((item, _index(self.field(key), i)) for i, item in enumerate(value))
 
     def objects(self, key: str, parse: Callable[[object, str], _T]) -> tuple[_T, ...]:
@@ -351,13 +364,21 @@ class _Obj:
             return None
         field = self.field(key)
         if not isinstance(value, str):
-            raise DomainError(f"expected a date string YYYY-MM-DD, got {_json_type(value)}", field)
+            raise DomainError(
+                "expected a date string YYYY-MM-DD, got {got}",
+                field,
+                params={"got": _json_type(value)},
+            )
         if not _DATE_RE.fullmatch(value):
-            raise DomainError(f"{value!r} is not a date in the form YYYY-MM-DD", field)
+            raise DomainError(
+                "{value!r} is not a date in the form YYYY-MM-DD", field, params={"value": value}
+            )
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise DomainError(f"{value!r} is not a valid date", field) from None
+            raise DomainError(
+                "{value!r} is not a valid date", field, params={"value": value}
+            ) from None
 
     def choice(self, key: str, enum: type[_E], default: _E) -> _E:
         value = self.raw(key)
@@ -368,9 +389,15 @@ class _Obj:
 
 def _integer(value: object, field: str, *, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(f"expected a whole number, got {_json_type(value)}", field)
+        raise DomainError(
+            "expected a whole number, got {got}", field, params={"got": _json_type(value)}
+        )
     if not minimum <= value <= maximum:
-        raise DomainError(f"{value} is out of range ({minimum} to {maximum})", field)
+        raise DomainError(
+            "{value} is out of range ({minimum} to {maximum})",
+            field,
+            params={"value": value, "minimum": minimum, "maximum": maximum},
+        )
     return value
 
 
@@ -381,29 +408,43 @@ def _options(enum: type[StrEnum]) -> str:
 
 def _choice(value: object, enum: type[_E], field: str) -> _E:
     if not isinstance(value, str):
-        raise DomainError(f"expected one of {_options(enum)}, got {_json_type(value)}", field)
+        raise DomainError(
+            "expected one of {options}, got {got}",
+            field,
+            params={"options": _options(enum), "got": _json_type(value)},
+        )
     try:
         return enum(value)
     except ValueError:
-        raise DomainError(f"{value!r} is not one of {_options(enum)}", field) from None
+        raise DomainError(
+            "{value!r} is not one of {options}",
+            field,
+            params={"value": value, "options": _options(enum)},
+        ) from None
 
 
 def _tax_category(value: object, field: str) -> TaxCategory:
     if not isinstance(value, str):
         raise DomainError(
-            f"expected a tax category ({_options(TaxCategory)}), got {_json_type(value)}", field
+            "expected a tax category ({options}), got {got}",
+            field,
+            params={"options": _options(TaxCategory), "got": _json_type(value)},
         )
     try:
         return TaxCategory(value.strip().upper())
     except ValueError:
         raise DomainError(
-            f"{value!r} is not a tax category (one of {_options(TaxCategory)})", field
+            "{value!r} is not a tax category (one of {options})",
+            field,
+            params={"value": value, "options": _options(TaxCategory)},
         ) from None
 
 
 def _currency(value: object, field: str) -> str:
     if not isinstance(value, str):
-        raise DomainError(f"expected a currency code string, got {_json_type(value)}", field)
+        raise DomainError(
+            "expected a currency code string, got {got}", field, params={"got": _json_type(value)}
+        )
     return validate_currency(value, field)
 
 
@@ -413,14 +454,18 @@ def _percent(value: object, field: str, places: int = PERCENT_PLACES) -> Decimal
         value = value.strip()[:-1]
     number = parse_decimal(value, field, places=places, allow_negative=False)
     if number > HUNDRED:
-        raise DomainError(f"{number} % is not a percentage (0 up to 100)", field)
+        raise DomainError(
+            "{number} % is not a percentage (0 up to 100)", field, params={"number": number}
+        )
     return number
 
 
 def _tax_rate(value: object, field: str) -> Decimal:
     number = parse_decimal(value, field, places=TAX_RATE_PLACES, allow_negative=False)
     if number >= HUNDRED:
-        raise DomainError(f"{number} % is not a tax rate (0 up to but below 100)", field)
+        raise DomainError(
+            "{number} % is not a tax rate (0 up to but below 100)", field, params={"number": number}
+        )
     return number
 
 
@@ -451,7 +496,9 @@ def _tax(obj: _Obj, *, required: bool) -> tuple[Decimal | None, TaxCategory | No
         )
     if category is not TaxCategory.STANDARD and rate != 0:
         raise DomainError(
-            f"category {category.value} needs a tax rate of 0, not {rate}", obj.field("tax_rate")
+            "category {value} needs a tax rate of 0, not {rate}",
+            obj.field("tax_rate"),
+            params={"value": category.value, "rate": rate},
         )
     return rate, category
 
@@ -500,7 +547,11 @@ def parse_invoice(
 
     exchange_rate = obj.decimal("exchange_rate", places=EXCHANGE_RATE_PLACES)
     if exchange_rate is not None and exchange_rate <= 0:
-        raise DomainError(f"{exchange_rate} must be more than 0", obj.field("exchange_rate"))
+        raise DomainError(
+            "{exchange_rate} must be more than 0",
+            obj.field("exchange_rate"),
+            params={"exchange_rate": exchange_rate},
+        )
 
     discount = None
     if obj.has("discount"):
@@ -554,7 +605,11 @@ def _readonly(obj: _Obj) -> dict[str, object]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise DomainError(f"expected an object, got {_json_type(value)}", obj.field(READONLY_KEY))
+        raise DomainError(
+            "expected an object, got {got}",
+            obj.field(READONLY_KEY),
+            params={"got": _json_type(value)},
+        )
     return value
 
 
@@ -623,7 +678,9 @@ def _cash_discount(data: object, path: str) -> CashDiscountTerms:
     rate = _percent(obj.raw("rate", required=True), obj.field("rate"), CASH_DISCOUNT_PLACES)
     if not 0 < rate < HUNDRED:
         raise DomainError(
-            f"{rate} % is not a cash discount (more than 0, below 100)", obj.field("rate")
+            "{rate} % is not a cash discount (more than 0, below 100)",
+            obj.field("rate"),
+            params={"rate": rate},
         )
     obj.raw("days", required=True)
     days = obj.integer("days", minimum=0, maximum=MAX_DAYS)
@@ -669,7 +726,11 @@ def _country(value: str, field: str) -> str:
         or code in _NOT_COUNTRIES
         or code not in _territories()
     ):
-        raise DomainError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE)", field)
+        raise DomainError(
+            "{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE)",
+            field,
+            params={"value": value},
+        )
     return code
 
 
@@ -762,10 +823,16 @@ _WRAPPED: dict[str, Callable[[object, str], FileRecord]] = {
 def _wrapped(obj: object, path: str) -> FileRecord:
     expected = 'expected {"invoice": {...}}, {"client": {...}} or {"product": {...}}'
     if not isinstance(obj, dict):
-        raise DomainError(f"{expected}, got {_json_type(obj)}", path or None)
+        raise DomainError(
+            "{expected}, got {got}",
+            path or None,
+            params={"expected": expected, "got": _json_type(obj)},
+        )
     if len(obj) != 1 or next(iter(obj)) not in _WRAPPED:
         keys = ", ".join(repr(key) for key in obj) or "no keys"
-        raise DomainError(f"{expected}, got {keys}", path or None)
+        raise DomainError(
+            "{expected}, got {keys}", path or None, params={"expected": expected, "keys": keys}
+        )
     ((kind, inner),) = obj.items()
     return _WRAPPED[kind](inner, _join(path, kind))
 
@@ -787,8 +854,9 @@ def read_records(obj: object) -> list[FileRecord]:
             version = export.raw("format_version")
             if isinstance(version, bool) or version != FORMAT_VERSION:
                 raise DomainError(
-                    f"{version!r} is not a supported format version ({FORMAT_VERSION})",
+                    "{version!r} is not a supported format version ({format_version})",
                     "format_version",
+                    params={"version": version, "format_version": FORMAT_VERSION},
                 )
         records: list[FileRecord] = []
         records.extend(export.objects("clients", _WRAPPED["client"]))

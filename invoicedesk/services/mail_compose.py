@@ -73,7 +73,12 @@ def compose_for_invoice(
     with db.read() as session:
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
-            raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+            raise NotFoundError(
+                "there is no invoice with id {invoice_id}",
+                "invoice",
+                code="invoice_not_found",
+                params={"invoice_id": invoice_id},
+            )
         require(
             invoice.doc_type, invoice.status, Action.SEND, number=invoice.number, field="invoice"
         )
@@ -90,9 +95,9 @@ def compose_for_invoice(
             recipients, cc = _client_recipients(client)
             if not recipients:
                 raise DomainError(
-                    f"{client.name} has no e-mail address; add one to the client "
-                    "or give the recipient",
+                    "{name} has no e-mail address; add one to the client or give the recipient",
                     "to",
+                    params={"name": client.name},
                 )
         subject, body = mail_templates.render(
             session, invoice_id, template=template, subject=subject, body=body
@@ -116,9 +121,9 @@ def _read(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DomainError(
-                f"is {size / 1024 / 1024:.0f} MB; mail servers refuse attachments over "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB",
+                "is {size:.0f} MB; mail servers refuse attachments over {limit} MB",
                 shown,
+                params={"size": size / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024},
             )
         return path.read_bytes()
     except FileNotFoundError:
@@ -126,7 +131,9 @@ def _read(path: Path) -> bytes:
     except PermissionError:
         raise DomainError("cannot be read (permission denied)", shown) from None
     except OSError as exc:
-        raise DomainError(f"cannot be read ({exc.strerror or exc})", shown) from None
+        raise DomainError(
+            "cannot be read ({reason})", shown, params={"reason": exc.strerror or exc}
+        ) from None
 
 
 def add_files(draft: MailDraft, paths: Sequence[Path]) -> MailDraft:

@@ -20,11 +20,28 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ptr
 from invoicedesk.services.mail_types import MailDraft, SmtpAccount
 
 # What every message is serialised with: CRLF line ends, lines folded at 78, non-ASCII
 # headers RFC 2047 encoded. The stored .eml bytes are exactly what goes over the wire.
 WIRE_POLICY = policy.SMTP
+
+
+def _label(name: str) -> str:
+    """A header field's name in messages about it (the last part of the field path)."""
+    labels = {
+        "subject": ptr("mail field", "subject"),
+        "sender_name": ptr("mail field", "sender name"),
+        "attachment's file name": ptr("mail field", "attachment's file name"),
+        "to": ptr("mail field", "to"),
+        "cc": ptr("mail field", "cc"),
+        "bcc": ptr("mail field", "bcc"),
+        "sender": ptr("mail field", "sender"),
+        "reply_to": ptr("mail field", "reply to"),
+    }
+    return labels.get(name) or name.replace("_", " ")
+
 
 _LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -32,13 +49,18 @@ _LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 def check_header(value: str, field: str) -> str:
     """``value`` unchanged, or a DomainError if it holds a line break or another control
     character (a tab is allowed: it is ordinary white space in a header)."""
-    label = field.rpartition(".")[2].replace("_", " ")  # "smtp.sender_name": "sender name"
+    name = field.rpartition(".")[2]  # "smtp.sender_name": "sender name"
+    label = _label(name)
     for char in value:
         if char in _LINE_BREAKS or unicodedata.category(char) in ("Zl", "Zp"):
-            raise DomainError(f"line breaks are not allowed in the {label}", field)
+            raise DomainError(
+                "line breaks are not allowed in the {label}", field, params={"label": label}
+            )
         if char != "\t" and unicodedata.category(char) == "Cc":
             raise DomainError(
-                f"control characters (U+{ord(char):04X}) are not allowed in the {label}", field
+                "control characters (U+{code_point:04X}) are not allowed in the {label}",
+                field,
+                params={"code_point": ord(char), "label": label},
             )
     return value
 
@@ -64,7 +86,12 @@ def check_addresses(addresses: Sequence[str], field: str) -> tuple[str, ...]:
         try:
             normalized = _validated(address).normalized
         except EmailNotValidError as exc:
-            raise DomainError(f"'{address}' is not a valid e-mail address: {exc}", field) from None
+            raise DomainError(
+                "'{address}' is not a valid e-mail address: {exc}",
+                field,
+                code="email_invalid",
+                params={"address": address, "exc": exc},
+            ) from None
         if normalized.casefold() not in seen:
             seen.add(normalized.casefold())
             result.append(normalized)

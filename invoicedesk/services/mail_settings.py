@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Setting
+from invoicedesk.i18n import N_
 from invoicedesk.services import secrets
 from invoicedesk.services.mail_message import check_addresses
 from invoicedesk.services.mail_types import Security, SmtpAccount
@@ -64,7 +65,7 @@ _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE)
 _HEX = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-INSECURE_WARNING = (
+INSECURE_WARNING = N_(
     "without encryption the connection sends your password and invoices unencrypted; "
     "tick the explicit warning to accept"
 )
@@ -83,7 +84,9 @@ def checked_address(value: str, field: str, *, required: bool = False) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         if required:
-            raise DomainError("enter an e-mail address (e.g. billing@example.com)", field)
+            raise DomainError(
+                "enter an e-mail address (e.g. billing@example.com)", field, code="required"
+            )
         return ""
     (address,) = check_addresses([text], field)
     return address
@@ -108,8 +111,9 @@ def _host(value: str, field: str) -> str:
     host = value.strip()
     if "://" in host:
         raise DomainError(
-            f"give the host name only, without '{host.split('://')[0]}://' (e.g. smtp.example.com)",
+            "give the host name only, without '{scheme}://' (e.g. smtp.example.com)",
             field,
+            params={"scheme": host.split("://")[0]},
         )
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
@@ -121,7 +125,9 @@ def _host(value: str, field: str) -> str:
         pass
     if ":" in host:
         raise DomainError(
-            f"'{host}' contains a port: give the host here and the port as smtp.port", field
+            "'{host}' contains a port: give the host here and the port as smtp.port",
+            field,
+            params={"host": host},
         )
     try:
         ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii")
@@ -129,14 +135,21 @@ def _host(value: str, field: str) -> str:
         ascii_host = ""
     labels = ascii_host.split(".")
     if not ascii_host or len(ascii_host) > 253 or not all(map(_HOST_LABEL.fullmatch, labels)):
-        raise DomainError(f"'{host}' is not a host name (e.g. smtp.example.com)", field)
+        raise DomainError(
+            "'{host}' is not a host name (e.g. smtp.example.com)",
+            field,
+            code="host_invalid",
+            params={"host": host},
+        )
     return host.rstrip(".").lower()
 
 
 def _port(value: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
         raise DomainError(
-            "the port is a number from 1 to 65535 (usually 587 for starttls, 465 for ssl)", field
+            "the port is a number from 1 to 65535 (usually 587 for starttls, 465 for ssl)",
+            field,
+            code="port_invalid",
         )
     return value
 
@@ -146,7 +159,9 @@ def _security(value: object, field: str) -> Security:
         return Security(str(value).strip().lower())
     except ValueError:
         allowed = ", ".join(s.value for s in Security)
-        raise DomainError(f"'{value}' is not one of {allowed}", field) from None
+        raise DomainError(
+            "'{value}' is not one of {allowed}", field, params={"value": value, "allowed": allowed}
+        ) from None
 
 
 def _line(value: str, field: str, max_length: int) -> str:
@@ -156,7 +171,12 @@ def _line(value: str, field: str, max_length: int) -> str:
     if _CONTROL.search(text):
         raise DomainError("must be one line without control characters", field)
     if len(text) > max_length:
-        raise DomainError(f"is too long ({len(text)} characters, at most {max_length})", field)
+        raise DomainError(
+            "is too long ({length} characters, at most {max_length})",
+            field,
+            code="too_long",
+            params={"length": len(text), "max_length": max_length},
+        )
     return text
 
 
@@ -199,7 +219,7 @@ def _checked(account: SmtpAccount, *, insecure_message: str = INSECURE_WARNING) 
         pinned_certificate=normalise_fingerprint(account.pinned_certificate),
     )
     if account.security is Security.NONE and not account.allow_insecure:
-        raise DomainError(insecure_message, "smtp.security")
+        raise DomainError(insecure_message, "smtp.security", code="insecure_connection")
     return account
 
 
@@ -292,7 +312,7 @@ def _boolean(text: str, field: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise DomainError(f"'{text}' is not true or false", field)
+    raise DomainError("'{text}' is not true or false", field, params={"text": text})
 
 
 def _integer(text: str, field: str) -> int:
@@ -300,8 +320,10 @@ def _integer(text: str, field: str) -> int:
         return int(text.strip())
     except ValueError:
         raise DomainError(
-            f"'{text}' is not a port number (1 to 65535; usually 587 for starttls, 465 for ssl)",
+            "'{text}' is not a port number (1 to 65535; usually 587 for starttls, 465 for ssl)",
             field,
+            code="port_invalid",
+            params={"text": text},
         ) from None
 
 
@@ -326,7 +348,12 @@ def set_config(db: Database, key: str, value: str) -> str:
     returns the value as stored, as text. Checked like :func:`save_account` except that
     host and sender may still be missing (they are set one at a time)."""
     if key not in CONFIG_KEYS:
-        raise DomainError(f"unknown setting '{key}' (one of {', '.join(CONFIG_KEYS)})", "config")
+        raise DomainError(
+            "unknown setting '{key}' (one of {choices})",
+            "config",
+            code="unknown_setting",
+            params={"key": key, "choices": ", ".join(CONFIG_KEYS)},
+        )
     if not isinstance(value, str):
         raise DomainError("expected text", key)
     name = _FIELD[key]
@@ -339,10 +366,11 @@ def set_config(db: Database, key: str, value: str) -> str:
                 "the connection is unencrypted (smtp.security none); "
                 "set smtp.security to starttls or ssl first",
                 key,
+                code="insecure_connection",
             )
         account = _checked(
             replace(current, **{name: typed}),
-            insecure_message=(
+            insecure_message=N_(
                 "security none sends your password and invoices unencrypted; "
                 "to accept that, set smtp.allow_insecure true first"
             ),

@@ -33,6 +33,7 @@ from invoicedesk.core.lifecycle import DocType
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Client, Invoice, MailTemplate, Reminder
 from invoicedesk.db.types import utcnow
+from invoicedesk.i18n import tr
 from invoicedesk.pdf.labels import Formatter
 from invoicedesk.services import validation
 from invoicedesk.services.mail_types import TEMPLATE_KINDS, DocKind
@@ -177,22 +178,41 @@ def _placeholders(text: str, field: str) -> list[tuple[str, str | None]]:
         shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
         shown += "}"
         if name not in PLACEHOLDERS:
-            raise DomainError(_unknown(name, shown), field)
+            raise _unknown(name, shown, field)
         if conversion or spec:
             raise DomainError(
-                f"{shown}: placeholders take no '!' or ':' formatting — write {{{name}}}", field
+                "{shown}: placeholders take no '!' or ':' formatting — write {{{name}}}",
+                field,
+                params={"shown": shown, "name": name},
             )
         result.append((literal, name))
     return result
 
 
-def _unknown(name: str, shown: str) -> str:
+def _unknown(name: str, shown: str, field: str) -> DomainError:
     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+    params = {"shown": shown, "known": known}
     if not name.strip():
-        return f"empty placeholder {shown} — use one of {known}"
+        return DomainError(
+            "empty placeholder {shown} — use one of {known}",
+            field,
+            code="unknown_placeholder",
+            params=params,
+        )
     close = difflib.get_close_matches(name, PLACEHOLDERS, n=1)
-    hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-    return f"unknown placeholder {shown}{hint} — use one of {known}"
+    if close:
+        return DomainError(
+            "unknown placeholder {shown} (did you mean {close}?) — use one of {known}",
+            field,
+            code="unknown_placeholder",
+            params={**params, "close": "{" + close[0] + "}"},
+        )
+    return DomainError(
+        "unknown placeholder {shown} — use one of {known}",
+        field,
+        code="unknown_placeholder",
+        params=params,
+    )
 
 
 def validate_text(text: str, field: str) -> None:
@@ -232,7 +252,11 @@ def _primary(code: str | None) -> str:
 def _kind(value: DocKind | str) -> DocKind:
     if value not in TEMPLATE_KINDS:  # a document kind without mail of its own, or none
         allowed = ", ".join(TEMPLATE_KINDS)
-        raise DomainError(f"'{value}' is not one of {allowed}", "template.doc_type")
+        raise DomainError(
+            "'{value}' is not one of {allowed}",
+            "template.doc_type",
+            params={"value": value, "allowed": allowed},
+        )
     return DocKind(value)
 
 
@@ -300,12 +324,14 @@ def save_template(
     language = _language(language)
     subject = validation.text(subject, "template.subject", max_length=MAX_SUBJECT, required=True)
     if not isinstance(body, str) or not body.strip():
-        raise DomainError("is required", "template.body")
+        raise DomainError("is required", "template.body", code="required")
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     validation.plain_text(body, "template.body", multiline=True)
     if len(body) > MAX_BODY:
         raise DomainError(
-            f"is too long ({len(body)} characters, at most {MAX_BODY})", "template.body"
+            "is too long ({length} characters, at most {max_body})",
+            "template.body",
+            params={"length": len(body), "max_body": MAX_BODY},
         )
     validate_text(subject, "template.subject")
     validate_text(body, "template.body")
@@ -313,9 +339,9 @@ def save_template(
         existing_kind = _set_kind(session, name)
         if existing_kind is not None and existing_kind != kind:
             raise DomainError(
-                f"the templates named '{name}' are for {_plural(existing_kind)}; "
-                "choose another name",
+                "the templates named '{name}' are for {kind}; choose another name",
                 "template.name",
+                params={"name": name, "kind": _plural(existing_kind)},
             )
         row = session.scalar(
             select(MailTemplate).where(MailTemplate.name == name, MailTemplate.language == language)
@@ -345,18 +371,23 @@ def delete_template(db: Database, name: str, language: str) -> None:
     if not deleted:
         if (name, language) in BUILT_IN:
             raise DomainError(
-                f"'{name}' ({language}) is a built-in template; change it by saving "
-                "your own text under its name",
+                "'{name}' ({language}) is a built-in template; change it by saving your own text "
+                "under its name",
                 "template",
+                params={"name": name, "language": language},
             )
-        raise NotFoundError(f"there is no template '{name}' in '{language}'", "template")
+        raise NotFoundError(
+            "there is no template '{name}' in '{language}'",
+            "template",
+            params={"name": name, "language": language},
+        )
 
 
 def _plural(kind: DocKind) -> str:
     return {
-        DocKind.INVOICE: "invoices",
-        DocKind.CREDIT_NOTE: "credit notes",
-        DocKind.REMINDER: "reminders",
+        DocKind.INVOICE: tr("invoices"),
+        DocKind.CREDIT_NOTE: tr("credit notes"),
+        DocKind.REMINDER: tr("reminders"),
     }[kind]
 
 
@@ -370,14 +401,17 @@ def _choose(
     if not languages:
         names = sorted({other for other, _lang in views})
         raise NotFoundError(
-            f"there is no mail template '{name}' (one of {', '.join(names)})", "template"
+            "there is no mail template '{name}' (one of {choices})",
+            "template",
+            params={"name": name, "choices": ", ".join(names)},
         )
     if language is not None:
         wanted = _primary(language)
         if wanted not in languages:
             raise DomainError(
-                f"the template '{name}' has no text in '{wanted}' (it has {', '.join(languages)})",
+                "the template '{name}' has no text in '{wanted}' (it has {choices})",
                 "language",
+                params={"name": name, "wanted": wanted, "choices": ", ".join(languages)},
             )
         return views[(name, wanted)]
     for candidate in (client, FALLBACK_LANGUAGE):
@@ -481,7 +515,12 @@ def _values(
 def _load(session: Session, invoice_id: int) -> Invoice:
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+        raise NotFoundError(
+            "there is no invoice with id {invoice_id}",
+            "invoice",
+            code="invoice_not_found",
+            params={"invoice_id": invoice_id},
+        )
     return invoice
 
 
@@ -490,7 +529,11 @@ def _reminder(session: Session, invoice_id: int, reminder_id: int | None) -> Rem
         return None
     reminder = session.get(Reminder, reminder_id)
     if reminder is None or reminder.invoice_id != invoice_id:
-        raise NotFoundError(f"there is no reminder {reminder_id} of this invoice", "reminder")
+        raise NotFoundError(
+            "there is no reminder {reminder_id} of this invoice",
+            "reminder",
+            params={"reminder_id": reminder_id},
+        )
     return reminder
 
 
@@ -516,11 +559,16 @@ def _render(
     client_language = _primary(_text(client_data, "language")) or FALLBACK_LANGUAGE
     view = _choose(_all(session), template.strip(), language, client_language)
     if not _allowed(view.doc_type, invoice):
-        document = "a credit note" if is_credit else "an invoice"
+        document = tr("a credit note") if is_credit else tr("an invoice")
         raise DomainError(
-            f"the template '{view.name}' is for {_plural(view.doc_type)}; "
-            f"{invoice.number or 'this draft'} is {document}",
+            "the template '{name}' is for {kind}; {number} is {document}",
             "template",
+            params={
+                "name": view.name,
+                "kind": _plural(view.doc_type),
+                "number": invoice.number or tr("this draft"),
+                "document": document,
+            },
         )
     subject, body = text if text is not None else (view.subject, view.body)
     values = _values(session, invoice, view.language, reminder)
@@ -570,9 +618,7 @@ def _render_own(
     if body is not None:
         body = validation.text(body, "body", max_length=MAX_BODY, required=True, multiline=True)
         validate_text(body, "body")
-    own = _render(
-        session, invoice_id, template, language, reminder_id, (subject or "", body or "")
-    )
+    own = _render(session, invoice_id, template, language, reminder_id, (subject or "", body or ""))
     return (
         own[0] if subject is not None else rendered[0],
         own[1] if body is not None else rendered[1],

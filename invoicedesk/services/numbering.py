@@ -172,9 +172,13 @@ def set_next_value(db: Database, doc_type: str, value: int, date: dt.date | None
         sequence = _sequence(session, doc_type, period_key(pattern, date))
         if value < sequence.next_value:
             raise DomainError(
-                f"the next number can only be raised: {sequence.next_value - 1} is already used "
-                f"(next is {format_number(pattern, date, sequence.next_value)})",
+                "the next number can only be raised: {used} is already used (next is {next})",
                 "next_number",
+                code="number_used",
+                params={
+                    "used": sequence.next_value - 1,
+                    "next": format_number(pattern, date, sequence.next_value),
+                },
             )
         sequence.next_value = value
         return format_number(pattern, date, value)

@@ -37,6 +37,7 @@ from invoicedesk.core.rules import Action, allows
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import Invoice, OutgoingMail, Setting
 from invoicedesk.db.types import utcnow
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.audit import record
 from invoicedesk.services.mail_message import (
     build_message,
@@ -52,7 +53,7 @@ from invoicedesk.services.mail_types import (
     OutboxEntry,
     SmtpAccount,
 )
-from invoicedesk.services.smtp import MailError, SmtpConnection, too_big_message
+from invoicedesk.services.smtp import MailError, SmtpConnection, megabytes, too_big_message
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,13 @@ RETRY_DELAYS = tuple(dt.timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
 # Attempt 17 comes 49 hours after the first: a message still failing then is given up.
 MAX_ATTEMPTS = 17
 MAX_SUBJECT = 300
-INTERRUPTED = "the app stopped while sending; check your Sent folder, then resend or cancel"
-DOCUMENT_CANCELLED = "the invoice was cancelled after this mail was queued; it was not sent"
-STOPPED_BEFORE = "sending was interrupted before the message went out; it waits for the next run"
+# Reasons stored on the mail in English (data); translated where a view is made.
+INTERRUPTED = N_("the app stopped while sending; check your Sent folder, then resend or cancel")
+DOCUMENT_CANCELLED = N_("the invoice was cancelled after this mail was queued; it was not sent")
+NO_CONTENT = N_("the message was stored without its content")
+STOPPED_BEFORE = N_(
+    "sending was interrupted before the message went out; it waits for the next run"
+)
 # A ``sending`` claim older than this is stale whoever holds it (another machine, a pid
 # reused since). Far longer than any send takes: each network step waits at most
 # SmtpAccount.timeout (30 s), and a message of the largest size (25 MB of attachments)
@@ -125,7 +130,11 @@ def checked_draft(draft: MailDraft, account: SmtpAccount) -> tuple[MailDraft, Sm
         raise DomainError("add at least one recipient", "to")
     subject = check_header(draft.subject, "subject").strip()
     if len(subject) > MAX_SUBJECT:
-        raise DomainError(f"keep the subject to {MAX_SUBJECT} characters", "subject")
+        raise DomainError(
+            "keep the subject to {max_subject} characters",
+            "subject",
+            params={"max_subject": MAX_SUBJECT},
+        )
     for index, attachment in enumerate(draft.attachments):
         where = f"attachments[{index}]"
         if not attachment.filename.strip():
@@ -133,7 +142,11 @@ def checked_draft(draft: MailDraft, account: SmtpAccount) -> tuple[MailDraft, Sm
         check_header(attachment.filename, "attachment's file name")
         maintype, _, subtype = attachment.mime_type.partition("/")
         if not (maintype and subtype) or not attachment.mime_type.isascii():
-            raise DomainError(f"'{attachment.mime_type}' is not a MIME type", where)
+            raise DomainError(
+                "'{mime_type}' is not a MIME type",
+                where,
+                params={"mime_type": attachment.mime_type},
+            )
         check_header(attachment.mime_type, where)
     draft = replace(
         draft,
@@ -161,14 +174,25 @@ def queue(db: Database, draft: MailDraft, account: SmtpAccount) -> OutboxEntry:
         limit = _known_size_limit(session, account)
         if limit is not None and len(data) > limit:
             raise DomainError(
-                too_big_message(len(data), limit, f"{account.host}:{account.port}"),
+                "the message is {size} and {where} accepts at most {limit}; "
+                "send fewer or smaller attachments",
                 "attachments",
+                code="too_big",
+                params={
+                    "size": megabytes(len(data)),
+                    "where": f"{account.host}:{account.port}",
+                    "limit": megabytes(limit),
+                },
             )
         number = None
         if draft.invoice_id is not None:
             invoice = session.get(Invoice, draft.invoice_id)
             if invoice is None:
-                raise NotFoundError(f"invoice {draft.invoice_id} does not exist", "invoice_id")
+                raise NotFoundError(
+                    "invoice {invoice_id} does not exist",
+                    "invoice_id",
+                    params={"invoice_id": draft.invoice_id},
+                )
             number = invoice.number
         row = OutgoingMail(
             invoice_id=draft.invoice_id,
@@ -410,7 +434,7 @@ def _deliver_one(
         row.attempts += 1
         row.last_attempt_at = now
         if row.eml is None:
-            _finish(session, row, MailState.FAILED, "the message was stored without its content")
+            _finish(session, row, MailState.FAILED, NO_CONTENT)
             tally.add(mail_id, MailState.FAILED)
             return
         document = (
@@ -427,7 +451,7 @@ def _deliver_one(
             return
         limit = connection.size_limit
         if limit is not None and row.size > limit:
-            message = too_big_message(row.size, limit, "the server")
+            message = too_big_message(row.size, limit, None)
             _finish(session, row, MailState.FAILED, message)
             tally.add(mail_id, MailState.FAILED)
             return
@@ -652,7 +676,7 @@ def _entry(row: OutgoingMail, invoice_number: str | None) -> OutboxEntry:
         last_attempt_at=row.last_attempt_at,
         next_attempt_at=row.next_attempt_at,
         sent_at=row.sent_at,
-        error=row.error,
+        error=tr(row.error) if row.error else "",
         server_reply=row.server_reply,
     )
 
@@ -704,7 +728,7 @@ def due_count(db: Database, now: dt.datetime | None = None) -> int:
 def _get(session: Session, mail_id: int) -> OutgoingMail:
     row = session.get(OutgoingMail, mail_id)
     if row is None:
-        raise NotFoundError(f"mail {mail_id} does not exist", "mail_id")
+        raise NotFoundError("mail {mail_id} does not exist", "mail_id", params={"mail_id": mail_id})
     return row
 
 
@@ -720,9 +744,13 @@ def cancel(db: Database, mail_id: int) -> OutboxEntry:
         row = _get(session, mail_id)
         state = MailState(row.status)
         if state is MailState.SENDING:
-            raise ConflictError("the message is being sent right now and cannot be cancelled")
+            raise ConflictError(
+                "the message is being sent right now and cannot be cancelled", code="sending_now"
+            )
         if state is MailState.SENT:
-            raise ConflictError("the message was sent already and cannot be cancelled")
+            raise ConflictError(
+                "the message was sent already and cannot be cancelled", code="already_sent"
+            )
         if state is not MailState.CANCELLED:
             _finish(session, row, MailState.CANCELLED, "")
         return _entry(row, _invoice_number(session, row))
@@ -732,12 +760,15 @@ def _changed_meanwhile(row: OutgoingMail, expected: MailState) -> ConflictError:
     """The row is no longer in the state the person decided on (a stale list)."""
     state = MailState(row.status)
     if state is MailState.SENT:
-        return ConflictError("this mail was sent in the meantime; it was not queued again")
+        return ConflictError(
+            "this mail was sent in the meantime; it was not queued again", code="already_sent"
+        )
     if state is MailState.SENDING:
-        return ConflictError("this mail is being sent right now")
+        return ConflictError("this mail is being sent right now", code="sending_now")
     return ConflictError(
-        f"this mail changed in the meantime (it is {state.value} now, not {expected.value}); "
-        "look at it again before you decide"
+        "this mail changed in the meantime (it is {state} now, not {expected}); look at it again "
+        "before you decide",
+        params={"state": state.value, "expected": expected.value},
     )
 
 
@@ -763,11 +794,12 @@ def resend(
         if expected is not None and state is not MailState(expected):
             raise _changed_meanwhile(row, MailState(expected))
         if state is MailState.SENDING:
-            raise ConflictError("the message is being sent right now")
+            raise ConflictError("the message is being sent right now", code="sending_now")
         if state is MailState.SENT and not allow_sent:
             raise ConflictError(
                 "the message was sent already; sending it a second time needs your explicit "
-                "confirmation"
+                "confirmation",
+                code="already_sent",
             )
         if row.eml is None:
             raise ConflictError("the message was stored without its content; compose it again")

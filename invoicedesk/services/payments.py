@@ -54,7 +54,12 @@ def record_payment(
     with db.write() as session:
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
-            raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+            raise NotFoundError(
+                "there is no invoice with id {invoice_id}",
+                "invoice",
+                code="invoice_not_found",
+                params={"invoice_id": invoice_id},
+            )
         require(invoice.doc_type, invoice.status, Action.RECORD_PAYMENT, number=invoice.number)
         fields = payment_fields(
             inp, invoice.number, invoice.currency, invoice.open_amount, invoice.date, today
@@ -90,19 +95,30 @@ def payment_fields(
         method = PaymentMethod(inp.method)
     except ValueError:
         names = ", ".join(m.value for m in PaymentMethod if m is not PaymentMethod.CREDIT_NOTE)
-        raise DomainError(f"'{inp.method}' is not a payment method ({names})", "method") from None
+        raise DomainError(
+            "'{method}' is not a payment method ({names})",
+            "method",
+            params={"method": inp.method, "names": names},
+        ) from None
     if method is PaymentMethod.CREDIT_NOTE:
-        raise DomainError("credit notes settle invoices when they are issued", "method")
+        raise DomainError(
+            "credit notes settle invoices when they are issued", "method", code="method_credit_note"
+        )
     amount = parse_decimal(inp.amount, "amount", places=minor_unit(currency), allow_negative=False)
     if amount == 0:
-        raise DomainError("the amount must be above 0", "amount")
+        raise DomainError("the amount must be above 0", "amount", code="amount_not_positive")
     overpaid = amount > open_amount
     if overpaid and not inp.allow_overpayment:
         raise DomainError(
-            f"{plain(amount, currency)} is more than the open amount "
-            f"{plain(open_amount, currency)} of {number} — record it "
+            "{amount} is more than the open amount {open_amount} of {number} — record it "
             "explicitly as an overpayment if that is right",
             "amount",
+            code="overpayment",
+            params={
+                "amount": plain(amount, currency),
+                "open_amount": plain(open_amount, currency),
+                "number": number,
+            },
         )
     today = today or dt.date.today()
     return {
@@ -152,7 +168,12 @@ def record_payments(
     for index, (invoice_id, inp) in enumerate(items):
         state = states.get(invoice_id)
         if state is None:
-            raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+            raise NotFoundError(
+                "there is no invoice with id {invoice_id}",
+                "invoice",
+                code="invoice_not_found",
+                params={"invoice_id": invoice_id},
+            )
         number, before = str(state["number"]), str(state["status"])
         doc_type, currency = str(state["doc_type"]), str(state["currency"])
         require(doc_type, before, Action.RECORD_PAYMENT, number=number)
@@ -199,15 +220,19 @@ def _payment_date(date: dt.date, invoice_date: dt.date | None, today: dt.date) -
     after today (money received before the invoice is its prepaid amount)."""
     if date > today:
         raise DomainError(
-            f"{date.isoformat()} lies in the future — record a payment once the money has arrived",
+            "{date} lies in the future — record a payment once the money has arrived",
             "date",
+            code="date_in_future",
+            params={"date": date.isoformat()},
         )
     # An invoice dated ahead (a pre-dated one) is paid from the day it was issued on.
     if invoice_date is not None and date < min(invoice_date, today):
         raise DomainError(
-            f"{date.isoformat()} lies before the invoice date {invoice_date.isoformat()} — "
-            "money received before the invoice belongs in its prepaid amount",
+            "{date} lies before the invoice date {invoice_date} — money received before the "
+            "invoice belongs in its prepaid amount",
             "date",
+            code="date_before_invoice",
+            params={"date": date.isoformat(), "invoice_date": invoice_date.isoformat()},
         )
     return date
 
@@ -239,10 +264,16 @@ def _delete(session: Session, payment_id: int) -> int:
     """Remove one payment in the caller's transaction; returns its invoice's id."""
     payment = session.get(Payment, payment_id)
     if payment is None:
-        raise NotFoundError(f"there is no payment with id {payment_id}", "payment")
+        raise NotFoundError(
+            "there is no payment with id {payment_id}",
+            "payment",
+            code="payment_not_found",
+            params={"payment_id": payment_id},
+        )
     if payment.credit_note_id is not None:
         raise ConflictError(
-            "this amount was settled by a credit note and cannot be removed on its own"
+            "this amount was settled by a credit note and cannot be removed on its own",
+            code="settled_by_credit_note",
         )
     invoice = session.get(Invoice, payment.invoice_id)
     assert invoice is not None

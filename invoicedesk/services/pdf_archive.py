@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.db.models import Invoice, StoredDocument
+from invoicedesk.i18n import tr
 from invoicedesk.pdf.model import DocumentKind, PdfInput
 from invoicedesk.services.pdf_build import Layout, build_input, file_name, read_layout, template_of
 
@@ -29,13 +30,27 @@ def render(pdf: PdfInput, consequence: str = "") -> bytes:
     ``consequence`` ("the invoice was not issued"), what it stopped."""
     from invoicedesk.pdf.render import render_pdf  # ReportLab loads here, not at start-up
 
-    suffix = f" — {consequence}" if consequence else ""
     try:
         content: bytes = render_pdf(pdf)
     except DomainError as exc:
-        raise type(exc)(exc.message + suffix, exc.field) from exc
+        if not consequence:
+            raise
+        raise type(exc)(
+            "{message} — {consequence}",
+            exc.field,
+            code=exc.code,
+            params={"message": exc.message, "consequence": consequence},
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - fonts, images …: reach the user as one line
-        raise DomainError(f"the PDF could not be made ({_reason(exc)}){suffix}", "pdf") from exc
+        if consequence:
+            raise DomainError(
+                "the PDF could not be made ({reason}) — {consequence}",
+                "pdf",
+                params={"reason": _reason(exc), "consequence": consequence},
+            ) from exc
+        raise DomainError(
+            "the PDF could not be made ({reason})", "pdf", params={"reason": _reason(exc)}
+        ) from exc
     return content
 
 
@@ -60,9 +75,10 @@ def require_readable_logo(layout: Layout, consequence: str) -> None:
 
     if logo_image(layout.logo) is None:
         raise DomainError(
-            "the company logo is not a readable PNG or JPEG image — choose another one in "
-            f"the company settings or remove it; {consequence}",
+            "the company logo is not a readable PNG or JPEG image — choose another one in the "
+            "company settings or remove it; {consequence}",
             "company.logo",
+            params={"consequence": consequence},
         )
 
 
@@ -115,16 +131,22 @@ def archive_in(
     the issue or cancellation — is rolled back whole."""
     if invoice.status == Status.DRAFT.value or not invoice.number:
         raise DomainError(
-            f"draft {invoice.id} has no archive: only issued documents are archived; "
-            "preview the draft instead",
+            "draft {id} has no archive: only issued documents are archived; preview the draft "
+            "instead",
             "invoice",
+            code="not_issued",
+            params={"id": invoice.id},
         )
     layout = read_layout(session)
     if action == "issued":  # rolled back: the number it drew goes back, so do not name it
         credit = invoice.doc_type == DocType.CREDIT_NOTE.value
-        consequence = f"the {'credit note' if credit else 'invoice'} was not issued"
+        consequence = (
+            tr("the credit note was not issued") if credit else tr("the invoice was not issued")
+        )
+    elif action == "cancelled":
+        consequence = tr("{number} was not cancelled").format(number=invoice.number)
     else:
-        consequence = f"{invoice.number} was not {action or 'archived'}"
+        consequence = tr("{number} was not archived").format(number=invoice.number)
     require_readable_logo(layout, consequence)
     doc_kind = DocumentKind.CANCELLATION if kind == CANCELLATION_PDF else None
     pdf = build_input(

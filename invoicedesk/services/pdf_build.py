@@ -24,6 +24,7 @@ from invoicedesk.core.errors import DomainError, NotFoundError
 from invoicedesk.core.lifecycle import DocType, Status
 from invoicedesk.core.totals import compute_totals
 from invoicedesk.db.models import Client, Invoice
+from invoicedesk.i18n import tr
 from invoicedesk.pdf.model import (
     Buyer,
     DocumentKind,
@@ -108,8 +109,12 @@ def template_of(name: str | None) -> Template | None:
     try:
         return Template(name.strip().lower())
     except ValueError:
-        choices = " or ".join(t.value for t in Template)
-        raise DomainError(f"there is no template '{name}' (use {choices})", "template") from None
+        choices = tr(" or ").join(t.value for t in Template)
+        raise DomainError(
+            "there is no template '{name}' (use {choices})",
+            "template",
+            params={"name": name, "choices": choices},
+        ) from None
 
 
 def language_of(value: object) -> str:
@@ -221,7 +226,12 @@ _WITH_CONTENT = (
 def load_invoice(session: Session, invoice_id: int) -> Invoice:
     invoice = session.get(Invoice, invoice_id, options=_WITH_CONTENT)
     if invoice is None:
-        raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+        raise NotFoundError(
+            "there is no invoice with id {invoice_id}",
+            "invoice",
+            code="invoice_not_found",
+            params={"invoice_id": invoice_id},
+        )
     return invoice
 
 

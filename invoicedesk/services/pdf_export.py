@@ -223,7 +223,9 @@ def export_pdfs(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DomainError(
-            f"cannot create the folder: {exc.strerror or exc}", str(out_dir)
+            "cannot create the folder: {reason}",
+            str(out_dir),
+            params={"reason": exc.strerror or exc},
         ) from None
     if not ids:
         return result

@@ -51,22 +51,34 @@ def validate_filename_pattern(pattern: str, field: str = "settings.pdf_filename_
     if not text:
         raise DomainError("a file name pattern is required, e.g. {type}_{number}", field)
     if len(text) > MAX_PATTERN:
-        raise DomainError(f"the pattern is too long (at most {MAX_PATTERN} characters)", field)
+        raise DomainError(
+            "the pattern is too long (at most {max_pattern} characters)",
+            field,
+            params={"max_pattern": MAX_PATTERN},
+        )
     known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
         raise DomainError(
-            f"'{text}' is not a valid pattern (braces must enclose a placeholder: {known})", field
+            "'{text}' is not a valid pattern (braces must enclose a placeholder: {known})",
+            field,
+            params={"text": text, "known": known},
         ) from None
     for _literal, name, spec, conversion in parts:
         if name is None:
             continue
         if name not in PLACEHOLDERS:
-            raise DomainError(f"unknown placeholder {{{name}}} (use {known})", field)
+            raise DomainError(
+                "unknown placeholder {{{name}}} (use {known})",
+                field,
+                params={"name": name, "known": known},
+            )
         if spec or conversion:
             raise DomainError(
-                f"placeholder {{{name}}} takes no format (write {{{name}}} alone)", field
+                "placeholder {{{name}}} takes no format (write {{{name}}} alone)",
+                field,
+                params={"name": name},
             )
     return text
 

@@ -37,7 +37,12 @@ def save_pdf_settings(db: Database, values: dict[str, Any]) -> dict[str, Any]:
     """
     for key in values:
         if key not in PDF_KEYS:
-            raise DomainError(f"'{key}' is not a document layout setting", "settings")
+            raise DomainError(
+                "'{key}' is not a document layout setting",
+                "settings",
+                code="unknown_setting",
+                params={"key": key},
+            )
     checked: dict[str, Any] = settings.validated_settings(values)
     with db.write() as session:
         for key, value in checked.items():

@@ -223,7 +223,12 @@ def list_versions(db: Database, invoice_id: int) -> list[ArchivedVersion]:
     """Every stored version of the invoice's documents, newest first (all kinds)."""
     with db.read() as session:
         if session.get(Invoice, invoice_id) is None:
-            raise NotFoundError(f"there is no invoice with id {invoice_id}", "invoice")
+            raise NotFoundError(
+                "there is no invoice with id {invoice_id}",
+                "invoice",
+                code="invoice_not_found",
+                params={"invoice_id": invoice_id},
+            )
         d = StoredDocument
         rows = session.execute(
             # Without the content: a list of versions must not load every PDF.
@@ -251,7 +256,11 @@ def version_content(db: Database, document_id: int) -> bytes:
             select(StoredDocument.content).where(StoredDocument.id == document_id)
         )
     if content is None:
-        raise NotFoundError(f"there is no stored document with id {document_id}", "document")
+        raise NotFoundError(
+            "there is no stored document with id {document_id}",
+            "document",
+            params={"document_id": document_id},
+        )
     return content
 
 

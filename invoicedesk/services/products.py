@@ -53,13 +53,18 @@ def validate_tax(
             tax_category = TaxCategory(category)
         except ValueError:
             raise DomainError(
-                f"'{category}' is not a tax category (S, Z, E, AE, K, G, O)",
+                "'{category}' is not a tax category (S, Z, E, AE, K, G, O)",
                 f"{field}.tax_category",
+                params={"category": category},
             ) from None
     if tax_category is TaxCategory.STANDARD and rate == 0:
         raise DomainError("standard-rated (S) needs a rate above 0", f"{field}.tax_rate")
     if tax_category is not TaxCategory.STANDARD and rate != 0:
-        raise DomainError(f"category {tax_category.value} needs the rate 0", f"{field}.tax_rate")
+        raise DomainError(
+            "category {value} needs the rate 0",
+            f"{field}.tax_rate",
+            params={"value": tax_category.value},
+        )
     return rate, tax_category
 
 
@@ -101,7 +106,12 @@ def _apply(product: Product, data: ProductInput) -> None:
 def _check_number_free(session: Session, number: str, own_id: int | None, field: str) -> None:
     other = session.scalar(select(Product.id).where(Product.number == number))
     if other is not None and other != own_id:
-        raise DomainError(f"product number {number} is already taken", field)
+        raise DomainError(
+            "product number {number} is already taken",
+            field,
+            code="number_taken",
+            params={"number": number},
+        )
 
 
 def add_product(session: Session, inp: ProductInput, path: str = "product") -> Product:
@@ -138,7 +148,10 @@ def add_products(
         if data.number:
             if data.number in taken:
                 raise DomainError(
-                    f"product number {data.number} is already taken", f"{paths[index]}.number"
+                    "product number {number} is already taken",
+                    f"{paths[index]}.number",
+                    code="number_taken",
+                    params={"number": data.number},
                 )
             number = data.number
         else:
@@ -169,7 +182,12 @@ def create_product(db: Database, inp: ProductInput) -> ProductView:
 def _load(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None:
-        raise NotFoundError(f"there is no product with id {product_id}", "product_id")
+        raise NotFoundError(
+            "there is no product with id {product_id}",
+            "product_id",
+            code="product_not_found",
+            params={"product_id": product_id},
+        )
     return product
 
 

@@ -81,7 +81,11 @@ def _dimension(name: str, today: dt.date) -> tuple[Any, list[Any]]:
     if name == "tax_rate":
         # Category and scaled rate, zero-padded so that the groups sort by rate.
         return func.printf("%s:%015d", InvoiceTax.category, InvoiceTax.rate), []
-    raise DomainError(f"cannot group by '{name}' (use {', '.join(DIMENSIONS)})", "group_by")
+    raise DomainError(
+        "cannot group by '{name}' (use {choices})",
+        "group_by",
+        params={"name": name, "choices": ", ".join(DIMENSIONS)},
+    )
 
 
 @lru_cache(maxsize=32)
@@ -115,7 +119,11 @@ def grouped_totals(
         raise DomainError("each dimension can be named once", "group_by")
     for d in dims:
         if d not in DIMENSIONS:
-            raise DomainError(f"cannot group by '{d}' (use {', '.join(DIMENSIONS)})", "group_by")
+            raise DomainError(
+                "cannot group by '{d}' (use {choices})",
+                "group_by",
+                params={"d": d, "choices": ", ".join(DIMENSIONS)},
+            )
     flt = flt or InvoiceFilter()
     # Without a state filter: the turnover, i.e. issued and not cancelled. Written as one
     # IN over the stored status (not the OR of four derived states) so indexes apply.

@@ -232,7 +232,11 @@ def _sorted(
     """``query`` in list order (joined to the storage's client sort keys when sorting by
     client: an index walk instead of folding every invoice's client name)."""
     if sort not in SORT_KEYS:
-        raise DomainError(f"cannot sort by '{sort}' ({', '.join(SORT_KEYS)})", "sort")
+        raise DomainError(
+            "cannot sort by '{sort}' ({choices})",
+            "sort",
+            params={"sort": sort, "choices": ", ".join(SORT_KEYS)},
+        )
     keys = storage.client_order() if sort == "client" else None
     column: Any
     tie_column: Any = INVOICES.c.id

@@ -182,7 +182,9 @@ def forget_password(account: SmtpAccount) -> None:
         pass  # there was none
     except Exception as exc:
         raise DomainError(
-            f"the keyring did not remove the password ({_reason(exc)})", "password"
+            "the keyring did not remove the password ({reason})",
+            "password",
+            params={"reason": _reason(exc)},
         ) from None
 
 

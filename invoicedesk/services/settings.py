@@ -19,6 +19,7 @@ from invoicedesk.core.money import parse_decimal, validate_currency
 from invoicedesk.core.numbering import DEFAULT_PATTERNS, validate_pattern
 from invoicedesk.db.engine import Database
 from invoicedesk.db.models import CompanyProfile, Setting
+from invoicedesk.i18n import tr
 from invoicedesk.pdf.model import FONT_FAMILIES, Template
 from invoicedesk.services import document_texts, validation
 from invoicedesk.services.pdf_names import DEFAULT_FILENAME_PATTERN, validate_filename_pattern
@@ -122,12 +123,44 @@ def _checked_iban(iban: str) -> str:
     if not iban:
         return ""
     from schwifty import IBAN  # imported on use: it loads bank registries
-    from schwifty.exceptions import SchwiftyException
+    from schwifty.exceptions import (
+        InvalidChecksumDigits,
+        InvalidCountryCode,
+        InvalidLength,
+        SchwiftyException,
+    )
 
+    field = "company.iban"
     try:
         return str(IBAN(iban).compact)
+    except InvalidChecksumDigits:
+        raise DomainError(
+            "'{iban}' is not a valid IBAN: its check digits do not match (a typing error?)",
+            field,
+            code="iban_checksum",
+            params={"iban": iban},
+        ) from None
+    except InvalidLength:
+        raise DomainError(
+            "'{iban}' is not a valid IBAN: it has the wrong length for its country",
+            field,
+            code="iban_length",
+            params={"iban": iban},
+        ) from None
+    except InvalidCountryCode:
+        raise DomainError(
+            "'{iban}' is not a valid IBAN: it does not begin with a known country code",
+            field,
+            code="iban_country",
+            params={"iban": iban},
+        ) from None
     except SchwiftyException as exc:
-        raise DomainError(f"'{iban}' is not a valid IBAN ({exc})", "company.iban") from None
+        raise DomainError(
+            "'{iban}' is not a valid IBAN ({exc})",
+            field,
+            code="iban_invalid",
+            params={"iban": iban, "exc": exc},
+        ) from None
 
 
 def _checked_bic(bic: str) -> str:
@@ -139,7 +172,12 @@ def _checked_bic(bic: str) -> str:
     try:
         return str(BIC(bic).compact)
     except SchwiftyException as exc:
-        raise DomainError(f"'{bic}' is not a valid BIC ({exc})", "company.bic") from None
+        raise DomainError(
+            "'{bic}' is not a valid BIC ({exc})",
+            "company.bic",
+            code="bic_invalid",
+            params={"bic": bic, "exc": exc},
+        ) from None
 
 
 def validated_company(data: CompanyData) -> CompanyData:
@@ -162,7 +200,7 @@ def validated_company(data: CompanyData) -> CompanyData:
         bic=data.bic.replace(" ", "").upper(),
     )
     if not data.name.strip():
-        raise DomainError("the company name is required", "company.name")
+        raise DomainError("the company name is required", "company.name", code="required")
     return replace(data, iban=_checked_iban(data.iban), bic=_checked_bic(data.bic))
 
 
@@ -246,7 +284,9 @@ def validated_settings(values: dict[str, Any]) -> dict[str, Any]:
     checked = {}
     for key, value in values.items():
         if key not in DEFAULTS:
-            raise DomainError(f"unknown setting '{key}'", "settings")
+            raise DomainError(
+                "unknown setting '{key}'", "settings", code="unknown_setting", params={"key": key}
+            )
         checked[key] = _validate(key, value)
     return checked
 
@@ -259,7 +299,9 @@ def _validate(key: str, value: Any) -> Any:
     field = f"settings.{key}"
     if key == "default_due_days":
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
-            raise DomainError("due days must be a whole number from 0 to 365", field)
+            raise DomainError(
+                "due days must be a whole number from 0 to 365", field, code="due_days_range"
+            )
     elif key == "tax_rates":
         if not isinstance(value, list) or not value:
             raise DomainError("give at least one tax rate", field)
@@ -282,7 +324,9 @@ def _validate(key: str, value: Any) -> Any:
         merged = dict(DEFAULT_PATTERNS)
         for doc_type, pattern in value.items():
             if doc_type not in DEFAULT_PATTERNS:
-                raise DomainError(f"unknown document type '{doc_type}'", field)
+                raise DomainError(
+                    "unknown document type '{doc_type}'", field, params={"doc_type": doc_type}
+                )
             merged[doc_type] = validate_pattern(pattern, f"{field}.{doc_type}")
         value = merged
     elif key == document_texts.KEY:
@@ -304,17 +348,29 @@ def _validate_pdf(key: str, value: Any, field: str) -> Any:
     if key == "pdf_template":
         choices = [t.value for t in Template]
         if value not in choices:
-            raise DomainError(f"the template is {' or '.join(repr(c) for c in choices)}", field)
+            raise DomainError(
+                "the template is {choices}",
+                field,
+                params={"choices": tr(" or ").join(repr(c) for c in choices)},
+            )
     elif key == "pdf_accent_color":
         if not _COLOR.fullmatch(value.strip()):
-            raise DomainError(f"'{value}' is not a colour in the form #RRGGBB", field)
+            raise DomainError(
+                "'{value}' is not a colour in the form #RRGGBB", field, params={"value": value}
+            )
         value = value.strip().upper()
     elif key == "pdf_font":
         if value not in FONT_FAMILIES:
-            raise DomainError(f"the font is one of {', '.join(FONT_FAMILIES)}", field)
+            raise DomainError(
+                "the font is one of {choices}", field, params={"choices": ", ".join(FONT_FAMILIES)}
+            )
     elif key == "pdf_paper":
         if value not in PAPER_CHOICES:
-            raise DomainError(f"the paper size is one of {', '.join(PAPER_CHOICES)}", field)
+            raise DomainError(
+                "the paper size is one of {choices}",
+                field,
+                params={"choices": ", ".join(PAPER_CHOICES)},
+            )
     elif key == "pdf_filename_pattern":
         value = validate_filename_pattern(value, field)
     elif key == "pdf_contact":
@@ -327,7 +383,9 @@ def _validate_pdf(key: str, value: Any, field: str) -> Any:
 def set_setting(db: Database, key: str, value: Any) -> Any:
     """Validate and store one setting; returns the value as stored."""
     if key not in DEFAULTS:
-        raise DomainError(f"unknown setting '{key}'", "settings")
+        raise DomainError(
+            "unknown setting '{key}'", "settings", code="unknown_setting", params={"key": key}
+        )
     value = _validate(key, value)
     with db.write() as session:
         _store_setting(session, key, value)

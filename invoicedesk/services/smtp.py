@@ -32,6 +32,7 @@ from types import TracebackType
 import truststore
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.services.mail_message import (
     build_message,
     check_addresses,
@@ -191,11 +192,13 @@ class SmtpConnection:
                 "sending without encryption exposes the password and every invoice; choose "
                 "STARTTLS or SSL/TLS, or explicitly allow an unencrypted connection",
                 "smtp.security",
+                code="insecure_connection",
             )
         if account.username and not self._password:
             raise DomainError(
-                f"no password is stored for {account.username}; enter it in the mail settings",
+                "no password is stored for {username}; enter it in the mail settings",
                 "smtp.password",
+                params={"username": account.username},
             )
         pinned = normalise_fingerprint(account.pinned_certificate)
         log.debug("connecting to %s (%s)", _where(account), account.security.value)
@@ -417,14 +420,22 @@ def _dot_stuffed(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
-def too_big_message(size: int, limit: int, where: str) -> str:
-    return (
-        f"the message is {_megabytes(size)} and {where} accepts at most {_megabytes(limit)}; "
-        "send fewer or smaller attachments"
-    )
+def too_big_message(size: int, limit: int, where: str | None) -> str:
+    """Why a message is refused for its size (``where``: the server, None when unnamed)."""
+    if where is None:
+        text = tr(
+            "the message is {size} and the server accepts at most {limit}; "
+            "send fewer or smaller attachments"
+        )
+    else:
+        text = tr(
+            "the message is {size} and {where} accepts at most {limit}; "
+            "send fewer or smaller attachments"
+        )
+    return text.format(size=megabytes(size), where=where, limit=megabytes(limit))
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
 
 

@@ -499,7 +499,11 @@ def export_all(db: Database, kinds: Sequence[ExportKind] = KINDS) -> dict[str, o
     """
     for kind in kinds:
         if kind not in KINDS:
-            raise DomainError(f"cannot export '{kind}' (one of {', '.join(KINDS)})", "kind")
+            raise DomainError(
+                "cannot export '{kind}' (one of {choices})",
+                "kind",
+                params={"kind": kind, "choices": ", ".join(KINDS)},
+            )
     document: dict[str, object] = {"format_version": json_format.FORMAT_VERSION}
     if "clients" in kinds:
         document["clients"] = [json_format.client_to_json(c.data) for c in _all_clients(db)]
@@ -615,7 +619,11 @@ def export_csv(db: Database, kind: str) -> str:
     elif kind == "invoices":
         rows, columns = map(_invoice_row, _all_invoices(db)), CSV_COLUMNS["invoices"]
     else:
-        raise DomainError(f"cannot export '{kind}' as CSV (one of {', '.join(KINDS)})", "kind")
+        raise DomainError(
+            "cannot export '{kind}' as CSV (one of {choices})",
+            "kind",
+            params={"kind": kind, "choices": ", ".join(KINDS)},
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -12,6 +12,7 @@ from typing import TypeVar
 from babel import Locale, UnknownLocaleError
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 
 E = TypeVar("E", bound=Enum)
 
@@ -38,9 +39,14 @@ def text(
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
     if required and not value:
-        raise DomainError("is required", field)
+        raise DomainError("is required", field, code="required")
     if len(value) > max_length:
-        raise DomainError(f"is too long ({len(value)} characters, at most {max_length})", field)
+        raise DomainError(
+            "is too long ({length} characters, at most {max_length})",
+            field,
+            code="too_long",
+            params={"length": len(value), "max_length": max_length},
+        )
     if _SUSPECT.search(value) is not None:  # (most text has none: no call for it)
         plain_text(value, field, multiline=multiline)
     return value
@@ -72,24 +78,41 @@ def invalid_character(value: str, *, multiline: bool = False) -> str | None:
     for position, char in enumerate(value, start=1):
         category = unicodedata.category(char)
         if category == "Cs":
-            return (
-                f"holds an invalid character at position {position} "
-                f"(a lone surrogate, U+{ord(char):04X}): the text was not read as UTF-8 "
-                "correctly"
-            )
+            return tr(
+                "holds an invalid character at position {position} "
+                "(a lone surrogate, U+{code}): the text was not read as UTF-8 correctly"
+            ).format(position=position, code=f"{ord(char):04X}")
         if multiline and char in _ALLOWED_IN_MULTILINE:
             continue
         if category == "Cc" or (category in ("Zl", "Zp") and not multiline):
-            what = "a line break" if char in "\r\n\u2028\u2029" else "a control character"
-            where = "" if multiline else " (this field has one line)"
-            return f"must not contain {what}: U+{ord(char):04X} at position {position}{where}"
+            line_break = char in "\r\n\u2028\u2029"
+            if line_break and not multiline:
+                text = tr(
+                    "must not contain a line break: U+{code} at position {position} "
+                    "(this field has one line)"
+                )
+            elif line_break:
+                text = tr("must not contain a line break: U+{code} at position {position}")
+            elif multiline:
+                text = tr("must not contain a control character: U+{code} at position {position}")
+            else:
+                text = tr(
+                    "must not contain a control character: U+{code} at position {position} "
+                    "(this field has one line)"
+                )
+            return text.format(code=f"{ord(char):04X}", position=position)
     return None
 
 
 def email(value: str, field: str, *, required: bool = False) -> str:
     value = text(value, field, max_length=200, required=required)
     if value and not _EMAIL.match(value):
-        raise DomainError(f"'{value}' is not an e-mail address", field)
+        raise DomainError(
+            "'{value}' is not an e-mail address",
+            field,
+            code="email_invalid",
+            params={"value": value},
+        )
     return value
 
 
@@ -107,7 +130,9 @@ def date_in_range(value: dt.date | None, field: str) -> dt.date | None:
         raise DomainError("expected a date", field)
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise DomainError(
-            f"{value.isoformat()} is not a date InvoiceDesk keeps (years 1900 to 2999)", field
+            "{value} is not a date InvoiceDesk keeps (years 1900 to 2999)",
+            field,
+            params={"value": value.isoformat()},
         )
     return value
 
@@ -116,7 +141,9 @@ def due_days(value: int | None, field: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
-        raise DomainError("due days must be a whole number from 0 to 365", field)
+        raise DomainError(
+            "due days must be a whole number from 0 to 365", field, code="due_days_range"
+        )
     return value
 
 
@@ -129,7 +156,11 @@ def _countries() -> frozenset[str]:
 def country(value: str, field: str) -> str:
     code = text(value, field, max_length=2).upper()
     if code and code not in _countries():
-        raise DomainError(f"'{value}' is not an ISO 3166 country code (e.g. DE, AT, US)", field)
+        raise DomainError(
+            "'{value}' is not an ISO 3166 country code (e.g. DE, AT, US)",
+            field,
+            params={"value": value},
+        )
     return code
 
 
@@ -145,7 +176,9 @@ def _is_language(code: str) -> bool:
 def language(value: str, field: str) -> str:
     code = text(value or "en", field, max_length=8)
     if not _is_language(code):  # Babel's parse costs ~0.2 ms: once per code
-        raise DomainError(f"'{value}' is not a language code (e.g. en, de)", field)
+        raise DomainError(
+            "'{value}' is not a language code (e.g. en, de)", field, params={"value": value}
+        )
     return code
 
 
@@ -155,4 +188,6 @@ def choice(enum: type[E], value: object, field: str) -> E:
         return enum(value)
     except ValueError:
         allowed = ", ".join(str(member.value) for member in enum)
-        raise DomainError(f"'{value}' is not one of {allowed}", field) from None
+        raise DomainError(
+            "'{value}' is not one of {allowed}", field, params={"value": value, "allowed": allowed}
+        ) from None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services import backups
 from invoicedesk.services.backups import BackupInfo
 from invoicedesk.services.books import Books
@@ -36,16 +37,22 @@ from invoicedesk.ui.widgets.window_fit import keep_text_height
 from invoicedesk.ui.worker import run_task
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Made", "Kind", "Clients", "Invoices", "Size")
-KIND_LABELS = {"auto": "Automatic", "manual": "Manual"}
+COLUMNS = (N_("Made"), N_("Kind"), N_("Clients"), N_("Invoices"), N_("Size"))
+KIND_LABELS = {"auto": N_("Automatic"), "manual": N_("Manual")}  # marked: shown as tr(text)
 
 
 def describe(backup: BackupInfo) -> str:
     """ "7 Dec 2026, 18:30 — 25 clients, 204 invoices" for questions and status lines."""
     when = f"{formatting.date(backup.created.date())} {backup.created:%H:%M}"
     if backup.clients is None:
-        return f"{when} (its contents cannot be read)"
-    return f"{when}: {backup.clients} clients, {backup.invoices} invoices"
+        return tr("{when} (its contents cannot be read)").format(when=when)
+    clients = ntr("{n} client", "{n} clients", backup.clients).format(
+        n=formatting.number(backup.clients)
+    )
+    invoices = ntr("{n} invoice", "{n} invoices", backup.invoices or 0).format(
+        n=formatting.number(backup.invoices or 0)
+    )
+    return tr("{when}: {clients}, {invoices}").format(when=when, clients=clients, invoices=invoices)
 
 
 class BackupsModel(QAbstractTableModel):
@@ -69,7 +76,7 @@ class BackupsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -81,10 +88,10 @@ class BackupsModel(QAbstractTableModel):
             if column == 0:
                 return f"{formatting.date(backup.created.date())} {backup.created:%H:%M:%S}"
             if column == 1:
-                return KIND_LABELS.get(backup.kind, backup.kind)
+                return tr(KIND_LABELS[backup.kind]) if backup.kind in KIND_LABELS else backup.kind
             if column in (2, 3):
                 count = backup.clients if column == 2 else backup.invoices
-                return "?" if count is None else str(count)
+                return "?" if count is None else formatting.number(count)
             return formatting.file_size(backup.size)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -98,7 +105,7 @@ class BackupsDialog(QDialog):
 
     def __init__(self, db: Books, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Backups")
+        self.setWindowTitle(tr("Backups"))
         self.resize(640, 380)
         self.db = db
         self.chosen: BackupInfo | None = None
@@ -117,18 +124,18 @@ class BackupsDialog(QDialog):
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
 
         intro = QLabel(
-            "InvoiceDesk backs your data up when you close it and once a day while it runs, "
-            "keeping one backup for each of the last 7 days, 4 weeks and 12 months. Manual "
-            "backups stay until you delete them."
-        )
+            tr("InvoiceDesk backs your data up when you close it and once a day while it runs, "
+               "keeping one backup for each of the last 7 days, 4 weeks and 12 months. Manual "
+               "backups stay until you delete them.")
+        )  # fmt: skip
         intro.setWordWrap(True)
         self.folder_label = QLabel()
         self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
-        self.folder_button = QPushButton("Change Folder…")
+        self.folder_button = QPushButton(tr("Change &Folder…"))
         self.folder_button.setToolTip(
-            "Keep backups somewhere else on this computer, e.g. on a second drive"
+            tr("Keep backups somewhere else on this computer, e.g. on a second drive")
         )
         self.folder_button.clicked.connect(self.choose_folder)
         self._show_folder()
@@ -136,9 +143,9 @@ class BackupsDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)  # an error may name a long path
 
-        self.backup_button = QPushButton("Back Up Now")
-        self.restore_button = QPushButton("Restore…")
-        self.open_button = QPushButton("Open Folder")
+        self.backup_button = QPushButton(tr("&Back Up Now"))
+        self.restore_button = QPushButton(tr("&Restore…"))
+        self.open_button = QPushButton(tr("&Open Folder"))
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.open_button.clicked.connect(self.open_folder)
@@ -177,32 +184,32 @@ class BackupsDialog(QDialog):
 
     def reload(self) -> None:
         db = self.db
-        self._busy("Reading the backups…")
+        self._busy(tr("Reading the backups…"))
 
         def done(found: list[BackupInfo]) -> None:
             self.model.set_rows(found)
             self._busy("")
-            self.status.setText("" if found else "No backups yet.")
+            self.status.setText("" if found else tr("No backups yet."))
             if found:
                 self.table.selectRow(0)
 
         def failed(exc: BaseException, _trace: str) -> None:
             self._busy("")
-            self.status.setText(f"The backups could not be read: {exc}")
+            self.status.setText(tr("The backups could not be read: {error}").format(error=exc))
 
         run_task(lambda _task: backups.list_backups(db), done, failed)
 
     def backup_now(self) -> None:
         db = self.db
-        self._busy("Backing up…")
+        self._busy(tr("Backing up…"))
 
         def done(made: BackupInfo) -> None:
             self.reload()
-            self.status.setText(f"Backup made: {describe(made)}")
+            self.status.setText(tr("Backup made: {backup}").format(backup=describe(made)))
 
         def failed(exc: BaseException, _trace: str) -> None:
             self._busy("")
-            self.status.setText(f"The backup failed: {exc}")
+            self.status.setText(tr("The backup failed: {error}").format(error=exc))
 
         run_task(lambda _task: backups.create_backup(db, kind="manual"), done, failed)
 
@@ -211,39 +218,43 @@ class BackupsDialog(QDialog):
         if backup is None:
             return
         if confirm(
-            self, "Restore Backup",
-            f"Restore the backup of {describe(backup)}?",
-            "Restore",
-            "Everything entered since then is replaced. The current data is kept aside in a "
-            "file beside the database, so the restore can be undone.",
+            self, tr("Restore Backup"),
+            tr("Restore the backup of {backup}?").format(backup=describe(backup)),
+            tr("Restore"),
+            tr("Everything entered since then is replaced. The current data is kept aside in a "
+               "file beside the database, so the restore can be undone."),
             destructive=True,
         ):  # fmt: skip
             self.chosen = backup
             self.accept()
 
     def _show_folder(self) -> None:
-        self.folder_label.setText(f"Folder: {self.folder}")
+        self.folder_label.setText(tr("Folder: {folder}").format(folder=self.folder))
         fixed = backups.backup_root_is_fixed()
         self.folder_button.setEnabled(not fixed)
         if fixed:
             self.folder_button.setToolTip(
-                f"${backups.BACKUP_DIR_ENV} decides the folder on this computer"
+                tr("${variable} decides the folder on this computer").format(
+                    variable=backups.BACKUP_DIR_ENV
+                )
             )
 
     def choose_folder(self) -> None:
         """Ask for a folder, check that backups can be written there, and keep it for
         this computer (the command line uses it too)."""
-        chosen = ask_folder(self, "Folder for Backups", str(backups.backup_root()))
+        chosen = ask_folder(self, tr("Folder for Backups"), str(backups.backup_root()))
         if not chosen:
             return
         try:
             backups.set_backup_root(Path(chosen))
         except DomainError as exc:
-            report(self, "Folder for Backups", exc.message[:1].upper() + exc.message[1:] + ".")
+            report(self, tr("Folder for Backups"), exc.message[:1].upper() + exc.message[1:] + ".")
             return
         self.folder = backups.default_folder(backups.database_file(self.db))
         self._show_folder()
-        self.status.setText("New backups go to the new folder; earlier ones stay where they are.")
+        self.status.setText(
+            tr("New backups go to the new folder; earlier ones stay where they are.")
+        )
         self.reload()
 
     def open_folder(self) -> None:

@@ -34,7 +34,7 @@ def test_create_list_and_restore_the_latest(tmp_path, migrated_file):
     created = run(path, folder, "create")
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith(f"Backup written to {folder / 'books'}")
-    assert "(1 clients, 1 invoices)" in created.stdout
+    assert "(1 client, 1 invoice)" in created.stdout
 
     db = open_database(str(path))
     make_draft(db, client_id=make_client(db, "Later Ltd").id)

@@ -165,6 +165,17 @@ def _cell_needs(view: QAbstractItemView, index: QModelIndex) -> int:
     return delegate.sizeHint(option, index).width()
 
 
+def _header_needs(view: QTableView, column: int, title: str) -> int:
+    """The header's width for ``title``: Qt's hint, which keeps room for a sort arrow, unless
+    the model says the column cannot be sorted (``sortable(column)``): then the text's."""
+    header = view.horizontalHeader()
+    sortable = getattr(view.model(), "sortable", None)
+    if not callable(sortable) or sortable(column):
+        return header.sectionSizeHint(column)
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    return header.fontMetrics().horizontalAdvance(title) + 2 * margin + 2
+
+
 def cut_columns(root: QWidget) -> list[str]:
     """Columns narrower than their header; cut numbers; cut texts without a tooltip."""
     found = []
@@ -181,11 +192,9 @@ def cut_columns(root: QWidget) -> list[str]:
                 continue
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
             width = view.columnWidth(column)
-            if header.isVisible() and title and width + SLACK < header.sectionSizeHint(column):
-                found.append(
-                    f"{where}: column {title!r} is {width} px, its header needs "
-                    f"{header.sectionSizeHint(column)}"
-                )
+            needs = _header_needs(view, column, title)
+            if header.isVisible() and title and width + SLACK < needs:
+                found.append(f"{where}: column {title!r} is {width} px, its header needs {needs}")
             for row in range(model.rowCount()):
                 index = model.index(row, column)
                 rect: QRect = view.visualRect(index)

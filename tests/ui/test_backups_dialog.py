@@ -54,7 +54,7 @@ def test_restore_from_the_window_reopens_the_backup(qtbot, db, folder, tmp_path,
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10000)
     dialog.restore_button.click()
-    assert dialog.chosen == made and "1 clients, 1 invoices" in asked[0]
+    assert dialog.chosen == made and "1 client, 1 invoice" in asked[0]
 
     assert window.restore_backup(made.path)
     restored = window._replacement

@@ -52,7 +52,8 @@ def test_shows_the_stored_settings_and_a_sample(dialog):
     assert dialog.accent.text().strip().startswith("#1F4E79")
     assert dialog.example.text() == "Example: Invoice_RE-2026-0001.pdf"
     assert dialog.preview.page_count() == 1 and dialog.ok_button.isEnabled()
-    assert "Company Settings" in dialog.findChild(type(dialog.example), "logo-hint").text()
+    hint = dialog.findChild(type(dialog.example), "logo-hint").text()
+    assert "File › Settings…, on the Documents page" in hint
 
 
 def test_changes_are_previewed_and_saved_together(qtbot, dialog, ctx, db, monkeypatch, settle):

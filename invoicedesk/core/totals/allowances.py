@@ -67,10 +67,13 @@ def allowance_or_charge(
     """``doc.allowances_charges[index]``, validated: one entry, or its parts when spread."""
     prefix = f"{ALLOWANCES_FIELD}[{index}]"
     if not isinstance(entry, AllowanceCharge):
-        raise DomainError("not an allowance or charge", prefix)
+        raise DomainError("not an allowance or charge", prefix, code="not_an_allowance")
     value = entry.value
     if not isinstance(value, Discount):
-        raise DomainError("a percentage or an amount is required", f"{prefix}.value")
+        value_field = f"{prefix}.value"
+        raise DomainError(
+            "a percentage or an amount is required", value_field, code="discount_required"
+        )
     if (value.percent is None) == (value.amount is None):
         field = f"{prefix}.value"
     else:
@@ -78,10 +81,12 @@ def allowance_or_charge(
     percent, amount = discount_value(value, field)
     if entry.tax_rate is None:
         if entry.tax_category is not None:
+            rate_field = f"{prefix}.tax_rate"
             raise DomainError(
                 "a tax category needs a tax rate (leave both empty to spread the "
                 "amount over all rates)",
-                f"{prefix}.tax_rate",
+                rate_field,
+                code="tax_rate_required",
             )
         return _spread(
             index, entry.is_charge, entry.reason, percent, amount, groups, currency, field
@@ -191,6 +196,7 @@ def largest_remainder(total: int, weights: list[int], field: str) -> list[int]:
             "an amount cannot be spread over the tax rates while the line total is zero; "
             "give the allowance or charge a tax rate, or use a percentage",
             field,
+            code="spread_over_zero",
         )
     if weight_sum < 0:
         weight_sum = -weight_sum

@@ -87,7 +87,9 @@ def currency_of(currency: str) -> Currency:
     except (KeyError, TypeError):
         pass
     if not isinstance(currency, str):
-        raise DomainError("a currency code is required (e.g. EUR)", "currency")
+        raise DomainError(
+            "a currency code is required (e.g. EUR)", "currency", code="currency_required"
+        )
     code = validate_currency(currency)
     places = minor_unit(code)
     entry = Currency(code, places, Decimal(1).scaleb(-places), Decimal(0).scaleb(-places))

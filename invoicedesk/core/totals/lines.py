@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from invoicedesk.core.document import LineItem
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.money import MAX_AMOUNT, MAX_QUANTITY
+from invoicedesk.core.money import MAX_AMOUNT, MAX_QUANTITY, grouped
 from invoicedesk.core.totals.context import HALF_UP, Currency, TaxKey
 from invoicedesk.core.totals.results import LineTotal
 from invoicedesk.core.totals.validation import (
@@ -96,8 +96,11 @@ def line_amount(index: int, line: LineItem, currency: Currency) -> LineTotal:
             net = (product - amount).quantize(exp, HALF_UP) or zero  # R2
     if not (NEG_MAX_AMOUNT < before < MAX_AMOUNT and NEG_MAX_AMOUNT < net < MAX_AMOUNT):
         big = before if abs(before) >= abs(net) else net
+        line_field = f"{LINES_FIELD}[{index}]"
         raise DomainError(
-            f"the line amount {big} is too large (limit {MAX_AMOUNT:,})",
-            f"{LINES_FIELD}[{index}]",
+            "the line amount {amount} is too large (limit {limit})",
+            line_field,
+            code="too_large",
+            params={"amount": big, "limit": grouped(MAX_AMOUNT)},
         )
     return LineTotal(index, before, before - net, net, rate, category)

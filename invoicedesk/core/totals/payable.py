@@ -19,6 +19,7 @@ from invoicedesk.core.totals.validation import (
     document_amount,
     last_date,
 )
+from invoicedesk.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +49,11 @@ def payable(
     paid = document_amount(prepaid, "prepaid", currency) if prepaid else zero
     adjusted = document_amount(adjustment, "adjustment", currency) if adjustment else zero
     due = sums.gross - paid + adjusted
-    check_figure("line total", sums.line_total)
-    check_figure("allowances", sums.allowances)
-    check_figure("charges", sums.charges)
-    check_figure("gross total", sums.gross)
-    check_figure("amount due", due)
+    check_figure(N_("line total"), sums.line_total)
+    check_figure(N_("allowances"), sums.allowances)
+    check_figure(N_("charges"), sums.charges)
+    check_figure(N_("gross total"), sums.gross)
+    check_figure(N_("amount due"), due)
     discount = None if terms is None else cash_discount(terms, invoice_date, due, currency)
     return Payable(paid, adjusted, due, discount)
 

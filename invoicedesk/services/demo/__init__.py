@@ -386,7 +386,9 @@ def generate_demo(
         ("invoices", invoices, MAX_INVOICES),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
-            raise DomainError(f"give a whole number from 0 to {limit:,}", name)
+            raise DomainError(
+                "give a whole number from 0 to {limit:,}", name, params={"limit": limit}
+            )
     if invoices and not clients:
         raise DomainError("invoices need at least one client", "clients")
     with db.write() as session:
@@ -394,10 +396,11 @@ def generate_demo(
         has_clients = session.scalar(select(func.count()).select_from(Client))
         if has_invoices or has_clients:
             raise DomainError(
-                f"this database already has {has_clients or 0} clients and {has_invoices or 0} "
-                "invoices or credit notes — demo data goes into a new, empty database file, "
-                "never into real books",
+                "this database already has {has_clients} clients and {has_invoices} invoices or "
+                "credit notes — demo data goes into a new, empty database file, never into real "
+                "books",
                 "database",
+                params={"has_clients": has_clients or 0, "has_invoices": has_invoices or 0},
             )
         generator = _Generator(session, seed=seed, today=today or dt.date.today(),
                                clients=clients, invoices=invoices)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -22,36 +23,48 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import N_, current_language, tr
 from invoicedesk.services.inputs import AddressInput, AddressKind
 from invoicedesk.ui.clients.field_errors import FieldBox, error_label, phrase, reveal
 
 KIND_LABELS = {
-    AddressKind.BILLING: "Billing address",
-    AddressKind.DELIVERY: "Delivery address",
-    AddressKind.OTHER: "Other address",
-}
+    AddressKind.BILLING: N_("Billing address"),
+    AddressKind.DELIVERY: N_("Delivery address"),
+    AddressKind.OTHER: N_("Other address"),
+}  # marked: show tr(label)
 FIELD_LABELS = {
-    "kind": "Kind",
-    "recipient": "Recipient",
-    "street": "Street",
-    "street2": "Street 2",
-    "zip": "ZIP",
-    "city": "City",
-    "country": "Country",
-}
+    "kind": N_("Kind"),
+    "recipient": N_("Recipient"),
+    "street": N_("Street"),
+    "street2": N_("Street 2"),
+    "zip": N_("ZIP"),
+    "city": N_("City"),
+    "country": N_("Country"),
+}  # marked: show tr(label)
 _TEXT_FIELDS = ("recipient", "street", "street2", "zip", "city")
 
 
-@lru_cache(maxsize=1)
 def countries() -> tuple[tuple[str, str], ...]:
-    """(ISO code, "Germany (DE)") for every country the services accept, by English name."""
-    territories = Locale("en").territories
+    """(ISO code, "Germany (DE)") for every country the services accept, by name in the
+    program's language ("Deutschland (DE)" in German)."""
+    return _countries(current_language())
+
+
+@lru_cache(maxsize=2)
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(language).territories
     pairs = [
         (code, f"{name} ({code})")
         for code, name in territories.items()
         if isinstance(code, str) and code.isalpha() and len(code) == 2
     ]
-    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+def _sort_key(name: str) -> str:
+    """Österreich among the O's, as a German reader looks for it."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def country_combo(parent: QWidget | None = None) -> QComboBox:
@@ -81,8 +94,10 @@ def summary(address: AddressInput) -> str:
     place = " ".join(p for p in (address.zip, address.city) if p)
     parts = [p for p in (address.recipient, address.street, place, address.country) if p]
     if is_blank(address):
-        parts = ["(not filled in yet)"]
-    return f"{KIND_LABELS[AddressKind(address.kind)]}: " + ", ".join(parts)
+        parts = [tr("(not filled in yet)")]
+    return tr("{kind}: {address}").format(
+        kind=tr(KIND_LABELS[AddressKind(address.kind)]), address=", ".join(parts)
+    )
 
 
 class AddressEditor(QWidget):
@@ -102,14 +117,14 @@ class AddressEditor(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setUniformItemSizes(True)
         self.list.setFixedHeight(self.list.fontMetrics().height() * 3 + 16)
-        self.add_button = QPushButton("&Add address")
-        self.remove_button = QPushButton("Remove address")
-        self.remove_button.setToolTip("Remove the selected address")
+        self.add_button = QPushButton(tr("&Add address"))
+        self.remove_button = QPushButton(tr("Remove address"))
+        self.remove_button.setToolTip(tr("Remove the selected address"))
 
         self.kind = QComboBox()
         for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind)
-        self.recipient = QLineEdit(placeholderText="e.g. Accounts payable")
+            self.kind.addItem(tr(label), kind)
+        self.recipient = QLineEdit(placeholderText=tr("e.g. Accounts payable"))
         self.street = QLineEdit()
         self.street2 = QLineEdit()
         self.zip = QLineEdit()
@@ -125,7 +140,7 @@ class AddressEditor(QWidget):
         for name in ("zip", "city"):
             self.boxes[name] = FieldBox(getattr(self, name), message=self.place_message)
 
-        heading = QLabel("A&ddresses")
+        heading = QLabel(tr("A&ddresses"))
         heading.setBuddy(self.list)
         buttons = QVBoxLayout()
         buttons.addWidget(self.add_button)
@@ -139,19 +154,19 @@ class AddressEditor(QWidget):
         form = QFormLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Kind:", self.boxes["kind"])
-        form.addRow("Rec&ipient:", self.boxes["recipient"])
-        form.addRow("&Street:", self.boxes["street"])
-        form.addRow("Street &2:", self.boxes["street2"])
+        form.addRow(tr("&Kind:"), self.boxes["kind"])
+        form.addRow(tr("Rec&ipient:"), self.boxes["recipient"])
+        form.addRow(tr("&Street:"), self.boxes["street"])
+        form.addRow(tr("Street &2:"), self.boxes["street2"])
         place = QHBoxLayout()
         place.setSpacing(6)
         place.addWidget(self.boxes["zip"])
         place.addWidget(self.boxes["city"], 1)
-        place_label = QLabel("&ZIP / city:")
+        place_label = QLabel(tr("&ZIP / city:"))
         place_label.setBuddy(self.zip)
         form.addRow(place_label, place)
         form.addRow("", self.place_message)
-        form.addRow("Countr&y:", self.boxes["country"])
+        form.addRow(tr("Countr&y:"), self.boxes["country"])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -249,7 +264,8 @@ class AddressEditor(QWidget):
             return False
         self.list.setCurrentRow(row)
         box = self.boxes.get(name) or self.boxes["street"]
-        box.set_error(phrase(FIELD_LABELS.get(name, "This address"), message))
+        label = FIELD_LABELS.get(name)
+        box.set_error(phrase(tr(label) if label else tr("This address"), message))
         reveal(box)
         box.field.setFocus(Qt.FocusReason.OtherFocusReason)
         return True

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import current_language, ptr, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.clients import ClientView, create_client, get_client, update_client
 from invoicedesk.services.inputs import ClientInput, ClientKind
@@ -45,15 +46,23 @@ from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
 
 LANGUAGES = {"en": "English", "de": "German"}  # the languages invoices are written in
+
+
+def language_name(code: str) -> str:
+    """A document language as the user reads it ("Deutsch" in a German program)."""
+    names = {"en": ptr("language", "English"), "de": ptr("language", "German")}
+    return names.get(code) or LANGUAGES.get(code, code)
+
+
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "PLN", "CZK", "DKK", "SEK", "NOK")
 _SPLIT_EMAILS = re.compile(r"[,;\s]+")
 
 
 def currency_combo(company_currency: str) -> QComboBox:
     """None (the company currency), the common currencies, then every other ISO code."""
-    names = Locale("en").currencies
+    names = Locale.parse(current_language()).currencies
     combo = QComboBox()
-    combo.addItem(f"Company currency ({company_currency})", None)
+    combo.addItem(tr("Company currency ({code})").format(code=company_currency), None)
     codes = [c for c in COMMON_CURRENCIES if c in names]
     for code in codes:
         combo.addItem(f"{code} — {names[code]}", code)
@@ -88,9 +97,9 @@ class ClientDialog(QDialog):
         self.banner = error_label()
         self.errors = FieldErrors(self.banner)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._general_page(company.country), "&General")
-        self.tabs.addTab(self._contacts_page(), "Con&tact persons")
-        self.tabs.addTab(self._terms_page(), "Te&rms && notes")
+        self.tabs.addTab(self._general_page(company.country), tr("&General"))
+        self.tabs.addTab(self._contacts_page(), tr("Con&tact persons"))
+        self.tabs.addTab(self._terms_page(), tr("Te&rms && notes"))
 
         self.hint = QLabel()
         self.hint.setEnabled(False)  # drawn in the palette's muted text colour
@@ -98,7 +107,7 @@ class ClientDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save")
+        self.ok_button.setText(tr("Save"))
         self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -125,8 +134,8 @@ class ClientDialog(QDialog):
     # ------------------------------------------------------------------ pages
 
     def _general_page(self, company_country: str) -> QWidget:
-        self.organisation = QRadioButton("&Organisation")
-        self.person = QRadioButton("&Person")
+        self.organisation = QRadioButton(tr("&Organisation"))
+        self.person = QRadioButton(tr("&Person"))
         self.kind_group = QButtonGroup(self)
         self.kind_group.addButton(self.organisation)
         self.kind_group.addButton(self.person)
@@ -138,24 +147,24 @@ class ClientDialog(QDialog):
         self.first_name = QLineEdit()
         self.last_name = QLineEdit()
         self.name = QLineEdit()
-        self.customer_number = QLineEdit(placeholderText="Assigned when saved")
-        self.email = QLineEdit(placeholderText="Where invoices are sent")
-        self.emails = QLineEdit(placeholderText="Copies, separated by commas")
+        self.customer_number = QLineEdit(placeholderText=tr("Assigned when saved"))
+        self.email = QLineEdit(placeholderText=tr("Where invoices are sent"))
+        self.emails = QLineEdit(placeholderText=tr("Copies, separated by commas"))
         self.phone = QLineEdit()
-        self.vat_id = QLineEdit(placeholderText="e.g. DE123456789")
+        self.vat_id = QLineEdit(placeholderText=tr("e.g. DE123456789"))
 
         self.details = QFormLayout()
         self.details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.details.addRow("Kind:", kind)
+        self.details.addRow(tr("Kind:"), kind)
         rows = [
-            ("&First name:", "first_name"),
-            ("&Last name:", "last_name"),
-            ("&Name:", "name"),
-            ("Customer n&umber:", "customer_number"),
-            ("&E-mail:", "email"),
-            ("Further e-&mails:", "emails"),
-            ("P&hone:", "phone"),
-            ("&VAT ID:", "vat_id"),
+            (tr("&First name:"), "first_name"),
+            (tr("&Last name:"), "last_name"),
+            (tr("&Name:"), "name"),
+            (tr("Customer n&umber:"), "customer_number"),
+            (tr("&E-mail:"), "email"),
+            (tr("Further e-&mails:"), "emails"),
+            (tr("P&hone:"), "phone"),
+            (tr("&VAT ID:"), "vat_id"),
         ]
         self._boxes: dict[str, FieldBox] = {}
         for label, attr in rows:
@@ -198,12 +207,14 @@ class ClientDialog(QDialog):
         self.contact_table.verticalHeader().setDefaultSectionSize(
             self.contact_table.fontMetrics().height() + 12
         )
-        self.add_contact_button = QPushButton("&Add contact")
-        self.remove_contact_button = QPushButton("Remove c&ontact")
+        self.add_contact_button = QPushButton(tr("&Add contact"))
+        self.remove_contact_button = QPushButton(tr("Remove c&ontact"))
         self.contact_error = error_label()
         hint = QLabel(
-            "People to address at this client. Type into a cell to change it; "
-            "Enter confirms, Tab moves to the next cell."
+            tr(
+                "People to address at this client. Type into a cell to change it; "
+                "Enter confirms, Tab moves to the next cell."
+            )
         )
         hint.setWordWrap(True)
         hint.setEnabled(False)
@@ -230,12 +241,12 @@ class ClientDialog(QDialog):
         self.due_days.setFixedWidth(self.fontMetrics().horizontalAdvance("0000") + 24)
         self.currency = currency_combo(self._company_currency)
         self.language = QComboBox()
-        for code, label in LANGUAGES.items():
-            self.language.addItem(label, code)
-        self.tags = QLineEdit(placeholderText="e.g. wholesale, key account")
+        for code in LANGUAGES:
+            self.language.addItem(language_name(code), code)
+        self.tags = QLineEdit(placeholderText=tr("e.g. wholesale, key account"))
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        self.notes.setPlaceholderText("Internal notes; they do not appear on invoices")
+        self.notes.setPlaceholderText(tr("Internal notes; they do not appear on invoices"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -243,22 +254,24 @@ class ClientDialog(QDialog):
         due_box = FieldBox(self.due_days, message=due_message)
         self._boxes["due_days"] = due_box
         due_hint = QLabel(
-            f"days after the invoice date; empty: the company default ({self._default_due})"
+            tr("days after the invoice date; empty: the company default ({days})").format(
+                days=self._default_due
+            )
         )
         due_hint.setEnabled(False)
         due_hint.setFixedHeight(self.due_days.sizeHint().height() + 2)
         due_row = QHBoxLayout()
         due_row.addWidget(due_box, 0, Qt.AlignmentFlag.AlignTop)
         due_row.addWidget(due_hint, 1, Qt.AlignmentFlag.AlignTop)
-        due_label = QLabel("&Due days:")
+        due_label = QLabel(tr("&Due days:"))
         due_label.setBuddy(self.due_days)
         form.addRow(due_label, due_row)
         form.addRow("", due_message)
         for label, attr in (
-            ("C&urrency:", "currency"),
-            ("&Language:", "language"),
-            ("T&ags:", "tags"),
-            ("&Notes:", "notes"),
+            (tr("C&urrency:"), "currency"),
+            (tr("&Language:"), "language"),
+            (tr("T&ags:"), "tags"),
+            (tr("&Notes:"), "notes"),
         ):
             box = FieldBox(getattr(self, attr))
             self._boxes[attr] = box
@@ -270,19 +283,19 @@ class ClientDialog(QDialog):
 
     def _register_fields(self) -> None:
         labels = {
-            "first_name": "First name",
-            "last_name": "Last name",
-            "name": "Name",
-            "customer_number": "Customer number",
-            "email": "E-mail",
-            "emails": "Further e-mail",
-            "phone": "Phone",
-            "vat_id": "VAT ID",
-            "due_days": "Due days",
-            "currency": "Currency",
-            "language": "Language",
-            "tags": "A tag",
-            "notes": "Notes",
+            "first_name": tr("First name"),
+            "last_name": tr("Last name"),
+            "name": tr("Name"),
+            "customer_number": tr("Customer number"),
+            "email": tr("E-mail"),
+            "emails": tr("Further e-mail"),
+            "phone": tr("Phone"),
+            "vat_id": tr("VAT ID"),
+            "due_days": tr("Due days"),
+            "currency": tr("Currency"),
+            "language": tr("Language"),
+            "tags": tr("A tag"),
+            "notes": tr("Notes"),
         }
         for attr, label in labels.items():
             box = self._boxes[attr]
@@ -310,7 +323,9 @@ class ClientDialog(QDialog):
     def _load(self, view: ClientView | None) -> None:
         data = view.data if view is not None else ClientInput(name="")
         self.setWindowTitle(
-            f"Client {view.customer_number} — {view.name}" if view is not None else "New client"
+            tr("Client {number} — {name}").format(number=view.customer_number, name=view.name)
+            if view is not None
+            else tr("New client")
         )
         (self.person if data.kind == ClientKind.PERSON else self.organisation).setChecked(True)
         self.first_name.setText(data.first_name)
@@ -327,7 +342,7 @@ class ClientDialog(QDialog):
         self.due_days.setValue(Decimal(data.due_days) if data.due_days is not None else None)
         select_data(self.currency, data.currency, data.currency)
         language = data.language if view is not None else self._company_language
-        select_data(self.language, language, LANGUAGES.get(language, language))
+        select_data(self.language, language, language_name(language))
         self.tags.setText(", ".join(data.tags))
         self.notes.setPlainText(data.notes)
         for edit in self.findChildren(QLineEdit):
@@ -370,7 +385,10 @@ class ClientDialog(QDialog):
         if value is None:
             return None
         if not value.is_finite() or value != value.to_integral_value() or not 0 <= value <= 365:
-            raise DomainError("must be a whole number of days from 0 to 365", "client.due_days")
+            raise DomainError(
+                "must be a whole number of days from 0 to 365", "client.due_days",
+                code="due_days_range",
+            )  # fmt: skip
         return int(value)
 
     # ------------------------------------------------------------------ saving
@@ -394,7 +412,7 @@ class ClientDialog(QDialog):
         self._saving = True
         self.ok_button.setEnabled(False)  # one save at a time
         Operation(
-            self, self.ctx, "Save Client", save, changes=lambda view: Changes.of(client=view.id)
+            self, self.ctx, tr("Save Client"), save, changes=lambda view: Changes.of(client=view.id)
         ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
 
     def _save_ended(self) -> None:
@@ -418,10 +436,10 @@ class ClientDialog(QDialog):
         )
         if not named:
             if self.person.isChecked():
-                return "Enter the person's first or last name to save."
-            return "Enter the client's name to save."
+                return tr("Enter the person's first or last name to save.")
+            return tr("Enter the client's name to save.")
         if not self.due_days.is_valid():
-            return "Enter the due days as a whole number, or leave them empty."
+            return tr("Enter the due days as a whole number, or leave them empty.")
         return ""
 
     def _update_ok(self) -> None:
@@ -443,7 +461,7 @@ class ClientDialog(QDialog):
         for attr in ("first_name", "last_name"):
             self.details.setRowVisible(self._boxes[attr], person)
         self.name.setPlaceholderText(
-            "Filled from first and last name" if person else "e.g. Muster Software GmbH"
+            tr("Filled from first and last name") if person else tr("e.g. Muster Software GmbH")
         )
         self._update_ok()
 
@@ -485,9 +503,11 @@ class ClientDialog(QDialog):
             return False
         row, name = rows[sent], match.group(2)
         column = CONTACT_FIELDS.index(name) if name in CONTACT_FIELDS else None
-        label = CONTACT_TITLES[column] if column is not None else "This contact person"
+        label = tr(CONTACT_TITLES[column]) if column is not None else tr("This contact person")
         self.contacts.set_error(row, column, message)
-        self.contact_error.setText(f"Contact person {row + 1}: {phrase(label, message)}")
+        self.contact_error.setText(
+            tr("Contact person {n}: {problem}").format(n=row + 1, problem=phrase(label, message))
+        )
         self.contact_error.show()
         reveal(self.contact_table)
         self.contact_table.setFocus(Qt.FocusReason.OtherFocusReason)

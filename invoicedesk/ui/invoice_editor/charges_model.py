@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from invoicedesk.core.document import AllowanceCharge, Discount
+from invoicedesk.i18n import N_, tr
 from invoicedesk.ui.invoice_editor.parsing import (
     InputProblem,
     Problem,
@@ -22,7 +23,7 @@ from invoicedesk.ui.invoice_editor.parsing import (
 )
 from invoicedesk.ui.invoice_editor.rows_model import Column, RowsModel
 
-SPREAD_LABEL = "Split by line rates"
+SPREAD_LABEL = N_("Split by line rates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +55,17 @@ def parse_charges(
     for position, row in enumerate(rows):
         if row.is_blank():
             continue
-        what = "charge" if row.is_charge else "allowance"
         try:
-            value: Discount | None = read_discount(row.value, places, what="amount")
+            value: Discount | None = read_discount(row.value, places, what=N_("amount"))
             if value is None:
-                raise InputProblem(f"enter the {what}'s amount or percentage")
+                raise InputProblem(
+                    tr("enter the charge's amount or percentage")
+                    if row.is_charge
+                    else tr("enter the allowance's amount or percentage")
+                )
         except InputProblem as exc:
-            problems.append(
-                Problem("charges", position, "value", f"Charge/allowance {position + 1}: {exc}")
-            )
+            text = tr("Charge/allowance {n}: {problem}").format(n=position + 1, problem=exc)
+            problems.append(Problem("charges", position, "value", text))
             continue
         items.append(
             AllowanceCharge(
@@ -80,12 +83,17 @@ def parse_charges(
 class ChargesModel(RowsModel):
     noun = "charge"
     columns = (
-        Column("is_charge", "Type"),
-        Column("reason", "Description", tooltip="e.g. Shipping, Packaging, Goodwill"),
-        Column("value", "Amount or %", numeric=True, tooltip="An amount or a percentage, e.g. 5%"),
-        Column("tax", "Tax", tooltip=f"{SPREAD_LABEL}: shared out like the lines' amounts"),
-        Column("amount", "Amount", editable=False, numeric=True),
-    )
+        Column("is_charge", N_("Type")),
+        Column("reason", N_("Description"), tooltip=N_("e.g. Shipping, Packaging, Goodwill")),
+        Column(
+            "value", N_("Amount or %"), numeric=True,
+            tooltip=N_("An amount or a percentage, e.g. 5%"),
+        ),
+        Column(
+            "tax", N_("Tax"), tooltip=N_("Split by line rates: shared out like the lines' amounts")
+        ),
+        Column("amount", N_("Amount"), editable=False, numeric=True),
+    )  # fmt: skip
 
     def __init__(self, undo_stack: Any, default_tax: TaxChoice, parent: Any = None) -> None:
         super().__init__(undo_stack, parent)
@@ -97,7 +105,7 @@ class ChargesModel(RowsModel):
         return ChargeRow(tax=self.default_tax)
 
     def shipping_row(self) -> ChargeRow:
-        return ChargeRow(is_charge=True, reason="Shipping", tax=self.default_tax)
+        return ChargeRow(is_charge=True, reason=tr("Shipping"), tax=self.default_tax)
 
     def set_amounts(self, amounts: dict[int, str]) -> None:
         if amounts == self._amounts:
@@ -111,9 +119,9 @@ class ChargesModel(RowsModel):
 
     def display(self, row: ChargeRow, position: int, key: str) -> str:
         if key == "is_charge":
-            return "Charge" if row.is_charge else "Allowance"
+            return tr("Charge") if row.is_charge else tr("Allowance")
         if key == "tax":
-            return row.tax.label if row.tax else SPREAD_LABEL
+            return row.tax.label if row.tax else tr(SPREAD_LABEL)
         if key == "amount":
             return "" if row.is_blank() else self._amounts.get(position, "—")
         return str(getattr(row, key))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import tr
 from invoicedesk.services.products import ProductView
 from invoicedesk.ui.invoice_editor.lines_model import LinesModel
 from invoicedesk.ui.invoice_editor.parsing import choice_of, show_number
@@ -66,7 +67,7 @@ class ProductListModel(QAbstractListModel):
         data = product.data
         if role == Qt.ItemDataRole.DisplayRole:
             unit = f" / {data.unit}" if data.unit else ""
-            basis = " gross" if data.price_basis == "gross" else ""
+            basis = tr(" gross") if data.price_basis == "gross" else ""
             price = show_number(data.unit_price, 2)
             tax = choice_of(data.tax_rate, data.tax_category).label
             return f"{data.name} — {product.number} · {price}{basis}{unit} · {tax}"

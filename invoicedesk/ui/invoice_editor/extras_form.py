@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.document import CashDiscountTerms
+from invoicedesk.i18n import N_, tr
 from invoicedesk.ui.invoice_editor.charges_model import SPREAD_LABEL, ChargeRow, ChargesModel
 from invoicedesk.ui.invoice_editor.delegates import ChoiceDelegate, TextDelegate
 from invoicedesk.ui.invoice_editor.feedback import set_read_only
@@ -47,36 +48,42 @@ class ExtrasForm(QWidget):
         self.charges = charges
 
         self.discount = QLineEdit()
-        self.discount.setPlaceholderText(f"10% or {example('50.00')}")
+        self.discount.setPlaceholderText(tr("10% or {amount}").format(amount=example("50.00")))
         self.discount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.discount.setToolTip("Taken off all lines, shared out over their tax rates")
+        self.discount.setToolTip(tr("Taken off all lines, shared out over their tax rates"))
         self.prepaid = DecimalEdit()
-        self.prepaid.setToolTip("A deposit the client has already paid; it reduces the amount due")
+        self.prepaid.setToolTip(
+            tr("A deposit the client has already paid; it reduces the amount due")
+        )
         self.adjustment = DecimalEdit()
-        self.adjustment.setToolTip("Untaxed rounding, may be negative; changes only the amount due")
+        self.adjustment.setToolTip(
+            tr("Untaxed rounding, may be negative; changes only the amount due")
+        )
         self.cash_rate = DecimalEdit()
-        self.cash_rate.setPlaceholderText("e.g. 2")
+        self.cash_rate.setPlaceholderText(tr("e.g. 2"))
         self.cash_rate.setFixedWidth(self.fontMetrics().horizontalAdvance("0" * 6) + 12)
         self.cash_days = QSpinBox()
         self.cash_days.setRange(0, 365)
         self.cash_days.setValue(10)
-        self.cash_days.setSuffix(" days")
+        self.cash_days.setSuffix(tr(" days"))
         cash_row = QHBoxLayout()
         cash_row.addWidget(self.cash_rate)
-        cash_row.addWidget(QLabel("% if paid within"))
+        cash_row.addWidget(QLabel(tr("% if paid within")))
         cash_row.addWidget(self.cash_days)
         cash_row.addStretch(1)
 
         form = QFormLayout()
+        # Long labels (German) go above their field rather than widening the tab.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for text, widget in (
-            ("Discount on the &whole invoice", self.discount),
-            ("Deposi&t already paid", self.prepaid),
-            ("Rounding ad&justment", self.adjustment),
+            (tr("Discount on the &whole invoice"), self.discount),
+            (tr("Deposi&t already paid"), self.prepaid),
+            (tr("Rounding ad&justment"), self.adjustment),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        cash_label = QLabel("C&ash discount")
+        cash_label = QLabel(tr("C&ash discount"))
         cash_label.setBuddy(self.cash_rate)
         form.addRow(cash_label, cash_row)
 
@@ -89,8 +96,8 @@ class ExtrasForm(QWidget):
             QAbstractItemView.EditTrigger.AllEditTriggers
             & ~QAbstractItemView.EditTrigger.CurrentChanged
         )
-        self.table.setAccessibleName("Allowances and charges")
-        self.kind_delegate = ChoiceDelegate([("Charge", True), ("Allowance", False)], self)
+        self.table.setAccessibleName(tr("Allowances and charges"))
+        self.kind_delegate = ChoiceDelegate([(tr("Charge"), True), (tr("Allowance"), False)], self)
         self.tax_delegate = ChoiceDelegate([], self)
         self.table.setItemDelegateForColumn(charges.column_of("is_charge"), self.kind_delegate)
         self.table.setItemDelegateForColumn(
@@ -98,7 +105,9 @@ class ExtrasForm(QWidget):
         )
         self.table.setItemDelegateForColumn(
             charges.column_of("value"),
-            TextDelegate(self, numeric=True, hint=f"{example('9.90')} or 5%"),
+            TextDelegate(
+                self, numeric=True, hint=tr("{amount} or 5%").format(amount=example("9.90"))
+            ),
         )
         self.table.setItemDelegateForColumn(charges.column_of("tax"), self.tax_delegate)
         header = self.table.horizontalHeader()
@@ -111,26 +120,26 @@ class ExtrasForm(QWidget):
         install_elided_tooltips(self.table)
 
         # No Alt+letter of their own: S is the lines' Description, O and H are tabs, C Client.
-        self.add_shipping = QPushButton("Add shipping")
-        self.add_shipping.setToolTip("A charge for shipping, taxed at the default rate")
-        self.add_charge = QPushButton("Add charge")
-        self.add_allowance = QPushButton("Add allowance")
-        self.remove = QPushButton("Remove")
-        self.remove.setToolTip("Remove the selected charge or allowance (Del)")
+        self.add_shipping = QPushButton(tr("Add shipping"))
+        self.add_shipping.setToolTip(tr("A charge for shipping, taxed at the default rate"))
+        self.add_charge = QPushButton(tr("Add charge"))
+        self.add_allowance = QPushButton(tr("Add allowance"))
+        self.remove = QPushButton(tr("Remove"))
+        self.remove.setToolTip(tr("Remove the selected charge or allowance (Del)"))
         # A column beside the table (a row below it made the tab too wide for 1024 px).
         buttons = QVBoxLayout()
         for button in (self.add_shipping, self.add_charge, self.add_allowance):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove)
-        remove_action = QAction("Remove charge", self.table)
+        remove_action = QAction(tr("Remove charge"), self.table)
         remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         remove_action.triggered.connect(self._remove)
         self.table.addAction(remove_action)
 
         charges_box = QVBoxLayout()
-        charges_title = QLabel("Allowances and charges")
+        charges_title = QLabel(tr("Allowances and charges"))
         charges_title.setBuddy(self.table)
         charges_box.addWidget(charges_title)
         table_row = QHBoxLayout()
@@ -159,12 +168,15 @@ class ExtrasForm(QWidget):
         self.cash_days.valueChanged.connect(lambda _v: self.changed.emit())
 
     def set_tax_choices(self, choices: list[TaxChoice]) -> None:
-        self.tax_delegate.set_choices([(c.label, c) for c in choices] + [(SPREAD_LABEL, None)])
+        self.tax_delegate.set_choices([(c.label, c) for c in choices] + [(tr(SPREAD_LABEL), None)])
 
     def _add(self, row: Any, focus_key: str) -> None:
         position = self.charges.rowCount()
-        noun = row.reason.lower() or ("charge" if row.is_charge else "allowance")
-        self.charges.add_rows(position, [row], f"Add {noun}")
+        if row.reason:
+            text = tr("Add {reason}").format(reason=row.reason)
+        else:
+            text = tr(tr("Add charge")) if row.is_charge else tr(tr("Add allowance"))
+        self.charges.add_rows(position, [row], text)
         index = self.charges.index(position, self.charges.column_of(focus_key))
         self.table.setCurrentIndex(index)
         self.table.setFocus()
@@ -215,13 +227,13 @@ class ExtrasForm(QWidget):
 
         try:
             values["discount"] = read_discount(
-                self.discount.text(), places, what="discount on the whole invoice"
+                self.discount.text(), places, what=N_("discount on the whole invoice")
             )
         except InputProblem as exc:
             problem("discount", exc)
         for key, edit, what, negative in (
-            ("prepaid", self.prepaid, "deposit", False),
-            ("adjustment", self.adjustment, "rounding adjustment", True),
+            ("prepaid", self.prepaid, N_("deposit"), False),
+            ("adjustment", self.adjustment, N_("rounding adjustment"), True),
         ):
             try:
                 values[key] = read_number(
@@ -230,13 +242,15 @@ class ExtrasForm(QWidget):
             except InputProblem as exc:
                 problem(key, exc)
         try:
-            rate = read_number(self.cash_rate.text(), "cash discount", places=2, negative=False)
+            rate = read_number(self.cash_rate.text(), N_("cash discount"), places=2, negative=False)
         except InputProblem as exc:
             problem("cash_discount.rate", exc)
         else:
             if rate is not None and rate != 0:
                 if rate >= 100:
-                    problem("cash_discount.rate", InputProblem("cash discount must be below 100 %"))
+                    problem(
+                        "cash_discount.rate", InputProblem(tr("cash discount must be below 100 %"))
+                    )
                 else:
                     values["cash_discount"] = CashDiscountTerms(rate, self.cash_days.value())
         return values, problems

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.document import PriceBasis
+from invoicedesk.i18n import N_, current_language, ntr, tr
 from invoicedesk.services.clients import ClientView
 from invoicedesk.ui.invoice_editor.date_edit import OptionalDateEdit
 from invoicedesk.ui.invoice_editor.feedback import set_read_only
@@ -36,15 +37,17 @@ COMMON_CURRENCIES = (
 NO_DAYS = -1  # the due-days spin box's "use the default" value
 # The date fields by the key of their problems, and their names in problem messages.
 DATE_FIELDS = {
-    "date": "Invoice date",
-    "supply_date": "Delivery / service",
-    "supply_end_date": "Delivery / service end",
-    "due_date": "Due date",
-}
-# Names of countries and currencies in the language of the interface (English), so a German
-# locale gets German numbers and dates but not a German word amid English labels.
-UI_LANGUAGE = "en"
-_TERRITORIES = Locale.parse(UI_LANGUAGE).territories
+    "date": N_("Invoice date"),
+    "supply_date": N_("Delivery / service"),
+    "supply_end_date": N_("Delivery / service end"),
+    "due_date": N_("Due date"),
+}  # marked: shown with tr()
+
+
+def _territories() -> dict[str, str]:
+    """Names of countries in the language of the interface (not the locale's: no German
+    word amid English labels)."""
+    return dict(Locale.parse(current_language()).territories)
 
 
 def client_label(client: ClientView) -> str:
@@ -61,11 +64,11 @@ def address_text(client: ClientView | None) -> str:
         lines += [address.recipient, address.street, address.street2]
         lines.append(" ".join(p for p in (address.zip, address.city) if p))
         if address.country:
-            lines.append(_TERRITORIES.get(address.country, address.country))
+            lines.append(_territories().get(address.country, address.country))
     else:
-        lines.append("(no billing address yet)")
+        lines.append(tr("(no billing address yet)"))
     if client.data.vat_id:
-        lines.append(f"VAT ID {client.data.vat_id}")
+        lines.append(tr("VAT ID {vat_id}").format(vat_id=client.data.vat_id))
     return "\n".join(line for line in lines if line)
 
 
@@ -84,8 +87,8 @@ class HeaderForm(QWidget):
         self.client = QComboBox()
         self.client.setEditable(True)
         self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.client.lineEdit().setPlaceholderText("Type to search your clients…")
-        self.client.setMinimumContentsLength(16)  # the address below shows the whole name
+        self.client.lineEdit().setPlaceholderText(tr("Type to search your clients…"))
+        self.client.setMinimumContentsLength(12)  # the address below shows the whole name
         self.client.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -94,18 +97,18 @@ class HeaderForm(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.client.setCompleter(completer)
-        self.new_client = QPushButton("&New client…")
-        self.new_client.setToolTip("Create a client and use it for this invoice")
+        self.new_client = QPushButton(tr("&New client…"))
+        self.new_client.setToolTip(tr("Create a client and use it for this invoice"))
         self.address = QLabel()
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.address.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.address.setWordWrap(True)
         self.address.setMinimumHeight(self.fontMetrics().height() * 4)
-        self.address.setAccessibleName("Billing address")
+        self.address.setAccessibleName(tr("Billing address"))
 
-        client_box = QGroupBox("Bill to")
+        client_box = QGroupBox(tr("Bill to"))
         client_row = QHBoxLayout()
-        client_label_widget = QLabel("&Client")
+        client_label_widget = QLabel(tr("&Client"))
         client_label_widget.setBuddy(self.client)
         client_row.addWidget(client_label_widget)
         client_row.addWidget(self.client, 1)
@@ -115,34 +118,34 @@ class HeaderForm(QWidget):
         client_layout.addWidget(self.address, 1)
 
         # -- dates and terms
-        self.date = OptionalDateEdit("on issue")
-        self.supply_date = OptionalDateEdit("as invoice date")
+        self.date = OptionalDateEdit(tr("on issue"))
+        self.supply_date = OptionalDateEdit(tr("as invoice date"))
         self.supply_end_date = OptionalDateEdit("—")
-        self.supply_end_date.setToolTip("End of a service period (optional)")
-        self.due_date = OptionalDateEdit("from payment terms")
+        self.supply_end_date.setToolTip(tr("End of a service period (optional)"))
+        self.due_date = OptionalDateEdit(tr("from payment terms"))
         self.due_days = QSpinBox()
         self.due_days.setRange(NO_DAYS, 365)
-        self.due_days.setSuffix(" days")
+        self.due_days.setSuffix(tr(" days"))
         self.due_days.setValue(NO_DAYS)
         # (The date fields know their own width: a whole date beside the calendar button.)
 
-        dates_box = QGroupBox("Dates and payment terms")
+        dates_box = QGroupBox(tr("Dates and payment terms"))
         dates = QFormLayout(dates_box)
         supply_row = QHBoxLayout()
         supply_row.addWidget(self.supply_date, 1)
-        supply_row.addWidget(QLabel("to"))
+        supply_row.addWidget(QLabel(tr("to")))
         supply_row.addWidget(self.supply_end_date, 1)
-        dates.addRow(self._label("Invoice &date", self.date), self.date)
-        dates.addRow(self._label("Deli&very / service", self.supply_date), supply_row)
-        dates.addRow(self._label("Due &by", self.due_date), self.due_date)
-        dates.addRow(self._label("Pa&yable within", self.due_days), self.due_days)
+        dates.addRow(self._label(tr("Invoice &date"), self.date), self.date)
+        dates.addRow(self._label(tr("Deli&very / service"), self.supply_date), supply_row)
+        dates.addRow(self._label(tr("Due &by"), self.due_date), self.due_date)
+        dates.addRow(self._label(tr("Pa&yable within"), self.due_days), self.due_days)
 
         # -- currency, prices, tags
         self.currency = QComboBox()
         for code in COMMON_CURRENCIES:
             self._add_currency(code)
         self.exchange_rate = DecimalEdit(places=None)
-        self.exchange_rate.setPlaceholderText(f"e.g. {example('0.92')}")
+        self.exchange_rate.setPlaceholderText(tr("e.g. {rate}").format(rate=example("0.92")))
         self.rate_from = QLabel()
         self.rate_to = QLabel()
         rate_row = QHBoxLayout()
@@ -153,18 +156,23 @@ class HeaderForm(QWidget):
         self.rate_widget = QWidget()
         self.rate_widget.setLayout(rate_row)
         self.price_basis = QComboBox()
-        self.price_basis.addItem("Net — tax is added", PriceBasis.NET)
-        self.price_basis.addItem("Gross — tax included", PriceBasis.GROSS)
+        self.price_basis.addItem(tr("Net — tax is added"), PriceBasis.NET)
+        self.price_basis.addItem(tr("Gross — tax included"), PriceBasis.GROSS)
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("comma-separated, e.g. web, 2026")
+        self.tags.setPlaceholderText(tr("comma-separated, e.g. web, 2026"))
 
-        terms_box = QGroupBox("Currency and prices")
+        for combo in (self.currency, self.price_basis):  # may shrink at 1024 px (German words)
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        terms_box = QGroupBox(tr("Currency and prices"))
         terms = QFormLayout(terms_box)
-        terms.addRow(self._label("C&urrency", self.currency), self.currency)
-        self._rate_label = self._label("&Rate", self.exchange_rate)
+        terms.addRow(self._label(tr("C&urrency"), self.currency), self.currency)
+        self._rate_label = self._label(tr("&Rate"), self.exchange_rate)
         terms.addRow(self._rate_label, self.rate_widget)
-        terms.addRow(self._label("&Prices", self.price_basis), self.price_basis)
-        terms.addRow(self._label("Ta&gs", self.tags), self.tags)
+        terms.addRow(self._label(tr("&Prices"), self.price_basis), self.price_basis)
+        terms.addRow(self._label(tr("Ta&gs"), self.tags), self.tags)
         self._terms = terms
 
         layout = QHBoxLayout(self)
@@ -196,7 +204,7 @@ class HeaderForm(QWidget):
 
     def _add_currency(self, code: str) -> None:
         try:
-            name = get_currency_name(code, locale=UI_LANGUAGE)
+            name = get_currency_name(code, locale=current_language())
         except Exception:  # babel knows every ISO code; a stored oddity just shows bare
             name = ""
         self.currency.addItem(f"{code} — {name}" if name and name != code else code, code)
@@ -212,14 +220,18 @@ class HeaderForm(QWidget):
         self.rate_from.setText(f"1 {self.currency_code()} =")
         self.rate_to.setText(self._company_currency)
         self.exchange_rate.setToolTip(
-            f"How many {self._company_currency} one {self.currency_code()} is worth"
+            tr("How many {company} one {currency} is worth").format(
+                company=self._company_currency, currency=self.currency_code()
+            )
         )
 
     def _update_due(self) -> None:
         has_date = self.due_date.value() is not None
         self.due_days.setEnabled(not has_date)
         self.due_days.setToolTip(
-            "The due date above is used" if has_date else "Days from the invoice date to pay"
+            tr("The due date above is used")
+            if has_date
+            else tr("Days from the invoice date to pay")
         )
 
     # ------------------------------------------------------------------ clients
@@ -273,7 +285,7 @@ class HeaderForm(QWidget):
     def _show_client(self) -> None:
         client = self.current_client()
         if client is None:
-            hint = "Choose a client above, or create one with New client…"
+            hint = tr("Choose a client above, or create one with New client…")
             self.address.setText(hint)
             self.address.setEnabled(False)
         else:
@@ -281,7 +293,9 @@ class HeaderForm(QWidget):
             self.address.setEnabled(True)
         days = client.data.due_days if client and client.data.due_days is not None else None
         default = days if days is not None else self._default_days
-        self.due_days.setSpecialValueText(f"default ({default} days)")
+        self.due_days.setSpecialValueText(
+            ntr("default ({n} day)", "default ({n} days)", default).format(n=default)
+        )
 
     # ------------------------------------------------------------------ values
 
@@ -341,29 +355,31 @@ class HeaderForm(QWidget):
             typed = self.client.currentText().strip()
             problem(
                 "client_id",
-                f"Client: there is no client “{typed}” — pick one from the list or create it "
-                "with New client…"
+                tr(
+                    "Client: there is no client “{name}” — pick one from the list or create it "
+                    "with New client…"
+                ).format(name=typed)
                 if typed
-                else "Client: choose who the invoice is for",
+                else tr("Client: choose who the invoice is for"),
             )
         for key, name in DATE_FIELDS.items():
             typed_problem = self._date_field(key).problem()
             if typed_problem is not None:  # the field keeps its last date meanwhile
-                problem(key, f"{name}: {typed_problem}")
+                problem(key, tr("{field}: {problem}").format(field=tr(name), problem=typed_problem))
         date, due_date = self.date.value(), self.due_date.value()
         if date and due_date and due_date < date:
-            problem("due_date", "Due date: it lies before the invoice date")
+            problem("due_date", tr("Due date: it lies before the invoice date"))
         supply, supply_end = self.supply_date.value(), self.supply_end_date.value()
         if supply_end and not supply:
-            problem("supply_date", "Delivery / service: give the start of the period")
+            problem("supply_date", tr("Delivery / service: give the start of the period"))
         if supply and supply_end and supply_end < supply:
-            problem("supply_end_date", "Delivery / service: the period ends before it starts")
+            problem("supply_end_date", tr("Delivery / service: the period ends before it starts"))
         currency = self.currency_code()
         rate: Decimal | None = None
         if currency != self._company_currency:
             try:
                 rate = read_number(
-                    self.exchange_rate.text(), "exchange rate", places=4, negative=False
+                    self.exchange_rate.text(), N_("exchange rate"), places=4, negative=False
                 )
             except InputProblem as exc:
                 problem("exchange_rate", str(exc)[:1].upper() + str(exc)[1:])
@@ -371,8 +387,9 @@ class HeaderForm(QWidget):
                 if rate is None or rate <= 0:
                     problem(
                         "exchange_rate",
-                        f"Exchange rate: enter how many {self._company_currency} one "
-                        f"{currency} is worth",
+                        tr(
+                            "Exchange rate: enter how many {company} one {currency} is worth"
+                        ).format(company=self._company_currency, currency=currency),
                     )
                     rate = None
         days = self.due_days.value()

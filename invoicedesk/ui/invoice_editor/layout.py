@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.pdf import files
 from invoicedesk.ui.widgets.window_fit import keep_text_height
 
@@ -61,13 +62,13 @@ def build_window(e: InvoiceEditor) -> None:
     for action in e.ops.state_actions:
         strip.addWidget(e.ops.button(action))
 
-    e.payments_view = record_table(e.payments_model, "Payments")
-    e.history_view = record_table(e.history_model, "History")
+    e.payments_view = record_table(e.payments_model, tr("Payments"))
+    e.history_view = record_table(e.history_model, tr("History"))
     e.tabs = QTabWidget()
-    e.tabs.addTab(e.texts, "Te&xts")
-    e.tabs.addTab(e.extras, "Disc&ounts && charges")
-    e.tabs.addTab(e.payments_view, "Pay&ments")
-    e.tabs.addTab(e.history_view, "&History")
+    e.tabs.addTab(e.texts, tr("Te&xts"))
+    e.tabs.addTab(e.extras, tr("Disc&ounts && charges"))
+    e.tabs.addTab(e.payments_view, tr("Pay&ments"))
+    e.tabs.addTab(e.history_view, tr("&History"))
 
     splitter = QSplitter(Qt.Orientation.Vertical)
     splitter.setObjectName("editor-splitter")
@@ -87,8 +88,8 @@ def build_window(e: InvoiceEditor) -> None:
     e.problem_label = QLabel()
     bottom = QHBoxLayout()
     bottom.addWidget(e.problem_label, 1)
-    e.close_button = e.ops.button(e.ops.close, "Close")
-    e.save_button = e.ops.button(e.ops.save, "Save draft")
+    e.close_button = e.ops.button(e.ops.close, tr("Close"))
+    e.save_button = e.ops.button(e.ops.save, tr("Save draft"))
     e.issue_button = e.ops.button(e.ops.issue)  # "Issue invoice…" or "Issue credit note…"
     for button in (e.close_button, e.save_button, e.issue_button):
         bottom.addWidget(button)
@@ -103,17 +104,17 @@ def build_window(e: InvoiceEditor) -> None:
     e.setCentralWidget(central)
     keep_text_height(central)  # a status line on two or three lines squeezes nothing
 
-    invoice_menu = e.menuBar().addMenu("&Invoice")
+    invoice_menu = e.menuBar().addMenu(tr("&Invoice"))
     e.invoice_menu = invoice_menu
     for action in e.ops.menu_actions:
         if action is None:
             invoice_menu.addSeparator()
         else:
             invoice_menu.addAction(action)
-    edit_menu = e.menuBar().addMenu("&Edit")
-    e.undo_action = e.undo_stack.createUndoAction(e, "&Undo")
+    edit_menu = e.menuBar().addMenu(tr("&Edit"))
+    e.undo_action = e.undo_stack.createUndoAction(e, tr("&Undo"))
     e.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
-    e.redo_action = e.undo_stack.createRedoAction(e, "&Redo")
+    e.redo_action = e.undo_stack.createRedoAction(e, tr("&Redo"))
     e.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     edit_menu.addAction(e.undo_action)
     edit_menu.addAction(e.redo_action)

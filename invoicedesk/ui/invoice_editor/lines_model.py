@@ -7,12 +7,14 @@ in the engine's line amounts (``set_amounts``) after every recalculation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 
 from invoicedesk.core.document import LineItem, PriceBasis
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.products import ProductView
 from invoicedesk.ui.invoice_editor.parsing import (
     InputProblem,
@@ -68,13 +70,13 @@ def row_of(item: LineItem, places: int) -> LineRow:
 def item_of(row: LineRow, places: int) -> LineItem:
     """The engine's line for ``row``; raises InputProblem naming the first bad field."""
     if not row.name.strip():
-        raise InputProblem("name is missing")
+        raise InputProblem(tr("name is missing"), "name")
     return LineItem(
-        quantity=read_quantity(row.quantity),
-        unit_price=read_price(row.unit_price),
+        quantity=_keyed("quantity", lambda: read_quantity(row.quantity)),
+        unit_price=_keyed("unit_price", lambda: read_price(row.unit_price)),
         tax_rate=row.tax.rate,
         tax_category=row.tax.category,
-        discount=read_discount(row.discount, places, negative=True),
+        discount=_keyed("discount", lambda: read_discount(row.discount, places, negative=True)),
         name=row.name.strip(),
         description=row.description.strip(),
         unit=row.unit.strip(),
@@ -83,12 +85,16 @@ def item_of(row: LineRow, places: int) -> LineItem:
     )
 
 
-_FIELD_OF_PROBLEM = (
-    ("name", "name"),
-    ("quantity", "quantity"),
-    ("unit price", "unit_price"),
-    ("discount", "discount"),
-)
+T = TypeVar("T")
+
+
+def _keyed(key: str, read: Callable[[], T]) -> T:
+    """``read()``; its problem names the cell ``key``."""
+    try:
+        return read()
+    except InputProblem as exc:
+        exc.key = exc.key or key
+        raise
 
 
 def parse_rows(
@@ -104,9 +110,9 @@ def parse_rows(
         try:
             items.append(item_of(row, places))
         except InputProblem as exc:
-            text = str(exc)
-            key = next((k for word, k in _FIELD_OF_PROBLEM if text.startswith(word)), "name")
-            problems.append(Problem("lines", position, key, f"Line {position + 1}: {text}"))
+            key = exc.key or "name"
+            text = tr("Line {n}: {problem}").format(n=position + 1, problem=exc)
+            problems.append(Problem("lines", position, key, text))
             # Look further: every bad cell of the row is flagged, not just the first.
             problems += _other_problems(row, position, places, key)
             continue
@@ -127,7 +133,8 @@ def _other_problems(row: LineRow, position: int, places: int, seen: str) -> list
         try:
             check()
         except InputProblem as exc:
-            found.append(Problem("lines", position, key, f"Line {position + 1}: {exc}"))
+            text = tr("Line {n}: {problem}").format(n=position + 1, problem=exc)
+            found.append(Problem("lines", position, key, text))
     return found
 
 
@@ -137,14 +144,21 @@ class LinesModel(RowsModel):
     noun = "line"
     columns = (
         Column("position", "#", editable=False, numeric=True),
-        Column("product_number", "Item no.", tooltip="Product or service number (optional)"),
-        Column("name", "Name", tooltip="What you sell; type to pick a product"),
-        Column("quantity", "Qty", numeric=True),
-        Column("unit", "Unit", tooltip="e.g. h, pcs, day"),
-        Column("unit_price", "Unit price", numeric=True),
-        Column("discount", "Discount", numeric=True, tooltip="A percentage (10%) or an amount"),
-        Column("tax", "Tax"),
-        Column("amount", "Net amount", editable=False, numeric=True),
+        Column(
+            "product_number", N_("Item no."), tooltip=N_("Product or service number (optional)")
+        ),
+        Column("name", N_("Name"), tooltip=N_("What you sell; type to pick a product")),
+        Column("quantity", N_("Qty"), numeric=True),
+        Column("unit", N_("Unit"), tooltip=N_("e.g. h, pcs, day")),
+        Column("unit_price", N_("Unit price"), numeric=True),
+        Column(
+            "discount",
+            N_("Discount"),
+            numeric=True,
+            tooltip=N_("A percentage (10%) or an amount"),
+        ),
+        Column("tax", N_("Tax")),
+        Column("amount", N_("Net amount"), editable=False, numeric=True),
     )
 
     def __init__(self, undo_stack: Any, default_tax: TaxChoice, parent: Any = None) -> None:
@@ -184,10 +198,12 @@ class LinesModel(RowsModel):
         ):
             gross = self.price_basis == PriceBasis.GROSS
             if role == Qt.ItemDataRole.DisplayRole:
-                return "Gross amount" if gross else "Net amount"
+                return tr("Gross amount") if gross else tr("Net amount")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Quantity × unit price − discount, " + (
-                    "tax included" if gross else "before tax"
+                return (
+                    tr("Quantity × unit price − discount, tax included")
+                    if gross
+                    else tr("Quantity × unit price − discount, before tax")
                 )
         return super().headerData(section, orientation, role)
 
@@ -254,7 +270,7 @@ class LinesModel(RowsModel):
             self.replace_row(
                 position,
                 new,
-                f"Fill line {position + 1} from {value.name}",
+                tr("Fill line {n} from {product}").format(n=position + 1, product=value.name),
                 self.column_of("name"),
             )
             self.product_filled.emit(position, value)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.invoice_editor.delegates import (
     ChoiceDelegate,
     ProductDelegate,
@@ -80,7 +81,7 @@ class LinesView(EditingTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)  # row heights: TableFit
-        self.setAccessibleName("Invoice lines")
+        self.setAccessibleName(tr("Invoice lines"))
 
     def moveCursor(  # noqa: N802
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
@@ -170,9 +171,14 @@ class LinesPane(QWidget):
             ("product_number", number_delegate),
             ("name", product_delegate),
             ("quantity", TextDelegate(self, numeric=True)),
-            ("unit", TextDelegate(self, max_length=30, hint="h, pcs …")),
+            ("unit", TextDelegate(self, max_length=30, hint=tr("h, pcs …"))),
             ("unit_price", TextDelegate(self, numeric=True)),
-            ("discount", TextDelegate(self, numeric=True, hint=f"10% or {example('5.00')}")),
+            (
+                "discount",
+                TextDelegate(
+                    self, numeric=True, hint=tr("10% or {amount}").format(amount=example("5.00"))
+                ),
+            ),
             ("tax", self.tax_delegate),
         ):
             self.view.setItemDelegateForColumn(model.column_of(key), delegate)
@@ -180,20 +186,20 @@ class LinesPane(QWidget):
         self.fit = TableFit(self.view, "name", TYPING_ROOM)
         install_elided_tooltips(self.view)
 
-        self.add_action = self._action("&Add line", "Ctrl+Return", self.add_line, window=True)
-        self.add_action.setToolTip("Add a line at the end (Ctrl+Return)")
+        self.add_action = self._action(tr("&Add line"), "Ctrl+Return", self.add_line, window=True)
+        self.add_action.setToolTip(tr("Add a line at the end (Ctrl+Return)"))
         self.insert_action = self._action(
-            "&Insert line", QKeySequence(Qt.Key.Key_Insert), self.insert_line
+            tr("&Insert line"), QKeySequence(Qt.Key.Key_Insert), self.insert_line
         )
-        self.insert_action.setToolTip("Insert a line above the current one (Insert)")
+        self.insert_action.setToolTip(tr("Insert a line above the current one (Insert)"))
         self.remove_action = self._action(
-            "&Remove lines", QKeySequence(QKeySequence.StandardKey.Delete), self.remove_lines
+            tr("&Remove lines"), QKeySequence(QKeySequence.StandardKey.Delete), self.remove_lines
         )
-        self.remove_action.setToolTip("Remove the selected lines (Del)")
-        self.up_action = self._action("Move &up", "Alt+Up", lambda: self.move_lines(-1))
-        self.up_action.setToolTip("Move the selected lines up (Alt+Up); or drag them")
-        self.down_action = self._action("Move do&wn", "Alt+Down", lambda: self.move_lines(1))
-        self.down_action.setToolTip("Move the selected lines down (Alt+Down); or drag them")
+        self.remove_action.setToolTip(tr("Remove the selected lines (Del)"))
+        self.up_action = self._action(tr("Move &up"), "Alt+Up", lambda: self.move_lines(-1))
+        self.up_action.setToolTip(tr("Move the selected lines up (Alt+Up); or drag them"))
+        self.down_action = self._action(tr("Move do&wn"), "Alt+Down", lambda: self.move_lines(1))
+        self.down_action.setToolTip(tr("Move the selected lines down (Alt+Down); or drag them"))
         self.actions_for_menu = [
             self.add_action,
             self.insert_action,
@@ -202,7 +208,7 @@ class LinesPane(QWidget):
             self.down_action,
         ]
 
-        title = QLabel("&Lines")
+        title = QLabel(tr("&Lines"))
         title.setBuddy(self.view)
         font = title.font()
         font.setBold(True)
@@ -212,11 +218,11 @@ class LinesPane(QWidget):
         bar.addStretch(1)
         self.buttons: list[QToolButton] = []
         for action, text in (
-            (self.add_action, "Add line"),
-            (self.insert_action, "Insert"),
-            (self.remove_action, "Remove"),
-            (self.up_action, "Up"),
-            (self.down_action, "Down"),
+            (self.add_action, tr("Add line")),
+            (self.insert_action, tr("Insert")),
+            (self.remove_action, tr("Remove")),
+            (self.up_action, tr("Up")),
+            (self.down_action, tr("Down")),
         ):
             action.setIconText(text)  # what the tool button shows; the menu shows text()
             button = QToolButton()
@@ -228,10 +234,10 @@ class LinesPane(QWidget):
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(
-            "Optional details shown under the line's name on the invoice"
+            tr("Optional details shown under the line's name on the invoice")
         )
         self.description.setFixedHeight(self.description.fontMetrics().height() * 3 + 12)
-        self.description_label = QLabel("De&scription")
+        self.description_label = QLabel(tr("De&scription"))
         self.description_label.setBuddy(self.description)
         description_row = QHBoxLayout()
         description_row.addWidget(self.description_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -284,7 +290,7 @@ class LinesPane(QWidget):
             button.setVisible(not read_only)
         self.description.setReadOnly(read_only)
         self.description.setPlaceholderText(
-            "" if read_only else "Optional details shown under the line's name on the invoice"
+            "" if read_only else tr("Optional details shown under the line's name on the invoice")
         )
 
     # ------------------------------------------------------------------ actions
@@ -299,7 +305,7 @@ class LinesPane(QWidget):
         self.view.commit_editor()
         current = self.view.currentIndex()
         position = current.row() if current.isValid() else 0
-        self.model.add_rows(position, [self.model.new_row()], "Insert line")
+        self.model.add_rows(position, [self.model.new_row()], tr("Insert line"))
         self._edit(position, "name")
 
     def remove_lines(self) -> None:
@@ -347,7 +353,7 @@ class LinesPane(QWidget):
         row = self._current_row()
         self.description.setEnabled(row >= 0)
         self.description_label.setText(
-            f"De&scription\nof line {row + 1}" if row >= 0 else "De&scription"
+            tr("De&scription\nof line {n}").format(n=row + 1) if row >= 0 else tr("De&scription")
         )
         text = self.model.row(row).description if row >= 0 else ""
         if self.description.toPlainText() != text:

@@ -21,9 +21,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QPushButton
 
 from invoicedesk.core.errors import DomainError
-from invoicedesk.core.kinds import KIND_LABELS, DocumentKind
-from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, Status
+from invoicedesk.core.kinds import DocumentKind
+from invoicedesk.core.lifecycle import Status
 from invoicedesk.core.rules import IN_FORCE, Action, offers, refusal
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services.books import Books
 from invoicedesk.services.invoices import InvoiceView
@@ -45,6 +46,18 @@ def _changed(view: InvoiceView) -> Changes:
     return Changes.of(invoice=view.id)
 
 
+def _is_credit(view: InvoiceView | None) -> bool:
+    return view is not None and view.doc_type == DocumentKind.CREDIT_NOTE
+
+
+def _listed(reasons: list[str]) -> str:
+    listed = "\n".join(f"• {r}" for r in reasons[:MAX_REASONS])
+    more = len(reasons) - MAX_REASONS
+    if more > 0:
+        listed += "\n• " + ntr("… and {n} more", "… and {n} more", more).format(n=more)
+    return listed
+
+
 class Operations(QObject):
     def __init__(self, editor: InvoiceEditor) -> None:
         super().__init__(editor)
@@ -61,15 +74,15 @@ class Operations(QObject):
             editor.addAction(act)
             return act
 
-        self.save = action("&Save draft", self.save_draft, QKeySequence.StandardKey.Save)
-        self.issue = action("&Issue invoice…", self.issue_invoice, "Ctrl+Shift+I")
-        self.record_payment = action("&Record payment…", self.open_payment_dialog)
-        self.cancel = action("&Cancel invoice…", self.cancel_invoice)
-        self.uncancel = action("&Uncancel", self.uncancel_invoice)
-        self.clone = action("Clo&ne into a new draft", self.clone_invoice)
-        self.credit_note = action("Create credit &note", self.create_credit_note)
-        self.delete = action("&Delete draft…", self.delete_draft)
-        self.close = action("&Close", editor.close, QKeySequence.StandardKey.Close)
+        self.save = action(tr("&Save draft"), self.save_draft, QKeySequence.StandardKey.Save)
+        self.issue = action(tr("&Issue invoice…"), self.issue_invoice, "Ctrl+Shift+I")
+        self.record_payment = action(tr("&Record payment…"), self.open_payment_dialog)
+        self.cancel = action(tr("&Cancel invoice…"), self.cancel_invoice)
+        self.uncancel = action(tr("&Uncancel"), self.uncancel_invoice)
+        self.clone = action(tr("Clo&ne into a new draft"), self.clone_invoice)
+        self.credit_note = action(tr("Create credit &note"), self.create_credit_note)
+        self.delete = action(tr("&Delete draft…"), self.delete_draft)
+        self.close = action(tr("&Close"), editor.close, QKeySequence.StandardKey.Close)
         self.state_actions = [self.record_payment, self.credit_note, self.cancel, self.uncancel,
                               self.clone]  # fmt: skip
         self.menu_actions: list[QAction | None] = [
@@ -103,32 +116,37 @@ class Operations(QObject):
         saved = e.invoice_id is not None
         busy = e.busy
         reasons = [p.message for p in e.problems]
-        listed = "\n".join(f"• {r}" for r in reasons[:MAX_REASONS])
-        if len(reasons) > MAX_REASONS:
-            listed += f"\n• … and {len(reasons) - MAX_REASONS} more"
-        kind = KIND_LABELS[view.doc_type].lower() if view is not None else "invoice"
+        listed = _listed(reasons)
+        credit = _is_credit(view)
 
         self.save.setVisible(editable)
         can_save = editable and not busy and not reasons and (e.is_dirty() or not saved)
         self.save.setEnabled(can_save)
         if reasons:
-            self.save.setToolTip(f"Can't save yet:\n{listed}")
+            self.save.setToolTip(tr("Can't save yet:\n{problems}").format(problems=listed))
         elif not can_save and editable and not busy:
-            self.save.setToolTip("No changes to save")
+            self.save.setToolTip(tr("No changes to save"))
         else:
-            self.save.setToolTip("Save the draft (Ctrl+S)")
+            self.save.setToolTip(tr("Save the draft (Ctrl+S)"))
 
         self.issue.setVisible(editable)
-        self.issue.setText(f"&Issue {kind}…")
+        self.issue.setText(tr("&Issue credit note…") if credit else tr("&Issue invoice…"))
         lines = e.current.line_count
         self.issue.setEnabled(editable and not busy and not reasons and lines > 0)
         if reasons:
-            self.issue.setToolTip(f"Can't issue yet:\n{listed}")
+            self.issue.setToolTip(tr("Can't issue yet:\n{problems}").format(problems=listed))
         elif lines == 0:
-            self.issue.setToolTip("Add at least one line before issuing")
+            self.issue.setToolTip(tr("Add at least one line before issuing"))
         else:
             self.issue.setToolTip(
-                f"Give the {kind} its number and date; afterwards it can no longer be changed"
+                tr(
+                    "Give the credit note its number and date; afterwards it can no longer be "
+                    "changed"
+                )
+                if credit
+                else tr(
+                    "Give the invoice its number and date; afterwards it can no longer be changed"
+                )
             )
 
         # What is enabled is the rules table's answer (core.rules); which actions this
@@ -147,31 +165,42 @@ class Operations(QObject):
         issued = view is not None and not view.is_draft
         payable = issued and offered(Action.RECORD_PAYMENT)
         self.record_payment.setVisible(payable)
-        self.record_payment.setText(
-            "&Record refund…" if kind == "credit note" else "&Record payment…"
-        )
+        self.record_payment.setText(tr("&Record refund…") if credit else tr("&Record payment…"))
         self.record_payment.setEnabled(payable and not busy)
         self.record_payment.setToolTip(
-            "Record money received for this invoice" if kind == "invoice" else "Record a refund"
+            tr("Record a refund") if credit else tr("Record money received for this invoice")
         )
 
         in_force = issued and status in IN_FORCE
         self.cancel.setVisible(in_force)
-        self.cancel.setText(f"&Cancel {kind}…")
+        self.cancel.setText(tr("&Cancel credit note…") if credit else tr("&Cancel invoice…"))
         cancel_refused = why(Action.CANCEL)
         self.cancel.setEnabled(in_force and cancel_refused is None and not busy)
-        self.cancel.setToolTip(cancel_refused or f"Cancel the {kind}; it keeps its number")
+        self.cancel.setToolTip(
+            cancel_refused
+            or (
+                tr("Cancel the credit note; it keeps its number")
+                if credit
+                else tr("Cancel the invoice; it keeps its number")
+            )
+        )
         self.uncancel.setVisible(issued and offered(Action.UNCANCEL))
         self.uncancel.setEnabled(not busy)
-        self.uncancel.setToolTip(f"Put the {kind} back in force")
+        self.uncancel.setToolTip(
+            tr("Put the credit note back in force")
+            if credit
+            else tr("Put the invoice back in force")
+        )
 
         self.clone.setVisible(saved and not editable)
         self.clone.setEnabled(saved and offered(Action.CLONE) and not busy)
-        self.clone.setToolTip("A new draft with the same client, lines and texts")
+        self.clone.setToolTip(tr("A new draft with the same client, lines and texts"))
         correctable = issued and offered(Action.CREATE_CREDIT_NOTE)
         self.credit_note.setVisible(correctable)
         self.credit_note.setEnabled(correctable and not busy)
-        self.credit_note.setToolTip("A draft credit note with all lines of this invoice, to review")
+        self.credit_note.setToolTip(
+            tr("A draft credit note with all lines of this invoice, to review")
+        )
         self.delete.setVisible(saved and editable)
         self.delete.setEnabled(saved and offered(Action.DELETE) and not busy)
 
@@ -208,7 +237,11 @@ class Operations(QObject):
             if sent is not None and exc.field:
                 e.set_service_problem(exc, sent)
             else:
-                prompts.fail(e, failure, f"{failure}: {exc.message}")
+                prompts.fail(
+                    e,
+                    failure,
+                    tr("{failure}: {reason}").format(failure=failure, reason=exc.message),
+                )
             e.operation_failed.emit(exc.message)
 
         def ended() -> None:
@@ -245,7 +278,7 @@ class Operations(QObject):
             elif then is not None:
                 then()
             return
-        self._save(then, "The draft could not be saved")
+        self._save(then, tr("The draft could not be saved"))
 
     def _save(self, then: Callable[[], None] | None, failure: str) -> None:
         """Store the form (a new draft or the loaded one), then ``then``."""
@@ -264,7 +297,7 @@ class Operations(QObject):
             if then is not None:
                 then()
 
-        self._run("Save draft", work, _changed, done, failure, sent=sent)
+        self._run(tr("Save draft"), work, _changed, done, failure, sent=sent)
 
     def issue_invoice(self) -> None:
         e = self.editor
@@ -275,25 +308,35 @@ class Operations(QObject):
         if not self.issue.isEnabled():
             e.show_first_problem()
             return
-        kind = KIND_LABELS[e.view.doc_type].lower() if e.view else "invoice"
+        credit = _is_credit(e.view)
+        title = tr("Issue credit note") if credit else tr("Issue invoice")
         if not prompts.confirm(
             e,
-            f"Issue {kind}",
-            f"Issue {e.what()} now?",
-            f"Issuing gives the {kind} its number and fixes its date, amounts and addresses. "
-            "Afterwards it can no longer be changed — only cancelled or corrected with a "
-            "credit note.",
-            f"Issue {kind}",
+            title,
+            tr("Issue {what} now?").format(what=e.what()),
+            tr(
+                "Issuing gives the credit note its number and fixes its date, amounts and "
+                "addresses. Afterwards it can no longer be changed — only cancelled."
+            )
+            if credit
+            else tr(
+                "Issuing gives the invoice its number and fixes its date, amounts and "
+                "addresses. Afterwards it can no longer be changed — only cancelled or "
+                "corrected with a credit note."
+            ),
+            title,
         ):
             return
         sent = e.current
         if e.is_dirty() or e.invoice_id is None:
             # Saved first (its own operation: the save stays when issuing is refused).
-            self._save(lambda: self._issue(kind, sent), f"The {kind} could not be issued")
+            failure = (tr("The credit note could not be issued") if credit
+                       else tr("The invoice could not be issued"))  # fmt: skip
+            self._save(lambda: self._issue(title, sent), failure)
         else:
-            self._issue(kind, sent)
+            self._issue(title, sent)
 
-    def _issue(self, kind: str, sent: Collected) -> None:
+    def _issue(self, title: str, sent: Collected) -> None:
         e = self.editor
         invoice_id = e.invoice_id
         assert invoice_id is not None
@@ -303,8 +346,8 @@ class Operations(QObject):
             e.issued.emit(issued.id)
 
         self._run(
-            f"Issue {kind}", lambda db: invoice_service.issue(db, invoice_id), _changed, done,
-            "Not issued", sent=sent,
+            title, lambda db: invoice_service.issue(db, invoice_id), _changed, done,
+            tr("Not issued"), sent=sent,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ issued invoices
@@ -324,27 +367,38 @@ class Operations(QObject):
             return
         # Not "Cancel" beside "Cancel invoice": the question names what it does and the
         # button that does nothing says so ("Keep Invoice").
-        kind = DOC_TYPE_LABELS[e.view.doc_type].title()  # "Invoice", "Credit Note"
+        credit = _is_credit(e.view)
+        number = e.view.number or ""
         if not prompts.confirm(
             e,
-            f"Cancel {kind} {e.view.number or ''}".rstrip(),
-            f"Cancel {e.what()}?",
-            "It keeps its number and stays in your records as cancelled; nothing is owed any "
-            "more. You can uncancel it later.",
-            f"&Cancel {kind}",
-            keep=f"&Keep {kind}",
+            (tr("Cancel Credit Note {number}") if credit else tr("Cancel Invoice {number}"))
+            .format(number=number)
+            .rstrip(),
+            tr("Cancel {what}?").format(what=e.what()),
+            tr(
+                "It keeps its number and stays in your records as cancelled; nothing is owed any "
+                "more. You can uncancel it later."
+            ),
+            tr("&Cancel Credit Note") if credit else tr("&Cancel Invoice"),
+            keep=tr("&Keep Credit Note") if credit else tr("&Keep Invoice"),
         ):
             return
-        self._state_change("Cancel", invoice_service.cancel, "Not cancelled")
+        self._state_change(
+            tr("Cancel credit note") if credit else tr("Cancel invoice"), invoice_service.cancel,
+            tr("Not cancelled"),
+        )  # fmt: skip
 
     def uncancel_invoice(self) -> None:
-        self._state_change("Uncancel", invoice_service.uncancel, "Not uncancelled")
+        self._state_change(tr("Uncancel"), invoice_service.uncancel, tr("Not uncancelled"))
 
     def clone_invoice(self) -> None:
-        self._open_new("Clone", invoice_service.clone, "Not cloned")
+        self._open_new(tr("Clone"), invoice_service.clone, tr("Not cloned"))
 
     def create_credit_note(self) -> None:
-        self._open_new("Credit note", invoice_service.create_credit_note, "No credit note created")
+        self._open_new(
+            tr("Create credit note"), invoice_service.create_credit_note,
+            tr("No credit note created"),
+        )  # fmt: skip
 
     def _open_new(
         self, title: str, make: Callable[[Books, int], InvoiceView], failure: str
@@ -370,16 +424,18 @@ class Operations(QObject):
             return
         if not prompts.confirm(
             e,
-            "Delete draft",
-            f"Delete {e.what()}?",
-            "The draft is removed for good. It has no number yet, so nothing is missing "
-            "from your sequence.",
-            "Delete draft",
+            tr("Delete draft"),
+            tr("Delete {what}?").format(what=e.what()),
+            tr(
+                "The draft is removed for good. It has no number yet, so nothing is missing "
+                "from your sequence."
+            ),
+            tr("Delete draft"),
         ):
             return
         self._run(
-            "Delete draft", lambda db: invoice_service.delete_draft(db, invoice_id),
-            Changes.of(invoice=invoice_id), lambda _none: e.close_now(), "Not deleted",
+            tr("Delete draft"), lambda db: invoice_service.delete_draft(db, invoice_id),
+            Changes.of(invoice=invoice_id), lambda _none: e.close_now(), tr("Not deleted"),
         )  # fmt: skip
 
     # ------------------------------------------------------------------ colleagues' dialogs

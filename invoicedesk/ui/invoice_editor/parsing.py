@@ -19,6 +19,7 @@ from decimal import Decimal
 from invoicedesk.core.document import Discount, TaxCategory
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.money import MAX_AMOUNT, MAX_QUANTITY, PRICE_PLACES, parse_decimal
+from invoicedesk.i18n import N_, tr
 from invoicedesk.ui.widgets.decimal_edit import format_user_decimal, parse_user_decimal
 
 HUNDRED = Decimal(100)
@@ -38,16 +39,16 @@ class TaxChoice:
     def label(self) -> str:
         text = f"{format_user_decimal(self.rate)} %"
         extra = CATEGORY_WORDS.get(self.category)
-        return f"{text} {extra}" if extra else text
+        return f"{text} {tr(extra)}" if extra else text
 
 
 CATEGORY_WORDS = {
-    TaxCategory.EXEMPT: "exempt",
-    TaxCategory.REVERSE_CHARGE: "reverse charge",
-    TaxCategory.INTRA_EU: "intra-EU",
-    TaxCategory.EXPORT: "export",
-    TaxCategory.OUTSIDE_SCOPE: "not taxable",
-}
+    TaxCategory.EXEMPT: N_("exempt"),
+    TaxCategory.REVERSE_CHARGE: N_("reverse charge"),
+    TaxCategory.INTRA_EU: N_("intra-EU"),
+    TaxCategory.EXPORT: N_("export"),
+    TaxCategory.OUTSIDE_SCOPE: N_("not taxable"),
+}  # marked: shown with tr()
 
 
 def choice_of(rate: Decimal, category: TaxCategory | str | None = None) -> TaxChoice:
@@ -72,7 +73,12 @@ def tax_choices(configured: Iterable[str], extra: Iterable[TaxChoice] = ()) -> l
 
 
 class InputProblem(ValueError):
-    """A value the user typed that cannot be used; ``str()`` is the reason without location."""
+    """A value the user typed that cannot be used; ``str()`` is the reason without location,
+    ``key`` the cell it is about when the raiser knows it."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def read_number(
@@ -84,37 +90,43 @@ def read_number(
     negative: bool = True,
     required: bool = False,
 ) -> Decimal | None:
-    """``text`` as a Decimal checked like the services check it; None when empty."""
+    """``text`` as a Decimal checked like the services check it; None when empty. ``what``
+    is the value's English name, marked with ``N_`` (shown translated)."""
+    name = tr(what)
     try:
         value = parse_user_decimal(text)
     except ValueError:
-        raise InputProblem(f"{what} is not a number") from None
+        raise InputProblem(tr("{what} is not a number").format(what=name)) from None
     if value is None:
         if required:
-            raise InputProblem(f"{what} is missing")
+            raise InputProblem(tr("{what} is missing").format(what=name))
         return None
     try:
-        return parse_decimal(value, what, places=places, maximum_abs=limit, allow_negative=negative)
+        return parse_decimal(value, name, places=places, maximum_abs=limit, allow_negative=negative)
     except DomainError as exc:
-        raise InputProblem(f"{what}: {exc.message}") from None
+        raise InputProblem(tr("{what}: {problem}").format(what=name, problem=exc.message)) from None
 
 
 def read_quantity(text: str) -> Decimal:
-    value = read_number(text, "quantity", places=PRICE_PLACES, limit=MAX_QUANTITY, required=True)
+    value = read_number(
+        text, N_("quantity"), places=PRICE_PLACES, limit=MAX_QUANTITY, required=True
+    )
     assert value is not None
     return value
 
 
 def read_price(text: str) -> Decimal:
-    value = read_number(text, "unit price", places=PRICE_PLACES, required=True)
+    value = read_number(text, N_("unit price"), places=PRICE_PLACES, required=True)
     assert value is not None
     return value
 
 
 def read_discount(
-    text: str, places: int, *, what: str = "discount", negative: bool = False
+    text: str, places: int, *, what: str = N_("discount"), negative: bool = False
 ) -> Discount | None:
-    """ "10%" → 10 percent, "2.50" → an amount, "" → no discount."""
+    """ "10%" → 10 percent, "2.50" → an amount, "" → no discount. ``what``: as in
+    :func:`read_number`."""
+    name = tr(what)
     stripped = text.strip()
     if not stripped:
         return None
@@ -122,18 +134,22 @@ def read_discount(
         try:
             percent = parse_user_decimal(stripped[:-1])
         except ValueError:
-            raise InputProblem(f"{what} is not a number or a percentage") from None
+            raise InputProblem(
+                tr("{what} is not a number or a percentage").format(what=name)
+            ) from None
         if percent is None:
-            raise InputProblem(f"{what} needs a number before the %")
+            raise InputProblem(tr("{what} needs a number before the %").format(what=name))
         if not 0 <= percent <= HUNDRED:
-            raise InputProblem(f"{what} must lie between 0 % and 100 %")
+            raise InputProblem(tr("{what} must lie between 0 % and 100 %").format(what=name))
         value = read_number(str(percent), what, places=4, negative=False)
         return Discount(percent=value) if value else None
     try:
         amount = read_number(stripped, what, places=places, negative=negative)
     except InputProblem:
         raise InputProblem(
-            f"{what} is not an amount or a percentage (e.g. 10% or {example('5.00')})"
+            tr("{what} is not an amount or a percentage (e.g. 10% or {amount})").format(
+                what=name, amount=example("5.00")
+            )
         ) from None
     return Discount(amount=amount) if amount else None
 
@@ -213,35 +229,35 @@ CHARGE_KEYS = {
     "tax_rate": "tax",
     "tax_category": "tax",
 }
-WORDS = {
-    "name": "name",
-    "description": "description",
-    "unit": "unit",
-    "product_number": "product number",
-    "quantity": "quantity",
-    "unit_price": "unit price",
-    "tax": "tax rate",
-    "discount": "discount",
-    "reason": "description",
-    "value": "amount",
-    "client_id": "client",
-    "date": "invoice date",
-    "supply_date": "delivery date",
-    "supply_end_date": "end of the service period",
-    "due_date": "due date",
-    "due_days": "payment terms",
-    "currency": "currency",
-    "exchange_rate": "exchange rate",
-    "price_basis": "prices",
-    "title": "title",
-    "label": "label",
-    "intro": "intro text",
-    "note": "footer note",
-    "tags": "tags",
-    "prepaid": "deposit",
-    "adjustment": "rounding adjustment",
-    "cash_discount.rate": "cash discount",
-    "cash_discount.days": "cash discount days",
+WORDS = {  # marked: shown with tr()
+    "name": N_("name"),
+    "description": N_("description"),
+    "unit": N_("unit"),
+    "product_number": N_("product number"),
+    "quantity": N_("quantity"),
+    "unit_price": N_("unit price"),
+    "tax": N_("tax rate"),
+    "discount": N_("discount"),
+    "reason": N_("description"),
+    "value": N_("amount"),
+    "client_id": N_("client"),
+    "date": N_("invoice date"),
+    "supply_date": N_("delivery date"),
+    "supply_end_date": N_("end of the service period"),
+    "due_date": N_("due date"),
+    "due_days": N_("payment terms"),
+    "currency": N_("currency"),
+    "exchange_rate": N_("exchange rate"),
+    "price_basis": N_("prices"),
+    "title": N_("title"),
+    "label": N_("label"),
+    "intro": N_("intro text"),
+    "note": N_("footer note"),
+    "tags": N_("tags"),
+    "prepaid": N_("deposit"),
+    "adjustment": N_("rounding adjustment"),
+    "cash_discount.rate": N_("cash discount"),
+    "cash_discount.days": N_("cash discount days"),
 }
 _ITEM = re.compile(r"^(line_items|charges|allowances)\[(\d+)\](?:\.(\w+))?")
 
@@ -269,19 +285,30 @@ def target_of(
         if kind == "line_items":
             row = line_rows[index] if index < len(line_rows) else -1
             key = LINE_KEYS.get(sub, "name")
-            where = f"Line {row + 1}" if row >= 0 else "Lines"
-            return Problem("lines", row, key, f"{where}, {WORDS[key]}: {message}")
+            field = tr(WORDS[key])
+            text = (
+                tr("Line {n}, {field}: {problem}").format(n=row + 1, field=field, problem=message)
+                if row >= 0
+                else tr("Lines, {field}: {problem}").format(field=field, problem=message)
+            )
+            return Problem("lines", row, key, text)
         if from_service:
             wanted = kind == "charges"
             positions = [i for i, is_charge in enumerate(charge_kinds) if is_charge == wanted]
             index = positions[index] if index < len(positions) else -1
         row = charge_rows[index] if 0 <= index < len(charge_rows) else -1
         key = CHARGE_KEYS.get(sub, "value")
-        return Problem("charges", row, key, f"Charge/allowance {row + 1}: {message}")
+        text = tr("Charge/allowance {n}: {problem}").format(n=row + 1, problem=message)
+        return Problem("charges", row, key, text)
     if path in ("line_items", "lines"):
-        return Problem("lines", -1, "", f"Lines: {message}")
+        return Problem("lines", -1, "", tr("Lines: {problem}").format(problem=message))
     key = {"client": "client_id", "discount": "discount"}.get(path, path)
-    words = WORDS.get(key, "discount on the whole invoice" if key == "discount" else key)
+    words = (
+        tr(WORDS[key])
+        if key in WORDS
+        else (tr("discount on the whole invoice") if key == "discount" else key)
+    )
     if not key:
         return Problem("field", -1, "", message[:1].upper() + message[1:])
-    return Problem("field", -1, key, f"{words[:1].upper()}{words[1:]}: {message}")
+    field = f"{words[:1].upper()}{words[1:]}"
+    return Problem("field", -1, key, tr("{field}: {problem}").format(field=field, problem=message))

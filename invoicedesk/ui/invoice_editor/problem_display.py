@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.ui.invoice_editor.feedback import ERROR_RED, mark
 from invoicedesk.ui.invoice_editor.parsing import Problem
 from invoicedesk.ui.invoice_editor.rows_model import RowsModel
@@ -25,6 +26,12 @@ FIELD_KEYS = (
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _coloured(colour: str, text: str, link: str = "") -> str:
+    """``text`` in ``colour`` as rich text, with a "#show" link reading ``link``."""
+    shown = f'<span style="color:{colour}">{_escape(text)}</span>'
+    return f'{shown}&nbsp; <a href="#show">{_escape(link)}</a>' if link else shown
 
 
 class ProblemDisplay:
@@ -45,7 +52,7 @@ class ProblemDisplay:
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        label.setAccessibleName("Problems")
+        label.setAccessibleName(tr("Problems"))
         label.setMinimumHeight(label.fontMetrics().height() * 2)
 
     def show(self, problems: list[Problem], strict: bool) -> None:
@@ -63,18 +70,21 @@ class ProblemDisplay:
             self.label.clear()
             return
         first = problems[0].message
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        others = len(problems) - 1
         if strict:
-            self.label.setText(
-                f'<span style="color:{ERROR_RED}">⚠ {_escape(first)}{more}</span>'
-                '&nbsp; <a href="#show">Show</a>'
-            )
+            said = first
+            if others:
+                said = ntr("{problem} (and {n} more)", "{problem} (and {n} more)", others).format(
+                    problem=first, n=others
+                )
+            self.label.setText(_coloured(ERROR_RED, f"⚠ {said}", tr("Show")))
         else:
             muted = self.label.palette().placeholderText().color().name()
             hint = first.split(": ", 1)[-1]
-            self.label.setText(f'<span style="color:{muted}">To save: {_escape(hint)}</span>')
+            text = tr("To save: {problem}").format(problem=hint)
+            self.label.setText(_coloured(muted, text))
 
     def notice(self, text: str) -> None:
         """A remark that is no problem (shown while there are none)."""
         muted = self.label.palette().placeholderText().color().name()
-        self.label.setText(f'<span style="color:{muted}">ℹ {_escape(text)}</span>')
+        self.label.setText(_coloured(muted, f"ℹ {text}"))

@@ -11,6 +11,8 @@ from enum import Enum
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from invoicedesk.i18n import tr
+
 
 class Unsaved(Enum):
     SAVE = "save"
@@ -22,16 +24,16 @@ def unsaved_box(parent: QWidget | None, what: str) -> QMessageBox:
     """The unsaved-changes question (built apart from ``exec`` so a test can inspect it)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Unsaved changes")
-    box.setText(f"Save the changes to {what}?")
-    box.setInformativeText("If you don't save, your changes will be lost.")
+    box.setWindowTitle(tr("Unsaved changes"))
+    box.setText(tr("Save the changes to {what}?").format(what=what))
+    box.setInformativeText(tr("If you don't save, your changes will be lost."))
     box.setStandardButtons(
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel
     )
-    box.button(QMessageBox.StandardButton.Save).setText("&Save draft")
-    box.button(QMessageBox.StandardButton.Discard).setText("&Don't save")
+    box.button(QMessageBox.StandardButton.Save).setText(tr("&Save draft"))
+    box.button(QMessageBox.StandardButton.Discard).setText(tr("&Don't save"))
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     return box

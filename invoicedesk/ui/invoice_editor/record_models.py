@@ -9,29 +9,20 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from invoicedesk.core.lifecycle import STATE_LABELS, State
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.audit import AuditView
-from invoicedesk.services.inputs import PaymentMethod
 from invoicedesk.services.invoices import PaymentView
 from invoicedesk.ui import formatting
+from invoicedesk.ui.payments.models import METHOD_LABELS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
-METHOD_LABELS = {
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.BANK_TRANSFER: "Bank transfer",
-    PaymentMethod.PAYPAL: "PayPal",
-    PaymentMethod.CARD: "Card",
-    PaymentMethod.DIRECT_DEBIT: "Direct debit",
-    PaymentMethod.OTHER: "Other",
-    PaymentMethod.CREDIT_NOTE: "Credit note",
-}
-
 
 def state_label(value: str) -> str:
     try:
-        return STATE_LABELS[State(value)]
+        return tr(STATE_LABELS[State(value)])
     except ValueError:
         return value.replace("_", " ")
 
@@ -71,7 +62,7 @@ class _ReadOnlyTable(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.titles):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.titles[section]
+            return tr(self.titles[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if section in self.right else _LEFT)
         return None
@@ -89,16 +80,16 @@ class _ReadOnlyTable(QAbstractTableModel):
 
 
 class PaymentsModel(_ReadOnlyTable):
-    titles = ("Date", "Amount", "Method", "Reference", "Note")
+    titles = (N_("Date"), N_("Amount"), N_("Method"), N_("Reference"), N_("Note"))
     right = frozenset({1})
 
     def set_payments(self, payments: tuple[PaymentView, ...], currency: str) -> None:
         rows = []
         tips: list[str | None] = []
         for p in payments:
-            method = METHOD_LABELS.get(p.method, str(p.method))
+            method = tr(METHOD_LABELS.get(p.method, str(p.method)))
             if p.is_overpayment:
-                method += " (overpayment)"
+                method = tr("{method} (overpayment)").format(method=method)
             rows.append(
                 (
                     formatting.date(p.date),
@@ -113,7 +104,7 @@ class PaymentsModel(_ReadOnlyTable):
 
 
 class HistoryModel(_ReadOnlyTable):
-    titles = ("When", "What", "State", "By")
+    titles = (N_("When"), N_("What"), N_("State"), N_("By"))
 
     def set_history(self, entries: tuple[AuditView, ...]) -> None:
         rows = []

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QUndoStack
 
+from invoicedesk.i18n import current_language, ntr, tr
 from invoicedesk.ui.invoice_editor.commands import (
     InsertRowsCommand,
     MoveRowsCommand,
@@ -47,6 +48,23 @@ class Column:
     editable: bool = True
     numeric: bool = False
     tooltip: str = ""
+
+
+def undo_text(noun: str, action: str, n: int = 1, **values: object) -> str:
+    """The undo stack's name of a change to ``n`` rows ("Remove 2 lines"), whole sentences
+    per kind of row for the catalogue."""
+    line = noun == "line"
+    texts = {
+        "add": ntr("Add line", "Add {n} lines", n) if line
+        else ntr("Add charge", "Add {n} charges", n),
+        "remove": ntr("Remove line", "Remove {n} lines", n) if line
+        else ntr("Remove charge", "Remove {n} charges", n),
+        "move": ntr("Move line", "Move {n} lines", n) if line
+        else ntr("Move charge", "Move {n} charges", n),
+        "edit": tr("Edit {column} of line {position}") if line
+        else tr("Edit {column} of charge {position}"),
+    }  # fmt: skip
+    return texts[action].format(n=n, **values)
 
 
 class RowsModel(QAbstractTableModel):
@@ -135,7 +153,9 @@ class RowsModel(QAbstractTableModel):
         new = self.with_value(old, key, value)
         if new == old:
             return False
-        title = next((c.title for c in self.columns if c.key == key), key).lower()
+        title = tr(next((c.title for c in self.columns if c.key == key), key))
+        if current_language() == "en":
+            title = title.lower()  # German nouns keep their capital
         column = next((i for i, c in enumerate(self.columns) if c.key == key), 0)
         self._undo.push(
             SetRowCommand(
@@ -143,7 +163,7 @@ class RowsModel(QAbstractTableModel):
                 position,
                 old,
                 new,
-                f"Edit {title} of {self.noun} {position + 1}",
+                undo_text(self.noun, "edit", column=title, position=position + 1),
                 column=column,
                 merge_key=key if merge else None,
             )
@@ -156,18 +176,17 @@ class RowsModel(QAbstractTableModel):
             self._undo.push(SetRowCommand(self, position, old, new, text, column=column))
 
     def add_rows(self, position: int, rows: list[Any], text: str | None = None) -> None:
-        noun = self.noun if len(rows) == 1 else f"{len(rows)} {self.noun}s"
-        self._undo.push(InsertRowsCommand(self, position, rows, text or f"Add {noun}"))
+        text = text or undo_text(self.noun, "add", len(rows))
+        self._undo.push(InsertRowsCommand(self, position, rows, text))
 
     def remove_positions(self, positions: list[int]) -> None:
         """Remove the given rows (any order, gaps allowed) as one undo step."""
         ordered = sorted(set(p for p in positions if 0 <= p < len(self._rows)))
         if not ordered:
             return
-        noun = self.noun if len(ordered) == 1 else f"{len(ordered)} {self.noun}s"
-        self._undo.beginMacro(f"Remove {noun}")
+        self._undo.beginMacro(undo_text(self.noun, "remove", len(ordered)))
         for position in reversed(ordered):
-            self._undo.push(RemoveRowsCommand(self, position, 1, f"Remove {self.noun}"))
+            self._undo.push(RemoveRowsCommand(self, position, 1, undo_text(self.noun, "remove")))
         self._undo.endMacro()
 
     # ------------------------------------------------------------------ applied by commands
@@ -234,9 +253,9 @@ class RowsModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
+            return tr(column.title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip or None
+            return tr(column.tooltip) if column.tooltip else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if column.numeric else _LEFT)
         return None
@@ -329,8 +348,8 @@ class RowsModel(QAbstractTableModel):
             return False
         if source_row <= destination_child <= source_row + count:
             return False  # onto itself: nothing moves
-        noun = self.noun if count == 1 else f"{count} {self.noun}s"
-        self._undo.push(MoveRowsCommand(self, source_row, count, destination_child, f"Move {noun}"))
+        text = undo_text(self.noun, "move", count)
+        self._undo.push(MoveRowsCommand(self, source_row, count, destination_child, text))
         return True
 
     # Drag and drop: the view moves rows itself (LinesView.dropEvent → moveRows); the mime

@@ -64,6 +64,16 @@ class TableFit(QObject):
             width = max(widest + padding, room + padding, header.sectionSizeHint(column))
             if view.columnWidth(column) != width:
                 view.setColumnWidth(column, width)
+        # The table (so the window) is never narrower than the fitted columns and the name's
+        # header: the name column cannot be squeezed below its title by the layout.
+        fixed = sum(view.columnWidth(c) for c in range(model.columnCount()) if c != self._stretch
+                    and not view.isColumnHidden(c))  # fmt: skip
+        chrome = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        if view.verticalHeader().isVisible():
+            chrome += view.verticalHeader().width()
+        needed = fixed + header.sectionSizeHint(self._stretch) + chrome
+        if view.minimumWidth() != needed:
+            view.setMinimumWidth(needed)
 
     def _fit_rows(self, names: list[str]) -> None:
         """One line high, or two for a line shown with its description."""

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from invoicedesk.i18n import tr
 from invoicedesk.ui.invoice_editor.feedback import set_read_only
 
 
@@ -17,14 +18,14 @@ class TextsForm(QWidget):
         super().__init__(parent)
         self.title = QLineEdit()
         self.title.setMaxLength(200)
-        self.title.setPlaceholderText("e.g. Invoice")
+        self.title.setPlaceholderText(tr("e.g. Invoice"))
         self.label = QLineEdit()
         self.label.setMaxLength(200)
-        self.label.setPlaceholderText("optional, e.g. Project Apollo, your order 4711")
+        self.label.setPlaceholderText(tr("optional, e.g. Project Apollo, your order 4711"))
         self.intro = QPlainTextEdit()
-        self.intro.setPlaceholderText("Shown above the lines")
+        self.intro.setPlaceholderText(tr("Shown above the lines"))
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Shown below the totals, e.g. payment instructions")
+        self.note.setPlaceholderText(tr("Shown below the totals, e.g. payment instructions"))
         for edit in (self.intro, self.note):
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(edit.fontMetrics().height() * 2 + 10)
@@ -32,10 +33,10 @@ class TextsForm(QWidget):
 
         layout = QFormLayout(self)
         for text, widget in (
-            ("&Title", self.title),
-            ("L&abel", self.label),
-            ("Intro (sho&wn above the lines)", self.intro),
-            ("&Footer note", self.note),
+            (tr("&Title"), self.title),
+            (tr("L&abel"), self.label),
+            (tr("Intro (sho&wn above the lines)"), self.intro),
+            (tr("&Footer note"), self.note),
         ):
             label = QLabel(text)
             label.setBuddy(widget)

@@ -23,34 +23,33 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.totals import Totals
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.ui import formatting
 from invoicedesk.ui.invoice_editor.parsing import CATEGORY_WORDS, choice_of
 
 
 def tax_label(category: TaxCategory, rate: Decimal, base: str) -> str:
-    """ "Tax 19 % on 100.00", or for the zero-rated categories "Reverse charge (0 %) on 100.00"."""
+    """ "Tax 19 %" over "on 100.00", or for the zero-rated categories "Reverse charge (0 %)"
+    over "on 100.00": on two lines, so the panel stays narrow (a label without word wrap
+    is always given the height it needs)."""
     words = CATEGORY_WORDS.get(category)
     if words:
-        return f"{words[:1].upper()}{words[1:]} (0 %) on {base}"
-    return f"Tax {choice_of(rate, category).label} on {base}"
-
-
-def shown_label(text: str) -> str:
-    """A tax row's label on two lines ("Tax 19 %" over "on 1,234.00"): the panel stays
-    narrow, and a label without word wrap is always given the height it needs."""
-    head, on, base = text.rpartition(" on ")
-    return f"{head}\n{on.strip()} {base}" if on else text
+        words = tr(words)
+        head = tr("{category} (0 %)").format(category=f"{words[:1].upper()}{words[1:]}")
+    else:
+        head = tr("Tax {rate}").format(rate=choice_of(rate, category).label)
+    return head + "\n" + tr("on {amount}").format(amount=base)
 
 
 # The panel is as wide as its widest row needs, but never narrower than this sample, so
 # it does not change width with every digit typed (amounts up to tens of millions).
 STRONG_SCALE = 1.2  # the amount due stands out
-SAMPLE_LABEL, SAMPLE_VALUE = "Amount due", "−99,999,999.99"
+SAMPLE_LABEL, SAMPLE_VALUE = N_("Amount due"), "−99,999,999.99"
 
 
 class TotalsPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Totals", parent)
+        super().__init__(tr("Totals"), parent)
         self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Maximum)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(0, 1)
@@ -74,7 +73,7 @@ class TotalsPanel(QGroupBox):
         metrics = QFontMetrics(strong)
         margins = layout.contentsMargins()
         self.setMinimumWidth(
-            metrics.horizontalAdvance(SAMPLE_LABEL) + self._grid.horizontalSpacing()
+            metrics.horizontalAdvance(tr(SAMPLE_LABEL)) + self._grid.horizontalSpacing()
             + metrics.horizontalAdvance(SAMPLE_VALUE) + margins.left() + margins.right()
         )  # fmt: skip
 
@@ -96,16 +95,18 @@ class TotalsPanel(QGroupBox):
         rows: list[tuple[str, str, str, str]] = []  # key, label, value, style
         if totals is None:
             for key, label in (
-                ("net", "Net total"),
-                ("tax", "Tax"),
-                ("gross", "Total"),
-                ("due", "Amount due"),
+                ("net", tr("Net total")),
+                ("tax", tr("Tax")),
+                ("gross", tr("Total")),
+                ("due", tr(SAMPLE_LABEL)),
             ):
                 rows.append((key, label, "—", "strong" if key == "due" else ""))
         else:
             rows = self._rows_of(totals)
             currency = totals.currency
-        self.setTitle(f"Totals in {currency}" if currency else "Totals")
+        self.setTitle(
+            tr("Totals in {currency}").format(currency=currency) if currency else tr("Totals")
+        )
         self._show(rows)
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
@@ -118,42 +119,46 @@ class TotalsPanel(QGroupBox):
         rows = [
             (
                 "line_total",
-                "Lines" + (" (tax included)" if gross_basis else ""),
+                tr("Lines (tax included)") if gross_basis else tr("Lines"),
                 money(t.line_total),
                 "",
             )
         ]
         if t.allowances:
-            rows.append(("allowances", "Discounts and allowances", money(-t.allowances), ""))
+            rows.append(("allowances", tr("Discounts and allowances"), money(-t.allowances), ""))
         if t.charges:
-            rows.append(("charges", "Charges", money(t.charges), ""))
-        rows.append(("net", "Net total", money(t.net), "rule"))
+            rows.append(("charges", tr("Charges"), money(t.charges), ""))
+        rows.append(("net", tr("Net total"), money(t.net), "rule"))
         for tax in t.taxes:
             key = f"tax:{tax.category.value}:{tax.rate.normalize():f}"
             rows.append(
                 (key, tax_label(tax.category, tax.rate, money(tax.base)), money(tax.amount), "")
             )
         if not t.taxes:
-            rows.append(("tax", "Tax", money(t.tax), ""))
-        rows.append(("gross", "Total", money(t.gross), "rule bold"))
+            rows.append(("tax", tr("Tax"), money(t.tax), ""))
+        rows.append(("gross", tr("Total"), money(t.gross), "rule bold"))
         if t.prepaid:
-            rows.append(("prepaid", "Deposit paid", money(-t.prepaid), ""))
+            rows.append(("prepaid", tr("Deposit paid"), money(-t.prepaid), ""))
         if t.adjustment:
-            rows.append(("adjustment", "Rounding", money(t.adjustment), ""))
-        rows.append(("due", "Amount due", money(t.due), "rule strong"))
+            rows.append(("adjustment", tr("Rounding"), money(t.adjustment), ""))
+        rows.append(("due", tr(SAMPLE_LABEL), money(t.due), "rule strong"))
         cd = t.cash_discount
         if cd is not None:
             rate = choice_of(cd.rate).label
             rows.append(
                 (
                     "cash_discount",
-                    f"Cash discount {rate}, {cd.days} days",
+                    ntr(
+                        "Cash discount {rate}, {n} day", "Cash discount {rate}, {n} days", cd.days
+                    ).format(rate=rate, n=cd.days),
                     money(-cd.amount),
                     "rule",
                 )
             )
             when = (
-                f"If paid by {formatting.date(cd.last_date)}" if cd.last_date else "If paid early"
+                tr("If paid by {date}").format(date=formatting.date(cd.last_date))
+                if cd.last_date
+                else tr("If paid early")
             )
             rows.append(("cash_payable", when, money(cd.payable), ""))
         return rows
@@ -165,11 +170,11 @@ class TotalsPanel(QGroupBox):
         self._values = {}
         self._labels = {}
         for (label, value), (key, text, figure, _style) in zip(self._rows, rows, strict=True):
-            label.setText(shown_label(text))
+            label.setText(text)
             value.setText(figure)
-            value.setAccessibleName(text)
+            value.setAccessibleName(text.replace("\n", " "))
             self._values[key] = figure
-            self._labels[key] = text
+            self._labels[key] = text.replace("\n", " ")
 
     def _rebuild(self, shape: list[tuple[str, str]]) -> None:
         """Lay the rows out anew (only when rows come or go, not on every keystroke)."""

@@ -35,6 +35,7 @@ from invoicedesk.core.errors import DomainError, NotFoundError
 from invoicedesk.core.lifecycle import State
 from invoicedesk.core.money import minor_unit
 from invoicedesk.core.rules import Action, allows
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services import clients as client_service
 from invoicedesk.services import invoices as invoice_service
 from invoicedesk.services import products as product_service
@@ -132,7 +133,7 @@ class InvoiceEditor(QMainWindow):
         self.ops = Operations(self)
         build_window(self)
         # The discount on the whole invoice is undone like a line edit.
-        TextHistory(self.extras.discount, self.undo_stack, "Edit discount on the whole invoice",
+        TextHistory(self.extras.discount, self.undo_stack, tr("Edit discount on the whole invoice"),
                     lambda: self.tabs.setCurrentWidget(self.extras))  # fmt: skip
         self.pdf = EditorPdf(self)  # PDF actions and the Archived PDFs tab
         self.mail = EditorMail(self)  # Send by email…
@@ -250,7 +251,9 @@ class InvoiceEditor(QMainWindow):
             view = invoice_service.get_invoice(self.ctx.db, self.invoice_id)
         except NotFoundError:
             self._force_close = True
-            prompts.inform(self, "Invoice removed", "This draft was deleted in another window.")
+            prompts.inform(
+                self, tr("Invoice removed"), tr("This draft was deleted in another window.")
+            )
             self.close()
             return
         self.show_view(view)
@@ -345,8 +348,11 @@ class InvoiceEditor(QMainWindow):
         notes = []
         if collected.left_out and self.editable:
             rows = ", ".join(str(r + 1) for r in collected.left_out)
-            noun = "Line" if len(collected.left_out) == 1 else "Lines"
-            notes.append(f"{noun} {rows} left out until complete.")
+            count = len(collected.left_out)
+            notes.append(
+                ntr("Line {rows} left out until complete.",
+                    "Lines {rows} left out until complete.", count).format(rows=rows)
+            )  # fmt: skip
         currency = collected.input.currency or self._company_currency
         self.totals.show_totals(collected.totals, notes, currency)
         lines, charges = shown_amounts(collected)
@@ -429,11 +435,17 @@ class InvoiceEditor(QMainWindow):
         """Say so when a catalogue price is on the other price basis than the invoice."""
         basis = self.current.input.price_basis
         if product.data.price_basis != basis:
-            given = "includes" if product.data.price_basis == "gross" else "excludes"
             self._notice = (
-                f"The catalogue price of {product.name} {given} tax, but this invoice uses "
-                f"{basis} prices — check the unit price."
-            )
+                tr(
+                    "The catalogue price of {product} includes tax, but this invoice uses net "
+                    "prices — check the unit price."
+                )
+                if product.data.price_basis == "gross"
+                else tr(
+                    "The catalogue price of {product} excludes tax, but this invoice uses "
+                    "gross prices — check the unit price."
+                )
+            ).format(product=product.name)
         else:
             self._notice = ""
         self._refresh()

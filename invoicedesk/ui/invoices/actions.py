@@ -21,8 +21,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from invoicedesk.core.lifecycle import DocType
 from invoicedesk.core.rules import Action, allows, offers, refusal
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services.search import InvoiceRow
+from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.batch import Batch, BatchOperation, Outcome, summarize_outcome
 from invoicedesk.ui.invoices.model import display_number
@@ -68,28 +71,49 @@ def allowed(rows: Sequence[InvoiceRow]) -> dict[str, bool]:
 
 _SPECS = {
     # key: (text, tooltip, shortcut shown in the tooltip only — the window owns it)
-    "new": ("&New", "Write a new invoice (Ctrl+N)"),
-    "open": ("&Open", "Open the selected invoice (Enter or double-click)"),
-    "issue": ("&Issue", "Issue the selected drafts: they get numbers and are final"),
-    "payment": ("Record &payment…", "Record money received for the selected invoice"),
-    "clone": ("C&lone", "Copy the selected invoice into a new draft"),
-    "cancel": ("&Cancel invoice", "Cancel the selected unpaid invoices (they keep their numbers)"),
-    "uncancel": ("&Uncancel", "Put the selected cancelled invoices back in force"),
-    "credit_note": ("Cre&dit note…", "Write a credit note correcting the selected invoice"),
-    "delete": ("&Delete draft", "Delete the selected drafts (Del)"),
-    "print": ("P&rint…", "Print the PDF of the selected invoice (Ctrl+P)"),
-}
+    "new": (N_("&New"), N_("Write a new invoice (Ctrl+N)")),
+    "open": (N_("&Open"), N_("Open the selected invoice (Enter or double-click)")),
+    "issue": (N_("&Issue"), N_("Issue the selected drafts: they get numbers and are final")),
+    "payment": (N_("Record &payment…"), N_("Record money received for the selected invoice")),
+    "clone": (N_("C&lone"), N_("Copy the selected invoice into a new draft")),
+    "cancel": (
+        N_("&Cancel invoice"),
+        N_("Cancel the selected unpaid invoices (they keep their numbers)"),
+    ),
+    "uncancel": (N_("&Uncancel"), N_("Put the selected cancelled invoices back in force")),
+    "credit_note": (N_("Cre&dit note…"), N_("Write a credit note correcting the selected invoice")),
+    "delete": (N_("&Delete draft"), N_("Delete the selected drafts (Del)")),
+    "print": (N_("P&rint…"), N_("Print the PDF of the selected invoice (Ctrl+P)")),
+}  # marked: shown as tr(text)
 _WHEN = {
-    "open": "select one invoice",
-    "issue": "select drafts only",
-    "payment": "select one open, overdue or partly paid invoice",
-    "clone": "select one invoice",
-    "cancel": "select open invoices without payments only",
-    "uncancel": "select cancelled invoices only",
-    "credit_note": "select one issued invoice (not a credit note)",
-    "delete": "select drafts only",
-    "print": "select one invoice",
-}
+    "open": N_("select one invoice"),
+    "issue": N_("select drafts only"),
+    "payment": N_("select one open, overdue or partly paid invoice"),
+    "clone": N_("select one invoice"),
+    "cancel": N_("select open invoices without payments only"),
+    "uncancel": N_("select cancelled invoices only"),
+    "credit_note": N_("select one issued invoice (not a credit note)"),
+    "delete": N_("select drafts only"),
+    "print": N_("select one invoice"),
+}  # marked: shown as tr(text)
+# The cancel question's title and buttons name the document: "Cancel Invoice RE-1",
+# "&Cancel Invoice" / "&Keep Invoice" (a credit note: "Credit Note").
+_CANCEL_ONE = {
+    DocType.INVOICE: (N_("Cancel Invoice {number}"), N_("&Cancel Invoice"), N_("&Keep Invoice")),
+    DocType.CREDIT_NOTE: (
+        N_("Cancel Credit Note {number}"),
+        N_("&Cancel Credit Note"),
+        N_("&Keep Credit Note"),
+    ),
+}  # marked: shown as tr(text)
+
+
+def _drafts(n: int) -> str:
+    return ntr("{n} draft", "{n} drafts", n).format(n=formatting.number(n))
+
+
+def _invoices(n: int) -> str:
+    return ntr("{n} invoice", "{n} invoices", n).format(n=formatting.number(n))
 
 
 class InvoiceActions(QObject):
@@ -115,9 +139,9 @@ class InvoiceActions(QObject):
         self.payment_dialog: QWidget | None = None  # the last one opened (tests reach it here)
         self.by_key: dict[str, QAction] = {}
         for key, (text, tip) in _SPECS.items():
-            action = QAction(text, parent)
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
+            action = QAction(tr(text), parent)
+            action.setToolTip(tr(tip))
+            action.setStatusTip(tr(tip))
             action.setObjectName(f"invoice-{key}")
             action.triggered.connect(getattr(self, f"do_{key}"))
             self.by_key[key] = action
@@ -138,8 +162,8 @@ class InvoiceActions(QObject):
         for key, ok in allowed(rows).items():
             action = self.by_key[key]
             action.setEnabled(ok and not (busy and key in _ACTIONS))  # one write at a time
-            tip = _SPECS[key][1]
-            why = _WHEN.get(key)
+            tip = tr(_SPECS[key][1])
+            why = tr(_WHEN[key]) if key in _WHEN else None
             if len(rows) == 1 and key in _ACTIONS:  # the rules table's own reason, if it has one
                 row = rows[0]
                 why = refusal(row.doc_type, row.status, _ACTIONS[key][0], number=row.number) or why
@@ -167,7 +191,7 @@ class InvoiceActions(QObject):
             return
         from invoicedesk.ui.pdf.printing import print_invoice  # QtPrintSupport: on first use
 
-        self._say(f"Preparing {display_number(rows[0])} for printing…")
+        self._say(tr("Preparing {number} for printing…").format(number=display_number(rows[0])))
         job = print_invoice(self._parent, self.ctx, rows[0].id)
         job.finished.connect(self._say)
         self.print_job = job
@@ -181,7 +205,9 @@ class InvoiceActions(QObject):
         dialog = RecordPaymentDialog(self.ctx, rows[0].id, self._parent, today=self._today())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
-            lambda: self._say(f"Payment recorded for {display_number(rows[0])}")
+            lambda: self._say(
+                tr("Payment recorded for {number}").format(number=display_number(rows[0]))
+            )
         )
         self.payment_dialog = dialog
         dialog.open()
@@ -194,18 +220,22 @@ class InvoiceActions(QObject):
         rows = [r for r in self._selection() if _allows(r, Action.ISSUE)]
         if not rows:
             return
-        what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} drafts"
+        what = display_number(rows[0]) if len(rows) == 1 else _drafts(len(rows))
         if not confirm(
             self._parent,
-            "Issue",
-            f"Issue {what}?\n\nIssued invoices get their number and can no longer be changed "
-            "(correct them with a credit note).",
-            "Issue",
-        ):
+            tr("Issue"),
+            tr("Issue {what}?\n\nIssued invoices get their number and can no longer be changed "
+               "(correct them with a credit note).").format(what=what),
+            tr("Issue"),
+        ):  # fmt: skip
             return
         today = self._today()
         batch = Batch(
-            "Issue drafts", "draft", "drafts", "issued",
+            tr("Issue drafts"),
+            lambda n: ntr("{n} draft", "{n} drafts", n),
+            lambda n: ntr("{n} draft issued", "{n} drafts issued", n),
+            lambda n: ntr("{failed} of {n} draft could not be issued:",
+                          "{failed} of {n} drafts could not be issued:", n),
             lambda db, row: invoices.issue(db, row.id, today=today),
         )  # fmt: skip
         self._run("issue", batch, rows)
@@ -218,23 +248,34 @@ class InvoiceActions(QObject):
         rows = [r for r in self._selection() if _allows(r, Action.CANCEL)]
         if not rows:
             return
-        from invoicedesk.core.lifecycle import DOC_TYPE_LABELS
-
-        what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} invoices"
+        n = len(rows)
+        what = display_number(rows[0]) if n == 1 else _invoices(n)
         # The buttons say what they do: "Cancel Invoice" and "Keep Invoice", not "Cancel".
-        kind = DOC_TYPE_LABELS[rows[0].doc_type].title() if len(rows) == 1 else "Invoices"
+        if n == 1:
+            title, action, keep = _CANCEL_ONE.get(rows[0].doc_type, _CANCEL_ONE[DocType.INVOICE])
+            title = tr(title).format(number=what)
+            action, keep = tr(action), tr(keep)
+        else:
+            title = ntr("Cancel {n} Invoice", "Cancel {n} Invoices", n).format(
+                n=formatting.number(n)
+            )
+            action, keep = tr("&Cancel Invoices"), tr("&Keep Invoices")
         if not confirm(
             self._parent,
-            f"Cancel {kind} {what}" if len(rows) == 1 else f"Cancel {len(rows)} Invoices",
-            f"Cancel {what}?\n\nA cancelled invoice keeps its number and no longer counts as "
-            "open. You can uncancel it later.",
-            f"&Cancel {kind}",
-            keep=f"&Keep {kind}",
-        ):
+            title,
+            tr("Cancel {what}?\n\nA cancelled invoice keeps its number and no longer counts as "
+               "open. You can uncancel it later.").format(what=what),
+            action,
+            keep=keep,
+        ):  # fmt: skip
             return
         today = self._today()
         batch = Batch(
-            "Cancel invoices", "invoice", "invoices", "cancelled",
+            tr("Cancel invoices"),
+            lambda n: ntr("{n} invoice", "{n} invoices", n),
+            lambda n: ntr("{n} invoice cancelled", "{n} invoices cancelled", n),
+            lambda n: ntr("{failed} of {n} invoice could not be cancelled:",
+                          "{failed} of {n} invoices could not be cancelled:", n),
             lambda db, row: invoices.cancel(db, row.id, today=today),
         )  # fmt: skip
         self._run("cancel", batch, rows)
@@ -249,7 +290,11 @@ class InvoiceActions(QObject):
             return
         today = self._today()
         batch = Batch(
-            "Uncancel invoices", "invoice", "invoices", "put back in force",
+            tr("Uncancel invoices"),
+            lambda n: ntr("{n} invoice", "{n} invoices", n),
+            lambda n: ntr("{n} invoice put back in force", "{n} invoices put back in force", n),
+            lambda n: ntr("{failed} of {n} invoice could not be put back in force:",
+                          "{failed} of {n} invoices could not be put back in force:", n),
             lambda db, row: invoices.uncancel(db, row.id, today=today),
         )  # fmt: skip
         self._run("uncancel", batch, rows)
@@ -264,19 +309,23 @@ class InvoiceActions(QObject):
             return
         if not allowed(rows)["delete"]:
             self._say(
-                "Only drafts can be deleted — cancel an issued invoice or write a credit note."
+                tr("Only drafts can be deleted — cancel an issued invoice or write a credit note.")
             )
             return
-        what = display_number(rows[0]) if len(rows) == 1 else f"{len(rows)} drafts"
+        what = display_number(rows[0]) if len(rows) == 1 else _drafts(len(rows))
         if not confirm(
             self._parent,
-            "Delete draft",
-            f"Delete {what}? This cannot be undone.",
-            "Delete",
+            tr("Delete draft"),
+            tr("Delete {what}? This cannot be undone.").format(what=what),
+            tr("Delete"),
         ):
             return
         batch = Batch(
-            "Delete drafts", "draft", "drafts", "deleted",
+            tr("Delete drafts"),
+            lambda n: ntr("{n} draft", "{n} drafts", n),
+            lambda n: ntr("{n} draft deleted", "{n} drafts deleted", n),
+            lambda n: ntr("{failed} of {n} draft could not be deleted:",
+                          "{failed} of {n} drafts could not be deleted:", n),
             lambda db, row: invoices.delete_draft(db, row.id),
         )  # fmt: skip
         self._run("delete", batch, rows)
@@ -290,7 +339,11 @@ class InvoiceActions(QObject):
         if len(rows) != 1:
             return
         batch = Batch(
-            "Clone", "invoice", "invoices", "cloned",
+            tr("Clone"),
+            lambda n: ntr("{n} invoice", "{n} invoices", n),
+            lambda n: ntr("{n} invoice cloned", "{n} invoices cloned", n),
+            lambda n: ntr("{failed} of {n} invoice could not be cloned:",
+                          "{failed} of {n} invoices could not be cloned:", n),
             lambda db, row: invoices.clone(db, row.id),
         )  # fmt: skip
         self._run("clone", batch, rows, open_result=True)
@@ -306,15 +359,21 @@ class InvoiceActions(QObject):
         number = display_number(rows[0])
         if not confirm(
             self._parent,
-            "Credit note",
-            f"Write a credit note for {number}?\n\nA draft credit note for the whole invoice is "
-            "created; remove the lines you do not want to credit, then issue it.",
-            "Create credit note",
-        ):
+            tr("Credit note"),
+            tr("Write a credit note for {number}?\n\nA draft credit note for the whole invoice "
+               "is created; remove the lines you do not want to credit, then issue it.").format(
+                number=number
+            ),
+            tr("Create credit note"),
+        ):  # fmt: skip
             return
         today = self._today()
         batch = Batch(
-            "Credit note", "credit note", "credit notes", "created",
+            tr("Credit note"),
+            lambda n: ntr("{n} credit note", "{n} credit notes", n),
+            lambda n: ntr("{n} credit note created", "{n} credit notes created", n),
+            lambda n: ntr("{failed} of {n} credit note could not be created:",
+                          "{failed} of {n} credit notes could not be created:", n),
             lambda db, row: invoices.create_credit_note(db, row.id, today=today),
         )  # fmt: skip
         self._run("credit_note", batch, rows, open_result=True)
@@ -370,8 +429,10 @@ class InvoiceActions(QObject):
         status, problems = summarize_outcome(batch, total, outcome)
         if open_result and new_ids and not problems:
             number = display_number(outcome.done[0][0])
-            joint = "for" if key == "credit_note" else "of"
-            status = f"{batch.title} {joint} {number} created as a draft"
+            if key == "credit_note":
+                status = tr("Credit note for {number} created as a draft").format(number=number)
+            else:
+                status = tr("Clone of {number} created as a draft").format(number=number)
         self._say(status)
         for new_id in new_ids:
             self.created.emit(new_id)

@@ -25,8 +25,10 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceRow
+from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.model import display_number
 from invoicedesk.ui.operations import Changes, Operation
@@ -61,42 +63,56 @@ class Outcome:
         return Changes.of(invoice=ids) if ids else Changes()  # nothing changed: nobody reloads
 
 
+# The wording of a batch, whole sentences for the catalogue's plural forms: ``ntr`` with
+# the singular and plural (each with ``{n}``; ``failed`` also with ``{failed}``).
+Wording = Callable[[int], str]  # the form for n (ntr(singular, plural, n))
+
+
 @dataclass(frozen=True)
 class Batch:
     """One kind of batch: its wording and the service call for one invoice."""
 
     title: str  # "Issue drafts"
-    noun: str  # "draft"
-    plural: str  # "drafts"
-    past: str  # "issued"
+    noun: Wording  # "{n} draft" / "{n} drafts"
+    done: Wording  # "{n} draft issued" / "{n} drafts issued"
+    failed: Wording  # "{failed} of {n} draft could not be issued:" (n: all of the batch)
     call: Callable[[Books, InvoiceRow], Any]
 
     def count(self, n: int) -> str:
-        return f"{n} {self.noun if n == 1 else self.plural}"
+        """ "3 drafts" """
+        return self.noun(n).format(n=formatting.number(n))
+
+    def done_text(self, n: int) -> str:
+        """ "3 drafts issued" """
+        return self.done(n).format(n=formatting.number(n))
+
+    def failed_text(self, failed: int, total: int) -> str:
+        """ "2 of 5 drafts could not be issued:" """
+        return self.failed(total).format(
+            failed=formatting.number(failed), n=formatting.number(total)
+        )
 
 
 def summarize_outcome(batch: Batch, total: int, outcome: Outcome) -> tuple[str, str | None]:
     """A one-line status and, when something failed or was stopped, a report to show."""
     names = [display_number(row) for row, result in outcome.done]
     shown = ", ".join(names[:MAX_LISTED]) + (" …" if len(names) > MAX_LISTED else "")
-    status = f"{batch.count(len(outcome.done)).capitalize()} {batch.past}" + (
-        f": {shown}" if names else ""
-    )
+    status = batch.done_text(len(outcome.done)) + (f": {shown}" if names else "")
     if not outcome.failed and not outcome.stopped:
         return status, None
     lines = []
     if outcome.failed:
         n = len(outcome.failed)
-        lines.append(f"{n} of {batch.count(total)} could not be {batch.past}:")
+        lines.append(batch.failed_text(n, total))
         for row, message in outcome.failed[:MAX_LISTED]:
             lines.append(f"• {display_number(row)}: {message}")
         if n > MAX_LISTED:
-            lines.append(f"• … and {n - MAX_LISTED} more")
+            lines.append(tr("• … and {n} more").format(n=formatting.number(n - MAX_LISTED)))
     if outcome.stopped:
         untouched = total - len(outcome.done) - len(outcome.failed)
-        lines.append(f"Stopped: {batch.count(untouched)} left as they were.")
+        lines.append(tr("Stopped: {rest} left as they were.").format(rest=batch.count(untouched)))
     if outcome.done:
-        lines.append(f"{batch.count(len(outcome.done)).capitalize()} {batch.past}.")
+        lines.append(batch.done_text(len(outcome.done)) + ".")
     return status, "\n".join(lines)
 
 
@@ -174,7 +190,7 @@ class BatchOperation(Operation[Outcome]):
         # with the operation's own dialog when it settles.
         batch, total = self.batch, len(self.rows)
         dialog = QProgressDialog(
-            f"{batch.title}: {batch.count(total)}…", "Stop", 0, total, self.parent
+            f"{batch.title}: {batch.count(total)}…", tr("Stop"), 0, total, self.parent
         )
         dialog.setWindowTitle(batch.title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -191,4 +207,9 @@ class BatchOperation(Operation[Outcome]):
         dialog = self._progress
         if dialog is not None and shiboken6.isValid(dialog):
             dialog.setValue(done)
-            dialog.setLabelText(f"{self.batch.title}: {done} of {self.batch.count(total)}…")
+            dialog.setLabelText(
+                tr("{title}: {done} of {count}…").format(
+                    title=self.batch.title, done=formatting.number(done),
+                    count=self.batch.count(total),
+                )
+            )  # fmt: skip

@@ -17,9 +17,9 @@ result); nothing here runs while the view merely repaints.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QStyle, QTableView
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QTableView
 
-from invoicedesk.ui.invoices.model import COLUMN, COLUMNS
+from invoicedesk.ui.invoices.model import COLUMN, COLUMNS, column_title, is_sortable
 
 # Shown on first start (a header state saved by the window overrides this): at
 # 1024×700 the nine others fit without scrolling; the tags are in the number's tooltip
@@ -31,6 +31,7 @@ CLIENT_MIN_CHARS = 11  # below this many the view scrolls sideways instead
 TAGS_MAX_CHARS = 24  # tags wider than this elide even when there is room
 STATE_MIN_EXTRA = 8  # beside the widest badge: the cell's margins
 RESCAN_MS = 150  # after the last scroll step, measure the rows then on screen
+TEXT_MARGIN = 3  # see _text_margin
 SAMPLE_DATE_TEXTS = ("28.12.28", "12/28/28", "2028-12-28")  # no date is wider
 
 
@@ -73,7 +74,7 @@ class ColumnFitter(QObject):
         for column in range(len(COLUMNS)):
             if column == COLUMN["client"] or header.isSectionHidden(column):
                 continue
-            measured = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            measured = max(view.sizeHintForColumn(column), self._header_width(column))
             if COLUMNS[column][0] in ("date", "due_date", "sent"):
                 measured = max(measured, self._date_width(column))
             if COLUMNS[column][0] == "tags":
@@ -81,6 +82,15 @@ class ColumnFitter(QObject):
                 measured = min(measured, max(cap, header.sectionSizeHint(column)))
             self._wanted[column] = max(measured, self._wanted.get(column, 0))
         self.fit()
+
+    def _header_width(self, column: int) -> int:
+        """The header's need: Qt's hint keeps room for a sort arrow, which a column that
+        cannot be sorted (Sent, Tags) never shows."""
+        header = self._view.horizontalHeader()
+        if is_sortable(column):
+            return header.sectionSizeHint(column)
+        title = str(header.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        return header.fontMetrics().horizontalAdvance(title) + 4 * _text_margin(self._view) + 4
 
     def _date_width(self, column: int) -> int:
         """A date's width, so that an empty column (nothing sent yet) still fits one."""
@@ -113,7 +123,7 @@ class ColumnFitter(QObject):
         """The width the columns may fill: the view's, less its frame and the vertical
         scroll bar (counted even while hidden, so its coming never adds a horizontal one)."""
         view = self._view
-        bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+        bar = view.verticalScrollBar().sizeHint().width()  # the style's scroll bar extent
         return view.width() - 2 * view.frameWidth() - bar
 
     def fit(self) -> None:
@@ -155,8 +165,11 @@ class ColumnFitter(QObject):
 
 
 def _text_margin(view: QTableView) -> int:
-    """The margin Qt's item delegate leaves each side of a cell's text."""
-    return view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    """The margin Qt's item delegate leaves each side of a cell's text: the style's focus
+    frame margin (2 in Qt's own styles) + 1. A constant: asking the style means creating
+    QStyle's Python enums, ~4 ms of every start-up (benchmarks/bench_startup.py), for a
+    value a pixel or two off at worst."""
+    return TEXT_MARGIN
 
 
 def column_menu(view: QTableView, fitter: ColumnFitter) -> QMenu:
@@ -165,10 +178,10 @@ def column_menu(view: QTableView, fitter: ColumnFitter) -> QMenu:
     menu = QMenu(view)
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     menu.setObjectName("invoice-columns-menu")
-    for column, (key, title) in enumerate(COLUMNS):
+    for column, (key, _title) in enumerate(COLUMNS):
         if key == "number":
             continue
-        action = menu.addAction(title)
+        action = menu.addAction(column_title(key))
         action.setCheckable(True)
         action.setChecked(not header.isSectionHidden(column))
 

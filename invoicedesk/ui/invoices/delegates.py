@@ -16,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette, QPixmap
 
 from invoicedesk.core.lifecycle import STATE_LABELS, State
+from invoicedesk.i18n import current_language, ptr, tr
 
 # state: (text colour, background) for light palettes, then for dark ones.
 _LIGHT = {
@@ -36,7 +37,7 @@ _DARK = {
 }
 _PAD_X = 8
 _PAD_Y = 3
-_cache: dict[tuple[State, bool, str, float], QPixmap] = {}
+_cache: dict[tuple[State, bool, str, float, str], QPixmap] = {}
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -56,9 +57,17 @@ def badge_font(state: State, base: QFont | None = None) -> QFont:
     return font
 
 
+def badge_label(state: State) -> str:
+    """The state's word on its badge: as elsewhere, but short where the usual word is
+    long (German "Teilbezahlt" on the badge, "Teilweise bezahlt" in its tooltip)."""
+    if state is State.PART_PAID:
+        return ptr("badge", "Partly paid")
+    return tr(STATE_LABELS[state])
+
+
 def render_badge(state: State, *, dark: bool, font: QFont, ratio: float = 1.0) -> QPixmap:
     """The badge of ``state``: its label on a rounded background, ``ratio`` for sharp pixels."""
-    label = STATE_LABELS[state]
+    label = badge_label(state)
     metrics = QFontMetrics(font)
     width = metrics.horizontalAdvance(label) + 2 * _PAD_X
     height = metrics.height() + 2 * _PAD_Y
@@ -87,7 +96,7 @@ def badge(state: State) -> QPixmap:
     dark = is_dark()
     screen = QGuiApplication.primaryScreen()
     ratio = screen.devicePixelRatio() if screen is not None else 1.0
-    key = (state, dark, QGuiApplication.font().key(), ratio)
+    key = (state, dark, QGuiApplication.font().key(), ratio, current_language())
     pixmap = _cache.get(key)
     if pixmap is None:
         font = badge_font(state)

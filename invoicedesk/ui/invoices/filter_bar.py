@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.lifecycle import STATE_LABELS, State
+from invoicedesk.i18n import tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.widgets.date_edit import DateEdit
@@ -65,8 +66,8 @@ class CheckableMenu(QMenu):
 class AnyDateEdit(DateEdit):
     """A date limit that may be "Any" (empty: no limit); ``value()`` is None then."""
 
-    def __init__(self, parent: QWidget | None = None, *, any_text: str = "Any") -> None:
-        super().__init__(parent, empty_text=any_text)
+    def __init__(self, parent: QWidget | None = None, *, any_text: str | None = None) -> None:
+        super().__init__(parent, empty_text=tr("Any") if any_text is None else any_text)
 
     def set_value(self, value: dt.date | None) -> None:
         self.setValue(value)
@@ -78,8 +79,9 @@ class ClientCombo(QComboBox):
     clientChanged = Signal(object)  # noqa: N815 - Qt naming; int | None
     needed = Signal()  # first focus or pop-up: the page loads the clients now, not before
 
-    def __init__(self, parent: QWidget | None = None, *, all_text: str = "All clients") -> None:
+    def __init__(self, parent: QWidget | None = None, *, all_text: str | None = None) -> None:
         super().__init__(parent)
+        all_text = tr("All clients") if all_text is None else all_text
         self._all_text = all_text
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -91,7 +93,7 @@ class ClientCombo(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.lineEdit().setPlaceholderText("Type a client's name")
+        self.lineEdit().setPlaceholderText(tr("Type a client's name"))
         self.addItem(all_text, _ALL_CLIENTS)
         self._current: int | None = None
         self._wanted = False
@@ -162,43 +164,43 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search number, client, title or note   (Ctrl+F)")
+        self.search.setPlaceholderText(tr("Search number, client, title or note   (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
-        self.search.setAccessibleName("Search invoices")
+        self.search.setAccessibleName(tr("Search invoices"))
 
         self.state_menu = CheckableMenu(self)
         self.state_actions: dict[State, QAction] = {}
         for state in State:
-            action = self.state_menu.addAction(STATE_LABELS[state])
+            action = self.state_menu.addAction(tr(STATE_LABELS[state]))
             action.setCheckable(True)
             action.toggled.connect(self._states_toggled)
             self.state_actions[state] = action
         self.state_menu.addSeparator()
-        unpaid = self.state_menu.addAction("Only unpaid (open, overdue, partly paid)")
+        unpaid = self.state_menu.addAction(tr("Only unpaid (open, overdue, partly paid)"))
         unpaid.triggered.connect(lambda: self.set_states(UNPAID))
-        every = self.state_menu.addAction("All states")
+        every = self.state_menu.addAction(tr("All states"))
         every.triggered.connect(lambda: self.set_states(()))
         self.state_button = QToolButton()
         self.state_button.setMenu(self.state_menu)
         self.state_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.state_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.state_button.setMinimumWidth(130)
-        self.state_button.setAccessibleName("Filter by state")
+        self.state_button.setAccessibleName(tr("Filter by state"))
 
         self.client = ClientCombo()
-        self.client.setAccessibleName("Filter by client")
+        self.client.setAccessibleName(tr("Filter by client"))
         self.date_from = AnyDateEdit()
         self.date_to = AnyDateEdit()
-        self.date_from.setAccessibleName("Invoice date from")
-        self.date_to.setAccessibleName("Invoice date to")
+        self.date_from.setAccessibleName(tr("Invoice date from"))
+        self.date_to.setAccessibleName(tr("Invoice date to"))
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("e.g. web, urgent")
-        self.tags.setToolTip("Invoices carrying all of these tags (comma-separated)")
+        self.tags.setPlaceholderText(tr("e.g. web, urgent"))
+        self.tags.setToolTip(tr("Invoices carrying all of these tags (comma-separated)"))
         self.tags.setClearButtonEnabled(True)
-        self.tags.setAccessibleName("Filter by tags")
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.setToolTip("Show all invoices again")
+        self.tags.setAccessibleName(tr("Filter by tags"))
+        self.clear_button = QPushButton(tr("Clear filters"))
+        self.clear_button.setToolTip(tr("Show all invoices again"))
         self.clear_button.clicked.connect(self.clear)
 
         layout = QGridLayout(self)
@@ -214,15 +216,15 @@ class FilterBar(QWidget):
         second = QHBoxLayout()
         second.setSpacing(6)
         for label_text, widget in (
-            ("&Client", self.client),
-            ("&Date", self.date_from),
-            ("to", self.date_to),
-            ("&Tags", self.tags),
+            (tr("&Client"), self.client),
+            (tr("&Date"), self.date_from),
+            (tr("to"), self.date_to),
+            (tr("&Tags"), self.tags),
         ):
             label = QLabel(label_text)
             label.setBuddy(widget)
-            if label_text != "&Client":
-                second.addSpacing(8 if label_text != "to" else 0)
+            if widget is not self.client:
+                second.addSpacing(8 if widget is not self.date_to else 0)
             second.addWidget(label)
             second.addWidget(widget)
         self.client.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -328,19 +330,20 @@ class FilterBar(QWidget):
 
     def _update_state_button(self) -> None:
         chosen = self.states()
+        names = ", ".join(tr(STATE_LABELS[s]) for s in chosen)
         if not chosen:
-            text = "State: all"
+            text = tr("State: all")
         elif set(chosen) == set(UNPAID):
-            text = "State: unpaid"
+            text = tr("State: unpaid")
         elif len(chosen) <= 2:
-            text = "State: " + ", ".join(STATE_LABELS[s] for s in chosen)
+            text = tr("State: {states}").format(states=names)
         else:
-            text = f"State: {len(chosen)} chosen"
+            text = tr("State: {n} chosen").format(n=len(chosen))
         self.state_button.setText(text)
         self.state_button.setToolTip(
-            "Show invoices in these states: "
-            + (", ".join(STATE_LABELS[s] for s in chosen) if chosen else "all")
-        )
+            tr("Show invoices in these states: {states}").format(states=names) if chosen
+            else tr("Show invoices in all states")
+        )  # fmt: skip
 
     def _from_changed(self, value: dt.date | None) -> None:
         to = self.date_to.value()
@@ -365,4 +368,6 @@ class FilterBar(QWidget):
     def _update_clear(self) -> None:
         count = self.active_count()
         self.clear_button.setEnabled(count > 0)
-        self.clear_button.setText(f"Clear filters ({count})" if count else "Clear filters")
+        self.clear_button.setText(
+            tr("Clear filters ({n})").format(n=count) if count else tr("Clear filters")
+        )

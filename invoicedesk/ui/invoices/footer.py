@@ -14,11 +14,16 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QTableView, QWidget
 
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services.search import Summary
 from invoicedesk.ui import formatting
 
 AMOUNTS = ("net", "gross", "open")
-_TITLES = {"net": "Net total", "gross": "Gross total", "open": "Open total"}
+_TOOLTIPS = {
+    "net": N_("Net total of the listed invoices: {amount}"),
+    "gross": N_("Gross total of the listed invoices: {amount}"),
+    "open": N_("Open total of the listed invoices: {amount}"),
+}  # marked: show tr(text)
 _PAD = 4  # as the cells pad their text
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -62,7 +67,7 @@ class TotalsFooter(QWidget):
         rows = summary.by_currency if summary else ()
         while len(self._lines) < len(rows):
             labels = [QLabel(self) for _ in range(4)]
-            labels[0].setText("Total" if not self._lines else "")
+            labels[0].setText(tr("Total") if not self._lines else "")
             labels[0].setEnabled(False)  # quiet, like a caption
             bold = QFont(labels[3].font())
             bold.setBold(True)
@@ -77,7 +82,7 @@ class TotalsFooter(QWidget):
         for labels, (currency, *amounts) in zip(self._lines, rows, strict=False):
             for label, key, amount in zip(labels[1:], AMOUNTS, amounts, strict=True):
                 label.setText(f"{formatting.money(amount, currency)} {currency}")
-                label.setToolTip(f"{_TITLES[key]} of the listed invoices: {label.text()}")
+                label.setToolTip(tr(_TOOLTIPS[key]).format(amount=label.text()))
         self.updateGeometry()
         self._place()
         self._described()
@@ -88,8 +93,12 @@ class TotalsFooter(QWidget):
         if self._summary is not None:
             for currency, net, gross, open_ in self._summary.by_currency:
                 parts.append(
-                    f"{currency}: net {formatting.money(net, currency)}, gross "
-                    f"{formatting.money(gross, currency)}, open {formatting.money(open_, currency)}"
+                    tr("{currency}: net {net}, gross {gross}, open {open}").format(
+                        currency=currency,
+                        net=formatting.money(net, currency),
+                        gross=formatting.money(gross, currency),
+                        open=formatting.money(open_, currency),
+                    )
                 )
         return " — ".join(p for p in parts if p)
 
@@ -119,7 +128,10 @@ class TotalsFooter(QWidget):
         if header.isSectionHidden(column):
             return None
         left = header.sectionViewportPosition(column)
-        origin = self.mapFromGlobal(header.viewport().mapToGlobal(QPoint(left, 0)))
+        # (Through the header, not its viewport, which sits at its frame: Python's first
+        # viewport() call costs ~8 ms of PySide type discovery at start-up.)
+        inside = QPoint(left + header.frameWidth(), 0)
+        origin = self.mapFromGlobal(header.mapToGlobal(inside))
         return origin.x() + _PAD, origin.x() + header.sectionSize(column) - _PAD
 
     def _place(self, *_args: object) -> None:

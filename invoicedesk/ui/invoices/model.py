@@ -31,6 +31,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, State, Status
+from invoicedesk.i18n import N_, ntr, ptr, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.search import (
     SORT_KEYS,
@@ -48,25 +49,26 @@ from invoicedesk.ui.worker import Task, run_task
 BLOCK = 200
 SHOWN_WAIT_S = 0.2  # the longest the ids wait for the first rows to be shown
 # (key, header); the keys that are in ``SORT_KEYS`` sort in SQL, the others not at all.
+# The headers are marked here and translated where shown (:func:`column_title`).
 COLUMNS = [
-    ("number", "Number"),
-    ("client", "Client"),
-    ("date", "Date"),
-    ("due_date", "Due"),
-    ("state", "State"),
-    ("net", "Net"),
-    ("gross", "Gross"),
-    ("open", "Open"),
-    ("tags", "Tags"),
-    ("sent", "Sent"),  # last: a header state saved before it came keeps its columns
+    ("number", N_("Number")),
+    ("client", N_("Client")),
+    ("date", N_("Date")),
+    ("due_date", N_("Due")),
+    ("state", N_("State")),
+    ("net", N_("Net")),
+    ("gross", N_("Gross")),
+    ("open", "Open"),  # the amount (translated by context: column_title)
+    ("tags", N_("Tags")),
+    ("sent", N_("Sent")),  # last: a header state saved before it came keeps its columns
 ]
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
 # Why a column cannot be sorted (a sort in SQL without an index reads every invoice:
 # by the sent date 76 ms for the first page of 100,000, the others take 1-3 ms).
 UNSORTABLE = {
-    "tags": "Tags cannot be sorted; filter by tag above instead",
-    "sent": "The sent date cannot be sorted; the Outbox lists the mails by date",
-}
+    "tags": N_("Tags cannot be sorted; filter by tag above instead"),
+    "sent": N_("The sent date cannot be sorted; the Outbox lists the mails by date"),
+}  # marked: show tr(text)
 _RIGHT = {"net", "gross", "open"}
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the InvoiceRow (None while not fetched)
@@ -80,9 +82,16 @@ def is_sortable(column: int) -> bool:
     return 0 <= column < len(COLUMNS) and COLUMNS[column][0] in SORT_KEYS
 
 
+def column_title(key: str) -> str:
+    """The header of the column ``key`` in the current language."""
+    if key == "open":
+        return ptr("amount", "Open")
+    return tr(dict(COLUMNS)[key])
+
+
 def display_number(row: InvoiceRow) -> str:
     """The number, or "Draft 7" for a draft (how messages name it, too)."""
-    return row.number or f"Draft {row.id}"
+    return row.number or tr("Draft {id}").format(id=row.id)
 
 
 def overdue_colour(palette: QPalette | None = None) -> QColor:
@@ -108,6 +117,10 @@ class InvoiceTableModel(QAbstractTableModel):
     # From the worker: generation, (count, rows, an Event the GUI sets once they are shown).
     _first_block_ready = Signal(int, object)
 
+
+    def sortable(self, column: int) -> bool:
+        """Whether the list can be sorted by ``column`` (its header shows no arrow if not)."""
+        return is_sortable(column)
     def __init__(self, db: Books, parent: Any = None, *, background: bool = False) -> None:
         super().__init__(parent)
         self._db = db
@@ -184,7 +197,7 @@ class InvoiceTableModel(QAbstractTableModel):
         def failed(exc: BaseException, _trace: str) -> None:
             if current():
                 self._loading = False
-                self.failed.emit(f"The invoices could not be loaded: {exc}")
+                self.failed.emit(tr("The invoices could not be loaded: {error}").format(error=exc))
 
         def work(task: Task) -> tuple[list[int], list[InvoiceRow]]:
             flt, sort, descending, _today = query
@@ -311,14 +324,14 @@ class InvoiceTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
-        key, title = COLUMNS[section]
+        key = COLUMNS[section][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            return title
+            return column_title(key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             align = Qt.AlignmentFlag.AlignRight if key in _RIGHT else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and not is_sortable(section):
-            return UNSORTABLE.get(key)
+            return tr(UNSORTABLE[key]) if key in UNSORTABLE else None
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -407,8 +420,10 @@ def _load(
 
 
 def state_text(row: InvoiceRow) -> str:
-    text = STATE_LABELS[row.state]
-    return f"{text} (credit note)" if row.doc_type is DocType.CREDIT_NOTE else text
+    text = tr(STATE_LABELS[row.state])
+    if row.doc_type is DocType.CREDIT_NOTE:
+        return tr("{state} (credit note)").format(state=text)
+    return text
 
 
 _ITALIC: list[QFont] = []
@@ -433,7 +448,7 @@ def _display(row: InvoiceRow, key: str) -> str:
     if key == "due_date":
         return formatting.date(row.due_date) if row.doc_type is DocType.INVOICE else ""
     if key == "state":  # the badge (decoration) says the state; the text only the kind
-        return "credit note" if row.doc_type is DocType.CREDIT_NOTE else ""
+        return tr("credit note") if row.doc_type is DocType.CREDIT_NOTE else ""
     if key == "tags":
         return ", ".join(row.tags)
     if key == "sent":  # the local date: a mail sent at 23:30 UTC went out "tomorrow" in Berlin
@@ -441,6 +456,8 @@ def _display(row: InvoiceRow, key: str) -> str:
     if key == "open" and row.status in (Status.DRAFT, Status.CANCELLED):
         return ""  # nothing is receivable on a draft or a cancelled invoice
     amount = {"net": row.net, "gross": row.gross, "open": row.open_amount}[key]
+    if row.doc_type is DocType.CREDIT_NOTE:  # it takes money back: negative, as the totals
+        amount = -amount
     return f"{formatting.money(amount, row.currency)} {row.currency}"
 
 
@@ -457,21 +474,29 @@ def _tooltip(row: InvoiceRow, key: str, today: dt.date) -> str | None:
     if key == "state":
         if row.state is State.OVERDUE and row.due_date is not None:
             days = (today - row.due_date).days
-            return f"Overdue since {formatting.date(row.due_date)} ({days} days)"
+            return ntr(
+                "Overdue since {date} ({n} day)", "Overdue since {date} ({n} days)", days
+            ).format(date=formatting.date(row.due_date), n=formatting.number(days))
         if row.status is Status.DRAFT:
-            return "Draft: not issued yet, can still be changed"
+            return tr("Draft: not issued yet, can still be changed")
         return state_text(row)
     if key == "number":
-        kind = "Credit note" if row.doc_type is DocType.CREDIT_NOTE else "Invoice"
+        kind = tr("Credit note") if row.doc_type is DocType.CREDIT_NOTE else tr("Invoice")
         text = f"{kind} {display_number(row)}" + (f" — {row.title}" if row.title else "")
-        return text + (f"\nTags: {', '.join(row.tags)}" if row.tags else "")  # (often hidden)
+        if row.tags:  # (the tags column is often hidden)
+            text += "\n" + tr("Tags: {tags}").format(tags=", ".join(row.tags))
+        return text
+    if key == "open" and row.doc_type is DocType.CREDIT_NOTE and row.open_amount > 0:
+        return tr("Owed to the client: to refund, or to set off against an invoice")
     if key == "open" and row.open_amount < 0:
-        return "Paid more than due: the difference is the client's credit"
+        return tr("Paid more than due: the difference is the client's credit")
     if key == "sent":
         if row.sent_at is None:
-            return "Not sent by email"
-        to = f" to {row.sent_to}" if row.sent_to else ""
-        return f"Last sent by email on {_local_time(row.sent_at)}{to}"
+            return tr("Not sent by email")
+        when = _local_time(row.sent_at)
+        if row.sent_to:
+            return tr("Last sent by email on {when} to {to}").format(when=when, to=row.sent_to)
+        return tr("Last sent by email on {when}").format(when=when)
     if key in ("client", "tags"):  # elided when narrow: the whole text
         return _display(row, key) or None
     return None

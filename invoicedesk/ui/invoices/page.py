@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import ntr, tr
 from invoicedesk.services.search import InvoiceRow, Summary, summarize
+from invoicedesk.ui import formatting
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.icons import icon
 from invoicedesk.ui.invoices.actions import InvoiceActions
@@ -147,7 +149,7 @@ class InvoicesPage(QWidget):
         self._pdf_separator.setSeparator(True)
         self._dress_actions()
 
-        self.toolbar = QToolBar("Invoice actions")
+        self.toolbar = QToolBar(tr("Invoice actions"))
         self.toolbar.setObjectName("invoice-toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for key in ("new", "open", None, "issue", "payment", None, "clone", "credit_note",
@@ -193,7 +195,7 @@ class InvoicesPage(QWidget):
 
         self._sort_column = COLUMN["date"]
         self._sort_order = Qt.SortOrder.DescendingOrder
-        self.table.set_empty_text("Loading invoices…", after_ms=LOADING_MESSAGE_DELAY_MS)
+        self.table.set_empty_text(tr("Loading invoices…"), after_ms=LOADING_MESSAGE_DELAY_MS)
         self.model.set_filter(self.filter_bar.filter(today))
         # Enabling sorting sorts once by the indicator: that is the first load (newest first).
         header.setSortIndicator(self._sort_column, self._sort_order)
@@ -377,19 +379,22 @@ class InvoicesPage(QWidget):
 
     def _show_loading(self) -> None:
         if self.model.is_loading() and self.model.rowCount() == 0:
-            self.footer.set_count("Loading…")
-            self.table.set_empty_text("Loading invoices…", after_ms=LOADING_MESSAGE_DELAY_MS)
+            self.footer.set_count(tr("Loading…"))
+            self.table.set_empty_text(tr("Loading invoices…"), after_ms=LOADING_MESSAGE_DELAY_MS)
         else:
             n = self.model.rowCount()
-            more = "" if self.model.count_known() else "+"  # a search's first rows, more follow
-            self.footer.set_count(f"{n:,}{more} invoice{'' if n == 1 and not more else 's'}")
+            if self.model.count_known():
+                count = ntr("{n} invoice", "{n} invoices", n)
+            else:  # a search's first rows, more follow
+                count = tr("{n}+ invoices")
+            self.footer.set_count(count.format(n=formatting.number(n)))
             if self.filter_bar.active_count():
                 self.table.set_empty_text(
-                    "No invoices match these filters.\nChoose “Clear filters” to see them all."
+                    tr("No invoices match these filters.\nChoose “Clear filters” to see them all.")
                 )
             else:
                 self.table.set_empty_text(
-                    "No invoices yet.\nChoose “New” (Ctrl+N) to write your first invoice."
+                    tr("No invoices yet.\nChoose “New” (Ctrl+N) to write your first invoice.")
                 )
 
     def _update_footer(self) -> None:
@@ -409,8 +414,10 @@ class InvoicesPage(QWidget):
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self) and generation == self._summary_generation:
                 self._pending.discard("summary")
-                self.footer.set_summary(None, "totals not available")
-                self.status_message.emit(f"The totals could not be computed: {exc}")
+                self.footer.set_summary(None, tr("totals not available"))
+                self.status_message.emit(
+                    tr("The totals could not be computed: {error}").format(error=exc)
+                )
 
         run_task(lambda task: summarize(db, flt), done, failed)
 
@@ -428,7 +435,9 @@ class InvoicesPage(QWidget):
         def failed(exc: BaseException, _trace: str) -> None:
             if shiboken6.isValid(self):
                 self._pending.discard("clients")
-                self.status_message.emit(f"The client list could not be loaded: {exc}")
+                self.status_message.emit(
+                    tr("The client list could not be loaded: {error}").format(error=exc)
+                )
 
         self._clients_task = run_task(lambda task: client_choices(db), done, failed)
 
@@ -448,7 +457,8 @@ class InvoicesPage(QWidget):
             header.blockSignals(True)
             header.setSortIndicator(self._sort_column, self._sort_order)
             header.blockSignals(False)
-            self.status_message.emit(UNSORTABLE.get(COLUMNS[column][0], "") + ".")
+            key = COLUMNS[column][0]
+            self.status_message.emit(tr(UNSORTABLE[key]) + "." if key in UNSORTABLE else "")
             return
         self._sort_column, self._sort_order = column, order
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import DOC_TYPE_LABELS, DocType
+from invoicedesk.i18n import N_, ntr, tr
 from invoicedesk.services import mail_compose, mail_settings, outbox
 from invoicedesk.services.mail_message import check_addresses, check_header
 from invoicedesk.services.mail_types import Attachment, MailDraft, OutboxEntry
@@ -56,7 +57,9 @@ from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.widgets.window_fit import resize_within_screen
 
 SEPARATORS = re.compile(r"[,;]")
-FIELDS = (("to", "&To:", "To field"), ("cc", "&Cc:", "Cc field"), ("bcc", "&Bcc:", "Bcc field"))
+# (key, label, the service's field name): labels marked here, shown as tr(label).
+FIELDS = (("to", N_("&To:"), "To field"), ("cc", N_("&Cc:"), "Cc field"),
+          ("bcc", N_("&Bcc:"), "Bcc field"))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,8 @@ class MailTarget:
 
     @property
     def title(self) -> str:
-        return f"{DOC_TYPE_LABELS[self.doc_type]} {self.number or f'draft {self.id}'}"
+        number = self.number or tr("draft {id}").format(id=self.id)
+        return f"{tr(DOC_TYPE_LABELS[self.doc_type])} {number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,19 +115,20 @@ def plain_text(edit: QPlainTextEdit) -> str:
 
 def choose_files(parent: QWidget) -> list[Path]:
     """Ask for files to attach (tests replace this function)."""
-    chosen, _filter = QFileDialog.getOpenFileNames(parent, "Attach files")
+    chosen, _filter = QFileDialog.getOpenFileNames(parent, tr("Attach files"))
     return [Path(p) for p in chosen]
 
 
 class AddressField(QLineEdit):
     """Addresses separated by commas or semicolons, checked as they are typed."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, label: str = "") -> None:
         super().__init__()
         self.field = field
+        self.label = label or field  # how a message names the field ("To field")
         self.addresses: tuple[str, ...] = ()
         self.problem = ""
-        self.setPlaceholderText("name@example.com, another@example.com")
+        self.setPlaceholderText(tr("name@example.com, another@example.com"))
         self.textChanged.connect(self.check)
 
     def set_addresses(self, addresses: Sequence[str]) -> None:
@@ -131,11 +136,11 @@ class AddressField(QLineEdit):
 
     def check(self, *_args: object) -> str:
         try:
-            self.addresses = check_addresses(split_addresses(self.text()), self.field)
+            self.addresses = check_addresses(split_addresses(self.text()), self.label)
             self.problem = ""
         except DomainError as exc:
             self.addresses = ()
-            self.problem = phrase(self.field, exc.message)
+            self.problem = phrase(self.label, exc.message)
         return self.problem
 
 
@@ -150,7 +155,7 @@ class ComposeDialog(QDialog):
         self.target = prepared.target
         self._sending = False
         self._attachments: list[Attachment] = list(prepared.draft.attachments)
-        self.setWindowTitle(f"Send {self.target.title} by email")
+        self.setWindowTitle(tr("Send {document} by email").format(document=self.target.title))
         self.setObjectName("compose-mail")
 
         self.note = QLabel(prepared.note)
@@ -161,23 +166,26 @@ class ComposeDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, AddressField] = {}
         self.boxes: dict[str, FieldBox] = {}
+        field_names = {"to": tr("To field"), "cc": tr("Cc field"), "bcc": tr("Bcc field")}
         for key, label, field in FIELDS:
-            edit = AddressField(field)
+            edit = AddressField(field, field_names[key])
             edit.setObjectName(f"compose-{key}")
             self.fields[key] = edit
             self.boxes[key] = FieldBox(edit)
-            form.addRow(label, self.boxes[key])
-        self.fields["bcc"].setPlaceholderText("Blind copies (the other recipients do not see them)")
+            form.addRow(tr(label), self.boxes[key])
+        self.fields["bcc"].setPlaceholderText(
+            tr("Blind copies (the other recipients do not see them)")
+        )
         self.template = QComboBox()
         self.template.setObjectName("compose-template")
         for choice in prepared.templates:
             self.template.addItem(choice.label, choice.name)
         self.template.setEnabled(bool(prepared.templates))
-        form.addRow("Te&mplate:", self.template)
+        form.addRow(tr("Te&mplate:"), self.template)
         self.subject = QLineEdit()
         self.subject.setObjectName("compose-subject")
         self.boxes["subject"] = FieldBox(self.subject)
-        form.addRow("S&ubject:", self.boxes["subject"])
+        form.addRow(tr("S&ubject:"), self.boxes["subject"])
 
         self.body = QPlainTextEdit()
         self.body.setObjectName("compose-body")
@@ -187,9 +195,9 @@ class ComposeDialog(QDialog):
         self.attachments = QListWidget()
         self.attachments.setObjectName("compose-attachments")
         self.attachments.setMaximumHeight(self.fontMetrics().height() * 5 + 12)
-        self.attachments.setToolTip("Double-click a PDF to preview it")
-        self.add_button = QPushButton("&Add files…")
-        self.remove_button = QPushButton("&Remove")
+        self.attachments.setToolTip(tr("Double-click a PDF to preview it"))
+        self.add_button = QPushButton(tr("&Add files…"))
+        self.remove_button = QPushButton(tr("&Remove"))
         attach_buttons = QVBoxLayout()
         attach_buttons.addWidget(self.add_button)
         attach_buttons.addWidget(self.remove_button)
@@ -205,9 +213,11 @@ class ComposeDialog(QDialog):
         # Not the standard Cancel: GNOME's theme would make it "&Cancel", and Alt+C is Cc.
         # Esc cancels.
         self.cancel_button = self.buttons.addButton(
-            "Cancel", QDialogButtonBox.ButtonRole.RejectRole
+            tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
         )
-        self.send_button = self.buttons.addButton("&Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button = self.buttons.addButton(
+            tr("&Send"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.send_button.setObjectName("compose-send")
         self.send_button.setDefault(True)
         self.buttons.accepted.connect(self.send)
@@ -258,7 +268,7 @@ class ComposeDialog(QDialog):
             else:
                 message = self.fields[key].check()
                 if key == "to" and not message and not self.fields["to"].addresses:
-                    message = "Enter at least one recipient."
+                    message = tr("Enter at least one recipient.")
                     box.set_error(None)  # not wrong, only missing: no red
                     found.append(message)
                     continue
@@ -272,14 +282,14 @@ class ComposeDialog(QDialog):
         try:
             check_header(text, "subject")
         except DomainError as exc:
-            return phrase("Subject", exc.message)
-        return "" if text.strip() else "Enter a subject."
+            return phrase(tr("Subject"), exc.message)
+        return "" if text.strip() else tr("Enter a subject.")
 
     def update_state(self, *_args: object) -> None:
         problems = self.problems()
         self.send_button.setEnabled(not problems and not self._sending)
         self.send_button.setToolTip(
-            plain.plain_tooltip("\n".join(problems)) or "Put the mail in the outbox and send it"
+            plain.plain_tooltip("\n".join(problems)) or tr("Put the mail in the outbox and send it")
         )
         self.problem.setText(problems[0] if problems else "")
         self.problem.setVisible(bool(problems))
@@ -305,9 +315,9 @@ class ComposeDialog(QDialog):
         edited = (self.subject.text(), plain_text(self.body)) != self._shown_text
         if edited and not confirm(
             self,
-            "Use another template",
-            "Replace the subject and text you changed with the template's?",
-            "Replace",
+            tr("Use another template"),
+            tr("Replace the subject and text you changed with the template's?"),
+            tr("Replace"),
             destructive=True,
         ):
             self.template.blockSignals(True)
@@ -334,8 +344,9 @@ class ComposeDialog(QDialog):
         total = sum(len(a.content) for a in self._attachments)
         n = len(self._attachments)
         self.attach_label.setText(
-            f"Attachments: {n} file{'' if n == 1 else 's'}, {size_text(total)}" if n
-            else "Attachments: none"
+            ntr("Attachments: {n} file, {size}", "Attachments: {n} files, {size}", n).format(
+                n=formatting.number(n), size=size_text(total)
+            ) if n else tr("Attachments: none")
         )  # fmt: skip
         self._update_remove()
 
@@ -368,7 +379,9 @@ class ComposeDialog(QDialog):
         from invoicedesk.ui.pdf.actions import open_preview
 
         dialog = open_preview(self, attachment.filename)
-        dialog.set_pdf(attachment.filename, attachment.content, "The PDF attached to this mail.")
+        dialog.set_pdf(
+            attachment.filename, attachment.content, tr("The PDF attached to this mail.")
+        )
 
     # ------------------------------------------------------------------ sending
 
@@ -383,20 +396,22 @@ class ComposeDialog(QDialog):
         db = self.ctx.db
         account = mail_settings.get_account(db)
         if not mail_settings.is_configured(account):
-            self.show_problem("Email is not set up: enter the server under File › Email Settings…")
+            self.show_problem(
+                tr("Email is not set up: enter the server under File › Email Settings…")
+            )
             return
         if not password.ensure(self, account):
-            self.show_problem("Not sent: the password for the mail server is needed.")
+            self.show_problem(tr("Not sent: the password for the mail server is needed."))
             return
         draft = self.draft()
         self._set_sending(True)
         # The window it was opened from carries the operation: the mail reaches the outbox
         # (and the changes wake the runner) even if this dialog is gone by then.
         Operation(
-            self.parentWidget() or self, self.ctx, "Send by Email",
+            self.parentWidget() or self, self.ctx, tr("Send by Email"),
             lambda db: outbox.queue(db, draft, account),
             changes=lambda entry: Changes.of(mail=entry.id),  # the outbox runner delivers it
-            waiting="Putting the mail in the outbox…",
+            waiting=tr("Putting the mail in the outbox…"),
         ).success(self._queued).refused(self._refused).finally_(self._send_ended).run()  # fmt: skip
 
     def _queued(self, entry: OutboxEntry) -> None:
@@ -411,10 +426,10 @@ class ComposeDialog(QDialog):
             return
         self._set_sending(False)  # checks the fields again: the service's word comes after
         box = self.boxes.get(str(exc.field or "").lower())
-        message = phrase("This", exc.message)
+        message = phrase(tr("This"), exc.message)
         if box is not None:
             box.set_error(message)
-        self.show_problem(f"Not sent: {message}")
+        self.show_problem(tr("Not sent: {reason}").format(reason=message))
 
     def _send_ended(self) -> None:
         if shiboken6.isValid(self) and self._sending:
@@ -424,7 +439,7 @@ class ComposeDialog(QDialog):
         """While the mail is being queued the dialog stays: Cancel, Esc and the window's
         close button wait for the queue to answer (the mail may be stored already)."""
         self._sending = sending
-        self.send_button.setText("Sending…" if sending else "&Send")
+        self.send_button.setText(tr("Sending…") if sending else tr("&Send"))
         self.cancel_button.setEnabled(not sending)
         self.update_state()
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import N_, tr
 from invoicedesk.services import mail_settings, secrets, smtp
 from invoicedesk.services.books import Books
 from invoicedesk.services.mail_types import Security, SmtpAccount
@@ -58,13 +59,13 @@ from invoicedesk.ui.widgets.window_fit import keep_text_height
 from invoicedesk.ui.worker import run_task
 
 SECURITY = (
-    (Security.STARTTLS, "STARTTLS (port 587)"),
-    (Security.SSL, "SSL/TLS (port 465)"),
-    (Security.NONE, "None — unencrypted"),
-)
+    (Security.STARTTLS, N_("STARTTLS (port 587)")),
+    (Security.SSL, N_("SSL/TLS (port 465)")),
+    (Security.NONE, N_("None — unencrypted")),
+)  # marked: shown as tr(label)
 DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.NONE: 25}
 OK_COLOUR = "#2e7d32"
-INSECURE_TEXT = (
+INSECURE_TEXT = N_(
     "Without encryption your password, the invoices and your clients' addresses travel "
     "across the network in plain text. Use this only for a server on your own network."
 )
@@ -73,7 +74,11 @@ INSECURE_TEXT = (
 def ask_recipient(parent: QWidget, default: str) -> str | None:
     """Where the test email goes (the sender address unless changed); None: cancelled."""
     text, ok = QInputDialog.getText(
-        parent, "Send test email", "Send a test email to:", QLineEdit.EchoMode.Normal, default
+        parent,
+        tr("Send test email"),
+        tr("Send a test email to:"),
+        QLineEdit.EchoMode.Normal,
+        default,
     )
     return text.strip() if ok and text.strip() else None
 
@@ -92,7 +97,7 @@ class EmailSettingsDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Email Settings")
+        self.setWindowTitle(tr("Email Settings"))
         self.setObjectName("email-settings")
         self._loaded = mail_settings.get_account(ctx.db)
         self._busy: set[str] = set()
@@ -138,30 +143,31 @@ class EmailSettingsDialog(QDialog):
             column.addWidget(widget)
 
     def _field(self, form: QFormLayout, label: str, widget: QWidget, path: str) -> FieldBox:
+        label = tr(label)
         box = FieldBox(widget)
         form.addRow(label, box)
         self.errors.add(path, box, label.replace("&", "").rstrip(":"))
         return box
 
     def _server_group(self) -> QGroupBox:
-        group, form = self._form("Server")
-        self.host = QLineEdit(placeholderText="e.g. smtp.example.com")
+        group, form = self._form(tr("Server"))
+        self.host = QLineEdit(placeholderText=tr("e.g. smtp.example.com"))
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 8 + 40)
         self.security = QComboBox()
         for value, label in SECURITY:
-            self.security.addItem(label, value)
+            self.security.addItem(tr(label), value)
         self._security_before = Security.STARTTLS
-        self._field(form, "&Host:", self.host, "smtp.host")
-        self._field(form, "&Port:", self.port, "smtp.port")
-        self._field(form, "&Security:", self.security, "smtp.security")
-        self.insecure_warning = QLabel(INSECURE_TEXT)
+        self._field(form, N_("&Host:"), self.host, "smtp.host")
+        self._field(form, N_("&Port:"), self.port, "smtp.port")
+        self._field(form, N_("&Security:"), self.security, "smtp.security")
+        self.insecure_warning = QLabel(tr(INSECURE_TEXT))
         self.insecure_warning.setObjectName("insecure-warning")
         self.insecure_warning.setWordWrap(True)
         self.insecure_warning.setStyleSheet(f"color: {warning_colour().name()};")
         self.allow_insecure = QCheckBox(
-            "I un&derstand that my password and invoices are sent unencrypted"
+            tr("I un&derstand that my password and invoices are sent unencrypted")
         )
         self._below(group, self.insecure_warning, self.allow_insecure)
         self.security.currentIndexChanged.connect(self._security_changed)
@@ -169,20 +175,20 @@ class EmailSettingsDialog(QDialog):
         return group
 
     def _login_group(self) -> QGroupBox:
-        group, form = self._form("Login")
-        self.username = QLineEdit(placeholderText="Leave empty if the server needs no login")
+        group, form = self._form(tr("Login"))
+        self.username = QLineEdit(placeholderText=tr("Leave empty if the server needs no login"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.forget_button = QPushButton("&Forget")
-        self.forget_button.setToolTip("Remove the stored password")
+        self.forget_button = QPushButton(tr("&Forget"))
+        self.forget_button.setToolTip(tr("Remove the stored password"))
         self.forget_button.clicked.connect(self.forget_password)
         row = QWidget()
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(self.password, 1)
         row_layout.addWidget(self.forget_button)
-        self._field(form, "&User name:", self.username, "smtp.username")
-        self._field(form, "Pass&word:", row, "password")
+        self._field(form, N_("&User name:"), self.username, "smtp.username")
+        self._field(form, N_("Pass&word:"), row, "password")
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyring-note")
         self.keyring_note.setWordWrap(True)
@@ -190,27 +196,27 @@ class EmailSettingsDialog(QDialog):
         return group
 
     def _sender_group(self) -> QGroupBox:
-        group, form = self._form("Sender")
-        self.sender_name = QLineEdit(placeholderText="e.g. Muster Software GmbH")
-        self.sender = QLineEdit(placeholderText="e.g. billing@example.com")
-        self.reply_to = QLineEdit(placeholderText="Replies go to the sender address if empty")
-        self.bcc_self = QCheckBox("Send a &blind copy of every email to the sender address")
-        self._field(form, "&Name:", self.sender_name, "smtp.sender_name")
-        self._field(form, "&Address:", self.sender, "smtp.sender")
-        self._field(form, "&Reply-to:", self.reply_to, "smtp.reply_to")
+        group, form = self._form(tr("Sender"))
+        self.sender_name = QLineEdit(placeholderText=tr("e.g. Muster Software GmbH"))
+        self.sender = QLineEdit(placeholderText=tr("e.g. billing@example.com"))
+        self.reply_to = QLineEdit(placeholderText=tr("Replies go to the sender address if empty"))
+        self.bcc_self = QCheckBox(tr("Send a &blind copy of every email to the sender address"))
+        self._field(form, N_("&Name:"), self.sender_name, "smtp.sender_name")
+        self._field(form, N_("&Address:"), self.sender, "smtp.sender")
+        self._field(form, N_("&Reply-to:"), self.reply_to, "smtp.reply_to")
         form.addRow("", self.bcc_self)
         return group
 
     def _certificate_group(self) -> QGroupBox:
-        group, form = self._form("Certificate")
-        self.trust_system = QRadioButton("Trust the system's certificate author&ities")
-        self.trust_pinned = QRadioButton("Trust onl&y this certificate:")
+        group, form = self._form(tr("Certificate"))
+        self.trust_system = QRadioButton(tr("Trust the system's certificate author&ities"))
+        self.trust_pinned = QRadioButton(tr("Trust onl&y this certificate:"))
         self._trust = QButtonGroup(self)
         self._trust.addButton(self.trust_system)
         self._trust.addButton(self.trust_pinned)
-        self.pinned = QLineEdit(placeholderText="sha256:… (fetch it, or paste it)")
-        self.fetch_button = QPushButton("F&etch certificate…")
-        self.fetch_button.setToolTip("Connect to the server and show its certificate to pin it")
+        self.pinned = QLineEdit(placeholderText=tr("sha256:… (fetch it, or paste it)"))
+        self.fetch_button = QPushButton(tr("F&etch certificate…"))
+        self.fetch_button.setToolTip(tr("Connect to the server and show its certificate to pin it"))
         self.fetch_button.clicked.connect(self.fetch_certificate)
         pinned_row = QWidget()
         pinned_layout = QHBoxLayout(pinned_row)
@@ -221,8 +227,8 @@ class EmailSettingsDialog(QDialog):
         form.addRow(self.trust_system)
         box = FieldBox(pinned_row)
         form.addRow(box)
-        self.errors.add("smtp.pinned_certificate", box, "The certificate")
-        hint = QLabel("Pin a certificate only for a server with a self-signed certificate.")
+        self.errors.add("smtp.pinned_certificate", box, tr("The certificate"))
+        hint = QLabel(tr("Pin a certificate only for a server with a self-signed certificate."))
         hint.setEnabled(False)
         hint.setWordWrap(True)
         self._below(group, hint)
@@ -230,10 +236,10 @@ class EmailSettingsDialog(QDialog):
         return group
 
     def _bottom(self) -> QVBoxLayout:
-        self.test_button = QPushButton("Send &test email…")
+        self.test_button = QPushButton(tr("Send &test email…"))
         self.test_button.clicked.connect(self.send_test)
-        self.templates_button = QPushButton("Te&mplates…")
-        self.templates_button.setToolTip("Edit the subject and text of the emails")
+        self.templates_button = QPushButton(tr("Te&mplates…"))
+        self.templates_button.setToolTip(tr("Edit the subject and text of the emails"))
         self.templates_button.clicked.connect(self._open_templates)
         self.test_result = QLabel()
         self.test_result.setObjectName("test-result")
@@ -309,11 +315,11 @@ class EmailSettingsDialog(QDialog):
         usable, sentence = secrets.keyring_status()
         stored = secrets.get_password(self._loaded) is not None if self._loaded.host else False
         self.password.setPlaceholderText(
-            "•••••••• stored — type a new one to replace it" if stored else ""
+            tr("•••••••• stored — type a new one to replace it") if stored else ""
         )
         self.forget_button.setVisible(stored)
         if usable:
-            self.keyring_note.setText("The password is stored in your system keyring.")
+            self.keyring_note.setText(tr("The password is stored in your system keyring."))
         else:
             self.keyring_note.setText(sentence)  # plainly: no error, the way it is here
 
@@ -337,7 +343,7 @@ class EmailSettingsDialog(QDialog):
         blocked = insecure and not self.allow_insecure.isChecked()
         self.ok_button.setEnabled(not blocked and "save" not in self._busy)
         self.ok_button.setToolTip(
-            "Tick “I understand…” to send without encryption" if blocked else ""
+            tr("Tick “I understand…” to send without encryption") if blocked else ""
         )
 
     def is_busy(self) -> bool:
@@ -359,9 +365,9 @@ class EmailSettingsDialog(QDialog):
 
         self.forget_button.setEnabled(False)
         Operation(
-            self, self.ctx, "Forget Password", lambda _db: secrets.forget_password(loaded)
+            self, self.ctx, tr("Forget Password"), lambda _db: secrets.forget_password(loaded)
         ).success(forgotten).refused(
-            lambda exc: self.errors.show_banner(phrase("The password", exc.message))
+            lambda exc: self.errors.show_banner(phrase(tr("The password"), exc.message))
         ).finally_(lambda: self.forget_button.setEnabled(True)).run()  # fmt: skip
 
     # ------------------------------------------------------------------ saving
@@ -381,7 +387,7 @@ class EmailSettingsDialog(QDialog):
         self._busy.add("save")
         self._update_ok()  # one save at a time
         Operation(
-            self, self.ctx, "Save Email Settings", save, changes=Changes.of(settings=None)
+            self, self.ctx, tr("Save Email Settings"), save, changes=Changes.of(settings=None)
         ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
 
     def reject(self) -> None:
@@ -398,8 +404,11 @@ class EmailSettingsDialog(QDialog):
         one follows a changed host, port or user name: ``save_account``.)"""
         saved, in_keyring = result
         self._loaded = saved
-        note = "" if in_keyring else " — the password is kept for this session only (no keyring)"
-        self.saved.emit("Email settings saved" + note)
+        self.saved.emit(
+            tr("Email settings saved") if in_keyring
+            else tr("Email settings saved — the password is kept for this session only "
+                    "(no keyring)")
+        )  # fmt: skip
         super().accept()
 
     # ------------------------------------------------------------------ the server
@@ -436,11 +445,17 @@ class EmailSettingsDialog(QDialog):
         host, port = self.host.text().strip(), self.port.value()
         security = Security(self.security.currentData())
         if not host:
-            self.errors.show(DomainError("enter the server's host name first", "smtp.host"))
+            self.errors.show(
+                DomainError("enter the server's host name first", "smtp.host", code="host_missing")
+            )
             return
         if security is Security.NONE:
             self.errors.show(
-                DomainError("without encryption the server shows no certificate", "smtp.security")
+                DomainError(
+                    "without encryption the server shows no certificate",
+                    "smtp.security",
+                    code="no_certificate_without_encryption",
+                )  # fmt: skip
             )
             return
         timeout = self._loaded.timeout
@@ -449,12 +464,16 @@ class EmailSettingsDialog(QDialog):
             self.fetched.emit(fingerprint)
             if confirm(
                 self,
-                "Pin certificate",
-                f"{host} presents this certificate:\n\n{spaced(fingerprint)}",
-                "Pin certificate",
-                "Compare it with the one your provider or administrator gives you. Once "
-                "pinned, InvoiceDesk sends through this server only while it presents "
-                "exactly this certificate.",
+                tr("Pin certificate"),
+                tr("{host} presents this certificate:\n\n{fingerprint}").format(
+                    host=host, fingerprint=spaced(fingerprint)
+                ),
+                tr("Pin certificate"),
+                tr(
+                    "Compare it with the one your provider or administrator gives you. Once "
+                    "pinned, InvoiceDesk sends through this server only while it presents "
+                    "exactly this certificate."
+                ),  # fmt: skip
             ):
                 self.pinned.setText(fingerprint)
                 self.trust_pinned.setChecked(True)
@@ -463,7 +482,7 @@ class EmailSettingsDialog(QDialog):
             self.fetched.emit("")
             message = exc.message if isinstance(exc, DomainError | smtp.MailError) else str(exc)
             box = self.errors.box("smtp.pinned_certificate")
-            box.set_error(f"The certificate could not be read: {message}")
+            box.set_error(tr("The certificate could not be read: {error}").format(error=message))
 
         self._run(
             "fetch", self.fetch_button,
@@ -478,28 +497,31 @@ class EmailSettingsDialog(QDialog):
         if password.needed(account) and secret is None:
             secret = secrets.get_password(account) or password.ask_password(self, account)
             if secret is None:
-                self._show_test(False, "Not sent: the password is needed for a test email.")
+                self._show_test(False, tr("Not sent: the password is needed for a test email."))
                 return
         to = ask_recipient(self, account.sender)
         if to is None:
             return
-        self.test_result.setText(f"Sending a test email to {to}…")
+        self.test_result.setText(tr("Sending a test email to {to}…").format(to=to))
         self.test_result.setStyleSheet("")
         self.test_result.show()
 
         def done(reply: str) -> None:
-            answer = f"\nThe server answered: {reply}" if reply else ""
-            self._show_test(True, f"Test email sent to {to}.{answer}")
+            text = tr("Test email sent to {to}.").format(to=to)
+            if reply:
+                text += "\n" + tr("The server answered: {reply}").format(reply=reply)
+            self._show_test(True, text)
 
         def failed(exc: BaseException) -> None:
+            not_sent = tr("The test email was not sent: {error}")
             if isinstance(exc, smtp.MailError):
-                text = f"The test email was not sent: {exc.message}"
+                text = not_sent.format(error=exc.message)
                 if exc.reply:
-                    text += f"\nThe server answered: {exc.reply}"
+                    text += "\n" + tr("The server answered: {reply}").format(reply=exc.reply)
             elif isinstance(exc, DomainError):
-                text = f"The test email was not sent: {exc.message}"
+                text = not_sent.format(error=exc.message)
             else:
-                text = f"The test email was not sent: {type(exc).__name__}: {exc}"
+                text = not_sent.format(error=f"{type(exc).__name__}: {exc}")
             self._show_test(False, text)
 
         self._run(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import N_, ptr, tr
 from invoicedesk.services import mail_templates
 from invoicedesk.services.mail_templates import PLACEHOLDERS, TemplateView
 from invoicedesk.services.mail_types import DocKind
@@ -44,29 +45,35 @@ from invoicedesk.ui.operations import Operation
 from invoicedesk.ui.widgets.window_fit import resize_within_screen
 
 KIND_LABELS = {
-    DocKind.INVOICE: "Invoices",
-    DocKind.CREDIT_NOTE: "Credit notes",
-    DocKind.REMINDER: "Reminders",
-}
+    DocKind.INVOICE: N_("Invoices"),
+    DocKind.CREDIT_NOTE: N_("Credit notes"),
+    DocKind.REMINDER: N_("Reminders"),
+}  # marked: shown as tr(label)
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (name, language) of a template item
 
 
 # The built-in template sets by name; the user's own are shown as they were named.
-BUILT_IN_NAMES = {"invoice": "Invoice", "credit_note": "Credit note", "reminder": "Reminder"}
+BUILT_IN_NAMES = {"invoice": N_("Invoice"), "credit_note": N_("Credit note"),
+                  "reminder": N_("Reminder")}  # fmt: skip
 
 
 def language_label(code: str) -> str:
-    return LANGUAGES.get(code, code)
+    names = {"en": ptr("language", "English"), "de": ptr("language", "German")}
+    return names.get(code) or LANGUAGES.get(code, code)
 
 
 def template_label(name: str) -> str:
     """How a template set is named on screen: "Credit note", not its id "credit_note"."""
-    return BUILT_IN_NAMES.get(name, name)
+    return tr(BUILT_IN_NAMES[name]) if name in BUILT_IN_NAMES else name
 
 
 def item_text(view: TemplateView) -> str:
-    note = " — built-in" if view.built_in else (" — changed" if view.overrides_built_in else "")
-    return f"{template_label(view.name)} · {language_label(view.language)}{note}"
+    text = f"{template_label(view.name)} · {language_label(view.language)}"
+    if view.built_in:
+        return tr("{template} — built-in").format(template=text)
+    if view.overrides_built_in:
+        return tr("{template} — changed").format(template=text)
+    return text
 
 
 class TemplatesDialog(QDialog):
@@ -76,7 +83,7 @@ class TemplatesDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Email Templates")
+        self.setWindowTitle(tr("Email Templates"))
         self.setObjectName("email-templates")
         self._views: dict[tuple[str, str], TemplateView] = {}
         self._current: TemplateView | None = None  # None: a new template
@@ -88,7 +95,7 @@ class TemplatesDialog(QDialog):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setMinimumWidth(self.fontMetrics().averageCharWidth() * 32)
-        self.new_button = QPushButton("&New template")
+        self.new_button = QPushButton(tr("&New template"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -97,13 +104,13 @@ class TemplatesDialog(QDialog):
 
         self.banner = error_label()
         self.errors = FieldErrors(self.banner)
-        self.name = QLineEdit(placeholderText="e.g. friendly")
+        self.name = QLineEdit(placeholderText=tr("e.g. friendly"))
         self.kind = QComboBox()
         for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind)
+            self.kind.addItem(tr(label), kind)
         self.language = QComboBox()
-        for code, label in LANGUAGES.items():
-            self.language.addItem(label, code)
+        for code in LANGUAGES:
+            self.language.addItem(language_label(code), code)
         self.subject = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
@@ -111,11 +118,11 @@ class TemplatesDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, widget, path in (
-            ("N&ame:", self.name, "template.name"),
-            ("&Type:", self.kind, "template.doc_type"),
-            ("&Language:", self.language, "template.language"),
-            ("S&ubject:", self.subject, "template.subject"),
-            ("&Body:", self.body, "template.body"),
+            (tr("N&ame:"), self.name, "template.name"),
+            (tr("&Type:"), self.kind, "template.doc_type"),
+            (tr("&Language:"), self.language, "template.language"),
+            (tr("S&ubject:"), self.subject, "template.subject"),
+            (tr("&Body:"), self.body, "template.body"),
         ):
             box = FieldBox(widget)
             form.addRow(label, box)
@@ -138,10 +145,12 @@ class TemplatesDialog(QDialog):
         self.placeholder_help = QLabel()
         self.placeholder_help.setWordWrap(True)
         self.placeholder_help.setEnabled(False)
-        self.insert_button = QPushButton("&Insert")
-        self.insert_button.setToolTip("Insert the placeholder at the cursor (or double-click it)")
+        self.insert_button = QPushButton(tr("&Insert"))
+        self.insert_button.setToolTip(
+            tr("Insert the placeholder at the cursor (or double-click it)")
+        )
         side = QVBoxLayout()
-        side.addWidget(QLabel("Placeholders:"))
+        side.addWidget(QLabel(tr("Placeholders:")))
         side.addWidget(self.placeholders, 1)
         side.addWidget(self.placeholder_help)
         side.addWidget(self.insert_button)
@@ -161,8 +170,8 @@ class TemplatesDialog(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
-        self.save_button = QPushButton("&Save template")
-        self.remove_button = QPushButton("&Delete")
+        self.save_button = QPushButton(tr("&Save template"))
+        self.remove_button = QPushButton(tr("&Delete"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -204,7 +213,7 @@ class TemplatesDialog(QDialog):
         for view in views:
             group = groups.get(view.doc_type)
             if group is None:
-                group = groups[view.doc_type] = QTreeWidgetItem([KIND_LABELS[view.doc_type]])
+                group = groups[view.doc_type] = QTreeWidgetItem([tr(KIND_LABELS[view.doc_type])])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 font = group.font(0)
                 font.setBold(True)
@@ -255,7 +264,8 @@ class TemplatesDialog(QDialog):
 
     def _may_leave(self) -> bool:
         return not self.is_dirty() or confirm(
-            self, "Unsaved template", "Discard the changes to this template?", "Discard",
+            self, tr("Unsaved template"), tr("Discard the changes to this template?"),
+            tr("Discard"),
             destructive=True,
         )  # fmt: skip
 
@@ -274,13 +284,13 @@ class TemplatesDialog(QDialog):
         for widget in (self.name, self.kind, self.language):
             widget.setEnabled(view is None)  # a template's identity is fixed once saved
         if view is None:
-            note = "A new template: choose a name, the type and the language."
+            note = tr("A new template: choose a name, the type and the language.")
         elif view.built_in:
-            note = "Built-in template. Saving stores your text in its place."
+            note = tr("Built-in template. Saving stores your text in its place.")
         elif view.overrides_built_in:
-            note = "Your text in place of the built-in template (Restore brings it back)."
+            note = tr("Your text in place of the built-in template (Restore brings it back).")
         else:
-            note = "Your own template."
+            note = tr("Your own template.")
         self.state_note.setText(note)
         self._baseline = self.snapshot()
         self._update_buttons()
@@ -301,7 +311,9 @@ class TemplatesDialog(QDialog):
         self.remove_button.setEnabled(not self._saving)
         self.remove_button.setVisible(view is not None and not view.built_in)
         self.remove_button.setText(
-            "&Restore built-in" if view is not None and view.overrides_built_in else "&Delete"
+            tr("&Restore built-in")
+            if view is not None and view.overrides_built_in
+            else tr("&Delete")
         )
 
     # ------------------------------------------------------------------ placeholders
@@ -340,7 +352,7 @@ class TemplatesDialog(QDialog):
         subject, body = self.subject.text(), plain_text(self.body)
         self._set_saving(True)
         Operation(
-            self, self.ctx, "Save Template",
+            self, self.ctx, tr("Save Template"),
             lambda db: mail_templates.save_template(db, name, kind, language, subject, body),
         ).success(self._saved).refused(self.errors.show).finally_(
             lambda: self._set_saving(False)
@@ -364,10 +376,12 @@ class TemplatesDialog(QDialog):
         what = f"“{template_label(view.name)}” ({language_label(view.language)})"
         if not confirm(
             self,
-            "Restore built-in template" if restoring else "Delete template",
-            f"Restore the built-in text of {what}?" if restoring else f"Delete template {what}?",
-            "Restore" if restoring else "Delete",
-            "Your text is removed." if restoring else "This cannot be undone.",
+            tr("Restore built-in template") if restoring else tr("Delete template"),
+            tr("Restore the built-in text of {template}?").format(template=what)
+            if restoring
+            else tr("Delete template {template}?").format(template=what),
+            tr("Restore") if restoring else tr("Delete"),
+            tr("Your text is removed.") if restoring else tr("This cannot be undone."),
             destructive=True,
         ):
             return
@@ -380,7 +394,7 @@ class TemplatesDialog(QDialog):
 
         self._set_saving(True)
         Operation(
-            self, self.ctx, "Restore Template" if restoring else "Delete Template",
+            self, self.ctx, tr("Restore Template") if restoring else tr("Delete Template"),
             lambda db: mail_templates.delete_template(db, view.name, view.language),
         ).success(removed).refused(lambda exc: self.errors.show_banner(exc.message)).finally_(
             lambda: self._set_saving(False)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invoicedesk.i18n import tr
 from invoicedesk.services.search import InvoiceFilter
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.invoices.filter_bar import SEARCH_DELAY_MS, UNPAID
@@ -34,12 +35,12 @@ class InvoiceChooserDialog(QDialog):
         self, ctx: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Record payment — choose the invoice")
+        self.setWindowTitle(tr("Record payment — choose the invoice"))
         self.resize(860, 480)
         self.today = today
         self.invoice_id: int | None = None
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search number, client, title or note")
+        self.search.setPlaceholderText(tr("Search number, client, title or note"))
         self.search.setClearButtonEnabled(True)
         self.model = InvoiceTableModel(ctx.db, self)
         self.model.today = today
@@ -57,11 +58,11 @@ class InvoiceChooserDialog(QDialog):
         for key in _HIDDEN:
             self.table.setColumnHidden(COLUMN[key], True)
         install_elided_tooltips(self.table)
-        self.hint = QLabel("Only invoices with an amount still open are listed.")
+        self.hint = QLabel(tr("Only invoices with an amount still open are listed."))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Continue")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Continue"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.lifecycle import STATE_LABELS, DocType, Status
 from invoicedesk.core.money import minor_unit
+from invoicedesk.i18n import ntr, ptr, tr
 from invoicedesk.services import invoices, payments
 from invoicedesk.services.inputs import PaymentInput, PaymentMethod
 from invoicedesk.services.invoices import PaymentView
@@ -46,7 +48,7 @@ def confirm_overpayment(parent: QWidget | None, text: str) -> bool:
     """Ask before booking more than is open (tests replace this function)."""
     answer = QMessageBox.question(
         parent,
-        "More than is open",
+        tr("More than is open"),
         text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
@@ -86,8 +88,8 @@ class RecordPaymentDialog(QDialog):
         inv = self.invoice
         self.currency = inv.data.currency or "EUR"
         is_refund = inv.doc_type is DocType.CREDIT_NOTE
-        noun = "Refund" if is_refund else "Payment"
-        self.setWindowTitle(f"Record {noun.lower()} — {inv.display_number}")
+        title = tr("Record refund — {number}") if is_refund else tr("Record payment — {number}")
+        self.setWindowTitle(title.format(number=inv.display_number))
         chars = self.fontMetrics().averageCharWidth()
         self.setMinimumWidth(chars * 70)
         field_width = chars * FIELD_CHARS
@@ -99,7 +101,7 @@ class RecordPaymentDialog(QDialog):
 
         self.amount = DecimalEdit(places=minor_unit(self.currency))
         self.amount.setValue(max(inv.open_amount, Decimal(0)))
-        self.amount.setAccessibleName("Amount")
+        self.amount.setAccessibleName(tr("Amount"))
         self.amount.setFixedWidth(field_width)
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount)
@@ -108,21 +110,21 @@ class RecordPaymentDialog(QDialog):
 
         self.date = DateEdit()  # needs a date: no empty state
         self.date.setValue(self.today)
-        self.date.setAccessibleName("Date received")
+        self.date.setAccessibleName(tr("Date paid out") if is_refund else tr("Date received"))
         self.date.setFixedWidth(field_width)
 
         self.method = QComboBox()
-        for method, label in METHOD_LABELS.items():
+        for method, method_label in METHOD_LABELS.items():
             if method is not PaymentMethod.CREDIT_NOTE:  # booked by credit notes themselves
-                self.method.addItem(label, method.value)
-        self.method.setAccessibleName("Method")
+                self.method.addItem(tr(method_label), method.value)
+        self.method.setAccessibleName(tr("Method"))
         self.method.setFixedWidth(field_width)
 
         self.reference = QLineEdit()
-        self.reference.setPlaceholderText("e.g. the text on the bank statement")
+        self.reference.setPlaceholderText(tr("e.g. the text on the bank statement"))
         self.reference.setMaxLength(200)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Optional")
+        self.note.setPlaceholderText(tr("Optional"))
         self.note.setMaxLength(2000)
 
         # Each field has a message line under it, shown only when there is something to say.
@@ -130,11 +132,16 @@ class RecordPaymentDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._messages: dict[str, QLabel] = {}
         for name, text, field, buddy in (
-            ("amount", "&Amount:", amount_row, self.amount),
-            ("date", "&Date paid out:" if is_refund else "&Date received:", self.date, None),
-            ("method", "&Method:", self.method, None),
-            ("reference", "&Reference:", self.reference, None),
-            ("note", "&Note:", self.note, None),
+            ("amount", tr("&Amount:"), amount_row, self.amount),
+            (
+                "date",
+                tr("&Date paid out:") if is_refund else tr("&Date received:"),
+                self.date,
+                None,
+            ),
+            ("method", tr("&Method:"), self.method, None),
+            ("reference", tr("&Reference:"), self.reference, None),
+            ("note", ptr("payment", "&Note:"), self.note, None),
         ):
             label = QLabel(text)
             label.setBuddy(buddy or field)  # type: ignore[arg-type]
@@ -151,7 +158,7 @@ class RecordPaymentDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(f"Record {noun.lower()}")
+        self.ok_button.setText(tr("Record refund") if is_refund else tr("Record payment"))
         self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -172,14 +179,21 @@ class RecordPaymentDialog(QDialog):
 
     def _summary_text(self) -> str:
         inv = self.invoice
-        owed = "owed to the client" if inv.doc_type is DocType.CREDIT_NOTE else "open"
-        return (
-            f"<b>{inv.display_number}</b> &nbsp;·&nbsp; {inv.client_name}"
-            f" &nbsp;·&nbsp; {STATE_LABELS[inv.state]}<br>"
-            f"Total {amount_text(inv.amount_due, self.currency)} &nbsp;·&nbsp; "
-            f"paid {amount_text(inv.paid_amount, self.currency)} &nbsp;·&nbsp; "
-            f"<b>{owed} {amount_text(inv.open_amount, self.currency)}</b>"
+        owed = (
+            tr("owed to the client {amount}")
+            if inv.doc_type is DocType.CREDIT_NOTE
+            else tr("open {amount}")
         )
+        dot = " &nbsp;·&nbsp; "
+        first = dot.join((f"<b>{escape(inv.display_number)}</b>", escape(inv.client_name),
+                          escape(tr(STATE_LABELS[inv.state]))))  # fmt: skip
+        second = dot.join((
+            escape(tr("Total {amount}").format(amount=amount_text(inv.amount_due, self.currency))),
+            escape(tr("paid {amount}").format(amount=amount_text(inv.paid_amount, self.currency))),
+            "<b>" + escape(owed.format(amount=amount_text(inv.open_amount, self.currency)))
+            + "</b>",
+        ))  # fmt: skip
+        return f"{first}<br>{second}"
 
     # ------------------------------------------------------------------ checking
 
@@ -188,15 +202,21 @@ class RecordPaymentDialog(QDialog):
         try:
             value = self.amount.value()
         except ValueError:
-            return "Enter a number, e.g. 120.00"
+            return tr("Enter a number, e.g. {example}").format(
+                example=formatting.money(Decimal("120"), self.currency)
+            )
         if value is None:
-            return "Enter the amount received"
+            return tr("Enter the amount received")
         if value <= 0:
-            return "The amount must be above 0"
+            return tr("The amount must be above 0")
         places = minor_unit(self.currency)
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
-            return f"{self.currency} amounts have at most {places} decimals"
+            return ntr(
+                "{currency} amounts have at most {places} decimal",
+                "{currency} amounts have at most {places} decimals",
+                places,
+            ).format(currency=self.currency, places=places)
         return None
 
     def date_problem(self) -> str | None:
@@ -223,8 +243,9 @@ class RecordPaymentDialog(QDialog):
         if over > 0:
             self._set_message(
                 "amount",
-                f"{amount_text(over, self.currency)} more than is open: "
-                "kept as the client's credit.",
+                tr("{amount} more than is open: kept as the client's credit.").format(
+                    amount=amount_text(over, self.currency)
+                ),
             )
 
     def message(self, name: str) -> str:
@@ -259,10 +280,9 @@ class RecordPaymentDialog(QDialog):
             pass
         self.summary.setText(self._summary_text())
         if self.invoice.open_amount != before and self.invoice.status is not Status.CANCELLED:
-            message = (
-                f"The invoice changed meanwhile (another payment?): "
-                f"{amount_text(self.invoice.open_amount, self.currency)} is open now."
-            )
+            message = tr(
+                "The invoice changed meanwhile (another payment?): {amount} is open now."
+            ).format(amount=amount_text(self.invoice.open_amount, self.currency))
             self._show_error("amount", message)
         else:
             self._show_error(exc.field, exc.message)
@@ -302,9 +322,13 @@ class RecordPaymentDialog(QDialog):
         over = value > open_amount
         if over and not confirm_overpayment(
             self,
-            f"Record {amount_text(value, self.currency)} although only "
-            f"{amount_text(open_amount, self.currency)} is open? "
-            "The difference is kept as the client's credit.",
+            tr(
+                "Record {amount} although only {open} is open? "
+                "The difference is kept as the client's credit."
+            ).format(
+                amount=amount_text(value, self.currency),
+                open=amount_text(open_amount, self.currency),
+            ),
         ):
             return
         invoice_id, today = self.invoice_id, self.today
@@ -312,7 +336,7 @@ class RecordPaymentDialog(QDialog):
         self._saving = True
         self.ok_button.setEnabled(False)  # one save at a time
         Operation(
-            self, self.ctx, "Record Payment",
+            self, self.ctx, tr("Record Payment"),
             lambda db: payments.record_payment(db, invoice_id, inp, today),
             changes=Changes.of(payment=invoice_id, invoice=invoice_id),
         ).success(self._recorded).refused(self._refused).finally_(

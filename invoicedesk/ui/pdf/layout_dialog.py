@@ -5,7 +5,7 @@ after a pause of 300 ms, in a worker; a result overtaken by a newer change is
 dropped. The file name pattern is checked as it is typed (``pdf_names``): an
 example shows what it gives, an error disables OK. OK stores all values in one
 transaction (``pdf_settings.save_pdf_settings``, an operation); Cancel leaves them
-all as they were. The logo belongs to the company settings; a hint says where.
+all as they were. The logo belongs to File › Settings › Documents; a hint says so.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.errors import DomainError
 from invoicedesk.core.numbering import format_number
+from invoicedesk.i18n import N_, tr
 from invoicedesk.pdf.labels import document_title
 from invoicedesk.pdf.model import FONT_FAMILIES, DocumentKind
 from invoicedesk.services import pdfs
@@ -52,16 +53,16 @@ from invoicedesk.ui.worker import run_task
 
 PREVIEW_DELAY_MS = 300
 ERROR_COLOUR = "#c62828"
-TEMPLATES = (("classic", "Classic"), ("modern", "Modern"))
+TEMPLATES = (("classic", N_("Classic")), ("modern", N_("Modern")))
 PAPERS = (
-    ("auto", "Automatic (from your company's country)"),
+    ("auto", N_("Automatic (from your company's country)")),
     ("A4", "A4"),
-    ("Letter", "US Letter"),
-)
+    ("Letter", N_("US Letter")),
+)  # marked: shown as tr(label)
 LOOK_KEYS = (
     "pdf_template", "pdf_accent_color", "pdf_font", "pdf_paper", "pdf_show_qr", "pdf_contact"
 )  # fmt: skip
-PLACEHOLDER_HELP = (
+PLACEHOLDER_HELP = N_(
     "Placeholders: {type} {number} {client} {customer_number} {date} {year}. "
     "{type} is the document's title in its language. "
     "Characters that file names cannot hold become “_”."
@@ -70,7 +71,7 @@ PLACEHOLDER_HELP = (
 
 def pick_colour(parent: QWidget, current: str) -> str | None:
     """Ask for a colour (tests replace this function); None: cancelled."""
-    colour = QColorDialog.getColor(QColor(current), parent, "Accent colour")
+    colour = QColorDialog.getColor(QColor(current), parent, tr("Accent colour"))
     return colour.name().upper() if colour.isValid() else None
 
 
@@ -96,7 +97,7 @@ class DocumentLayoutDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Document Layout")
+        self.setWindowTitle(tr("Document Layout"))
         self.setObjectName("document-layout")
         self.setSizeGripEnabled(True)
         resize_within_screen(self, 1120, 780)
@@ -111,12 +112,12 @@ class DocumentLayoutDialog(QDialog):
 
         self.template = QComboBox()
         for value, label in TEMPLATES:
-            self.template.addItem(label, value)
+            self.template.addItem(tr(label), value)
         self.accent = QPushButton()
         self.accent.setObjectName("accent")
         self.accent.setIconSize(QSize(28, 16))
         self.accent.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.accent.setToolTip("The colour of headings, lines and the totals box")
+        self.accent.setToolTip(tr("The colour of headings, lines and the totals box"))
         self.accent.clicked.connect(self._choose_accent)
         self._accent = ""
         self.font_family = QComboBox()
@@ -124,25 +125,26 @@ class DocumentLayoutDialog(QDialog):
             self.font_family.addItem(family, family)
         self.paper = QComboBox()
         for value, label in PAPERS:
-            self.paper.addItem(label, value)
+            self.paper.addItem(tr(label), value)
         self.paper.setToolTip(
-            "Automatic: US Letter where your company's country uses it (the US, Canada, …), "
-            "A4 elsewhere"
-        )
-        self.show_qr = QCheckBox("Show the payment &QR code")
+            tr("Automatic: US Letter where your company's country uses it (the US, Canada, …), "
+               "A4 elsewhere")
+        )  # fmt: skip
+        self.show_qr = QCheckBox(tr("Show the payment &QR code"))
         self.show_qr.setToolTip(
-            "An EPC QR code (GiroCode) for SEPA transfers in euros, where the invoice has an IBAN"
-        )
+            tr("An EPC QR code (GiroCode) for SEPA transfers in euros, where the invoice has an "
+               "IBAN")
+        )  # fmt: skip
         self.contact = QLineEdit()
         self.contact.setObjectName("contact")
         self.contact.setMaxLength(60)
-        self.contact.setPlaceholderText("e.g. Erika Mustermann, +49 30 1234567")
-        self.contact.setToolTip("Printed as the contact in the info block of every document")
+        self.contact.setPlaceholderText(tr("e.g. Erika Mustermann, +49 30 1234567"))
+        self.contact.setToolTip(tr("Printed as the contact in the info block of every document"))
         self.contact.textChanged.connect(self._look_changed)
         self.pattern = QLineEdit()
         self.pattern.setObjectName("pattern")
         self.pattern.setPlaceholderText(str(DEFAULTS["pdf_filename_pattern"]))
-        self.pattern.setToolTip(PLACEHOLDER_HELP)
+        self.pattern.setToolTip(tr(PLACEHOLDER_HELP))
         self.example = QLabel()
         self.example.setObjectName("example")
         self.example.setWordWrap(True)
@@ -151,21 +153,21 @@ class DocumentLayoutDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        placeholders = QLabel(PLACEHOLDER_HELP)
+        placeholders = QLabel(tr(PLACEHOLDER_HELP))
         placeholders.setWordWrap(True)
         placeholders.setEnabled(False)
 
         look = QFormLayout()
         look.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        look.addRow("&Template:", self.template)
-        look.addRow("&Accent colour:", self.accent)
-        look.addRow("&Font:", self.font_family)
-        look.addRow("&Paper:", self.paper)
+        look.addRow(tr("&Template:"), self.template)
+        look.addRow(tr("&Accent colour:"), self.accent)
+        look.addRow(tr("&Font:"), self.font_family)
+        look.addRow(tr("&Paper:"), self.paper)
         look.addRow("", self.show_qr)
-        look.addRow("Co&ntact:", self.contact)
+        look.addRow(tr("Co&ntact:"), self.contact)
         naming = QFormLayout()
         naming.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        naming.addRow("Patte&rn:", self.pattern)
+        naming.addRow(tr("Patte&rn:"), self.pattern)
         # The wrapped texts go below the form: a form row sizes them badly (gaps, overlaps).
         naming_column = QVBoxLayout()
         naming_column.addLayout(naming)
@@ -176,7 +178,7 @@ class DocumentLayoutDialog(QDialog):
         logo.addWidget(self._logo_row(get_logo(ctx.db)))
         groups = []
         for title, box_layout in (
-            ("Appearance", look), ("File names", naming_column), ("Logo", logo)
+            (tr("Appearance"), look), (tr("File names"), naming_column), (tr("Logo"), logo)
         ):  # fmt: skip
             group = QGroupBox(title)
             group.setLayout(box_layout)
@@ -185,10 +187,10 @@ class DocumentLayoutDialog(QDialog):
         self.preview = PdfView(fit_page=True)
         self.preview.setObjectName("layout-preview")
         self.preview.setMinimumWidth(PREVIEW_MIN_WIDTH)
-        self.preview.set_message("Rendering a sample invoice…")
+        self.preview.set_message(tr("Rendering a sample invoice…"))
         self.preview.rendered.connect(self._preview_rendered)
         preview_title = QLabel(
-            "<b>Preview</b> — a sample invoice with these settings, not saved yet"
+            tr("<b>Preview</b> — a sample invoice with these settings, not saved yet")
         )
 
         self.buttons = QDialogButtonBox(
@@ -249,9 +251,9 @@ class DocumentLayoutDialog(QDialog):
                 )
             )  # fmt: skip
             box.addWidget(image)
-            text = "Change or remove it under File › Company Settings…, on the Defaults page."
+            text = tr("Change or remove it under File › Settings…, on the Documents page.")
         else:
-            text = "No logo yet: add one under File › Company Settings…, on the Defaults page."
+            text = tr("No logo yet: add one under File › Settings…, on the Documents page.")
         hint = QLabel(text)
         hint.setObjectName("logo-hint")
         hint.setWordWrap(True)
@@ -304,7 +306,7 @@ class DocumentLayoutDialog(QDialog):
     def set_accent(self, colour: str, *, preview: bool = True) -> None:
         self._accent = colour.upper()
         self.accent.setIcon(swatch(self._accent, 28))
-        self.accent.setText(f" {self._accent}  Choose…")
+        self.accent.setText(" " + tr("{colour}  Choose…").format(colour=self._accent))
         if preview:
             self._look_changed()
 
@@ -335,17 +337,20 @@ class DocumentLayoutDialog(QDialog):
             sample = NameFields(
                 type=self._type_word,
                 number=number or "RE-0001",
-                client="Sample Client Ltd",
+                client=tr("Sample Client Ltd"),
                 customer_number="C-00001",
                 date=today,
             )
-            self.example.setText(f"Example: {fill_pattern(self.pattern.text().strip(), sample)}")
+            example = fill_pattern(self.pattern.text().strip(), sample)
+            self.example.setText(tr("Example: {file}").format(file=example))
         self._update_ok()
 
     def _update_ok(self) -> None:
         problem = self.pattern_problem()
         self.ok_button.setEnabled(not problem and not self._saving)
-        self.ok_button.setToolTip(problem or "Save these settings for all PDFs made from now on")
+        self.ok_button.setToolTip(
+            problem or tr("Save these settings for all PDFs made from now on")
+        )
 
     # ------------------------------------------------------------------ preview
 
@@ -372,7 +377,9 @@ class DocumentLayoutDialog(QDialog):
         def failed(exc: BaseException, _trace: str) -> None:
             if current():
                 self._rendering = False
-                self.preview.set_message(f"No preview: {files.error_text(exc)}")
+                self.preview.set_message(
+                    tr("No preview: {error}").format(error=files.error_text(exc))
+                )
 
         run_task(lambda _task: pdfs.sample_pdf(db, look), done, failed)
 
@@ -389,7 +396,7 @@ class DocumentLayoutDialog(QDialog):
         self._saving = True
         self._update_ok()
         Operation(
-            self, self.ctx, "Save Document Layout",
+            self, self.ctx, tr("Save Document Layout"),
             lambda db: save_pdf_settings(db, values),
             changes=Changes.of(settings=None),
         ).success(self._saved).refused(self._refused).finally_(self._save_ended).run()  # fmt: skip
@@ -399,7 +406,7 @@ class DocumentLayoutDialog(QDialog):
         super().accept()
 
     def _refused(self, exc: DomainError) -> None:
-        self.error.setText(f"Not saved: {files.error_text(exc)}")
+        self.error.setText(tr("Not saved: {error}").format(error=files.error_text(exc)))
         self.error.setVisible(True)
 
     def reject(self) -> None:
@@ -416,5 +423,5 @@ def edit_layout(ctx: AppContext, parent: QWidget, say: Callable[[str], None]) ->
     """Show the dialog (window-modal); ``say`` reports a save."""
     dialog = DocumentLayoutDialog(ctx, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.saved.connect(lambda: say("Document layout saved"))
+    dialog.saved.connect(lambda: say(tr("Document layout saved")))
     dialog.open()

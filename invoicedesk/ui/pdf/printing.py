@@ -24,6 +24,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
+from invoicedesk.i18n import tr
 from invoicedesk.services.books import Books
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.messages import report
@@ -104,8 +105,9 @@ class PrintJob(QObject):
         printer.setDocName(self._title)
         if self._ask:
             printer.setFromTo(0, 0)  # all pages unless the dialog says otherwise
-            if not choose_printer(self._parent, printer, f"Print {self._title}", count):
-                self._end("Printing cancelled")
+            title = tr("Print {document}").format(document=self._title)
+            if not choose_printer(self._parent, printer, title, count):
+                self._end(tr("Printing cancelled"))
                 return
         self._printer = printer
         first, last = printer.fromPage(), printer.toPage()
@@ -119,11 +121,15 @@ class PrintJob(QObject):
         self._painter = QPainter()
         if not self._painter.begin(printer):
             self._painter = None
-            self._fail_with(f"The printer {printer.printerName() or ''} could not be started.")
+            self._fail_with(
+                tr("The printer {printer} could not be started.").format(
+                    printer=printer.printerName() or ""
+                )
+            )
             return
         if len(self._pages) > 1:
-            progress = QProgressDialog("", "Cancel", 0, len(self._pages), self._parent)
-            progress.setWindowTitle(f"Printing {self._title}")
+            progress = QProgressDialog("", tr("Cancel"), 0, len(self._pages), self._parent)
+            progress.setWindowTitle(tr("Printing {document}").format(document=self._title))
             progress.setWindowModality(Qt.WindowModality.WindowModal)
             progress.setMinimumDuration(500)
             progress.canceled.connect(self._cancel)
@@ -133,7 +139,9 @@ class PrintJob(QObject):
     def _rasterise_next(self) -> None:
         index = self._pages[self._next]
         if self._progress is not None:
-            self._progress.setLabelText(f"Page {self._next + 1} of {len(self._pages)}…")
+            self._progress.setLabelText(
+                tr("Page {page} of {count}…").format(page=self._next + 1, count=len(self._pages))
+            )
             self._progress.setValue(self._next)
         content, dpi = self._content, self._dpi
         self._task = run_task(lambda _task: _rasterised(content, index, dpi), self._paint,
@@ -154,7 +162,7 @@ class PrintJob(QObject):
             return
         painter.end()
         self._painter = None
-        self._end(f"{self._title} sent to the printer")
+        self._end(tr("{document} sent to the printer").format(document=self._title))
 
     def _cancel(self) -> None:
         if self._task is not None:
@@ -163,7 +171,7 @@ class PrintJob(QObject):
             self._printer.abort()
             self._painter.end()
             self._painter = None
-        self._end("Printing cancelled")
+        self._end(tr("Printing cancelled"))
 
     def _failed(self, exc: BaseException, _trace: str) -> None:
         if shiboken6.isValid(self):
@@ -174,8 +182,12 @@ class PrintJob(QObject):
             self._printer.abort()
             self._painter.end()
             self._painter = None
-        report(self._parent, "Not printed", f"The invoice was not printed: {message}")
-        self._end(f"Not printed: {message}")
+        report(
+            self._parent,
+            tr("Not printed"),
+            tr("The invoice was not printed: {error}").format(error=message),
+        )
+        self._end(tr("Not printed: {error}").format(error=message))
 
     def _end(self, message: str) -> None:
         if self._progress is not None:

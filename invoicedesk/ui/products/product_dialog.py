@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from invoicedesk.core.document import PriceBasis, TaxCategory
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import ptr, tr
 from invoicedesk.services.books import Books
 from invoicedesk.services.inputs import ProductInput
 from invoicedesk.services.products import (
@@ -37,9 +38,14 @@ from invoicedesk.ui.clients.field_errors import FieldBox, FieldErrors, error_lab
 from invoicedesk.ui.context import AppContext
 from invoicedesk.ui.operations import Changes, Operation
 from invoicedesk.ui.products.models import TAX_CATEGORY_LABELS, price_text, rate_text
-from invoicedesk.ui.widgets.decimal_edit import DecimalEdit
+from invoicedesk.ui.widgets.decimal_edit import DecimalEdit, format_user_decimal
 
-COMMON_UNITS = ("h", "day", "piece", "month", "year", "km", "kg", "flat rate")
+
+def common_units() -> tuple[str, ...]:
+    """Units offered for a new product, in the program's language (the unit is free text,
+    printed on invoices as written)."""
+    return ("h", ptr("unit", "day"), ptr("unit", "piece"), ptr("unit", "month"),
+            ptr("unit", "year"), "km", "kg", ptr("unit", "flat rate"))  # fmt: skip
 
 
 def _rate(value: object) -> Decimal:
@@ -70,23 +76,27 @@ class ProductDialog(QDialog):
         self._default_rate = _rate(settings["default_tax_rate"])
         self._coupling = False
 
-        self.number = QLineEdit(placeholderText="Assigned when saved")
-        self.name = QLineEdit(placeholderText="What the invoice line says, e.g. Consulting")
+        self.number = QLineEdit(placeholderText=tr("Assigned when saved"))
+        self.name = QLineEdit(placeholderText=tr("What the invoice line says, e.g. Consulting"))
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setPlaceholderText("Optional: details printed under the line")
+        self.description.setPlaceholderText(tr("Optional: details printed under the line"))
         self.description.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.unit.addItems(self._units())
-        self.unit.lineEdit().setPlaceholderText("e.g. h, day, piece")
+        self.unit.lineEdit().setPlaceholderText(tr("e.g. h, day, piece"))
         self.unit_price = DecimalEdit(places=2)
-        self.unit_price.setToolTip("Up to four decimals, e.g. 0.1250")
+        self.unit_price.setToolTip(
+            tr("Up to four decimals, e.g. {example}").format(
+                example=format_user_decimal(Decimal("0.125"), 4)
+            )
+        )
         self.unit_price.setFixedWidth(self.fontMetrics().horizontalAdvance("000,000,000.0000") + 16)
         currency = QLabel(get_company(ctx.db).currency or "EUR")
-        self.net = QRadioButton("N&et (VAT is added)")
-        self.gross = QRadioButton("&Gross (includes VAT)")
+        self.net = QRadioButton(tr("N&et (VAT is added)"))
+        self.gross = QRadioButton(tr("&Gross (includes VAT)"))
         self.basis_group = QButtonGroup(self)
         self.basis_group.addButton(self.net)
         self.basis_group.addButton(self.gross)
@@ -95,7 +105,10 @@ class ProductDialog(QDialog):
             self.tax_rate.addItem(rate_text(_rate(rate)), rate_key(_rate(rate)))
         self.tax_category = QComboBox()
         for category, label in TAX_CATEGORY_LABELS.items():
-            self.tax_category.addItem(f"{label} ({category.value})", category.value)
+            self.tax_category.addItem(
+                tr("{category} ({code})").format(category=tr(label), code=category.value),
+                category.value,
+            )
 
         self.banner = error_label()
         self.errors = FieldErrors(self.banner)
@@ -112,7 +125,7 @@ class ProductDialog(QDialog):
         price_row.addWidget(boxes["unit_price"], 0, Qt.AlignmentFlag.AlignTop)
         price_row.addWidget(currency, 0, Qt.AlignmentFlag.AlignTop)
         price_row.addStretch()
-        price_label = QLabel("Unit &price:")
+        price_label = QLabel(tr("Unit &price:"))
         price_label.setBuddy(self.unit_price)
         basis = QHBoxLayout()
         basis.addWidget(self.net)
@@ -121,27 +134,27 @@ class ProductDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("N&umber:", boxes["number"])
-        form.addRow("&Name:", boxes["name"])
-        form.addRow("&Description:", boxes["description"])
-        form.addRow("Un&it:", boxes["unit"])
+        form.addRow(tr("N&umber:"), boxes["number"])
+        form.addRow(tr("&Name:"), boxes["name"])
+        form.addRow(tr("&Description:"), boxes["description"])
+        form.addRow(tr("Un&it:"), boxes["unit"])
         form.addRow(price_label, price_row)
         form.addRow("", price_message)
-        form.addRow("Price is:", basis)
-        form.addRow("&Tax rate:", boxes["tax_rate"])
-        form.addRow("Tax c&ategory:", boxes["tax_category"])
+        form.addRow(tr("Price is:"), basis)
+        form.addRow(tr("&Tax rate:"), boxes["tax_rate"])
+        form.addRow(tr("Tax c&ategory:"), boxes["tax_category"])
         labels = {
-            "number": "Number",
-            "name": "Name",
-            "description": "Description",
-            "unit": "Unit",
-            "unit_price": "Unit price",
-            "tax_rate": "Tax rate",
-            "tax_category": "Tax category",
+            "number": tr("Number"),
+            "name": tr("Name"),
+            "description": tr("Description"),
+            "unit": tr("Unit"),
+            "unit_price": tr("Unit price"),
+            "tax_rate": tr("Tax rate"),
+            "tax_category": tr("Tax category"),
         }
         for name, label in labels.items():
             self.errors.add(f"product.{name}", boxes[name], label)
-        self.errors.add("product.price_basis", boxes["unit_price"], "Price basis")
+        self.errors.add("product.price_basis", boxes["unit_price"], tr("Price basis"))
 
         self.hint = QLabel()
         self.hint.setEnabled(False)
@@ -149,7 +162,7 @@ class ProductDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save")
+        self.ok_button.setText(tr("Save"))
         self._saving = False  # a save runs on the write worker
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -186,17 +199,19 @@ class ProductDialog(QDialog):
         """The units the catalogue already uses, then a few common ones."""
         used = {p.data.unit for p in list_products(self.ctx.db, include_archived=True, limit=1000)}
         used.discard("")
-        return ["", *sorted(used, key=str.casefold), *(u for u in COMMON_UNITS if u not in used)]
+        return ["", *sorted(used, key=str.casefold), *(u for u in common_units() if u not in used)]
 
     def _load(self, view: ProductView | None, default_basis: PriceBasis) -> None:
         if view is None:
-            self.setWindowTitle("New product")
+            self.setWindowTitle(tr("New product"))
             self._select_rate(self._default_rate)
             self._select_category(TaxCategory.STANDARD if self._default_rate else TaxCategory.ZERO)
             (self.gross if default_basis is PriceBasis.GROSS else self.net).setChecked(True)
             return
         data = view.data
-        self.setWindowTitle(f"Product {view.number} — {view.name}")
+        self.setWindowTitle(
+            tr("Product {number} — {name}").format(number=view.number, name=view.name)
+        )
         self.number.setText(view.number)
         self.name.setText(data.name)
         self.description.setPlainText(data.description)
@@ -260,11 +275,13 @@ class ProductDialog(QDialog):
 
     def _missing(self) -> str:
         if not self.name.text().strip():
-            return "Enter the product's name to save."
+            return tr("Enter the product's name to save.")
         if not self.unit_price.is_valid():
-            return "Enter the unit price as a number, e.g. 12.50."
+            return tr("Enter the unit price as a number, e.g. {example}.").format(
+                example=price_text(Decimal("12.5"))
+            )
         if not self.unit_price.text().strip():
-            return "Enter a unit price to save (0 if there is no charge)."
+            return tr("Enter a unit price to save (0 if there is no charge).")
         return ""
 
     def _update_ok(self) -> None:
@@ -293,7 +310,11 @@ class ProductDialog(QDialog):
         self._saving = True
         self.ok_button.setEnabled(False)  # one save at a time
         Operation(
-            self, self.ctx, "Save Product", save, changes=lambda view: Changes.of(product=view.id)
+            self,
+            self.ctx,
+            tr("Save Product"),
+            save,
+            changes=lambda view: Changes.of(product=view.id),
         ).success(self._saved).refused(self.errors.show).finally_(self._save_ended).run()
 
     def reject(self) -> None:
