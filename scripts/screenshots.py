@@ -306,9 +306,11 @@ class Screenshots:
         )  # fmt: skip
         settings = EmailSettingsDialog(ctx, window)
         settings.show()
-        settings._show_test(
-            True, f"Test email sent to {sender}.\n"
-            "The server answered: 250 2.0.0 Ok: queued as 4F2A1C03B7",
+        from invoicedesk.i18n import tr
+
+        settings._show_test(  # what the dialog says after a real test (see _tested)
+            True, tr("Test email sent to {to}.").format(to=sender) + "\n"
+            + tr("The server answered: {reply}").format(reply="250 2.0.0 Ok: queued as 4F2A1C"),
         )  # fmt: skip
         self.settle(settings.isVisible, "the email settings")
         self.save(settings, "mail-settings.png")

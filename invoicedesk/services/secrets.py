@@ -20,6 +20,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from invoicedesk.core.errors import DomainError
+from invoicedesk.i18n import tr
 from invoicedesk.logs import redact
 from invoicedesk.services.mail_types import SmtpAccount
 
@@ -63,12 +64,14 @@ def _backend() -> KeyringBackend | None:
 
 def _missing_sentence() -> str:
     if sys.platform.startswith("linux") or sys.platform.startswith("freebsd"):
-        where = "no Secret Service such as GNOME Keyring or KWallet is running"
-    else:
-        where = "the system keyring cannot be reached"
-    return (
-        f"No keyring backend is available on this system ({where}). "
-        "You will be asked for the password once per session."
+        return tr(
+            "No keyring backend is available on this system (no Secret Service such as "
+            "GNOME Keyring or KWallet is running). You will be asked for the password once "
+            "per session."
+        )
+    return tr(
+        "No keyring backend is available on this system (the system keyring cannot be "
+        "reached). You will be asked for the password once per session."
     )
 
 
@@ -78,7 +81,7 @@ def keyring_status() -> tuple[bool, str]:
     if backend is None:
         return False, _missing_sentence()
     name = str(getattr(backend, "name", "") or type(backend).__name__)
-    return True, f"The password is kept in the system keyring ({name})."
+    return True, tr("The password is kept in the system keyring ({name}).").format(name=name)
 
 
 def _reason(exc: BaseException, secret: str | None = None) -> str:
