@@ -275,6 +275,10 @@ class PdfView(QWidget):
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_label = QLabel()
         self.page_label.setObjectName("page-counter")
+        # As wide as a long count from the start: the text comes when the PDF has been
+        # rendered, and a window already at its smallest would not make room for it then.
+        widest = tr("Page {page} of {count}").format(page=88, count=88)
+        self.page_label.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 4)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
