@@ -24,7 +24,7 @@ from sqlalchemy import JSON, Date, DateTime, Dialect, Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from invoicedesk.db.models import Base
+from invoicedesk.db.models import Base, load_all
 from invoicedesk.db.storage import storage_of
 from invoicedesk.db.types import ExactDecimal, UTCDateTime, utcnow
 from invoicedesk.services.audit import _actor
@@ -270,6 +270,7 @@ class Rows:
         """The next id of ``table`` (an AUTOINCREMENT table never reuses a deleted row's)."""
         value = self._next.get(table)
         if value is None:
+            load_all()  # every table by name (the models load when first used)
             column = Base.metadata.tables[table].c.id
             top = int(self.session.scalar(select(func.max(column))) or 0)
             given = self.storage.last_assigned_id(self.connection, table)
@@ -329,6 +330,7 @@ class Rows:
     def write(self) -> None:
         """Insert the waiting rows, parents first, then run the waiting updates."""
         rows, self.rows = self.rows, {}
+        load_all()
         tables = Base.metadata.tables
         for name in self.ORDER:
             if rows.get(name):

@@ -18,10 +18,12 @@ from sqlalchemy import inspect
 
 from invoicedesk.db import migrate
 from invoicedesk.db.engine import SCHEMA_HEAD, Database, open_database
-from invoicedesk.db.models import Base
+from invoicedesk.db.models import Base, load_all
 from invoicedesk.db.search_index import is_search_table
 from invoicedesk.services import clients
 from tests.factories import client_input
+
+load_all()  # every table in Base.metadata (the models load when first used)
 
 # One more revision on top of the real head, for the upgrade tests: adds a column.
 TEST_REVISION = "9000"
@@ -30,6 +32,7 @@ REVISION_TEST = f'''
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = "{TEST_REVISION}"
 down_revision = "{SCHEMA_HEAD}"

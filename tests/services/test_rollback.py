@@ -17,7 +17,7 @@ import pytest
 from invoicedesk.core.errors import ConflictError, DomainError
 from invoicedesk.core.lifecycle import Status
 from invoicedesk.db.engine import Database
-from invoicedesk.db.models import Base
+from invoicedesk.db.models import Base, load_all
 from invoicedesk.services import clients, invoices, numbering, payments, products, settings
 from invoicedesk.services.inputs import InvoiceInput, ProductInput
 from tests.factories import (
@@ -30,6 +30,8 @@ from tests.factories import (
     make_draft,
     pay,
 )
+
+load_all()  # every table in Base.metadata (the models load when first used)
 
 D = Decimal
 Dump = dict[str, list[tuple[Any, ...]]]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from invoicedesk.db.models import Base
+from invoicedesk.db.models import Base, load_all
 from invoicedesk.db.search_index import is_search_table
 
 config = context.config
+load_all()  # autogenerate compares every table
 target_metadata = Base.metadata
 
 

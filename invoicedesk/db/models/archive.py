@@ -6,6 +6,8 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The tables its foreign keys point to (invoices, reminders) must be known to a flush.
+from invoicedesk.db.models import payment as _fk_targets  # noqa: F401 - also invoice
 from invoicedesk.db.models.base import Base
 from invoicedesk.db.types import UTCDateTime, utcnow
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from invoicedesk.db.models import product as _fk_targets  # noqa: F401 - products
 from invoicedesk.db.models.base import Base, TimestampMixin
 from invoicedesk.db.models.client import Client, Tag
 from invoicedesk.db.types import ExactDecimal, UTCDateTime

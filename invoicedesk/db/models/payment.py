@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from invoicedesk.db.models import invoice as _fk_targets  # noqa: F401 - invoices
 from invoicedesk.db.models.base import Base, TimestampMixin
 from invoicedesk.db.types import ExactDecimal
 
