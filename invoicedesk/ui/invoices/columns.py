@@ -31,7 +31,10 @@ CLIENT_MIN_CHARS = 11  # below this many the view scrolls sideways instead
 TAGS_MAX_CHARS = 24  # tags wider than this elide even when there is room
 STATE_MIN_EXTRA = 8  # beside the widest badge: the cell's margins
 RESCAN_MS = 150  # after the last scroll step, measure the rows then on screen
-TEXT_MARGIN = 3  # see _text_margin
+# The margin Qt's item delegate leaves each side of a cell's text: the style's focus frame
+# margin (2 in Qt's own styles) + 1. A constant: asking the style creates QStyle's Python
+# enums, ~4 ms of every start-up, for a value a pixel or two off at worst.
+TEXT_MARGIN = 3
 SAMPLE_DATE_TEXTS = ("28.12.28", "12/28/28", "2028-12-28")  # no date is wider
 
 
@@ -90,13 +93,13 @@ class ColumnFitter(QObject):
         if is_sortable(column):
             return header.sectionSizeHint(column)
         title = str(header.model().headerData(column, Qt.Orientation.Horizontal) or "")
-        return header.fontMetrics().horizontalAdvance(title) + 4 * _text_margin(self._view) + 4
+        return header.fontMetrics().horizontalAdvance(title) + 4 * TEXT_MARGIN + 4
 
     def _date_width(self, column: int) -> int:
         """A date's width, so that an empty column (nothing sent yet) still fits one."""
         metrics = self._view.fontMetrics()
         text = max(metrics.horizontalAdvance(t) for t in SAMPLE_DATE_TEXTS[:2])
-        return text + 2 * _text_margin(self._view) + 2
+        return text + 2 * TEXT_MARGIN + 2
 
     def minimum(self, column: int) -> int:
         """The narrowest ``column`` may become before the client column gives way."""
@@ -108,7 +111,7 @@ class ColumnFitter(QObject):
             from invoicedesk.ui.invoices.delegates import badge
 
             widest = max(badge(s).deviceIndependentSize().width() for s in State)
-            floor = max(floor, round(widest) + STATE_MIN_EXTRA + 2 * _text_margin(view))
+            floor = max(floor, round(widest) + STATE_MIN_EXTRA + 2 * TEXT_MARGIN)
         elif key == "tags":
             floor = max(floor, view.fontMetrics().averageCharWidth() * 8)
         return floor
@@ -162,14 +165,6 @@ class ColumnFitter(QObject):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
-
-
-def _text_margin(view: QTableView) -> int:
-    """The margin Qt's item delegate leaves each side of a cell's text: the style's focus
-    frame margin (2 in Qt's own styles) + 1. A constant: asking the style means creating
-    QStyle's Python enums, ~4 ms of every start-up (benchmarks/bench_startup.py), for a
-    value a pixel or two off at worst."""
-    return TEXT_MARGIN
 
 
 def column_menu(view: QTableView, fitter: ColumnFitter) -> QMenu:
